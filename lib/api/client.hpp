@@ -1,0 +1,76 @@
+#pragma once
+// The Taobao TW order API as awaitable calls: signing, pooled keep-alive HTTP(S), a shared
+// token bucket, ApiCallLimit bans, retries with backoff, and one token refresh on
+// IllegalAccessToken.
+
+#include "api/model.hpp"
+#include "api/outcome.hpp"
+#include "api/tokens.hpp"
+#include "config/config.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace taosync::api {
+
+namespace net = boost::asio;
+
+/// Parameters of one /orders/get call (names on the wire: Order_Status, Page_Size, Page,
+/// modification_time_start, modification_time_end — both ends inclusive).
+struct OrdersQuery {
+  std::string status = "all";
+  TimePoint modified_from{};
+  TimePoint modified_to{};
+  int page = 1;
+  int page_size = 100;
+};
+
+/// Running totals since the client was made; the sync loop reports per-cycle deltas.
+struct CallCounters {
+  std::uint64_t calls = 0;      ///< HTTP requests sent
+  std::uint64_t throttled = 0;  ///< ApiCallLimit answers
+  std::uint64_t retries = 0;    ///< attempts after the first
+  std::uint64_t refreshes = 0;  ///< token refreshes
+};
+
+/// Called after a token refresh, before the new token is used; persists the tokens.
+using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;
+
+/// The API client. One per app; every call shares its rate limiter and connection pool.
+/// All coroutines must run on the executor given at construction (one thread).
+class Client {
+public:
+  Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
+         TokenSaver save_tokens);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// One page of /orders/get. Retries transient errors; throws ApiFailure when it gives up.
+  net::awaitable<Page<Order>> list_orders(const OrdersQuery& query);
+
+  /// /order/items/get for up to `items_batch_size` line ids (a JSON array; one id goes bare).
+  net::awaitable<Page<OrderLine>> get_lines(const std::vector<std::string>& line_ids);
+
+  /// /order/get: one order with its lines.
+  net::awaitable<OrderDetail> get_order(const std::string& trade_order_id);
+
+  /// Applies new rate limits, timeouts and retry settings (SIGHUP). Keys and URLs stay.
+  void reconfigure(const config::ApiConfig& cfg);
+
+  /// Totals so far.
+  CallCounters counters() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace taosync::api

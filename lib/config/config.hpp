@@ -1,0 +1,114 @@
+#pragma once
+// The daemon's configuration: one typed struct, loaded and validated from YAML.
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace taosync::config {
+
+using Millis = std::chrono::milliseconds;
+using Seconds = std::chrono::seconds;
+/// A wall-clock instant with millisecond precision, as the API reports times.
+using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
+
+/// A config error; `key` is the dotted YAML path ("sync.window.lag") it concerns.
+class ConfigError : public std::runtime_error {
+public:
+  ConfigError(std::string key, const std::string& reason)
+      : std::runtime_error(key + ": " + reason), key_(std::move(key)) {}
+  /// The dotted key the error is about.
+  const std::string& key() const { return key_; }
+
+private:
+  std::string key_;
+};
+
+/// Everything the API client needs.
+struct ApiConfig {
+  std::string base_url = "https://api.taobao.tw/rest";
+  std::string auth_url = "https://auth.taobao.tw/rest";
+  std::string app_key;
+  std::string app_secret;    ///< secret: never logged
+  std::string access_token;  ///< secret: never logged
+  std::string refresh_token; ///< secret: never logged; optional
+  std::optional<std::string> ca_file;
+  bool allow_insecure_http = false;
+  std::size_t max_response_bytes = 16 * 1024 * 1024;
+  Millis timeout{std::chrono::seconds(30)}; ///< per call: connect+write+read
+  int items_batch_size = 50;
+  int max_in_flight = 8;
+  int max_page_size = 100;
+  struct RateLimit {
+    double requests_per_second = 10.0;
+    int burst = 10;
+  } rate_limit;
+  struct Retry {
+    int max_attempts = 8;
+    Millis initial_backoff{200};
+    Millis max_backoff{std::chrono::seconds(30)};
+  } retry;
+};
+
+struct DatabaseConfig {
+  std::string url = "postgresql:///taosync"; ///< any libpq connection string; may hold a password
+  int batch_orders = 500;                    ///< orders per write transaction (upper bound)
+  Millis reconnect_max_backoff{std::chrono::seconds(30)};
+};
+
+struct WindowConfig {
+  Millis overlap{std::chrono::minutes(2)};
+  Millis lag{std::chrono::seconds(30)};
+  Millis max_length{std::chrono::hours(24)};
+};
+
+struct ReconcileConfig {
+  bool enabled = true;
+  std::chrono::minutes at{30}; ///< local time of day (00:30)
+  std::string timezone = "Asia/Taipei";
+  bool refetch_lines = false;
+};
+
+struct SyncConfig {
+  std::string shop = "default"; ///< the shop key in every table
+  Millis poll_interval{std::chrono::seconds(60)};
+  int page_size = 100;
+  WindowConfig window;
+  struct Init {
+    TimePoint start{}; ///< default: the epoch ("far past")
+  } init;
+  ReconcileConfig reconcile;
+};
+
+struct LogConfig {
+  std::string level = "info"; ///< trace|debug|info|warn|error
+  std::string format = "auto"; ///< auto|text|journal|json
+};
+
+struct MetricsConfig {
+  std::string listen = "127.0.0.1:9464"; ///< empty disables the endpoint
+  Millis healthy_within{std::chrono::minutes(5)};
+};
+
+/// The whole configuration.
+struct Config {
+  ApiConfig api;
+  DatabaseConfig database;
+  SyncConfig sync;
+  LogConfig log;
+  MetricsConfig metrics;
+  Seconds shutdown_timeout{10};
+};
+
+/// Loads and validates a YAML file; throws ConfigError naming the bad key.
+Config load_config(const std::string& path);
+
+/// Parses and validates YAML text (used by load_config and tests).
+Config parse_config(const std::string& yaml_text);
+
+/// Parses "250ms", "30s", "2m", "1h", "1d"; throws std::invalid_argument.
+Millis parse_duration(const std::string& text);
+
+} // namespace taosync::config

@@ -1,0 +1,35 @@
+#pragma once
+// Process-wide Prometheus metrics. Thread-safe: the network and writer threads both record.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace taosync::obs {
+
+/// The daemon's metrics, rendered in Prometheus text format (names start with taosync_).
+class Metrics {
+public:
+  /// One API call finished; outcome is "ok", "throttled", "auth", "transient", "fatal".
+  void api_call(std::string_view endpoint, std::string_view outcome,
+                std::chrono::duration<double> latency);
+  void throttled();
+  void retried();
+  void rejected(std::uint64_t n);
+  void orders_synced(std::uint64_t n);
+  void lines_synced(std::uint64_t n);
+  void db_write(std::chrono::duration<double> latency);
+  void set_cursor_lag(std::chrono::duration<double> lag);
+  void set_last_success(std::chrono::system_clock::time_point t);
+  void set_init_progress(std::uint64_t done, std::uint64_t total);
+  /// Seconds since the last successful cycle (infinity if none yet).
+  double seconds_since_last_success() const;
+  /// The Prometheus exposition text.
+  std::string render() const;
+};
+
+/// The process-wide instance.
+Metrics& metrics();
+
+} // namespace taosync::obs

@@ -1,0 +1,38 @@
+#pragma once
+// What one write transaction carries.
+
+#include "api/model.hpp"
+#include "store/sync_state.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taosync::store {
+
+/// One transaction's worth: orders, the complete line sets of some of them, rejected records,
+/// and optionally the cursor. Everything commits together or not at all.
+struct Batch {
+  std::string shop;
+  std::vector<api::Order> orders;
+  /// Complete line sets of the orders in `lines_for`: their old lines, shipments and sku
+  /// properties are replaced (only where the order row itself was written, i.e. not stale).
+  std::vector<api::OrderLine> lines;
+  std::vector<std::string> lines_for;
+  std::vector<api::RejectedRecord> rejected;
+  std::optional<SyncState> cursor;
+};
+
+/// What a write did.
+struct WriteResult {
+  std::uint64_t inserted = 0;  ///< orders new to the database
+  std::uint64_t updated = 0;   ///< orders whose modification_time moved forward
+  std::uint64_t unchanged = 0; ///< same modification_time as stored
+  std::uint64_t stale = 0;     ///< older than stored: ignored
+  std::uint64_t lines = 0;     ///< line rows written
+  std::uint64_t status_changes = 0;
+  std::uint64_t rejected = 0;
+};
+
+} // namespace taosync::store

@@ -1,0 +1,68 @@
+#pragma once
+// The PostgreSQL store: migrations, the monotonic batch write, cursor and tokens.
+// A Store owns one libpqxx connection and is used by one thread only.
+
+#include "api/model.hpp"
+#include "api/tokens.hpp"
+#include "store/batch.hpp"
+#include "store/sync_state.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace taosync::store {
+
+/// Counts for `taosyncd status`.
+struct ShopCounts {
+  std::int64_t orders = 0;
+  std::int64_t lines = 0;
+  std::int64_t rejected = 0;
+};
+
+class Store {
+public:
+  /// Connects; throws pqxx::broken_connection naming the host (never the password).
+  explicit Store(const std::string& url);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  /// Applies pending versioned migrations; idempotent and safe to run concurrently.
+  void migrate();
+
+  /// The shop's cursor, or a fresh state if none is stored.
+  SyncState load_state(const std::string& shop);
+
+  /// Stores the cursor alone, in its own transaction.
+  void save_state(const SyncState& state);
+
+  /// Stored modification_time of those of `order_ids` that exist.
+  std::unordered_map<std::string, api::TimePoint>
+  modification_times(const std::string& shop, const std::vector<std::string>& order_ids);
+
+  /// Writes a batch in one transaction (COPY into staging, then set-based upserts).
+  /// An order row is only overwritten by data whose modification_time is >= the stored one.
+  WriteResult write(const Batch& batch);
+
+  /// Persisted tokens of a shop (after a refresh), if any.
+  std::optional<api::Tokens> load_tokens(const std::string& shop);
+  void save_tokens(const std::string& shop, const api::Tokens& tokens);
+
+  /// Order, line and rejected counts of a shop.
+  ShopCounts counts(const std::string& shop);
+
+  /// Up to n order ids of the shop, most recently modified first, sampled at random.
+  std::vector<std::string> sample_recent_orders(const std::string& shop, int n);
+
+  /// The stored order with its lines, or nullopt.
+  std::optional<api::OrderDetail> load_order(const std::string& shop, const std::string& id);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace taosync::store
