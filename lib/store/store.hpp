@@ -47,9 +47,13 @@ public:
   /// An order row is only overwritten by data whose modification_time is >= the stored one.
   WriteResult write(const Batch& batch);
 
-  /// Persisted tokens of a shop (after a refresh), if any.
-  std::optional<api::Tokens> load_tokens(const std::string& shop);
-  void save_tokens(const std::string& shop, const api::Tokens& tokens);
+  /// Tokens persisted after a refresh, if any, and only if they descend from the configured
+  /// access token whose SHA-256 hex is `config_fingerprint` (a re-authorized seller's new
+  /// config token wins over stale stored ones).
+  std::optional<api::Tokens> load_tokens(const std::string& shop,
+                                         const std::string& config_fingerprint);
+  void save_tokens(const std::string& shop, const api::Tokens& tokens,
+                   const std::string& config_fingerprint);
 
   /// Order, line and rejected counts of a shop.
   ShopCounts counts(const std::string& shop);
