@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,11 @@ namespace taosync::obs {
 /// The daemon's metrics, rendered in Prometheus text format (names start with taosync_).
 class Metrics {
 public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   /// One API call finished; outcome is "ok", "throttled", "auth", "transient", "fatal".
   void api_call(std::string_view endpoint, std::string_view outcome,
                 std::chrono::duration<double> latency);
@@ -25,8 +31,16 @@ public:
   void set_init_progress(std::uint64_t done, std::uint64_t total);
   /// Seconds since the last successful cycle (infinity if none yet).
   double seconds_since_last_success() const;
+  /// Seconds since init progress last moved forward (infinity if it never did).
+  double seconds_since_init_progress() const;
+  /// True while an init is under way (some progress reported, done < total).
+  bool init_in_progress() const;
   /// The Prometheus exposition text.
   std::string render() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// The process-wide instance.
