@@ -1,0 +1,50 @@
+#pragma once
+// A throwaway PostgreSQL cluster for tests: initdb into a temp dir, served on a free
+// 127.0.0.1 port. As root (CI) the server runs as user `nobody`, since postgres refuses root.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace taosync::testing {
+
+/// A throwaway cluster under a temp dir. Binaries come from /usr/lib/postgresql/15/bin or
+/// from the directory named by the environment variable TAOSYNC_PG_BIN.
+class PgCluster {
+public:
+  /// initdb + start on a free 127.0.0.1 port. `extra_settings` are "name=value" server
+  /// settings added after the defaults (fsync=off, synchronous_commit=off, ...).
+  explicit PgCluster(std::vector<std::string> extra_settings = {});
+  /// pg_ctl stop -m immediate, then removes the dir.
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  /// "postgresql://postgres@127.0.0.1:PORT/db".
+  std::string url(const std::string& db = "postgres") const;
+  /// Creates a fresh empty database `t_<n>` and returns its url.
+  std::string create_database();
+  /// Kills the server as a crash would (pg_ctl stop -m immediate).
+  void stop_immediate();
+  /// Starts the server again on the same port with the same data; waits until it accepts.
+  void start();
+  /// The TCP port on 127.0.0.1.
+  int port() const { return port_; }
+  /// The cluster's temp dir (data in data/, server log in server.log, socket in the dir).
+  const std::filesystem::path& dir() const { return dir_; }
+  /// The server log so far (for failure messages).
+  std::string log() const;
+
+private:
+  void run_tool(const std::vector<std::string>& argv, bool throw_on_failure = true) const;
+  bool try_start();
+
+  std::filesystem::path bin_;
+  std::filesystem::path dir_;
+  std::vector<std::string> settings_;
+  int port_ = 0;
+  int next_db_ = 0;
+  bool running_ = false;
+};
+
+} // namespace taosync::testing
