@@ -34,10 +34,10 @@ struct OrdersQuery {
 
 /// Running totals since the client was made; the sync loop reports per-cycle deltas.
 struct CallCounters {
-  std::uint64_t calls = 0;      ///< HTTP requests sent
-  std::uint64_t throttled = 0;  ///< ApiCallLimit answers
-  std::uint64_t retries = 0;    ///< attempts after the first
-  std::uint64_t refreshes = 0;  ///< token refreshes
+  std::uint64_t calls = 0;     ///< HTTP requests sent
+  std::uint64_t throttled = 0; ///< ApiCallLimit answers
+  std::uint64_t retries = 0;   ///< attempts after the first
+  std::uint64_t refreshes = 0; ///< token refreshes
 };
 
 /// Called after a token refresh, before the new token is used; persists the tokens.

@@ -94,18 +94,19 @@ struct OrderLine {
   bool operator==(const OrderLine&) const = default;
 };
 
-/// /order/get's `module`: the order with its lines embedded.
-struct OrderDetail {
-  Order order;
-  std::vector<OrderLine> lines;
-};
-
 /// A record that failed to parse or validate; it goes to taosync.rejected_records.
 struct RejectedRecord {
   std::string endpoint;  // "/orders/get", ...
   std::string record_id; // best effort; empty when the id itself is what is broken
   std::string reason;    // names the field and the problem
   std::string raw_json;  // truncated to a sane size by the parser
+};
+
+/// /order/get's `module`: the order with its lines embedded.
+struct OrderDetail {
+  Order order; ///< trade_order_id is empty when the order itself was rejected
+  std::vector<OrderLine> lines;
+  std::vector<RejectedRecord> rejected; ///< the order (when invalid) or lines that failed
 };
 
 /// One page of a list endpoint. Good records and rejected ones are both kept.

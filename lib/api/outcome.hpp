@@ -10,11 +10,11 @@ namespace taosync::api {
 
 /// What the caller should do about an API error (DESIGN §1).
 enum class ErrorKind {
-  throttled,     ///< ApiCallLimit: pause every call of the app for `ban`, then retry
-  auth,          ///< IllegalAccessToken: refresh the token once
-  refresh_dead,  ///< IllegalRefreshToken: stop the shop; the seller must re-authorize
-  transient,     ///< ISP/SYSTEM errors, 5xx, timeouts, resets, bad bodies: back off and retry
-  fatal,         ///< IncompleteSignature, MissingParameter, InvalidParameter, ...: no retry
+  throttled,    ///< ApiCallLimit: pause every call of the app for `ban`, then retry
+  auth,         ///< IllegalAccessToken: refresh the token once
+  refresh_dead, ///< IllegalRefreshToken: stop the shop; the seller must re-authorize
+  transient,    ///< ISP/SYSTEM errors, 5xx, timeouts, resets, bad bodies: back off and retry
+  fatal,        ///< IncompleteSignature, MissingParameter, InvalidParameter, ...: no retry
 };
 
 /// Returns "throttled", "auth", ... for logs and metrics labels.
@@ -23,9 +23,10 @@ const char* to_string(ErrorKind kind);
 /// A classified API error. Never carries a secret.
 struct ApiError {
   ErrorKind kind = ErrorKind::transient;
-  std::string code;    ///< platform code ("ApiCallLimit") or "http_503", "timeout", ...
-  std::string message; ///< human text naming the call
+  std::string code;            ///< platform code ("ApiCallLimit") or "http_503", "timeout", ...
+  std::string message;         ///< human text naming the call
   std::chrono::seconds ban{0}; ///< for throttled
+  std::string request_id;      ///< the platform's request_id, when it sent one
 };
 
 /// Either a value or an ApiError.

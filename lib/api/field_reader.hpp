@@ -1,0 +1,74 @@
+#pragma once
+// Typed, validating access to the fields of one API record. The first problem found is kept
+// as the record's rejection reason ("actual_fee: not a decimal number"); later reads return
+// defaults, so a parser reads every field and checks ok() once at the end.
+
+#include "api/model.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taosync::api {
+
+/// Longest string field accepted (a 1 MiB title is a broken record, not a title).
+inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;
+/// Longest id accepted.
+inline constexpr std::size_t kMaxIdBytes = 64;
+/// Longest decimal amount accepted.
+inline constexpr std::size_t kMaxAmountBytes = 40;
+
+/// Whether a field must be present.
+enum class Presence { required, optional };
+
+/// Returns true for "62", "-3", "10.50": an optional minus, digits, optionally '.' and digits.
+bool is_decimal(std::string_view text);
+
+/// Reads fields of one JSON object; `path` prefixes field names in reasons ("delivery_info.").
+class FieldReader {
+public:
+  FieldReader(const boost::json::object& object, std::string path = {});
+
+  /// A string field; absent or null gives "" (or a failure when required).
+  std::string string(std::string_view key, Presence presence = Presence::optional);
+  /// A string field that may be absent or null.
+  std::optional<std::string> optional_string(std::string_view key);
+  /// A non-empty id string of at most kMaxIdBytes.
+  std::string id(std::string_view key);
+  /// An integer field; absent gives 0 (or a failure when required).
+  std::int64_t integer(std::string_view key, Presence presence = Presence::optional);
+  /// An epoch-milliseconds time; absent gives the epoch (or a failure when required).
+  TimePoint time(std::string_view key, Presence presence = Presence::required);
+  /// A decimal amount string plus its currency code; absent amount gives "".
+  Money money(std::string_view amount_key, std::string_view currency_key);
+  /// A nested object; absent or null gives nullptr, another type fails.
+  const boost::json::object* object(std::string_view key);
+  /// A nested array; absent or null gives nullptr, another type fails.
+  const boost::json::array* array(std::string_view key);
+
+  /// Records a problem with `key` unless one is already recorded.
+  void fail(std::string_view key, std::string_view problem);
+  /// Adopts the failure of a nested reader, if any.
+  void merge(const FieldReader& nested);
+  /// True while no problem was found.
+  bool ok() const { return reason_.empty(); }
+  /// The first problem, naming the field.
+  const std::string& reason() const { return reason_; }
+  /// The dotted field path for `key`, as used in reasons.
+  std::string field_name(std::string_view key) const;
+
+private:
+  const boost::json::value* find(std::string_view key) const;
+  bool check_text(std::string_view key, std::string_view text);
+
+  const boost::json::object& object_;
+  std::string path_;
+  std::string reason_;
+};
+
+} // namespace taosync::api

@@ -1,0 +1,74 @@
+#include "api/line_record.hpp"
+
+#include "api/field_reader.hpp"
+#include "api/sku_info.hpp"
+
+namespace taosync::api {
+namespace {
+
+namespace json = boost::json;
+
+void read_shipments(FieldReader& reader, std::vector<Shipment>& out) {
+  const json::array* list = reader.array("shipment_list");
+  if (list == nullptr)
+    return;
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string path = "shipment_list[" + std::to_string(i) + "]";
+    const json::object* entry = (*list)[i].if_object();
+    if (entry == nullptr) {
+      reader.fail(path, "expected an object");
+      return;
+    }
+    FieldReader nested(*entry, path + ".");
+    Shipment shipment;
+    shipment.order_no = nested.integer("order_no", Presence::required);
+    shipment.tracking_number = nested.optional_string("tracking_number");
+    shipment.logistics_id = nested.optional_string("logistics_id");
+    reader.merge(nested);
+    if (!reader.ok())
+      return;
+    out.push_back(std::move(shipment));
+  }
+}
+
+void read_sku(FieldReader& reader, OrderLine& out) {
+  out.sku_info = reader.string("sku_info");
+  if (!reader.ok())
+    return;
+  if (auto problem = decode_sku_info(out.sku_info, out.sku_properties))
+    reader.fail("sku_info", *problem);
+}
+
+} // namespace
+
+std::optional<std::string> read_line(const json::object& record, OrderLine& out) {
+  FieldReader reader(record);
+  out.trade_order_line_id = reader.id("trade_order_line_id");
+  out.trade_order_id = reader.id("trade_order_id");
+  out.product_id = reader.string("product_id");
+  out.sku_id = reader.string("sku_id");
+  out.package_id = reader.string("package_id");
+  out.product_title = reader.string("product_title");
+  out.product_main_image = reader.string("product_main_image");
+  out.product_detail_url = reader.string("product_detail_url");
+  out.buyer_full_name = reader.string("buyer_full_name");
+  out.status = reader.string("status", Presence::required);
+  out.quantity = reader.integer("quantity", Presence::required);
+  out.unit_fee = reader.money("unit_fee", "unit_fee_currency_code");
+  out.actual_fee = reader.money("actual_fee", "actual_fee_currency_code");
+  out.shipping_fee = reader.money("shipping_fee", "shipping_fee_currency_code");
+  out.actual_shipping_fee =
+      reader.money("actual_shipping_fee", "actual_shipping_fee_currency_code");
+  out.creation_time = reader.time("creation_time");
+  out.modification_time = reader.time("modification_time");
+  read_shipments(reader, out.shipments);
+  read_sku(reader, out);
+  if (reader.ok() && out.status.empty())
+    reader.fail("status", "empty");
+  if (!reader.ok())
+    return reader.reason();
+  return std::nullopt;
+}
+
+} // namespace taosync::api

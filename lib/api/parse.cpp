@@ -1,0 +1,203 @@
+#include "api/parse.hpp"
+
+#include "api/endpoints.hpp"
+#include "api/error_envelope.hpp"
+#include "api/field_reader.hpp"
+#include "api/json_document.hpp"
+#include "api/line_record.hpp"
+#include "api/order_record.hpp"
+#include "api/raw_record.hpp"
+
+namespace taosync::api {
+namespace {
+
+namespace json = boost::json;
+
+// Parses one record of a list; `read` is read_order or read_line. Invalid → rejected.
+template <class T, class Reader>
+void take_record(std::string_view endpoint, std::string_view id_key, const json::value& record,
+                 Reader read, Page<T>& page) {
+  const json::object* object = record.if_object();
+  if (object == nullptr) {
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, "record is not an object"));
+    return;
+  }
+  T item;
+  if (auto problem = read(*object, item)) {
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem)));
+    return;
+  }
+  item.raw_json = raw_json_of(record);
+  if (has_escaped_nul(item.raw_json)) {
+    page.rejected.push_back(
+        make_rejected(endpoint, record, id_key, "record contains a NUL character"));
+    return;
+  }
+  page.items.push_back(std::move(item));
+}
+
+// Parses the body, returns the error of its envelope or its `result` object.
+std::optional<ApiError> open_result(std::string_view endpoint, const JsonDocument& doc,
+                                    const json::object*& result) {
+  if (!doc.ok())
+    return malformed_body(endpoint, doc.error());
+  if (auto error = envelope_error(endpoint, doc.root()))
+    return error;
+  const auto* v = doc.root().get_object().if_contains("result");
+  result = v == nullptr ? nullptr : v->if_object();
+  if (result == nullptr)
+    return malformed_body(endpoint, "no result object");
+  return std::nullopt;
+}
+
+template <class T, class Reader>
+Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_key,
+                                 std::string_view body, Reader read) {
+  const JsonDocument doc(body);
+  const json::object* result = nullptr;
+  if (auto error = open_result(endpoint, doc, result))
+    return *error;
+  FieldReader meta(*result, "result.");
+  Page<T> page;
+  page.total_count = meta.integer("total_count");
+  page.page_no = meta.integer("page_no");
+  page.page_size = meta.integer("page_size");
+  const json::array* list = meta.array("model_list");
+  if (!meta.ok())
+    return malformed_body(endpoint, meta.reason());
+  if (list != nullptr) {
+    page.items.reserve(list->size());
+    for (const auto& record : *list)
+      take_record(endpoint, id_key, record, read, page);
+  }
+  return page;
+}
+
+// The embedded lines of /order/get; the order's line_ids follow them.
+void take_embedded_lines(const json::array& list, OrderDetail& detail) {
+  Page<OrderLine> lines;
+  lines.items.reserve(list.size());
+  for (const auto& record : list)
+    take_record(kOrderPath, "trade_order_line_id", record, read_line, lines);
+  for (const auto& line : lines.items)
+    detail.order.line_ids.push_back(line.trade_order_line_id);
+  for (const auto& rejected : lines.rejected)
+    if (!rejected.record_id.empty())
+      detail.order.line_ids.push_back(rejected.record_id);
+  detail.lines = std::move(lines.items);
+  detail.rejected = std::move(lines.rejected);
+}
+
+// The order's raw JSON without its embedded lines, which are kept with each line.
+std::string order_raw_without_lines(const json::object& module) {
+  json::object head(module.storage());
+  head.reserve(module.size());
+  for (const auto& field : module)
+    if (field.key() != "trade_order_line_list")
+      head.emplace(field.key(), field.value());
+  return raw_json_of(head);
+}
+
+std::optional<std::string_view> token_field(const json::object& object, std::string_view key) {
+  const auto* v = object.if_contains(json::string_view(key.data(), key.size()));
+  if (v == nullptr || !v->is_string() || v->get_string().empty())
+    return std::nullopt;
+  return std::string_view(v->get_string().data(), v->get_string().size());
+}
+
+// expires_in arrives as a number (or a numeric string on some gateways); 0 = unknown.
+std::chrono::seconds seconds_field(const json::object& object, std::string_view key) {
+  const auto* v = object.if_contains(json::string_view(key.data(), key.size()));
+  if (v == nullptr)
+    return std::chrono::seconds(0);
+  if (v->is_int64())
+    return std::chrono::seconds(v->get_int64());
+  if (v->is_uint64())
+    return std::chrono::seconds(static_cast<std::int64_t>(v->get_uint64()));
+  if (v->is_string() &&
+      is_decimal(std::string_view(v->get_string().data(), v->get_string().size())))
+    return std::chrono::seconds(std::stoll(std::string(v->get_string())));
+  return std::chrono::seconds(0);
+}
+
+} // namespace
+
+Outcome<Page<Order>> parse_orders_page(std::string_view body) {
+  return parse_list_page<Order>(kOrdersPath, "trade_order_id", body, read_order);
+}
+
+Outcome<Page<OrderLine>> parse_lines_page(std::string_view body) {
+  return parse_list_page<OrderLine>(kLinesPath, "trade_order_line_id", body, read_line);
+}
+
+Outcome<OrderDetail> parse_order_detail(std::string_view body) {
+  const JsonDocument doc(body);
+  const json::object* result = nullptr;
+  if (auto error = open_result(kOrderPath, doc, result))
+    return *error;
+  const auto* module_value = result->if_contains("module");
+  if (module_value == nullptr || module_value->is_null())
+    return ApiError{ErrorKind::fatal,
+                    "order_not_found",
+                    std::string(kOrderPath) + ": the response has no module",
+                    {},
+                    {}};
+  OrderDetail detail;
+  const json::object* module = module_value->if_object();
+  if (module == nullptr) {
+    detail.rejected.push_back(
+        make_rejected(kOrderPath, *module_value, "trade_order_id", "module is not an object"));
+    return detail;
+  }
+  FieldReader reader(*module);
+  const json::array* lines = reader.array("trade_order_line_list");
+  std::optional<std::string> problem =
+      reader.ok() ? read_order(*module, detail.order) : std::optional<std::string>(reader.reason());
+  std::string raw = problem ? std::string() : order_raw_without_lines(*module);
+  if (!problem && has_escaped_nul(raw))
+    problem = "record contains a NUL character";
+  if (problem) {
+    detail.order = Order{};
+    detail.rejected.push_back(
+        make_rejected(kOrderPath, *module_value, "trade_order_id", std::move(*problem)));
+    return detail;
+  }
+  detail.order.raw_json = std::move(raw);
+  detail.order.line_ids.clear();
+  if (lines != nullptr)
+    take_embedded_lines(*lines, detail);
+  return detail;
+}
+
+Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
+  const JsonDocument doc(body);
+  if (!doc.ok())
+    return malformed_body(kRefreshPath, doc.error());
+  if (auto error = envelope_error(kRefreshPath, doc.root()))
+    return *error;
+  const json::object* object = &doc.root().get_object();
+  for (const char* nested : {"result", "data"})
+    if (const auto* v = object->if_contains(nested); v != nullptr && v->is_object())
+      object = &v->get_object();
+  const auto access = token_field(*object, "access_token");
+  const auto refresh = token_field(*object, "refresh_token");
+  if (!access)
+    return malformed_body(kRefreshPath, "no access_token");
+  Tokens tokens;
+  tokens.access_token = std::string(*access);
+  tokens.refresh_token = refresh ? std::string(*refresh) : std::string();
+  if (const auto ttl = seconds_field(*object, "expires_in"); ttl.count() > 0)
+    tokens.access_expires_at = now + ttl;
+  if (const auto ttl = seconds_field(*object, "refresh_expires_in"); ttl.count() > 0)
+    tokens.refresh_expires_at = now + ttl;
+  return tokens;
+}
+
+std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body) {
+  const JsonDocument doc(body);
+  if (!doc.ok())
+    return malformed_body(endpoint, doc.error());
+  return envelope_error(endpoint, doc.root());
+}
+
+} // namespace taosync::api

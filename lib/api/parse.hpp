@@ -1,0 +1,34 @@
+#pragma once
+// Response bodies of the order API turned into typed outcomes. Pure: text in, values out.
+// A record that fails validation becomes a RejectedRecord of its page, never an error of
+// the page; an error envelope becomes a classified ApiError; a body that is not JSON is a
+// transient error.
+
+#include "api/model.hpp"
+#include "api/outcome.hpp"
+#include "api/tokens.hpp"
+
+#include <chrono>
+#include <string_view>
+
+namespace taosync::api {
+
+/// A /orders/get response: `result.model_list` with total_count, page_no, page_size.
+Outcome<Page<Order>> parse_orders_page(std::string_view body);
+
+/// A /order/items/get response: `result.model_list` of lines.
+Outcome<Page<OrderLine>> parse_lines_page(std::string_view body);
+
+/// A /order/get response: `result.module`, the order with `trade_order_line_list` embedded.
+/// The order's line_ids are the ids of the embedded lines. When the order itself is invalid,
+/// `order.trade_order_id` is empty and the whole module is in `rejected`.
+Outcome<OrderDetail> parse_order_detail(std::string_view body);
+
+/// A /auth/token/refresh response: access_token, refresh_token, expires_in and
+/// refresh_expires_in (seconds from `now`), at the top level or under `result`/`data`.
+Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now);
+
+/// The error of any response body, or nullopt when it is a success envelope.
+std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body);
+
+} // namespace taosync::api
