@@ -1,0 +1,140 @@
+#include "scenario.hpp"
+
+#include "compare_rows.hpp"
+
+#include <boost/json/parse.hpp>
+#include <pqxx/pqxx>
+
+#include <iostream>
+#include <random>
+#include <thread>
+
+namespace taosync::e2e {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+Scenario::Scenario(std::vector<std::string> sim_flags)
+    : dir_(testing::make_temp_dir("taosync-e2e")), pg_(std::make_unique<testing::PgCluster>()),
+      db_url_(pg_->create_database()),
+      sim_(std::make_unique<testing::SimProcess>(std::move(sim_flags), dir_)) {
+  config_.rest_url = sim_->rest_url();
+  config_.db_url = db_url_;
+  config_path_ = dir_ / "taosync.yaml";
+  write_config();
+}
+
+Scenario::~Scenario() {
+  sim_.reset();
+  pg_.reset();
+  // Keep the logs of a failed run for a post-mortem; TAOSYNC_KEEP_LOGS=1 keeps them all.
+  if (std::getenv("TAOSYNC_KEEP_LOGS") == nullptr) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+void Scenario::write_config() {
+  testing::write_daemon_config(config_path_, config_);
+}
+
+int Scenario::run_once(std::chrono::milliseconds timeout) {
+  testing::Process daemon = testing::start_daemon(config_path_, {"once"}, dir_);
+  auto code = daemon.wait(timeout);
+  if (!code) {
+    daemon.kill(SIGKILL);
+    daemon.wait(5s);
+  }
+  last_log_ = daemon.stderr_tail(40);
+  ++runs_;
+  return code.value_or(-1);
+}
+
+bool Scenario::once_until_success(int attempts, std::chrono::milliseconds timeout) {
+  for (int i = 0; i < attempts; ++i) {
+    if (run_once(timeout) == 0)
+      return true;
+    std::cerr << "taosyncd once failed (attempt " << i + 1 << "):\n" << last_log_;
+  }
+  return false;
+}
+
+testing::Process Scenario::start_daemon(std::vector<std::string> args) {
+  return testing::start_daemon(config_path_, std::move(args), dir_);
+}
+
+bool Scenario::settle(int attempts) {
+  sim_->freeze();
+  // Changes made before the freeze must fall out of the daemon's lag before the last window.
+  auto lag = std::chrono::milliseconds(500);
+  try {
+    lag = std::chrono::milliseconds(std::stoll(config_.lag)); // "300ms" -> 300
+  } catch (const std::exception&) {
+  }
+  std::this_thread::sleep_for(lag + 300ms);
+  return once_until_success(attempts);
+}
+
+CompareReport Scenario::compare(std::set<std::string> ignore) {
+  CompareOptions options;
+  options.sim_port = sim_->port();
+  options.db_url = db_url_;
+  options.shop = config_.shop;
+  options.ignore_columns = std::move(ignore);
+  auto report = compare_with_truth(options);
+  std::cout << report.summary() << std::flush;
+  return report;
+}
+
+json::value Scenario::stats() const {
+  return json::parse(sim_->stats_json());
+}
+
+std::string Scenario::query(const std::string& sql) const {
+  pqxx::connection conn(db_url_);
+  pqxx::nontransaction tx(conn);
+  pqxx::result r =
+      sql.find("$1") != std::string::npos ? tx.exec_params(sql, config_.shop) : tx.exec(sql);
+  if (r.empty() || r[0][0].is_null())
+    return {};
+  return r[0][0].c_str();
+}
+
+std::int64_t stat_calls(const json::value& stats, const std::string& endpoint,
+                        const std::string& outcome) {
+  std::int64_t total = 0;
+  auto* calls = stats.is_object() ? stats.as_object().if_contains("calls") : nullptr;
+  if (!calls || !calls->is_object())
+    return 0;
+  for (const auto& [name, outcomes] : calls->as_object()) {
+    if (!endpoint.empty() && name != endpoint)
+      continue;
+    if (!outcomes.is_object())
+      continue;
+    for (const auto& [what, n] : outcomes.as_object())
+      if ((outcome.empty() || what == outcome) && n.is_number())
+        total += n.to_number<std::int64_t>();
+  }
+  return total;
+}
+
+std::int64_t stat_number(const json::value& stats, const std::string& dotted) {
+  if (!stats.is_object())
+    return 0;
+  auto* v = rows::json_path(stats.as_object(), dotted);
+  return v && v->is_number() ? v->to_number<std::int64_t>() : 0;
+}
+
+std::chrono::milliseconds random_between(std::chrono::milliseconds lo,
+                                         std::chrono::milliseconds hi) {
+  static std::mt19937_64 rng([] {
+    const char* seed = std::getenv("TAOSYNC_TEST_SEED");
+    auto s = seed ? std::stoull(seed) : std::random_device{}();
+    std::cout << "random seed " << s << " (set TAOSYNC_TEST_SEED to replay)\n";
+    return s;
+  }());
+  std::uniform_int_distribution<std::int64_t> pick(lo.count(), hi.count());
+  return std::chrono::milliseconds(pick(rng));
+}
+
+} // namespace taosync::e2e
