@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace taosync::config {
 
@@ -83,7 +84,7 @@ struct SyncConfig {
 };
 
 struct LogConfig {
-  std::string level = "info"; ///< trace|debug|info|warn|error
+  std::string level = "info";  ///< trace|debug|info|warn|error
   std::string format = "auto"; ///< auto|text|journal|json
 };
 
@@ -108,7 +109,37 @@ Config load_config(const std::string& path);
 /// Parses and validates YAML text (used by load_config and tests).
 Config parse_config(const std::string& yaml_text);
 
-/// Parses "250ms", "30s", "2m", "1h", "1d"; throws std::invalid_argument.
+/// Parses "250ms", "30s", "2m", "1h", "1d" (and sums like "1h30m"); throws std::invalid_argument.
 Millis parse_duration(const std::string& text);
+
+/// The shortest exact spelling of a duration in parse_duration's syntax ("90s" -> "90s",
+/// 120000 ms -> "2m").
+std::string format_duration(Millis d);
+
+/// Loads and validates a YAML file, resolving relative `*_file` paths against the file's
+/// directory and applying `$CREDENTIALS_DIRECTORY` overrides from `credentials_dir` (empty:
+/// none). For tests; load_config uses the environment.
+Config load_config(const std::string& path, const std::string& credentials_dir);
+
+/// Parses YAML text with explicit base directory and credentials directory (empty: none).
+Config parse_config(const std::string& yaml_text, const std::string& base_dir,
+                    const std::string& credentials_dir);
+
+/// Checks every value's range and form; throws ConfigError naming the first bad key.
+void validate(const Config& cfg);
+
+/// The effective config as YAML, with every secret replaced by "***" (and the password of
+/// database.url masked).
+std::string render_masked(const Config& cfg);
+
+/// A libpq URL or key=value string with its password replaced by "***".
+std::string mask_database_url(const std::string& url);
+
+/// Every secret string the config holds (app secret, tokens, DB password), for log redaction.
+std::vector<std::string> secret_values(const Config& cfg);
+
+/// A warning if the file at `path` holds an inline secret and is readable by group or
+/// others; nullopt otherwise. Names the keys, never the values.
+std::optional<std::string> inline_secret_warning(const std::string& path);
 
 } // namespace taosync::config
