@@ -1,0 +1,50 @@
+#include "api/rate_limiter.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace taosync::api {
+namespace {
+
+net::awaitable<void> sleep_for(RateLimiter::Clock::duration d) {
+  net::steady_timer timer(co_await net::this_coro::executor, d);
+  co_await timer.async_wait(net::use_awaitable);
+}
+
+} // namespace
+
+RateLimiter::RateLimiter(double rate_per_second, int burst)
+    : bucket_(rate_per_second, burst, Clock::now()) {}
+
+net::awaitable<void> RateLimiter::acquire() {
+  for (;;) {
+    const auto now = Clock::now();
+    if (now < paused_until_) {
+      co_await sleep_for(paused_until_ - now);
+      continue;
+    }
+    const auto generation = pause_generation_;
+    const auto wait = bucket_.reserve(now);
+    if (wait <= Clock::duration::zero())
+      co_return;
+    co_await sleep_for(wait);
+    // A ban that began while we slept voids this reservation: wait it out and ask again.
+    if (generation == pause_generation_)
+      co_return;
+  }
+}
+
+void RateLimiter::pause_until(Clock::time_point until) {
+  if (until <= paused_until_)
+    return;
+  paused_until_ = until;
+  ++pause_generation_;
+  bucket_.restart_at(until, 1.0);
+}
+
+void RateLimiter::set_rate(double rate_per_second, int burst) {
+  bucket_.set_rate(rate_per_second, burst, Clock::now());
+}
+
+} // namespace taosync::api

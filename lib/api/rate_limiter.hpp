@@ -1,0 +1,42 @@
+#pragma once
+// The client's shared rate limiter: a token bucket every call draws from, and a pause that
+// holds every caller while an ApiCallLimit ban lasts.
+
+#include "api/token_bucket.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+
+namespace taosync::api {
+
+namespace net = boost::asio;
+
+/// Paces calls to `rate` per second with bursts of `burst`. Single-threaded: use it from
+/// coroutines of one executor.
+class RateLimiter {
+public:
+  using Clock = TokenBucket::Clock;
+
+  RateLimiter(double rate_per_second, int burst);
+
+  /// Waits for a token, and for any ban in force (also one that starts while waiting).
+  net::awaitable<void> acquire();
+
+  /// Holds every caller until `until`; the bucket restarts then with one token.
+  void pause_until(Clock::time_point until);
+
+  /// New rate and burst (SIGHUP).
+  void set_rate(double rate_per_second, int burst);
+
+  /// The end of the current ban (in the past when none).
+  Clock::time_point paused_until() const { return paused_until_; }
+
+private:
+  TokenBucket bucket_;
+  Clock::time_point paused_until_{};
+  std::uint64_t pause_generation_ = 0;
+};
+
+} // namespace taosync::api
