@@ -1,0 +1,67 @@
+#include "sync/batch_builder.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace taosync::sync {
+
+BatchBuilder::BatchBuilder(std::string shop, std::size_t max_orders)
+    : shop_(std::move(shop)), max_orders_(std::max<std::size_t>(1, max_orders)) {
+  current_.shop = shop_;
+}
+
+store::Batch BatchBuilder::take() {
+  store::Batch out = std::move(current_);
+  current_ = store::Batch{};
+  current_.shop = shop_;
+  index_.clear();
+  return out;
+}
+
+void BatchBuilder::append(api::Order order) {
+  // An order modified while the sweep ran can show up in two windows: keep the newest.
+  const auto [it, fresh] = index_.try_emplace(order.trade_order_id, current_.orders.size());
+  if (fresh) {
+    current_.orders.push_back(std::move(order));
+  } else if (current_.orders[it->second].modification_time <= order.modification_time) {
+    current_.orders[it->second] = std::move(order);
+  }
+}
+
+std::vector<store::Batch> BatchBuilder::add(std::vector<api::Order> orders,
+                                            std::vector<api::RejectedRecord> rejected,
+                                            std::optional<store::SyncState> cursor) {
+  std::vector<store::Batch> ready;
+  if (!current_.orders.empty() && current_.orders.size() + orders.size() > max_orders_) {
+    ready.push_back(take());
+  }
+  // A window larger than a batch (many orders in one ms) is split; only its last part may
+  // carry the cursor, because only then is the whole window written.
+  std::size_t i = 0;
+  while (orders.size() - i > max_orders_) {
+    for (std::size_t end = i + max_orders_; i < end; ++i) {
+      append(std::move(orders[i]));
+    }
+    ready.push_back(take());
+  }
+  for (; i < orders.size(); ++i) {
+    append(std::move(orders[i]));
+  }
+  std::move(rejected.begin(), rejected.end(), std::back_inserter(current_.rejected));
+  if (cursor) {
+    current_.cursor = std::move(cursor);
+  }
+  if (current_.orders.size() >= max_orders_) {
+    ready.push_back(take());
+  }
+  return ready;
+}
+
+std::optional<store::Batch> BatchBuilder::flush() {
+  if (current_.orders.empty() && current_.rejected.empty() && !current_.cursor) {
+    return std::nullopt;
+  }
+  return take();
+}
+
+} // namespace taosync::sync

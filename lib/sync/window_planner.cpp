@@ -1,0 +1,147 @@
+#include "sync/window_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+namespace taosync::sync {
+
+namespace {
+
+// Weight of the newest window in the density estimate: recent windows matter most, because
+// order density changes with the time of day and over a shop's history.
+constexpr double kNewestWeight = 0.5;
+constexpr double kEmptyShrink = 0.25;
+
+std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<api::Order>& orders) {
+  std::vector<std::pair<std::string, TimePoint>> out;
+  out.reserve(orders.size());
+  for (const auto& o : orders) {
+    out.emplace_back(o.trade_order_id, o.modification_time);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+} // namespace
+
+WindowPlanner::WindowPlanner(PlannerSettings settings) : settings_(settings) {}
+
+void WindowPlanner::start(TimePoint from, TimePoint until) {
+  from_ = from;
+  until_ = until;
+  overfull_.reset();
+}
+
+Millis WindowPlanner::target_length() const {
+  const auto max_len = std::max(settings_.max_length, Millis(1));
+  if (density_ <= 0) {
+    return max_len; // nothing seen yet, or empty windows: read as far as allowed
+  }
+  const double ideal = settings_.fill * settings_.page_size / density_;
+  if (!(ideal < static_cast<double>(max_len.count()))) {
+    return max_len;
+  }
+  return std::max(Millis(1), Millis(std::llround(ideal)));
+}
+
+Millis WindowPlanner::bracketed_length(Millis len) const {
+  // [from_, overfull_->end] is known to hold overfull_->count > page orders: never read all of
+  // it, and aim where the count says a page's worth ends. After an empty window the orders
+  // sit further in: halve the rest instead, so a long quiet stretch costs log2 calls.
+  const auto range = (overfull_->end - from_ + Millis(1)).count();
+  if (range <= 1) {
+    return len;
+  }
+  const double interpolated = static_cast<double>(range) * settings_.fill * settings_.page_size /
+                              static_cast<double>(overfull_->count);
+  auto known = static_cast<std::int64_t>(interpolated);
+  if (overfull_->after_empty) {
+    known = std::max(known, range / 2);
+    return Millis(std::clamp<std::int64_t>(known, 1, range - 1));
+  }
+  return std::min(len, Millis(std::clamp<std::int64_t>(known, 1, range - 1)));
+}
+
+Window WindowPlanner::next() const {
+  auto len = target_length();
+  if (overfull_ && overfull_->end >= from_) {
+    len = bracketed_length(len);
+  }
+  len = std::clamp(len, Millis(1), std::max(settings_.max_length, Millis(1)));
+  const auto remaining = until_ - from_ + Millis(1);
+  len = std::min(len, remaining);
+  return Window{from_, from_ + len - Millis(1)};
+}
+
+void WindowPlanner::learn(const Window& w, std::int64_t count, bool replace) {
+  const double sample = static_cast<double>(count) /
+                        static_cast<double>(std::max<std::int64_t>(1, w.length().count()));
+  if (count == 0 && !replace) {
+    // An empty window: grow the next one fast (x4), so that long quiet stretches of a shop's
+    // history cost few calls; overshooting into busy time costs one informed split.
+    density_ *= kEmptyShrink;
+    return;
+  }
+  if (replace || density_ <= 0) {
+    density_ = sample; // an overfull window measures the current region directly
+  } else {
+    density_ = kNewestWeight * sample + (1 - kNewestWeight) * density_;
+  }
+}
+
+Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count) {
+  if (total_count <= settings_.page_size) {
+    accept(w, total_count);
+    return Verdict::accept;
+  }
+  if (w.length() <= Millis(1)) {
+    return Verdict::page_through;
+  }
+  learn(w, total_count, true);
+  overfull_ = Overfull{w.to, total_count, false}; // the next window shrinks the end
+  return Verdict::split;
+}
+
+void WindowPlanner::accept(const Window& w, std::int64_t count) {
+  learn(w, count, false);
+  from_ = w.to + Millis(1);
+  if (overfull_) {
+    overfull_->count -= count;
+    overfull_->after_empty = count == 0;
+    if (w.to >= overfull_->end || overfull_->count <= settings_.page_size) {
+      overfull_.reset(); // what is left of the known range fits in a page
+    }
+  }
+}
+
+std::optional<Window> incremental_range(TimePoint hwm, TimePoint now,
+                                        const config::WindowConfig& cfg) {
+  const TimePoint to = now - cfg.lag;
+  if (to <= hwm) {
+    return std::nullopt; // nothing new since the last cycle
+  }
+  TimePoint from = hwm - cfg.overlap;
+  if (from > to) {
+    from = to;
+  }
+  return Window{from, to};
+}
+
+InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoint> cursor,
+                     TimePoint configured_start, TimePoint now, Millis lag) {
+  InitRange out{recorded_t0.value_or(now - lag), std::nullopt};
+  const TimePoint from = cursor ? *cursor + Millis(1) : configured_start;
+  if (from <= out.t0) {
+    out.remaining = Window{from, out.t0};
+  }
+  return out;
+}
+
+bool passes_agree(const std::vector<api::Order>& a, const std::vector<api::Order>& b) {
+  return snapshot(a) == snapshot(b);
+}
+
+} // namespace taosync::sync

@@ -1,0 +1,113 @@
+#pragma once
+// The window planner (DESIGN §3): which modification-time window to read next so that each
+// /orders/get answer fits in one page. Pure: it takes values (times, counts) and returns values.
+
+#include "api/model.hpp"
+#include "config/config.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace taosync::sync {
+
+using api::TimePoint;
+using Millis = std::chrono::milliseconds;
+
+/// A modification-time window; both ends are inclusive, as the API's parameters are.
+struct Window {
+  TimePoint from;
+  TimePoint to;
+  /// Number of milliseconds covered (to - from + 1ms).
+  Millis length() const { return to - from + Millis(1); }
+  bool operator==(const Window&) const = default;
+};
+
+/// How the planner sizes windows.
+struct PlannerSettings {
+  int page_size = 100;                       ///< orders one /orders/get page holds
+  double fill = 0.8;                         ///< aim for this share of a page per window
+  Millis max_length{std::chrono::hours(24)}; ///< no window is longer than this
+};
+
+/// What to do after reading a window's first page.
+enum class Verdict {
+  accept,       ///< total_count fits in the page: the window is complete
+  split,        ///< too many orders: read a shorter window from the same start
+  page_through, ///< a single millisecond holds more than a page: page it and re-read
+};
+
+/// Plans one sweep of windows over [from, until], one page per window. Keeps a density
+/// estimate (orders per ms) from the recent windows across sweeps, so that the next window
+/// holds about `fill` of a page.
+class WindowPlanner {
+public:
+  explicit WindowPlanner(PlannerSettings settings);
+
+  /// Starts sweeping [from, until] (inclusive). Keeps the density estimate.
+  void start(TimePoint from, TimePoint until);
+
+  /// True when the whole range is covered (or empty).
+  bool done() const { return from_ > until_; }
+
+  /// The window to read next. Precondition: !done().
+  Window next() const;
+
+  /// Records the first page's total_count of `w` (which must be next()); on accept the sweep
+  /// moves past `w`.
+  Verdict observe(const Window& w, std::int64_t total_count);
+
+  /// Marks `w` (a page_through window) as read completely with `count` orders.
+  void accept(const Window& w, std::int64_t count);
+
+  /// The current estimate, in orders per millisecond (0 = unknown or empty).
+  double density() const { return density_; }
+
+  /// The start of what is still to sweep.
+  TimePoint position() const { return from_; }
+
+  /// Applies new settings (page size, max length); keeps the estimate.
+  void set_settings(PlannerSettings settings) { settings_ = settings; }
+  const PlannerSettings& settings() const { return settings_; }
+
+private:
+  Millis target_length() const;
+  void learn(const Window& w, std::int64_t count, bool replace);
+
+  PlannerSettings settings_;
+  TimePoint from_{};
+  TimePoint until_{};
+  double density_ = 0;
+  /// A range starting at from_ known (from an overfull answer) to hold more than a page.
+  struct Overfull {
+    TimePoint end;
+    std::int64_t count = 0;
+    bool after_empty = false; ///< the last window inside it was empty
+  };
+  Millis bracketed_length(Millis len) const;
+
+  std::optional<Overfull> overfull_;
+};
+
+/// The incremental range [hwm - overlap, now - lag], or nullopt when there is nothing new to
+/// read (now - lag is not past hwm, e.g. right after the previous cycle or a clock step back).
+std::optional<Window> incremental_range(TimePoint hwm, TimePoint now,
+                                        const config::WindowConfig& cfg);
+
+/// The init sweep: T0 and the range still to sweep. `t0` is the recorded T0 if any.
+struct InitRange {
+  TimePoint t0;
+  std::optional<Window> remaining; ///< nullopt when the sweep has reached T0
+};
+
+/// Computes the init range: T0 = recorded t0 or now - lag; from = cursor + 1ms (resume) or
+/// the configured start.
+InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoint> cursor,
+                     TimePoint configured_start, TimePoint now, Millis lag);
+
+/// True when two page-through passes over one window saw the same orders with the same
+/// modification times (order of the lists does not matter).
+bool passes_agree(const std::vector<api::Order>& a, const std::vector<api::Order>& b);
+
+} // namespace taosync::sync

@@ -1,0 +1,132 @@
+#include "sync/line_batches.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace taosync;
+using namespace std::chrono_literals;
+
+namespace {
+
+api::TimePoint at(std::int64_t ms) {
+  return api::TimePoint(std::chrono::milliseconds(ms));
+}
+
+api::Order order(const std::string& id, std::int64_t mtime, int lines) {
+  api::Order o;
+  o.trade_order_id = id;
+  o.modification_time = at(mtime);
+  for (int i = 0; i < lines; ++i) {
+    o.line_ids.push_back(id + "-" + std::to_string(i));
+  }
+  return o;
+}
+
+api::OrderLine line(const std::string& id) {
+  api::OrderLine l;
+  l.trade_order_line_id = id;
+  return l;
+}
+
+} // namespace
+
+TEST_CASE("line ids of changed orders are packed across orders into full calls") {
+  std::vector<api::Order> orders;
+  for (int i = 0; i < 40; ++i) {
+    orders.push_back(order(std::to_string(i), 1000, 3)); // 120 lines
+  }
+  const auto plan = sync::plan_line_fetch(orders, {}, 50, false);
+  CHECK(plan.orders.size() == 40);
+  REQUIRE(plan.calls.size() == 3); // ceil(120 / 50)
+  CHECK(plan.calls[0].size() == 50);
+  CHECK(plan.calls[1].size() == 50);
+  CHECK(plan.calls[2].size() == 20);
+  CHECK(plan.line_count() == 120);
+  CHECK(plan.calls[0][0] == "0-0");
+  CHECK(plan.calls[1][0] == "16-2"); // the 51st id: an order's lines may span two calls
+}
+
+TEST_CASE("unchanged and stale orders cost no item call; new and newer ones do") {
+  const std::vector<api::Order> orders{order("same", 1000, 2), order("newer", 2000, 2),
+                                       order("new", 1000, 1), order("older", 1000, 2)};
+  const std::unordered_map<std::string, api::TimePoint> stored{
+      {"same", at(1000)}, {"newer", at(1500)}, {"older", at(5000)}};
+  const auto plan = sync::plan_line_fetch(orders, stored, 50, false);
+  CHECK(plan.orders == std::vector<std::string>{"newer", "new"});
+  REQUIRE(plan.calls.size() == 1);
+  CHECK(plan.calls[0] == std::vector<std::string>{"newer-0", "newer-1", "new-0"});
+}
+
+TEST_CASE("refetch_all fetches the lines of every listed order") {
+  const std::vector<api::Order> orders{order("a", 1000, 2), order("b", 1000, 0)};
+  const std::unordered_map<std::string, api::TimePoint> stored{{"a", at(1000)}, {"b", at(1000)}};
+  const auto plan = sync::plan_line_fetch(orders, stored, 50, true);
+  CHECK(plan.orders == std::vector<std::string>{"a", "b"});
+  CHECK(plan.line_count() == 2);
+}
+
+TEST_CASE("an order without lines needs no call but still gets its (empty) line set") {
+  const auto plan = sync::plan_line_fetch({order("a", 1, 0)}, {}, 50, false);
+  CHECK(plan.orders == std::vector<std::string>{"a"});
+  CHECK(plan.calls.empty());
+  const auto c = sync::collate_lines({order("a", 1, 0)}, plan.orders, {}, {});
+  CHECK(c.complete == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("a line id listed twice is fetched once") {
+  auto a = order("a", 1, 1);
+  a.line_ids.push_back(a.line_ids[0]);
+  const auto plan = sync::plan_line_fetch({a}, {}, 50, false);
+  CHECK(plan.line_count() == 1);
+}
+
+TEST_CASE("chunking respects the batch size, including 1 and exact multiples") {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    ids.push_back(std::to_string(i));
+  }
+  CHECK(sync::chunk_ids(ids, 50).size() == 2);
+  CHECK(sync::chunk_ids(ids, 1).size() == 100);
+  CHECK(sync::chunk_ids(ids, 0).size() == 100); // treated as 1
+  CHECK(sync::chunk_ids(ids, 33).back().size() == 1);
+  CHECK(sync::chunk_ids({}, 50).empty());
+}
+
+TEST_CASE("the calls for many orders stay at the minimum ceil(lines / 50)") {
+  std::vector<api::Order> orders;
+  std::size_t lines = 0;
+  for (int i = 0; i < 500; ++i) {
+    const int n = 1 + (i * 7) % 4;
+    lines += static_cast<std::size_t>(n);
+    orders.push_back(order(std::to_string(i), 1, n));
+  }
+  const auto plan = sync::plan_line_fetch(orders, {}, 50, false);
+  CHECK(plan.calls.size() == (lines + 49) / 50);
+}
+
+TEST_CASE("orders whose lines all arrived or were rejected are complete") {
+  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 2), order("c", 1, 1)};
+  const std::vector<api::OrderLine> lines{line("a-0"), line("a-1"), line("b-0"), line("c-0")};
+  const std::vector<api::RejectedRecord> rejected{
+      {"/order/items/get", "b-1", "bad quantity", "{}"}};
+  const auto c = sync::collate_lines(orders, {"a", "b", "c"}, lines, rejected);
+  CHECK(c.complete == std::vector<std::string>{"a", "b", "c"});
+  CHECK(c.incomplete.empty());
+}
+
+TEST_CASE("an order missing a line is incomplete and the line is named") {
+  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 1)};
+  const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-0"), line("b-0")}, {});
+  CHECK(c.complete == std::vector<std::string>{"b"});
+  CHECK(c.incomplete == std::vector<std::string>{"a"});
+  CHECK(c.missing_line_ids == std::vector<std::string>{"a-1"});
+}
+
+TEST_CASE("only lines of complete orders are kept, once each") {
+  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 1)};
+  const auto kept =
+      sync::lines_of(orders, {"b"}, {line("a-0"), line("b-0"), line("b-0"), line("zzz")});
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].trade_order_line_id == "b-0");
+}

@@ -1,0 +1,350 @@
+#include "sync/window_planner.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+using namespace taosync::sync;
+using namespace std::chrono_literals;
+
+namespace {
+
+TimePoint at(std::int64_t ms) {
+  return TimePoint(Millis(ms));
+}
+
+// A fake shop: sorted modification times; counts what an /orders/get window would report.
+struct Shop {
+  std::vector<std::int64_t> times;
+  std::int64_t count(const Window& w) const {
+    const auto lo = std::lower_bound(times.begin(), times.end(), w.from.time_since_epoch().count());
+    const auto hi = std::upper_bound(times.begin(), times.end(), w.to.time_since_epoch().count());
+    return hi - lo;
+  }
+};
+
+struct SweepResult {
+  std::vector<Window> accepted;
+  std::int64_t calls = 0;
+  std::int64_t orders = 0;
+  std::int64_t page_throughs = 0;
+};
+
+// Drives the planner over [from, until] like the engine does, checking invariants per call.
+SweepResult sweep(WindowPlanner& p, const Shop& shop, TimePoint from, TimePoint until) {
+  SweepResult r;
+  p.start(from, until);
+  while (!p.done()) {
+    const Window w = p.next();
+    REQUIRE(w.from == p.position());
+    REQUIRE(w.to >= w.from);
+    REQUIRE(w.to <= until);
+    REQUIRE(w.length() <= p.settings().max_length);
+    const auto n = shop.count(w);
+    ++r.calls;
+    const auto v = p.observe(w, n);
+    if (v == Verdict::accept) {
+      REQUIRE(n <= p.settings().page_size);
+      r.accepted.push_back(w);
+      r.orders += n;
+    } else if (v == Verdict::page_through) {
+      REQUIRE(w.length() == 1ms);
+      REQUIRE(n > p.settings().page_size);
+      ++r.page_throughs;
+      p.accept(w, n);
+      r.accepted.push_back(w);
+      r.orders += n;
+    } else {
+      REQUIRE(p.next().from == w.from); // a split keeps the start...
+      REQUIRE(p.next().to < w.to);      // ...and shrinks the end
+    }
+    REQUIRE(r.calls < 1'000'000);
+  }
+  return r;
+}
+
+void require_contiguous(const SweepResult& r, TimePoint from, TimePoint until) {
+  REQUIRE_FALSE(r.accepted.empty());
+  CHECK(r.accepted.front().from == from);
+  CHECK(r.accepted.back().to == until);
+  for (std::size_t i = 1; i < r.accepted.size(); ++i) {
+    REQUIRE(r.accepted[i].from == r.accepted[i - 1].to + 1ms);
+  }
+}
+
+PlannerSettings settings(Millis max_length = 24h) {
+  return PlannerSettings{100, 0.8, max_length};
+}
+
+} // namespace
+
+TEST_CASE("an empty range is done at once") {
+  WindowPlanner p(settings());
+  p.start(at(1000), at(999));
+  CHECK(p.done());
+}
+
+TEST_CASE("with no density estimate the first window runs to max_length") {
+  WindowPlanner p(settings(1h));
+  p.start(at(0), at(10'000'000'000));
+  CHECK(p.next() == Window{at(0), at(3'600'000 - 1)});
+}
+
+TEST_CASE("a window never runs past the end of the range") {
+  WindowPlanner p(settings(24h));
+  p.start(at(5000), at(5999));
+  CHECK(p.next() == Window{at(5000), at(5999)});
+}
+
+TEST_CASE("a one-millisecond range is one window") {
+  WindowPlanner p(settings());
+  p.start(at(42), at(42));
+  CHECK(p.next() == Window{at(42), at(42)});
+  CHECK(p.observe(p.next(), 3) == Verdict::accept);
+  CHECK(p.done());
+}
+
+TEST_CASE("a window that fits in a page is accepted and the sweep moves past it") {
+  WindowPlanner p(settings());
+  p.start(at(0), at(1'000'000));
+  const Window w = p.next();
+  CHECK(p.observe(w, 100) == Verdict::accept);
+  CHECK(p.position() == w.to + 1ms);
+}
+
+TEST_CASE("an overfull window is split in proportion to its overflow, from the same start") {
+  WindowPlanner p(settings(1000s));
+  p.start(at(0), at(10'000'000));
+  const Window w = p.next();
+  REQUIRE(w.length() == 1000s);
+  CHECK(p.observe(w, 1000) == Verdict::split);
+  // 1000 orders in 1,000,000 ms: 80 orders fit in 80,000 ms
+  CHECK(p.next() == Window{at(0), at(80'000 - 1)});
+  CHECK(p.density() == doctest::Approx(0.001));
+}
+
+TEST_CASE("a barely overfull window still shrinks by at least one millisecond") {
+  WindowPlanner p(PlannerSettings{100, 1.0, Millis(2)});
+  p.start(at(0), at(100));
+  const Window w = p.next();
+  REQUIRE(w.length() == 2ms);
+  CHECK(p.observe(w, 101) == Verdict::split);
+  CHECK(p.next().length() == 1ms);
+}
+
+TEST_CASE("one millisecond holding more than a page falls back to paging") {
+  WindowPlanner p(settings());
+  p.start(at(7), at(7));
+  CHECK(p.observe(p.next(), 250) == Verdict::page_through);
+  CHECK_FALSE(p.done());
+  p.accept(Window{at(7), at(7)}, 250);
+  CHECK(p.done());
+}
+
+TEST_CASE("the next window is sized to hold about 80% of a page") {
+  WindowPlanner p(settings());
+  p.start(at(0), at(100'000'000));
+  // a window of 10,000 ms holding 50 orders: 0.005 orders/ms -> 16,000 ms for 80 orders
+  CHECK(p.observe(Window{at(0), at(9'999)}, 50) == Verdict::accept);
+  CHECK(p.next() == Window{at(10'000), at(10'000 + 16'000 - 1)});
+}
+
+TEST_CASE("empty windows let the window grow fourfold up to max_length") {
+  WindowPlanner p(settings(24h));
+  p.start(at(0), at(1'000'000'000'000));
+  CHECK(p.observe(Window{at(0), at(999)}, 80) == Verdict::accept); // dense: 1000 ms windows
+  Millis previous = p.next().length();
+  CHECK(previous == 1000ms);
+  for (int i = 0; i < 5; ++i) {
+    const Window w = p.next();
+    CHECK(p.observe(w, 0) == Verdict::accept);
+    CHECK(p.next().length() == std::min<Millis>(previous * 4, 24h));
+    previous = p.next().length();
+  }
+  for (int i = 0; i < 60; ++i) {
+    CHECK(p.observe(p.next(), 0) == Verdict::accept);
+  }
+  CHECK(p.next().length() == 24h);
+}
+
+TEST_CASE("the density estimate survives a new sweep") {
+  WindowPlanner p(settings());
+  p.start(at(0), at(1'000'000));
+  CHECK(p.observe(Window{at(0), at(999)}, 80) == Verdict::accept);
+  p.start(at(2'000'000), at(3'000'000));
+  CHECK(p.next() == Window{at(2'000'000), at(2'000'999)});
+}
+
+TEST_CASE("settings can change between sweeps") {
+  WindowPlanner p(settings(24h));
+  p.set_settings(settings(1min));
+  p.start(at(0), at(1'000'000'000));
+  CHECK(p.next().length() == 1min);
+}
+
+TEST_CASE("a sweep over uniform data covers the range exactly with near-minimal calls") {
+  Shop shop;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int64_t> t(0, 90LL * 86'400'000);
+  for (int i = 0; i < 20'000; ++i) {
+    shop.times.push_back(t(rng));
+  }
+  std::sort(shop.times.begin(), shop.times.end());
+  WindowPlanner p(PlannerSettings{100, 0.8, Millis(91LL * 86'400'000)});
+  const auto r = sweep(p, shop, at(0), at(90LL * 86'400'000));
+  require_contiguous(r, at(0), at(90LL * 86'400'000));
+  CHECK(r.orders == 20'000);
+  CHECK(r.page_throughs == 0);
+  // 200 calls is the floor at full pages; 80% fill costs 25%, the splits a little more
+  CHECK(r.calls <= 330);
+}
+
+TEST_CASE("an init from the epoch over a 90-day history finds the data in few calls") {
+  Shop shop;
+  std::mt19937_64 rng(3);
+  const std::int64_t base = 1'700'000'000'000;
+  std::uniform_int_distribution<std::int64_t> t(base, base + 90LL * 86'400'000);
+  for (int i = 0; i < 20'000; ++i) {
+    shop.times.push_back(t(rng));
+  }
+  std::sort(shop.times.begin(), shop.times.end());
+  const TimePoint until = at(base + 90LL * 86'400'000);
+  WindowPlanner p(PlannerSettings{100, 0.8, until - at(0) + 1ms});
+  const auto r = sweep(p, shop, at(0), until);
+  require_contiguous(r, at(0), until);
+  CHECK(r.orders == 20'000);
+  CHECK(r.calls <= 290); // 250 at 80% fill, plus ~10 halvings through 53 empty years
+}
+
+TEST_CASE("a split never reads the known-overfull range whole again") {
+  WindowPlanner p(settings(1000s));
+  p.start(at(0), at(10'000'000));
+  CHECK(p.observe(p.next(), 1000) == Verdict::split); // [0, 999999] holds 1000
+  // the shrunk window is empty: the orders sit further in, so halve what is left
+  const Window empty = p.next();
+  CHECK(empty == Window{at(0), at(79'999)});
+  CHECK(p.observe(empty, 0) == Verdict::accept);
+  const Window half = p.next();
+  CHECK(half.from == at(80'000));
+  CHECK(half.to == at(80'000 + 460'000 - 1)); // half of the 920,000 ms left of the range
+  CHECK(half.to < at(999'999));
+}
+
+TEST_CASE("a sweep over bursts separated by huge gaps stays correct and cheap") {
+  Shop shop;
+  std::mt19937_64 rng(11);
+  for (std::int64_t burst = 0; burst < 6; ++burst) {
+    const std::int64_t base = 1'000'000'000 + burst * 40LL * 86'400'000; // 40 days apart
+    std::uniform_int_distribution<std::int64_t> t(base, base + 3'600'000);
+    for (int i = 0; i < 2000; ++i) {
+      shop.times.push_back(t(rng));
+    }
+  }
+  std::sort(shop.times.begin(), shop.times.end());
+  const TimePoint until = at(shop.times.back() + 86'400'000);
+  WindowPlanner p(PlannerSettings{100, 0.8, until - at(0) + 1ms}); // init: no max length
+  const auto r = sweep(p, shop, at(0), until);
+  require_contiguous(r, at(0), until);
+  CHECK(r.orders == 12'000);
+  // floor 120; each quiet stretch costs a few growing empty windows and a few halvings
+  CHECK(r.calls <= 340);
+}
+
+TEST_CASE("many orders in one millisecond are paged through, their neighbours are not") {
+  Shop shop;
+  for (int i = 0; i < 250; ++i) {
+    shop.times.push_back(5'000'000);
+  }
+  for (std::int64_t i = 0; i < 500; ++i) {
+    shop.times.push_back(4'000'000 + i * 3000);
+  }
+  std::sort(shop.times.begin(), shop.times.end());
+  WindowPlanner p(settings());
+  const auto r = sweep(p, shop, at(0), at(10'000'000));
+  require_contiguous(r, at(0), at(10'000'000));
+  CHECK(r.orders == 750);
+  CHECK(r.page_throughs == 1);
+}
+
+TEST_CASE("a sweep of an empty shop is one call per max_length") {
+  WindowPlanner p(settings(24h));
+  const auto r = sweep(p, Shop{}, at(0), at(3 * 86'400'000 - 1));
+  CHECK(r.calls == 3);
+  require_contiguous(r, at(0), at(3 * 86'400'000 - 1));
+}
+
+TEST_CASE("incremental range: from hwm - overlap to now - lag") {
+  const taosync::config::WindowConfig cfg{2min, 30s, 24h};
+  const auto r = incremental_range(at(10'000'000), at(10'000'000 + 90'000), cfg);
+  REQUIRE(r);
+  CHECK(r->from == at(10'000'000 - 120'000));
+  CHECK(r->to == at(10'000'000 + 60'000));
+}
+
+TEST_CASE("incremental range: nothing to do when now - lag has not passed hwm") {
+  const taosync::config::WindowConfig cfg{2min, 30s, 24h};
+  CHECK_FALSE(incremental_range(at(10'000'000), at(10'000'000 + 30'000), cfg));
+  CHECK_FALSE(incremental_range(at(10'000'000), at(10'000'000 + 10'000), cfg));
+  // the degenerate case: now - lag even before hwm - overlap (clock stepped back)
+  CHECK_FALSE(incremental_range(at(10'000'000), at(10'000'000 - 600'000), cfg));
+}
+
+TEST_CASE("incremental range after days of downtime spans the gap; windows cap it") {
+  const taosync::config::WindowConfig cfg{2min, 30s, 24h};
+  const auto r = incremental_range(at(0) + 24h * 1000, at(0) + 24h * 1003, cfg);
+  REQUIRE(r);
+  CHECK(r->length() == 72h + 2min - 30s + 1ms);
+  WindowPlanner p(settings(cfg.max_length));
+  const auto s = sweep(p, Shop{}, r->from, r->to);
+  CHECK(s.calls == 4);
+  require_contiguous(s, r->from, r->to);
+}
+
+TEST_CASE("incremental range with zero overlap and zero lag") {
+  const taosync::config::WindowConfig cfg{0ms, 0ms, 24h};
+  const auto r = incremental_range(at(1000), at(1001), cfg);
+  REQUIRE(r);
+  CHECK(*r == Window{at(1000), at(1001)});
+}
+
+TEST_CASE("init range: a fresh init records T0 = now - lag and sweeps from the start") {
+  const auto r = init_range(std::nullopt, std::nullopt, at(500), at(100'000), 30s);
+  CHECK(r.t0 == at(70'000));
+  REQUIRE(r.remaining);
+  CHECK(*r.remaining == Window{at(500), at(70'000)});
+}
+
+TEST_CASE("init range: a resumed init keeps its T0 and continues after the cursor") {
+  const auto r = init_range(at(70'000), at(40'000), at(500), at(900'000), 30s);
+  CHECK(r.t0 == at(70'000));
+  REQUIRE(r.remaining);
+  CHECK(*r.remaining == Window{at(40'001), at(70'000)});
+}
+
+TEST_CASE("init range: a cursor at T0 means the sweep is complete") {
+  const auto r = init_range(at(70'000), at(70'000), at(500), at(900'000), 30s);
+  CHECK_FALSE(r.remaining);
+}
+
+TEST_CASE("init range: a start after T0 leaves nothing to sweep") {
+  const auto r = init_range(std::nullopt, std::nullopt, at(200'000), at(100'000), 30s);
+  CHECK_FALSE(r.remaining);
+}
+
+TEST_CASE("two page-through passes agree on the same orders in any order") {
+  taosync::api::Order a, b, c;
+  a.trade_order_id = "1";
+  a.modification_time = at(5);
+  b.trade_order_id = "2";
+  b.modification_time = at(5);
+  c = b;
+  CHECK(passes_agree({a, b}, {b, a}));
+  CHECK(passes_agree({a, b, b}, {a, b})); // a page boundary repeat is not a difference
+  c.modification_time = at(6);
+  CHECK_FALSE(passes_agree({a, b}, {a, c}));
+  CHECK_FALSE(passes_agree({a, b}, {a}));
+  CHECK(passes_agree({}, {}));
+}
