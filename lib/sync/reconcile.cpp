@@ -12,7 +12,7 @@ using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
 TimePoint local_midnight_utc(sys_days day, const TimeZone& tz) {
-  return TimePoint(tz.to_utc(local_seconds{day.time_since_epoch()}));
+  return TimePoint(tz.to_sys(local_seconds{day.time_since_epoch()}));
 }
 
 } // namespace
@@ -45,7 +45,7 @@ TimePoint next_reconcile_time(TimePoint now, std::chrono::minutes at, const Time
   const auto today = local_date(now, tz);
   for (int d = 0; d < 3; ++d) {
     const auto local = local_seconds{(today + days(d)).time_since_epoch()} + at;
-    const TimePoint t(tz.to_utc(local));
+    const TimePoint t(tz.to_sys(local));
     if (t > now) {
       return t;
     }

@@ -3,13 +3,15 @@
 // day's modification window, as the platform's docs advise. Pure: the clock and the zone are
 // arguments.
 
-#include "sync/timezone.hpp"
+#include "config/timezone.hpp"
 #include "sync/window_planner.hpp"
 
 #include <chrono>
 #include <optional>
 
 namespace taosync::sync {
+
+using config::TimeZone;
 
 /// One day to re-sweep: its local date and its UTC window [start of day, start of next day).
 struct ReconcilePlan {

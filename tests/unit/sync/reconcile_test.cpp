@@ -25,8 +25,7 @@ TEST_CASE("before the reconcile time the previous day is not yet due") {
   const auto tz = TimeZone::load("Asia/Taipei");
   // 00:29 Taipei on the 29th
   CHECK_FALSE(due_reconciliation(utc(2026y / November / 28, 16h, 29min), 30min, tz, {}));
-  // 23:59 Taipei on the 28th: UTC is still the 28th, and so is local: nothing for the 27th
-  // since it was reconciled already
+  // 23:59 Taipei on the 28th: the 27th is the previous day, and it is done already
   CHECK_FALSE(due_reconciliation(utc(2026y / November / 28, 15h, 59min), 30min, tz,
                                  sys_days(2026y / November / 27)));
 }
@@ -68,7 +67,7 @@ TEST_CASE("the next reconcile time is today's if still ahead, else tomorrow's") 
 }
 
 TEST_CASE("UTC reconciliation at midnight") {
-  const auto tz = TimeZone::fixed("UTC", 0s);
+  const auto tz = TimeZone::fixed(0s, "UTC");
   const auto plan = due_reconciliation(utc(2026y / January / 1, 0h), 0min, tz, {});
   REQUIRE(plan);
   CHECK(plan->window.from == utc(2025y / December / 31));
