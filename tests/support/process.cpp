@@ -331,6 +331,8 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "  access_token: " << q(cfg.access_token) << "\n"
     << "  refresh_token: " << q(cfg.refresh_token) << "\n"
     << "  timeout: " << cfg.timeout << "\n"
+    << "  items_batch_size: " << cfg.items_batch_size << "\n"
+    << "  max_in_flight: " << cfg.max_in_flight << "\n"
     << "  rate_limit: {requests_per_second: " << cfg.requests_per_second << ", burst: " << cfg.burst
     << "}\n"
     << "  retry: {max_attempts: " << cfg.max_attempts
@@ -342,6 +344,7 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "sync:\n"
     << "  shop: " << q(cfg.shop) << "\n"
     << "  poll_interval: " << cfg.poll_interval << "\n"
+    << "  page_size: " << cfg.page_size << "\n"
     << "  window: {overlap: " << cfg.overlap << ", lag: " << cfg.lag
     << ", max_length: " << cfg.max_length << "}\n"
     << "  reconcile: {enabled: false}\n"

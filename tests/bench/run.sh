@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The taosync benchmarks (issue 6). Each scenario starts its own throwaway PostgreSQL and
+# taosync-sim, runs the real taosyncd, and adds its figures to a table printed at the end.
+#
+#   tests/bench/run.sh [raw] [throttled] [fresh] [scale] [idle]     (default: all five)
+#
+# Sizes can be overridden: BENCH_RAW_ORDERS (100000), BENCH_THROTTLED_ORDERS (5000),
+# BENCH_FRESH_SECONDS (60), BENCH_SCALE_ORDERS (1000000), BENCH_IDLE_SECONDS (60).
+# Run through scripts/bench.sh, which builds first. Not part of CI.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/scripts/lib/throwaway.sh"
+source "$ROOT/tests/bench/lib.sh"
+
+RAW_ORDERS="${BENCH_RAW_ORDERS:-100000}"
+THROTTLED_ORDERS="${BENCH_THROTTLED_ORDERS:-5000}"
+FRESH_SECONDS="${BENCH_FRESH_SECONDS:-60}"
+SCALE_ORDERS="${BENCH_SCALE_ORDERS:-1000000}"
+IDLE_SECONDS="${BENCH_IDLE_SECONDS:-60}"
+
+# 1. Raw: an unthrottled init of RAW_ORDERS orders, then the psql COPY floor of its rows.
+bench_raw() {
+  bench_begin raw --orders "$RAW_ORDERS" --seed 101
+  bench_config "rps=100000 burst=1000 lag=0ms batch=2000"
+  timed_daemon once
+  local orders lines shipments sku rows
+  read -r orders lines shipments sku < <(row_counts)
+  rows=$((orders + lines + shipments + sku))
+  check_truth
+  local floor
+  floor="$(copy_floor)"
+  result raw "wall time" "$(fmt "$WALL")s" ""
+  result raw "orders/s" "$(ratio "$orders" "$WALL" 0)" ">= 5000"
+  result raw "rows/s" "$(ratio "$rows" "$WALL" 0)" "($orders orders, $lines lines, $shipments shipments, $sku sku)"
+  result raw "psql COPY floor" "$(fmt "$floor")s" ""
+  result raw "time / floor" "$(ratio "$WALL" "$floor" 2)" "<= 3.0"
+  result raw "peak RSS" "$((PEAK_KB / 1024)) MiB" ""
+}
+
+# 2. Throttled: 20 calls/s with 20 ms latency; calls against the minimum, wall against floor.
+bench_throttled() {
+  bench_begin throttled --orders "$THROTTLED_ORDERS" --seed 102 --rate-limit 20 --burst 20 \
+    --latency-ms 20
+  bench_config "rps=20 burst=20 lag=0ms"
+  timed_daemon once
+  check_truth
+  local orders lines calls refused minimum floor
+  read -r orders lines _ _ < <(row_counts)
+  calls=$(($(sim_calls /orders/get) + $(sim_calls /order/items/get)))
+  refused="$(sim_calls "" ApiCallLimit)"
+  minimum=$(((orders + 99) / 100 + (lines + 49) / 50))
+  floor="$(awk -v m="$minimum" 'BEGIN { printf "%.3f", m / 20 }')"
+  result throttled "calls made" "$calls" "<= $(awk -v m="$minimum" 'BEGIN { printf "%d", m * 1.15 }') (1.15 x minimum $minimum)"
+  result throttled "calls per order" "$(ratio "$calls" "$orders" 3)" ""
+  result throttled "ApiCallLimit refusals" "$refused ($(ratio $((refused * 100)) "$calls" 2) %)" "<= 1 %"
+  result throttled "wall time" "$(fmt "$WALL")s" ""
+  result throttled "floor" "${floor}s" ""
+  result throttled "wall / floor" "$(ratio "$WALL" "$floor" 2)" "<= 1.10"
+}
+
+# 3. Fresh: a live shop (50 changes/s); delay from modification_time to the commit that
+# recorded it (order_status_history.observed_at is the writing transaction's time).
+bench_fresh() {
+  bench_begin fresh --orders 20000 --seed 103
+  bench_config "rps=1000 burst=100 poll=5s lag=2s overlap=30s"
+  run_daemon once >/dev/null
+  sim_control '{"changes":50}'
+  local t0
+  t0="$(date +%s.%N)"
+  start_daemon_run
+  sleep "$FRESH_SECONDS"
+  sim_control '{"changes":0}'
+  local t1
+  t1="$(date +%s.%N)"
+  sleep 9 # poll_interval + lag + 2 s: the last changes land
+  stop_daemon_run
+  local p50 p99 n
+  read -r n p50 p99 < <(psql_at bench -At -F ' ' -c "
+    SELECT count(*),
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::numeric, 2),
+           round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 2)
+    FROM (SELECT extract(epoch FROM observed_at - modification_time) AS d
+          FROM taosync.order_status_history
+          WHERE modification_time BETWEEN to_timestamp($t0) AND to_timestamp($t1)) x")
+  check_truth
+  result fresh "changes observed" "$n" "over ${FRESH_SECONDS}s at 50 changes/s"
+  result fresh "p50 delay" "${p50}s" ""
+  result fresh "p99 delay" "${p99}s" "<= 8s (poll 5s + lag 2s + 1s)"
+}
+
+# 4. Scale: an init of SCALE_ORDERS orders; peak RSS and orders/s.
+bench_scale() {
+  bench_begin scale --orders "$SCALE_ORDERS" --seed 104
+  bench_config "rps=100000 burst=1000 lag=0ms batch=2000"
+  timed_daemon once
+  local orders
+  read -r orders _ _ _ < <(row_counts)
+  if [[ "${BENCH_COMPARE_SCALE:-0}" == 1 ]]; then check_truth; fi
+  result scale "orders" "$orders" "$SCALE_ORDERS in the shop"
+  result scale "orders/s" "$(ratio "$orders" "$WALL" 0)" ""
+  result scale "wall time" "$(fmt "$WALL")s" ""
+  result scale "peak RSS" "$((PEAK_KB / 1024)) MiB" "<= 64 MiB"
+}
+
+# 5. Idle: polls every 5 s of a shop where nothing changes; CPU seconds of taosyncd.
+bench_idle() {
+  bench_begin idle --orders 5000 --seed 105
+  bench_config "rps=1000 burst=100 poll=5s lag=2s"
+  run_daemon once >/dev/null
+  start_daemon_run
+  sleep 5 # past start-up
+  local before after
+  before="$(cpu_seconds "$DAEMON_PID")"
+  sleep "$IDLE_SECONDS"
+  after="$(cpu_seconds "$DAEMON_PID")"
+  stop_daemon_run
+  local used
+  used="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.3f", a - b }')"
+  result idle "CPU seconds" "$used" "over ${IDLE_SECONDS}s"
+  result idle "CPU share" "$(awk -v u="$used" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.3f %%", 100 * u / s }')" "< 1 % of a core"
+}
+
+main() {
+  local scenarios=("$@")
+  ((${#scenarios[@]})) || scenarios=(raw throttled fresh scale idle)
+  local s rc
+  for s in "${scenarios[@]}"; do
+    case "$s" in
+      raw | throttled | fresh | scale | idle) ;;
+      *) echo "bench: unknown scenario $s" >&2; exit 64 ;;
+    esac
+  done
+  RESULTS_FILE="$(mktemp /tmp/taosync-bench-results-XXXXXX)"
+  export RESULTS_FILE
+  for s in "${scenarios[@]}"; do
+    echo "== bench $s" >&2
+    set +e
+    # A subshell per scenario: errexit applies inside, and the trap always cleans up (keeping
+    # the scenario's dir, with its logs, when it failed).
+    (
+      trap 'rc=$?; if ((rc)); then BENCH_KEEP=1; fi; bench_end' EXIT
+      "bench_$s"
+    )
+    rc=$?
+    set -e
+    if ((rc)); then result "$s" "FAILED (exit $rc)" "" "logs in /tmp/taosync-bench-$s-*"; fi
+  done
+  print_results
+  rm -f "$RESULTS_FILE"
+}
+
+main "$@"
