@@ -1,0 +1,171 @@
+#include "admin.hpp"
+
+#include "catalog.hpp"
+#include "json_out.hpp"
+#include "render.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+namespace taosync::sim {
+
+namespace {
+
+void append_double(std::string& out, std::string_view key, double v) {
+  json::key(out, key);
+  out += boost::json::serialize(boost::json::value(v));
+}
+
+std::string set_number(const boost::json::value& v, double& target) {
+  if (!v.is_number())
+    return "must be a number";
+  auto d = v.to_number<double>();
+  if (d < 0 || !std::isfinite(d))
+    return "must be >= 0";
+  target = d;
+  return "";
+}
+
+std::string set_int(const boost::json::value& v, int& target) {
+  double d = 0;
+  if (auto e = set_number(v, d); !e.empty())
+    return e;
+  target = static_cast<int>(d);
+  return "";
+}
+
+std::string set_latency(const boost::json::value& v, LiveSettings& live) {
+  double mean = 0;
+  double jitter = 0;
+  if (v.is_string()) {
+    std::string s(v.as_string());
+    auto colon = s.find(':');
+    try {
+      mean = std::stod(s.substr(0, colon));
+      jitter = colon == std::string::npos ? 0 : std::stod(s.substr(colon + 1));
+    } catch (const std::exception&) {
+      return "must be MEAN or \"MEAN:JITTER\"";
+    }
+  } else if (auto e = set_number(v, mean); !e.empty()) {
+    return e;
+  }
+  live.latency_mean = std::chrono::milliseconds(static_cast<std::int64_t>(mean));
+  live.latency_jitter = std::chrono::milliseconds(static_cast<std::int64_t>(jitter));
+  return "";
+}
+
+std::string apply_key(LiveSettings& live, std::string_view key, const boost::json::value& v) {
+  if (key == "arrivals")
+    return set_number(v, live.arrivals);
+  if (key == "changes")
+    return set_number(v, live.changes);
+  if (key == "fault_rate")
+    return set_number(v, live.fault_rate);
+  if (key == "bad_record_rate")
+    return set_number(v, live.bad_record_rate);
+  if (key == "rate_limit")
+    return set_number(v, live.rate_limit);
+  if (key == "churn_per_page")
+    return set_int(v, live.churn_per_page);
+  if (key == "burst")
+    return set_int(v, live.burst);
+  if (key == "bulk_same_ms")
+    return set_int(v, live.bulk_same_ms);
+  if (key == "latency_ms")
+    return set_latency(v, live);
+  return "unknown key";
+}
+
+void append_counts(std::string& out, const auto& counts) {
+  out += '{';
+  bool first = true;
+  for (const auto& [name, n] : counts) {
+    json::num(out, name, static_cast<std::int64_t>(n), first);
+    first = false;
+  }
+  out += '}';
+}
+
+} // namespace
+
+std::string stats_body(SimState& state) {
+  const auto& stats = state.stats();
+  std::string out = "{\"calls\":{";
+  bool first = true;
+  for (const auto& [endpoint, outcomes] : stats.calls) {
+    json::key(out, endpoint, first);
+    append_counts(out, outcomes);
+    first = false;
+  }
+  out += '}';
+  json::num(out, "throttled", static_cast<std::int64_t>(stats.throttled));
+  json::key(out, "faults");
+  append_counts(out, stats.faults);
+  json::num(out, "orders", static_cast<std::int64_t>(state.shop().orders().size()));
+  json::num(out, "lines", state.shop().line_total());
+  json::num(out, "changes", state.shop().changes_applied());
+  json::num(out, "arrivals", state.shop().arrivals());
+  out += '}';
+  return out;
+}
+
+std::string settings_body(const LiveSettings& live) {
+  std::string out = "{";
+  json::key(out, "arrivals", true);
+  out += boost::json::serialize(boost::json::value(live.arrivals));
+  append_double(out, "changes", live.changes);
+  json::num(out, "bulk_same_ms", live.bulk_same_ms);
+  json::num(out, "churn_per_page", live.churn_per_page);
+  append_double(out, "fault_rate", live.fault_rate);
+  append_double(out, "bad_record_rate", live.bad_record_rate);
+  append_double(out, "rate_limit", live.rate_limit);
+  json::num(out, "burst", live.burst);
+  json::str(out, "latency_ms",
+            std::to_string(live.latency_mean.count()) + ":" +
+                std::to_string(live.latency_jitter.count()));
+  out += '}';
+  return out;
+}
+
+std::string apply_control(SimState& state, std::string_view body) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(body, ec);
+  if (ec || !value.is_object())
+    return "the body must be a JSON object";
+  auto live = state.live();
+  for (const auto& [key, v] : value.as_object()) {
+    if (auto problem = apply_key(live, key, v); !problem.empty())
+      return std::string(key) + ": " + problem;
+  }
+  if (live.fault_rate > 1 || live.bad_record_rate > 1)
+    return "fault_rate and bad_record_rate must be within 0..1";
+  bool limits_changed = live.rate_limit != state.live().rate_limit ||
+                        live.burst != state.live().burst;
+  state.live() = live;
+  if (limits_changed)
+    state.apply_rate_limit();
+  return "";
+}
+
+std::string mutate_body(SimState& state, std::int64_t n) {
+  auto applied = state.mutate(n);
+  std::string out = "{";
+  json::num(out, "requested", n, true);
+  json::num(out, "applied", applied);
+  json::num(out, "changes", state.shop().changes_applied());
+  out += '}';
+  return out;
+}
+
+void truth_chunk(const SimState& state, std::size_t begin, std::size_t end, std::string& out) {
+  RenderMode mode{state.options().seed, state.live().bad_record_rate, true,
+                  kSellerName};
+  const auto& orders = state.shop().orders();
+  for (auto i = begin; i < end; ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    render_order_module(out, orders[i], describe_order(state.options().seed, orders[i].id), mode);
+  }
+}
+
+} // namespace taosync::sim

@@ -1,0 +1,33 @@
+#pragma once
+// The platform's endpoints: /orders/get, /order/items/get, /order/get and
+// /auth/token/refresh, after the gateway's checks have passed.
+
+#include "gate.hpp"
+#include "state.hpp"
+
+#include <string>
+#include <variant>
+
+namespace taosync::sim {
+
+/// A full JSON response body, or a platform error.
+using ApiAnswer = std::variant<std::string, ApiError>;
+
+/// /orders/get: Order_Status, Page_Size, Page, modification_time_start/_end.
+ApiAnswer orders_get(SimState& state, const api::Params& params, const std::string& request_id);
+
+/// /order/items/get: trade_order_line_id_list (one bare id or a JSON array), Page_Size.
+ApiAnswer order_items_get(SimState& state, const api::Params& params,
+                          const std::string& request_id);
+
+/// /order/get: trade_order_id.
+ApiAnswer order_get(SimState& state, const api::Params& params, const std::string& request_id);
+
+/// /auth/token/refresh: refresh_token.
+ApiAnswer token_refresh(SimState& state, const api::Params& params,
+                        const std::string& request_id);
+
+/// The error envelope: {"type":..,"code":..,"message":..,"request_id":..}.
+std::string error_body(const ApiError& error, const std::string& request_id);
+
+} // namespace taosync::sim

@@ -1,0 +1,23 @@
+#include "stats.hpp"
+
+namespace taosync::sim {
+
+void Stats::count_call(std::string_view endpoint, std::string_view outcome) {
+  auto it = calls.find(endpoint);
+  if (it == calls.end())
+    it = calls.emplace(std::string(endpoint), std::map<std::string, std::uint64_t, std::less<>>{})
+             .first;
+  auto jt = it->second.find(outcome);
+  if (jt == it->second.end())
+    jt = it->second.emplace(std::string(outcome), 0).first;
+  ++jt->second;
+}
+
+void Stats::count_fault(std::string_view name) {
+  auto it = faults.find(name);
+  if (it == faults.end())
+    it = faults.emplace(std::string(name), 0).first;
+  ++it->second;
+}
+
+} // namespace taosync::sim

@@ -1,0 +1,24 @@
+#pragma once
+// Counters behind GET /_sim/stats.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace taosync::sim {
+
+/// Calls per endpoint and outcome, throttled calls and injected faults.
+struct Stats {
+  std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>, std::less<>> calls;
+  std::map<std::string, std::uint64_t, std::less<>> faults;
+  std::uint64_t throttled = 0;
+
+  /// Counts one call of `endpoint` ("/orders/get") that ended in `outcome` ("ok", a code).
+  void count_call(std::string_view endpoint, std::string_view outcome);
+
+  /// Counts one injected fault.
+  void count_fault(std::string_view name);
+};
+
+} // namespace taosync::sim
