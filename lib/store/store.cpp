@@ -1,1 +1,174 @@
 #include "store/store.hpp"
+
+#include "store/batch_write.hpp"
+#include "store/db_url.hpp"
+#include "store/migrations.hpp"
+#include "store/order_rows.hpp"
+#include "store/state_rows.hpp"
+#include "store/text_repair.hpp"
+
+#include "obs/metrics.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+
+namespace taosync::store {
+namespace {
+
+constexpr std::string_view kModificationTimes = R"sql(
+SELECT trade_order_id, (extract(epoch FROM modification_time) * 1000)::bigint
+FROM taosync.orders WHERE shop = $1 AND trade_order_id = ANY($2::text[])
+)sql";
+
+constexpr std::string_view kSelectTokens = R"sql(
+SELECT access_token, refresh_token,
+       extract(epoch FROM access_expires_at)::bigint, extract(epoch FROM refresh_expires_at)::bigint
+FROM taosync.shop_tokens WHERE shop = $1 AND config_fingerprint = $2
+)sql";
+
+constexpr std::string_view kUpsertTokens = R"sql(
+INSERT INTO taosync.shop_tokens AS t (shop, access_token, refresh_token, access_expires_at,
+  refresh_expires_at, config_fingerprint, updated_at)
+VALUES ($1, $2, $3, to_timestamp(NULLIF($4::bigint, 0)), to_timestamp(NULLIF($5::bigint, 0)),
+  $6, now())
+ON CONFLICT (shop) DO UPDATE SET access_token = EXCLUDED.access_token,
+  refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at,
+  refresh_expires_at = EXCLUDED.refresh_expires_at,
+  config_fingerprint = EXCLUDED.config_fingerprint, updated_at = EXCLUDED.updated_at
+)sql";
+
+constexpr std::string_view kCounts = R"sql(
+SELECT (SELECT count(*) FROM taosync.orders WHERE shop = $1),
+       (SELECT count(*) FROM taosync.order_lines WHERE shop = $1),
+       (SELECT count(*) FROM taosync.rejected_records WHERE shop = $1)
+)sql";
+
+// A random sample, drawn from the most recently modified orders (10x n of them).
+constexpr std::string_view kSampleRecent = R"sql(
+SELECT trade_order_id FROM (
+  SELECT trade_order_id FROM taosync.orders WHERE shop = $1
+  ORDER BY modification_time DESC LIMIT $2::bigint * 10
+) recent ORDER BY random() LIMIT $2::bigint
+)sql";
+
+/// Opens the connection; a failure names the target but never the password.
+std::unique_ptr<pqxx::connection> connect(const std::string& url) {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    // A silent reconnect would lose the session's staging tables; the Writer reconnects.
+    conn->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+    return conn;
+  } catch (const pqxx::broken_connection& e) {
+    throw pqxx::broken_connection("cannot connect to database " + redacted_url(url) + ": " +
+                                  scrub_password(e.what(), url));
+  } catch (const std::exception& e) { // e.g. a malformed connection string
+    throw pqxx::broken_connection("cannot connect to database " + redacted_url(url) + ": " +
+                                  scrub_password(e.what(), url));
+  }
+}
+
+} // namespace
+
+struct Store::Impl {
+  std::string url;
+  std::unique_ptr<pqxx::connection> conn;
+};
+
+Store::Store(const std::string& url) : impl_(std::make_unique<Impl>()) {
+  impl_->url = url;
+  impl_->conn = connect(url);
+  prepare_batch_write(*impl_->conn);
+}
+
+Store::~Store() = default;
+
+bool Store::connected() const {
+  return impl_->conn && impl_->conn->is_open();
+}
+
+void Store::migrate() {
+  apply_migrations(*impl_->conn);
+}
+
+SyncState Store::load_state(const std::string& shop) {
+  pqxx::read_transaction tx(*impl_->conn, "load_state");
+  return select_state(tx, shop);
+}
+
+void Store::save_state(const SyncState& state) {
+  pqxx::work tx(*impl_->conn, "save_state");
+  upsert_state(tx, state);
+  tx.commit();
+}
+
+std::unordered_map<std::string, api::TimePoint>
+Store::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
+  std::unordered_map<std::string, api::TimePoint> out;
+  if (order_ids.empty())
+    return out;
+  pqxx::read_transaction tx(*impl_->conn, "modification_times");
+  for (const auto& row :
+       tx.exec_params(std::string(kModificationTimes), shop, array_literal(order_ids)))
+    out.emplace(row[0].as<std::string>(),
+                api::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
+  return out;
+}
+
+WriteResult Store::write(const Batch& batch) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = write_batch(*impl_->conn, batch);
+  obs::metrics().db_write(std::chrono::steady_clock::now() - start);
+  return result;
+}
+
+std::optional<api::Tokens> Store::load_tokens(const std::string& shop,
+                                              const std::string& config_fingerprint) {
+  pqxx::read_transaction tx(*impl_->conn, "load_tokens");
+  const auto rows = tx.exec_params(std::string(kSelectTokens), shop, config_fingerprint);
+  if (rows.empty())
+    return std::nullopt;
+  const auto& r = rows[0];
+  api::Tokens tokens;
+  tokens.access_token = r[0].as<std::string>();
+  tokens.refresh_token = r[1].as<std::string>();
+  tokens.access_expires_at =
+      std::chrono::sys_seconds(std::chrono::seconds(r[2].as<std::int64_t>(0)));
+  tokens.refresh_expires_at =
+      std::chrono::sys_seconds(std::chrono::seconds(r[3].as<std::int64_t>(0)));
+  return tokens;
+}
+
+void Store::save_tokens(const std::string& shop, const api::Tokens& tokens,
+                        const std::string& config_fingerprint) {
+  pqxx::work tx(*impl_->conn, "save_tokens");
+  tx.exec_params0(std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
+                  static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
+                  static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
+                  config_fingerprint);
+  tx.commit();
+}
+
+ShopCounts Store::counts(const std::string& shop) {
+  pqxx::read_transaction tx(*impl_->conn, "counts");
+  const auto r = tx.exec_params1(std::string(kCounts), shop);
+  return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
+}
+
+std::vector<std::string> Store::sample_recent_orders(const std::string& shop, int n) {
+  pqxx::read_transaction tx(*impl_->conn, "sample_recent_orders");
+  std::vector<std::string> ids;
+  for (const auto& row : tx.exec_params(std::string(kSampleRecent), shop, n))
+    ids.push_back(row[0].as<std::string>());
+  return ids;
+}
+
+std::optional<api::OrderDetail> Store::load_order(const std::string& shop, const std::string& id) {
+  pqxx::read_transaction tx(*impl_->conn, "load_order");
+  return select_order(tx, shop, id);
+}
+
+} // namespace taosync::store

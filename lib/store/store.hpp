@@ -30,6 +30,9 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  /// False once the connection was lost (the Writer then replaces this Store).
+  bool connected() const;
+
   /// Applies pending versioned migrations; idempotent and safe to run concurrently.
   void migrate();
 

@@ -13,11 +13,20 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace taosync::store {
 
 namespace net = boost::asio;
+
+/// Thrown by a job that needed a (re)connect after Writer::stop().
+class WriterStopped : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 class Writer {
 public:
@@ -43,11 +52,20 @@ public:
 
 private:
   net::any_io_executor executor();
+  /// Runs `job` on the writer thread: reconnects with backoff and reruns it after a lost
+  /// connection; other exceptions propagate.
+  void run_with_retry(const std::function<void(Store&)>& job);
   template <class R> net::awaitable<R> run_on_thread(std::function<R(Store&)> job) {
-    co_return with_retry<R>(job);
+    if constexpr (std::is_void_v<R>) {
+      run_with_retry(job);
+      co_return;
+    } else {
+      std::optional<R> result;
+      run_with_retry([&](Store& store) { result.emplace(job(store)); });
+      co_return std::move(*result);
+    }
   }
-  template <class R> R with_retry(const std::function<R(Store&)>& job);
-  Store& connected_store(); // (re)connects with backoff
+  Store& connected_store(); // (re)connects with backoff; throws WriterStopped once stopped
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

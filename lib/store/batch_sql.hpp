@@ -1,0 +1,218 @@
+#pragma once
+// The SQL of one batch write: TEMP staging tables filled by COPY, then a constant number of
+// set-based statements from staging into the real tables. $1 is always the shop.
+
+#include <string_view>
+
+namespace taosync::store::sql {
+
+/// Session setup, run once per connection before the staging tables are first touched.
+/// Staging lives in temp buffers: a 1000-order batch is a few MiB.
+constexpr std::string_view kSessionSetup = "SET temp_buffers = '64MB'";
+
+/// Staging tables: session-local, emptied at every commit. Big columns come first because
+/// that is cheapest for libpqxx 6.4's row formatting.
+constexpr std::string_view kCreateStaging = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS stage_orders (
+  raw text, trade_order_id text, buyer_id text, buyer_full_name text, seller_id text,
+  seller_full_name text, status text, payment_channel text,
+  actual_fee text, actual_fee_currency_code text, shipping_fee text,
+  shipping_fee_currency_code text, actual_shipping_fee text,
+  actual_shipping_fee_currency_code text, creation_ms bigint, modification_ms bigint,
+  delivery_area text, delivery_country_code text, delivery_city text,
+  delivery_detail_address text, delivery_receiver_name text, delivery_state text,
+  delivery_receiver_phone text, line_ids text
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_sets (trade_order_id text) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_lines (
+  raw text, sku_info text, product_title text, product_main_image text, product_detail_url text,
+  trade_order_line_id text, trade_order_id text, product_id text, sku_id text, package_id text,
+  buyer_full_name text, status text, quantity bigint,
+  unit_fee text, unit_fee_currency_code text, actual_fee text, actual_fee_currency_code text,
+  shipping_fee text, shipping_fee_currency_code text, actual_shipping_fee text,
+  actual_shipping_fee_currency_code text, creation_ms bigint, modification_ms bigint
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_shipments (
+  trade_order_line_id text, order_no bigint, tracking_number text, logistics_id text
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_sku (
+  trade_order_line_id text, position integer, property_id bigint, property_name text,
+  value_id bigint, value_text text
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS stage_rejected (
+  endpoint text, record_id text, reason text, raw text
+) ON COMMIT DELETE ROWS;
+)sql";
+
+/// Classifies each staged order against the stored row (new / newer / same / older), upserts
+/// all but the older ones, records and NOTIFYs status changes, and drops the line sets of
+/// stale orders from stage_sets. Returns inserted, updated, unchanged, stale, status changes.
+constexpr std::string_view kUpsertOrders = R"sql(
+WITH cls AS MATERIALIZED (
+  SELECT s.*, TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond' AS mt,
+         o.modification_time AS old_mt, o.status AS old_status
+  FROM stage_orders s
+  LEFT JOIN taosync.orders o ON o.shop = $1 AND o.trade_order_id = s.trade_order_id
+), up AS (
+  INSERT INTO taosync.orders AS o (
+    shop, trade_order_id, buyer_id, buyer_full_name, seller_id, seller_full_name, status,
+    payment_channel, actual_fee, actual_fee_currency_code, shipping_fee,
+    shipping_fee_currency_code, actual_shipping_fee, actual_shipping_fee_currency_code,
+    creation_time, modification_time, delivery_area, delivery_country_code, delivery_city,
+    delivery_detail_address, delivery_receiver_name, delivery_state, delivery_receiver_phone,
+    line_ids, raw, synced_at)
+  SELECT $1, trade_order_id, buyer_id, buyer_full_name, seller_id, seller_full_name, status,
+    payment_channel, actual_fee::numeric, actual_fee_currency_code, shipping_fee::numeric,
+    shipping_fee_currency_code, actual_shipping_fee::numeric, actual_shipping_fee_currency_code,
+    TIMESTAMPTZ 'epoch' + creation_ms * INTERVAL '1 millisecond', mt, delivery_area,
+    delivery_country_code, delivery_city, delivery_detail_address, delivery_receiver_name,
+    delivery_state, delivery_receiver_phone, line_ids::text[], raw::jsonb, now()
+  FROM cls WHERE old_mt IS NULL OR old_mt <= mt
+  ON CONFLICT (shop, trade_order_id) DO UPDATE SET
+    buyer_id = EXCLUDED.buyer_id, buyer_full_name = EXCLUDED.buyer_full_name,
+    seller_id = EXCLUDED.seller_id, seller_full_name = EXCLUDED.seller_full_name,
+    status = EXCLUDED.status, payment_channel = EXCLUDED.payment_channel,
+    actual_fee = EXCLUDED.actual_fee, actual_fee_currency_code = EXCLUDED.actual_fee_currency_code,
+    shipping_fee = EXCLUDED.shipping_fee,
+    shipping_fee_currency_code = EXCLUDED.shipping_fee_currency_code,
+    actual_shipping_fee = EXCLUDED.actual_shipping_fee,
+    actual_shipping_fee_currency_code = EXCLUDED.actual_shipping_fee_currency_code,
+    creation_time = EXCLUDED.creation_time, modification_time = EXCLUDED.modification_time,
+    delivery_area = EXCLUDED.delivery_area, delivery_country_code = EXCLUDED.delivery_country_code,
+    delivery_city = EXCLUDED.delivery_city,
+    delivery_detail_address = EXCLUDED.delivery_detail_address,
+    delivery_receiver_name = EXCLUDED.delivery_receiver_name,
+    delivery_state = EXCLUDED.delivery_state,
+    delivery_receiver_phone = EXCLUDED.delivery_receiver_phone,
+    line_ids = EXCLUDED.line_ids, raw = EXCLUDED.raw, synced_at = EXCLUDED.synced_at
+  WHERE o.modification_time <= EXCLUDED.modification_time
+  RETURNING 1
+), hist AS (
+  INSERT INTO taosync.order_status_history
+    (shop, trade_order_id, old_status, new_status, modification_time)
+  SELECT $1, trade_order_id, old_status, status, mt FROM cls
+  WHERE (old_mt IS NULL OR old_mt <= mt) AND old_status IS DISTINCT FROM status
+  RETURNING trade_order_id, new_status
+), notified AS (
+  SELECT pg_notify('taosync_order_changed',
+           format('{"shop":%s,"trade_order_id":%s,"status":%s}', to_json($1::text),
+                  to_json(trade_order_id), to_json(new_status)))
+  FROM hist
+), unset AS (
+  DELETE FROM stage_sets w USING cls
+  WHERE w.trade_order_id = cls.trade_order_id AND cls.old_mt > cls.mt
+  RETURNING 1
+)
+SELECT count(*) FILTER (WHERE old_mt IS NULL),
+       count(*) FILTER (WHERE old_mt < mt),
+       count(*) FILTER (WHERE old_mt = mt),
+       count(*) FILTER (WHERE old_mt > mt),
+       (SELECT count(*) FROM notified),
+       (SELECT count(*) FROM up),
+       (SELECT count(*) FROM unset)
+FROM cls
+)sql";
+
+/// Deletes the stored lines (with their shipments and sku properties) of the replaced line
+/// sets that the new sets no longer contain.
+constexpr std::string_view kDeleteGoneLines = R"sql(
+WITH gone AS (
+  DELETE FROM taosync.order_lines l USING stage_sets w
+  WHERE l.shop = $1 AND l.trade_order_id = w.trade_order_id
+    AND NOT EXISTS (SELECT 1 FROM stage_lines s
+                    WHERE s.trade_order_line_id = l.trade_order_line_id)
+  RETURNING l.trade_order_line_id
+), shipments AS (
+  DELETE FROM taosync.line_shipments x USING gone
+  WHERE x.shop = $1 AND x.trade_order_line_id = gone.trade_order_line_id RETURNING 1
+), props AS (
+  DELETE FROM taosync.line_sku_properties x USING gone
+  WHERE x.shop = $1 AND x.trade_order_line_id = gone.trade_order_line_id RETURNING 1
+)
+SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
+)sql";
+
+/// Leaves in stage_lines only the lines to write: those of a replaced set (stale orders'
+/// sets are gone from stage_sets) that are not older than the stored line.
+constexpr std::string_view kPruneStagedLines = R"sql(
+DELETE FROM stage_lines s
+WHERE NOT EXISTS (SELECT 1 FROM stage_sets w WHERE w.trade_order_id = s.trade_order_id)
+   OR EXISTS (SELECT 1 FROM taosync.order_lines l
+              WHERE l.shop = $1 AND l.trade_order_line_id = s.trade_order_line_id
+                AND l.modification_time
+                    > TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond')
+)sql";
+
+/// Deletes the stored shipments and sku properties of the lines about to be written.
+constexpr std::string_view kDeleteLineChildren = R"sql(
+WITH shipments AS (
+  DELETE FROM taosync.line_shipments x USING stage_lines s
+  WHERE x.shop = $1 AND x.trade_order_line_id = s.trade_order_line_id RETURNING 1
+), props AS (
+  DELETE FROM taosync.line_sku_properties x USING stage_lines s
+  WHERE x.shop = $1 AND x.trade_order_line_id = s.trade_order_line_id RETURNING 1
+)
+SELECT (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
+)sql";
+
+/// Upserts the staged lines and inserts their shipments and sku properties.
+/// Returns the number of line rows written.
+constexpr std::string_view kInsertLines = R"sql(
+WITH lines AS (
+  INSERT INTO taosync.order_lines AS l (
+    shop, trade_order_line_id, trade_order_id, product_id, sku_id, package_id, product_title,
+    product_main_image, product_detail_url, buyer_full_name, status, quantity,
+    unit_fee, unit_fee_currency_code, actual_fee, actual_fee_currency_code,
+    shipping_fee, shipping_fee_currency_code, actual_shipping_fee,
+    actual_shipping_fee_currency_code, creation_time, modification_time, sku_info, raw)
+  SELECT $1, trade_order_line_id, trade_order_id, product_id, sku_id, package_id, product_title,
+    product_main_image, product_detail_url, buyer_full_name, status, quantity,
+    unit_fee::numeric, unit_fee_currency_code, actual_fee::numeric, actual_fee_currency_code,
+    shipping_fee::numeric, shipping_fee_currency_code, actual_shipping_fee::numeric,
+    actual_shipping_fee_currency_code,
+    TIMESTAMPTZ 'epoch' + creation_ms * INTERVAL '1 millisecond',
+    TIMESTAMPTZ 'epoch' + modification_ms * INTERVAL '1 millisecond', sku_info, raw::jsonb
+  FROM stage_lines
+  ON CONFLICT (shop, trade_order_line_id) DO UPDATE SET
+    trade_order_id = EXCLUDED.trade_order_id, product_id = EXCLUDED.product_id,
+    sku_id = EXCLUDED.sku_id, package_id = EXCLUDED.package_id,
+    product_title = EXCLUDED.product_title, product_main_image = EXCLUDED.product_main_image,
+    product_detail_url = EXCLUDED.product_detail_url, buyer_full_name = EXCLUDED.buyer_full_name,
+    status = EXCLUDED.status, quantity = EXCLUDED.quantity, unit_fee = EXCLUDED.unit_fee,
+    unit_fee_currency_code = EXCLUDED.unit_fee_currency_code, actual_fee = EXCLUDED.actual_fee,
+    actual_fee_currency_code = EXCLUDED.actual_fee_currency_code,
+    shipping_fee = EXCLUDED.shipping_fee,
+    shipping_fee_currency_code = EXCLUDED.shipping_fee_currency_code,
+    actual_shipping_fee = EXCLUDED.actual_shipping_fee,
+    actual_shipping_fee_currency_code = EXCLUDED.actual_shipping_fee_currency_code,
+    creation_time = EXCLUDED.creation_time, modification_time = EXCLUDED.modification_time,
+    sku_info = EXCLUDED.sku_info, raw = EXCLUDED.raw
+  WHERE l.modification_time <= EXCLUDED.modification_time
+  RETURNING 1
+), shipments AS (
+  INSERT INTO taosync.line_shipments
+    (shop, trade_order_line_id, order_no, tracking_number, logistics_id)
+  SELECT $1, x.trade_order_line_id, x.order_no, x.tracking_number, x.logistics_id
+  FROM stage_shipments x
+  WHERE EXISTS (SELECT 1 FROM stage_lines s WHERE s.trade_order_line_id = x.trade_order_line_id)
+  RETURNING 1
+), props AS (
+  INSERT INTO taosync.line_sku_properties
+    (shop, trade_order_line_id, position, property_id, property_name, value_id, value_text)
+  SELECT $1, x.trade_order_line_id, x.position, x.property_id, x.property_name, x.value_id,
+         x.value_text
+  FROM stage_sku x
+  WHERE EXISTS (SELECT 1 FROM stage_lines s WHERE s.trade_order_line_id = x.trade_order_line_id)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
+)sql";
+
+/// Stores rejected records; one already stored (same shop, endpoint, id, reason, raw) is kept.
+constexpr std::string_view kInsertRejected = R"sql(
+INSERT INTO taosync.rejected_records (shop, endpoint, record_id, reason, raw)
+SELECT $1, endpoint, record_id, reason, raw FROM stage_rejected
+ON CONFLICT DO NOTHING
+)sql";
+
+} // namespace taosync::store::sql

@@ -1,0 +1,215 @@
+#include "store/batch_write.hpp"
+
+#include "store/batch_check.hpp"
+#include "store/batch_sql.hpp"
+#include "store/state_rows.hpp"
+#include "store/text_repair.hpp"
+
+#include <pqxx/pqxx>
+
+#include <tuple>
+#include <vector>
+
+namespace taosync::store {
+namespace {
+
+constexpr const char* kUpsertOrdersName = "taosync_upsert_orders";
+constexpr const char* kDeleteGoneLinesName = "taosync_delete_gone_lines";
+constexpr const char* kPruneStagedLinesName = "taosync_prune_staged_lines";
+constexpr const char* kDeleteLineChildrenName = "taosync_delete_line_children";
+constexpr const char* kInsertLinesName = "taosync_insert_lines";
+constexpr const char* kInsertRejectedName = "taosync_insert_rejected";
+
+/// NULL for an absent value (an empty amount or raw record), else the text.
+const char* or_null(const std::string& s) {
+  return s.empty() ? nullptr : s.c_str();
+}
+
+std::int64_t epoch_ms(api::TimePoint t) {
+  return t.time_since_epoch().count();
+}
+
+void copy_orders(pqxx::work& tx, const CheckedBatch& b) {
+  static const std::vector<std::string> kColumns{"raw",
+                                                 "trade_order_id",
+                                                 "buyer_id",
+                                                 "buyer_full_name",
+                                                 "seller_id",
+                                                 "seller_full_name",
+                                                 "status",
+                                                 "payment_channel",
+                                                 "actual_fee",
+                                                 "actual_fee_currency_code",
+                                                 "shipping_fee",
+                                                 "shipping_fee_currency_code",
+                                                 "actual_shipping_fee",
+                                                 "actual_shipping_fee_currency_code",
+                                                 "creation_ms",
+                                                 "modification_ms",
+                                                 "delivery_area",
+                                                 "delivery_country_code",
+                                                 "delivery_city",
+                                                 "delivery_detail_address",
+                                                 "delivery_receiver_name",
+                                                 "delivery_state",
+                                                 "delivery_receiver_phone",
+                                                 "line_ids"};
+  pqxx::stream_to stream(tx, "stage_orders", kColumns);
+  for (const api::Order* o : b.orders) {
+    const auto& d = o->delivery;
+    stream << std::make_tuple(
+        or_null(o->raw_json), o->trade_order_id.c_str(), o->buyer_id.c_str(),
+        o->buyer_full_name.c_str(), o->seller_id.c_str(), o->seller_full_name.c_str(),
+        o->status.c_str(), o->payment_channel.c_str(), or_null(o->actual_fee.amount),
+        o->actual_fee.currency_code.c_str(), or_null(o->shipping_fee.amount),
+        o->shipping_fee.currency_code.c_str(), or_null(o->actual_shipping_fee.amount),
+        o->actual_shipping_fee.currency_code.c_str(), epoch_ms(o->creation_time),
+        epoch_ms(o->modification_time), d.area.c_str(), d.country_code.c_str(), d.city.c_str(),
+        d.detail_address.c_str(), d.receiver_name.c_str(), d.state.c_str(),
+        d.receiver_phone.c_str(), array_literal(o->line_ids));
+  }
+  stream.complete();
+}
+
+void copy_sets(pqxx::work& tx, const CheckedBatch& b) {
+  pqxx::stream_to stream(tx, "stage_sets", std::vector<std::string>{"trade_order_id"});
+  for (const auto& id : b.lines_for)
+    stream << std::make_tuple(id.c_str());
+  stream.complete();
+}
+
+void copy_lines(pqxx::work& tx, const CheckedBatch& b) {
+  static const std::vector<std::string> kColumns{"raw",
+                                                 "sku_info",
+                                                 "product_title",
+                                                 "product_main_image",
+                                                 "product_detail_url",
+                                                 "trade_order_line_id",
+                                                 "trade_order_id",
+                                                 "product_id",
+                                                 "sku_id",
+                                                 "package_id",
+                                                 "buyer_full_name",
+                                                 "status",
+                                                 "quantity",
+                                                 "unit_fee",
+                                                 "unit_fee_currency_code",
+                                                 "actual_fee",
+                                                 "actual_fee_currency_code",
+                                                 "shipping_fee",
+                                                 "shipping_fee_currency_code",
+                                                 "actual_shipping_fee",
+                                                 "actual_shipping_fee_currency_code",
+                                                 "creation_ms",
+                                                 "modification_ms"};
+  pqxx::stream_to stream(tx, "stage_lines", kColumns);
+  for (const api::OrderLine* l : b.lines)
+    stream << std::make_tuple(
+        or_null(l->raw_json), l->sku_info.c_str(), l->product_title.c_str(),
+        l->product_main_image.c_str(), l->product_detail_url.c_str(),
+        l->trade_order_line_id.c_str(), l->trade_order_id.c_str(), l->product_id.c_str(),
+        l->sku_id.c_str(), l->package_id.c_str(), l->buyer_full_name.c_str(), l->status.c_str(),
+        l->quantity, or_null(l->unit_fee.amount), l->unit_fee.currency_code.c_str(),
+        or_null(l->actual_fee.amount), l->actual_fee.currency_code.c_str(),
+        or_null(l->shipping_fee.amount), l->shipping_fee.currency_code.c_str(),
+        or_null(l->actual_shipping_fee.amount), l->actual_shipping_fee.currency_code.c_str(),
+        epoch_ms(l->creation_time), epoch_ms(l->modification_time));
+  stream.complete();
+}
+
+void copy_line_children(pqxx::work& tx, const CheckedBatch& b) {
+  pqxx::stream_to shipments(tx, "stage_shipments",
+                            std::vector<std::string>{"trade_order_line_id", "order_no",
+                                                     "tracking_number", "logistics_id"});
+  for (const api::OrderLine* l : b.lines)
+    for (const auto& s : l->shipments)
+      shipments << std::make_tuple(l->trade_order_line_id.c_str(), s.order_no,
+                                   s.tracking_number ? s.tracking_number->c_str() : nullptr,
+                                   s.logistics_id ? s.logistics_id->c_str() : nullptr);
+  shipments.complete();
+  pqxx::stream_to props(tx, "stage_sku",
+                        std::vector<std::string>{"trade_order_line_id", "position", "property_id",
+                                                 "property_name", "value_id", "value_text"});
+  for (const api::OrderLine* l : b.lines) {
+    int position = 0;
+    for (const auto& p : l->sku_properties)
+      props << std::make_tuple(l->trade_order_line_id.c_str(), position++, p.property_id,
+                               p.property_name.c_str(), p.value_id, p.value_text.c_str());
+  }
+  props.complete();
+}
+
+void copy_rejected(pqxx::work& tx, const CheckedBatch& b) {
+  pqxx::stream_to stream(tx, "stage_rejected",
+                         std::vector<std::string>{"endpoint", "record_id", "reason", "raw"});
+  for (const auto& r : b.rejected)
+    stream << std::make_tuple(r.endpoint.c_str(), r.record_id.c_str(), r.reason.c_str(),
+                              r.raw_json.c_str());
+  stream.complete();
+}
+
+/// Runs the orders upsert and adds its counts to `result`.
+void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result) {
+  const auto row = tx.exec_prepared1(kUpsertOrdersName, shop);
+  result.inserted = row[0].as<std::uint64_t>();
+  result.updated = row[1].as<std::uint64_t>();
+  result.unchanged = row[2].as<std::uint64_t>();
+  result.stale = row[3].as<std::uint64_t>();
+  result.status_changes = row[4].as<std::uint64_t>();
+}
+
+/// Replaces the line sets left in stage_sets; returns the line rows written.
+std::uint64_t replace_lines(pqxx::work& tx, const std::string& shop) {
+  tx.exec_prepared1(kDeleteGoneLinesName, shop);
+  tx.exec_prepared0(kPruneStagedLinesName, shop);
+  tx.exec_prepared1(kDeleteLineChildrenName, shop);
+  return tx.exec_prepared1(kInsertLinesName, shop)[0].as<std::uint64_t>();
+}
+
+} // namespace
+
+void prepare_batch_write(pqxx::connection_base& conn) {
+  {
+    pqxx::nontransaction tx(conn, "staging");
+    tx.exec0(std::string(sql::kSessionSetup));
+    tx.exec0(std::string(sql::kCreateStaging));
+  }
+  conn.prepare(kUpsertOrdersName, std::string(sql::kUpsertOrders));
+  conn.prepare(kDeleteGoneLinesName, std::string(sql::kDeleteGoneLines));
+  conn.prepare(kPruneStagedLinesName, std::string(sql::kPruneStagedLines));
+  conn.prepare(kDeleteLineChildrenName, std::string(sql::kDeleteLineChildren));
+  conn.prepare(kInsertLinesName, std::string(sql::kInsertLines));
+  conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
+}
+
+WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch) {
+  const CheckedBatch checked = check_batch(batch);
+  WriteResult result;
+  pqxx::work tx(conn, "write_batch");
+  if (!checked.lines_for.empty())
+    copy_sets(tx, checked); // before the upsert, which drops the sets of stale orders
+  if (!checked.orders.empty()) {
+    copy_orders(tx, checked);
+    upsert_orders(tx, batch.shop, result);
+  }
+  if (!checked.lines_for.empty()) {
+    copy_lines(tx, checked);
+    copy_line_children(tx, checked);
+    result.lines = replace_lines(tx, batch.shop);
+  }
+  if (!checked.rejected.empty()) {
+    copy_rejected(tx, checked);
+    tx.exec_prepared0(kInsertRejectedName, batch.shop);
+    result.rejected = checked.rejected.size();
+  }
+  if (batch.cursor) {
+    SyncState state = *batch.cursor;
+    if (state.shop.empty())
+      state.shop = batch.shop;
+    upsert_state(tx, state);
+  }
+  tx.commit();
+  return result;
+}
+
+} // namespace taosync::store

@@ -1,0 +1,196 @@
+#include "store/migrations.hpp"
+
+#include <pqxx/pqxx>
+
+#include <array>
+#include <set>
+#include <string>
+
+namespace taosync::store {
+namespace {
+
+// Serializes concurrent migrators; any constant unique to taosync will do.
+constexpr std::string_view kLockSql = "SELECT pg_advisory_xact_lock(7346152093415261)";
+
+constexpr std::string_view kBootstrapSql = R"sql(
+CREATE SCHEMA IF NOT EXISTS taosync;
+CREATE TABLE IF NOT EXISTS taosync.schema_migrations (
+  version    integer PRIMARY KEY,
+  name       text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
+constexpr std::string_view kAppliedSql = "SELECT version FROM taosync.schema_migrations";
+
+constexpr std::string_view kRecordSql =
+    "INSERT INTO taosync.schema_migrations (version, name) VALUES ($1, $2)";
+
+// Orders and lines: columns are named after the API's fields. Money is numeric with its
+// currency code, times are timestamptz, delivery_info fields are prefixed delivery_.
+constexpr std::string_view kOrdersSql = R"sql(
+CREATE TABLE taosync.orders (
+  shop                              text NOT NULL,
+  trade_order_id                    text NOT NULL,
+  buyer_id                          text,
+  buyer_full_name                   text,
+  seller_id                         text,
+  seller_full_name                  text,
+  status                            text NOT NULL,
+  payment_channel                   text,
+  actual_fee                        numeric,
+  actual_fee_currency_code          text,
+  shipping_fee                      numeric,
+  shipping_fee_currency_code        text,
+  actual_shipping_fee               numeric,
+  actual_shipping_fee_currency_code text,
+  creation_time                     timestamptz,
+  modification_time                 timestamptz NOT NULL,
+  delivery_area                     text,
+  delivery_country_code             text,
+  delivery_city                     text,
+  delivery_detail_address           text,
+  delivery_receiver_name            text,
+  delivery_state                    text,
+  delivery_receiver_phone           text,
+  line_ids                          text[] NOT NULL DEFAULT '{}',
+  raw                               jsonb,
+  synced_at                         timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (shop, trade_order_id)
+);
+CREATE INDEX orders_modification_time_idx ON taosync.orders (shop, modification_time);
+
+CREATE TABLE taosync.order_lines (
+  shop                              text NOT NULL,
+  trade_order_line_id               text NOT NULL,
+  trade_order_id                    text NOT NULL,
+  product_id                        text,
+  sku_id                            text,
+  package_id                        text,
+  product_title                     text,
+  product_main_image                text,
+  product_detail_url                text,
+  buyer_full_name                   text,
+  status                            text,
+  quantity                          bigint,
+  unit_fee                          numeric,
+  unit_fee_currency_code            text,
+  actual_fee                        numeric,
+  actual_fee_currency_code          text,
+  shipping_fee                      numeric,
+  shipping_fee_currency_code        text,
+  actual_shipping_fee               numeric,
+  actual_shipping_fee_currency_code text,
+  creation_time                     timestamptz,
+  modification_time                 timestamptz NOT NULL,
+  sku_info                          text,
+  raw                               jsonb,
+  PRIMARY KEY (shop, trade_order_line_id)
+);
+CREATE INDEX order_lines_order_idx ON taosync.order_lines (shop, trade_order_id);
+CREATE INDEX order_lines_modification_time_idx ON taosync.order_lines (shop, modification_time);
+
+CREATE TABLE taosync.line_shipments (
+  shop                text NOT NULL,
+  trade_order_line_id text NOT NULL,
+  order_no            bigint NOT NULL,
+  tracking_number     text,
+  logistics_id        text,
+  PRIMARY KEY (shop, trade_order_line_id, order_no)
+);
+
+-- position: the property's index in sku_info, so a line's properties keep their order.
+CREATE TABLE taosync.line_sku_properties (
+  shop                text NOT NULL,
+  trade_order_line_id text NOT NULL,
+  position            integer NOT NULL,
+  property_id         bigint,
+  property_name       text,
+  value_id            bigint,
+  value_text          text,
+  PRIMARY KEY (shop, trade_order_line_id, position)
+);
+)sql";
+
+constexpr std::string_view kBookkeepingSql = R"sql(
+CREATE TABLE taosync.order_status_history (
+  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  shop              text NOT NULL,
+  trade_order_id    text NOT NULL,
+  old_status        text,
+  new_status        text NOT NULL,
+  modification_time timestamptz NOT NULL,
+  observed_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX order_status_history_order_idx
+  ON taosync.order_status_history (shop, trade_order_id);
+
+-- A bad record re-read by every overlapping window is stored once.
+CREATE TABLE taosync.rejected_records (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  shop        text NOT NULL,
+  endpoint    text NOT NULL,
+  record_id   text NOT NULL DEFAULT '',
+  reason      text NOT NULL,
+  raw         text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX rejected_records_once_idx
+  ON taosync.rejected_records (shop, endpoint, record_id, md5(reason), md5(raw));
+
+CREATE TABLE taosync.sync_state (
+  shop                text PRIMARY KEY,
+  hwm                 timestamptz,
+  init_t0             timestamptz,
+  init_cursor         timestamptz,
+  init_done           boolean NOT NULL DEFAULT false,
+  last_reconciled_day date,
+  last_cycle_at       timestamptz,
+  last_cycle_orders   bigint NOT NULL DEFAULT 0,
+  stopped             boolean NOT NULL DEFAULT false,
+  stopped_reason      text NOT NULL DEFAULT '',
+  updated_at          timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE taosync.shop_tokens (
+  shop               text PRIMARY KEY,
+  access_token       text NOT NULL,
+  refresh_token      text NOT NULL,
+  access_expires_at  timestamptz,
+  refresh_expires_at timestamptz,
+  config_fingerprint text NOT NULL,
+  updated_at         timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, "orders and lines", kOrdersSql},
+    Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
+};
+
+} // namespace
+
+std::span<const Migration> all_migrations() {
+  return kMigrations;
+}
+
+int apply_migrations(pqxx::connection_base& conn) {
+  pqxx::work tx(conn, "migrate");
+  tx.exec0(std::string(kLockSql));
+  tx.exec0(std::string(kBootstrapSql));
+  std::set<int> applied;
+  for (const auto& row : tx.exec(std::string(kAppliedSql)))
+    applied.insert(row[0].as<int>());
+  int count = 0;
+  for (const auto& m : kMigrations) {
+    if (applied.contains(m.version))
+      continue;
+    tx.exec0(std::string(m.sql));
+    tx.exec_params0(std::string(kRecordSql), m.version, std::string(m.name));
+    ++count;
+  }
+  tx.commit();
+  return count;
+}
+
+} // namespace taosync::store

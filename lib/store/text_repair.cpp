@@ -1,0 +1,175 @@
+#include "store/text_repair.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+namespace taosync::store {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD
+
+/// Length of the valid UTF-8 sequence (not NUL) starting at s[i], or 0 if invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b == 0)
+    return 0;
+  if (b < 0x80)
+    return 1;
+  std::size_t len = 0;
+  std::uint32_t min = 0;
+  std::uint32_t cp = 0;
+  if ((b & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, cp = b & 0x1F;
+  } else if ((b & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, cp = b & 0x0F;
+  } else if ((b & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, cp = b & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size())
+    return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/// The code unit of a `\uXXXX` escape at json[i] (which is the backslash), or -1.
+long escape_unit(std::string_view json, std::size_t i) {
+  if (i + 6 > json.size() || json[i] != '\\' || json[i + 1] != 'u')
+    return -1;
+  long v = 0;
+  for (std::size_t k = 2; k < 6; ++k) {
+    const int h = hex_value(json[i + k]);
+    if (h < 0)
+      return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/// Length of a jsonb-unsafe escape at json[i] (a backslash), or 0 if it is fine.
+std::size_t unsafe_escape(std::string_view json, std::size_t i) {
+  const long unit = escape_unit(json, i);
+  if (unit == 0)
+    return 6;
+  if (unit >= 0xD800 && unit <= 0xDBFF) { // a high surrogate needs a low one next
+    const long next = escape_unit(json, i + 6);
+    return (next >= 0xDC00 && next <= 0xDFFF) ? 0 : 6;
+  }
+  if (unit >= 0xDC00 && unit <= 0xDFFF) { // a low surrogate without its high one
+    const long prev = i >= 6 ? escape_unit(json, i - 6) : -1;
+    return (prev >= 0xD800 && prev <= 0xDBFF) ? 0 : 6;
+  }
+  return 0;
+}
+
+} // namespace
+
+bool is_clean_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) - 1u < 0x7Fu) { // ASCII except NUL: the common case
+      ++i;
+      continue;
+    }
+    const auto len = utf8_sequence(s, i);
+    if (len == 0)
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string clean_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto len = utf8_sequence(s, i);
+    if (len == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+bool is_jsonb_safe(std::string_view json) {
+  for (auto pos = json.find("\\u"); pos != std::string_view::npos;
+       pos = json.find("\\u", pos + 2)) {
+    std::size_t backslashes = 0; // "\\u0000" is an escaped backslash, then text
+    while (pos > backslashes && json[pos - 1 - backslashes] == '\\')
+      ++backslashes;
+    if (backslashes % 2 == 0 && unsafe_escape(json, pos) != 0)
+      return false;
+  }
+  return true;
+}
+
+std::string jsonb_safe(std::string_view json) {
+  std::string text = is_clean_text(json) ? std::string(json) : clean_text(json);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] != '\\') {
+      out += text[i++];
+      continue;
+    }
+    if (const auto len = unsafe_escape(text, i); len != 0) {
+      out += "\\ufffd";
+      i += len;
+    } else { // keep the escape and the character it escapes
+      out.append(text, i, 2);
+      i += 2;
+    }
+  }
+  return out;
+}
+
+bool is_decimal(std::string_view s) {
+  if (s.starts_with('-'))
+    s.remove_prefix(1);
+  const auto dot = s.find('.');
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (dot == std::string_view::npos)
+    return digits(s);
+  return digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
+}
+
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1)
+      out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+} // namespace taosync::store
