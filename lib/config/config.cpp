@@ -53,10 +53,14 @@ std::string secret(Section& s, const std::string& name, const std::string& crede
   const auto inline_value = s.string(name);
   const auto file = s.string(name + "_file");
   if (!src.credentials_dir.empty()) {
-    const fs::path cred = src.credentials_dir / credential;
-    std::error_code ec;
-    if (fs::exists(cred, ec))
-      return read_secret_file("credential " + credential, cred);
+    // "name" from LoadCredential=name:FILE, "taosync_name" from the unit's directory form
+    // LoadCredential=taosync:/etc/taosync/credentials.
+    for (const std::string& id : {credential, "taosync_" + credential}) {
+      const fs::path cred = src.credentials_dir / id;
+      std::error_code ec;
+      if (fs::exists(cred, ec))
+        return read_secret_file("credential " + id, cred);
+    }
   }
   if (inline_value && file) {
     throw ConfigError(s.key_path(name), "set either " + name + " or " + name + "_file, not both");

@@ -202,6 +202,16 @@ TEST_CASE("systemd credentials override the file's secrets") {
   CHECK(d.api.app_secret == "cred-secret");
 }
 
+TEST_CASE("credentials from the unit's directory form carry a taosync_ prefix") {
+  TempDir creds;
+  creds.write("taosync_app_secret", "dir-secret\n");
+  creds.write("taosync_access_token", "dir-access\n");
+  const Config c = parse_config("api: {app_key: k}\n", "/", creds.path().string());
+  CHECK(c.api.app_secret == "dir-secret");
+  CHECK(c.api.access_token == "dir-access");
+  CHECK(c.database.url == "postgresql:///taosync");
+}
+
 TEST_CASE("load_config reads a file, and errors name the key") {
   TempDir dir;
   const auto path = dir.write("taosync.yaml", kMinimal + "sync:\n  pol_interval: 30s\n");

@@ -1,0 +1,106 @@
+#include "obs/metrics_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <doctest/doctest.h>
+
+#include <thread>
+
+using namespace taosync;
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+
+namespace {
+
+/// A server on 127.0.0.1:<free port> running on its own io thread.
+struct RunningServer {
+  net::io_context io;
+  obs::Metrics metrics;
+  obs::MetricsServer server{io.get_executor(), "127.0.0.1:0", metrics, 2s};
+  std::thread thread;
+  RunningServer() {
+    net::co_spawn(io, server.run(), [](std::exception_ptr) {});
+    thread = std::thread([this] { io.run(); });
+  }
+  ~RunningServer() {
+    net::post(io, [this] { server.stop(); });
+    io.stop();
+    thread.join();
+  }
+  /// Sends one raw request; returns the whole response.
+  std::string request(const std::string& method, const std::string& target) {
+    net::io_context client;
+    net::ip::tcp::socket s(client);
+    s.connect({net::ip::make_address("127.0.0.1"), server.port()});
+    const std::string req =
+        method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    net::write(s, net::buffer(req));
+    std::string out;
+    boost::system::error_code ec;
+    net::read(s, net::dynamic_buffer(out), ec); // until the server closes
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("GET /metrics serves the Prometheus exposition") {
+  RunningServer srv;
+  srv.metrics.orders_synced(42);
+  srv.metrics.api_call("/orders/get", "ok", 0.05s);
+  const std::string res = srv.request("GET", "/metrics");
+  CHECK(res.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(res.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
+  CHECK(res.find("\ntaosync_orders_synced_total 42\n") != std::string::npos);
+  CHECK(res.find("taosync_api_calls_total{endpoint=\"/orders/get\",outcome=\"ok\"} 1") !=
+        std::string::npos);
+}
+
+TEST_CASE("/healthz is 503 before any success, 200 after, 503 once stale") {
+  RunningServer srv;
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0);
+  srv.metrics.set_last_success(std::chrono::system_clock::now());
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 200", 0) == 0);
+  srv.server.set_healthy_within(1ms);
+  std::this_thread::sleep_for(5ms);
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0);
+}
+
+TEST_CASE("/healthz is 200 during an init that keeps moving") {
+  obs::Metrics m;
+  CHECK_FALSE(obs::is_healthy(m, 1s));
+  m.set_init_progress(10, 1000);
+  CHECK(obs::is_healthy(m, 1s));
+  std::this_thread::sleep_for(20ms);
+  CHECK_FALSE(obs::is_healthy(m, 10ms)); // init stalled
+  m.set_init_progress(20, 1000);
+  CHECK(obs::is_healthy(m, 10ms));
+}
+
+TEST_CASE("unknown paths are 404, other methods 405, HEAD has no body") {
+  RunningServer srv;
+  CHECK(srv.request("GET", "/nope").rfind("HTTP/1.1 404", 0) == 0);
+  CHECK(srv.request("POST", "/metrics").rfind("HTTP/1.1 405", 0) == 0);
+  const std::string head = srv.request("HEAD", "/metrics");
+  CHECK(head.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(head.substr(head.find("\r\n\r\n") + 4).empty());
+}
+
+TEST_CASE("parse_listen reads IPv4 and bracketed IPv6") {
+  CHECK(obs::parse_listen("127.0.0.1:9464").port() == 9464);
+  CHECK(obs::parse_listen("[::1]:9100").address().is_v6());
+  CHECK_THROWS_AS(obs::parse_listen("nonsense"), std::invalid_argument);
+  CHECK_THROWS_AS(obs::parse_listen("example.com:80"), std::invalid_argument);
+}
+
+TEST_CASE("binding a busy port fails with the address in the message") {
+  net::io_context io;
+  obs::Metrics m;
+  obs::MetricsServer first(io.get_executor(), "127.0.0.1:0", m, 1s);
+  const std::string addr = "127.0.0.1:" + std::to_string(first.port());
+  CHECK_THROWS_WITH(obs::MetricsServer(io.get_executor(), addr, m, 1s),
+                    doctest::Contains(addr.c_str()));
+}
