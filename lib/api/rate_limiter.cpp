@@ -1,18 +1,8 @@
 #include "api/rate_limiter.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "api/async_sleep.hpp"
 
 namespace taosync::api {
-namespace {
-
-net::awaitable<void> sleep_for(RateLimiter::Clock::duration d) {
-  net::steady_timer timer(co_await net::this_coro::executor, d);
-  co_await timer.async_wait(net::use_awaitable);
-}
-
-} // namespace
 
 RateLimiter::RateLimiter(double rate_per_second, int burst)
     : bucket_(rate_per_second, burst, Clock::now()) {}

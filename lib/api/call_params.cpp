@@ -1,0 +1,75 @@
+#include "api/call_params.hpp"
+
+#include "api/query.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace taosync::api {
+namespace {
+
+constexpr std::size_t kMaxDescriptionBytes = 240;
+
+std::string epoch_ms(TimePoint t) {
+  return std::to_string(t.time_since_epoch().count());
+}
+
+} // namespace
+
+Params orders_params(const OrdersQuery& query) {
+  Params params{{"Order_Status", query.status},
+                {"Page_Size", std::to_string(query.page_size)},
+                {"Page", std::to_string(query.page)}};
+  // Both ends unset means no window (the seed's first call); otherwise both are sent.
+  if (query.modified_from != TimePoint{} || query.modified_to != TimePoint{}) {
+    params["modification_time_start"] = epoch_ms(query.modified_from);
+    params["modification_time_end"] = epoch_ms(query.modified_to);
+  }
+  return params;
+}
+
+Params lines_params(const std::vector<std::string>& line_ids) {
+  if (line_ids.size() == 1)
+    return {{"trade_order_line_id_list", line_ids.front()}};
+  boost::json::array ids;
+  ids.reserve(line_ids.size());
+  for (const auto& id : line_ids)
+    ids.emplace_back(id);
+  return {{"trade_order_line_id_list", boost::json::serialize(ids)}};
+}
+
+Params order_params(const std::string& trade_order_id) {
+  return {{"trade_order_id", trade_order_id}};
+}
+
+std::string signed_query(std::string_view api_path, Params params, const SystemParams& system,
+                         std::string_view app_secret) {
+  params["app_key"] = std::string(system.app_key);
+  params["timestamp"] = std::to_string(system.timestamp.time_since_epoch().count());
+  params["sign_method"] = "sha256";
+  params["access_token"] = std::string(system.access_token);
+  params.erase("sign");
+  std::erase_if(params, [](const auto& entry) { return entry.second.empty(); });
+  params["sign"] = sign(api_path, params, app_secret);
+  return encode_query(params);
+}
+
+std::string describe_call(std::string_view api_path, const Params& business) {
+  std::string out(api_path);
+  for (const auto& [key, value] : business) {
+    if (key == "access_token" || key == "refresh_token" || key == "sign")
+      continue;
+    out += ' ';
+    out += key;
+    out += '=';
+    out += value;
+    if (out.size() > kMaxDescriptionBytes) {
+      out.resize(kMaxDescriptionBytes);
+      out += "…";
+      break;
+    }
+  }
+  return out;
+}
+
+} // namespace taosync::api

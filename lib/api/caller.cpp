@@ -1,0 +1,129 @@
+#include "api/caller.hpp"
+
+#include "api/async_sleep.hpp"
+#include "api/call_params.hpp"
+#include "api/network_error.hpp"
+#include "api/parse.hpp"
+#include "obs/metrics.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace taosync::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+HttpLimits limits_of(const config::ApiConfig& cfg) {
+  return HttpLimits{cfg.timeout, cfg.max_response_bytes};
+}
+
+// A non-200 answer: the platform's envelope if the body holds one, else the status.
+ApiError error_of_status(std::string_view path, const HttpResponse& response) {
+  if (auto error = parse_error(path, response.body); error && error->code != "malformed_body")
+    return *error;
+  return http_status_error(response.status, path);
+}
+
+// The platform may echo what it was sent; no secret may reach a log or an error.
+void redact(std::string& text, std::string_view secret) {
+  if (secret.size() < 4)
+    return;
+  for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos))
+    text.replace(pos, secret.size(), "***");
+}
+
+ApiFailure give_up(const CallSpec& spec, ApiError error, const std::string& why) {
+  error.message = std::string(spec.description) + ": " + why + "; last error " + error.code + ": " +
+                  error.message;
+  spdlog::error("API call failed for good: {}", error.message);
+  return ApiFailure(std::move(error));
+}
+
+} // namespace
+
+Caller::Caller(const config::ApiConfig& cfg)
+    : cfg_(cfg), limiter_(cfg.rate_limit.requests_per_second, cfg.rate_limit.burst),
+      pool_(cfg.ca_file, static_cast<std::size_t>(std::max(cfg.max_in_flight, 1))),
+      backoff_(RetryPolicy::from(cfg.retry)) {}
+
+void Caller::reconfigure(const config::ApiConfig& cfg) {
+  cfg_.rate_limit = cfg.rate_limit;
+  cfg_.retry = cfg.retry;
+  cfg_.timeout = cfg.timeout;
+  cfg_.max_response_bytes = cfg.max_response_bytes;
+  cfg_.max_in_flight = cfg.max_in_flight;
+  cfg_.items_batch_size = cfg.items_batch_size;
+  cfg_.max_page_size = cfg.max_page_size;
+  limiter_.set_rate(cfg.rate_limit.requests_per_second, cfg.rate_limit.burst);
+  backoff_.set_policy(RetryPolicy::from(cfg.retry));
+  pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg.max_in_flight, 1)));
+}
+
+void Caller::count_retry() {
+  ++counters_.retries;
+  obs::metrics().retried();
+}
+
+net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
+                                                        const BodyHandler& handle) {
+  co_await limiter_.acquire();
+  const SystemParams system{
+      cfg_.app_key, spec.access_token,
+      std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
+  const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
+                             signed_query(spec.path, *spec.business, system, cfg_.app_secret);
+  ++counters_.calls;
+  const auto start = Clock::now();
+  auto response = co_await pool_.get(*spec.gateway, target, limits_of(cfg_));
+  std::optional<ApiError> error;
+  if (!response.ok())
+    error = response.error();
+  else if (response.value().status != 200)
+    error = error_of_status(spec.path, response.value());
+  else
+    error = handle(response.value().body);
+  if (error) {
+    redact(error->message, spec.access_token);
+    redact(error->message, cfg_.app_secret);
+    if (const auto it = spec.business->find("refresh_token"); it != spec.business->end())
+      redact(error->message, it->second);
+  }
+  const std::chrono::duration<double> latency = Clock::now() - start;
+  obs::metrics().api_call(spec.path, error ? to_string(error->kind) : "ok", latency);
+  spdlog::debug("{} -> {} in {:.1f} ms", spec.description, error ? error->code : "ok",
+                latency.count() * 1000.0);
+  co_return error;
+}
+
+net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
+                                                    const BodyHandler& handle) {
+  int failures = 0;
+  int throttles = 0;
+  for (;;) {
+    auto error = co_await attempt(spec, handle);
+    if (!error)
+      co_return std::nullopt;
+    if (error->kind == ErrorKind::throttled) {
+      ++counters_.throttled;
+      obs::metrics().throttled();
+      if (++throttles > kMaxThrottlesPerCall)
+        throw give_up(spec, *error, "still throttled after " + std::to_string(throttles) + " bans");
+      limiter_.pause_until(Clock::now() + error->ban);
+      spdlog::warn("{}: throttled ({}), pausing every call for {}s", spec.description, error->code,
+                   error->ban.count());
+      count_retry();
+      continue;
+    }
+    if (error->kind != ErrorKind::transient)
+      co_return error;
+    if (++failures >= backoff_.policy().max_attempts)
+      throw give_up(spec, *error, "gave up after " + std::to_string(failures) + " attempts");
+    const auto wait = backoff_.delay(failures);
+    spdlog::warn("{}: attempt {}/{} failed ({}: {}); retrying in {} ms", spec.description, failures,
+                 backoff_.policy().max_attempts, error->code, error->message, wait.count());
+    count_retry();
+    co_await sleep_for(wait);
+  }
+}
+
+} // namespace taosync::api

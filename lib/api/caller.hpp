@@ -1,0 +1,66 @@
+#pragma once
+// One app's calls, one attempt loop: pace with the shared token bucket, sign, send over the
+// pooled connections, parse, and retry what DESIGN §1 says to retry (ApiCallLimit after the
+// ban, transient errors with backoff). Auth errors go back to the client, which refreshes.
+
+#include "api/client.hpp"
+#include "api/connection_pool.hpp"
+#include "api/rate_limiter.hpp"
+#include "api/retry.hpp"
+#include "api/signer.hpp"
+#include "api/url.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taosync::api {
+
+/// ApiCallLimit answers one call accepts before it gives up (each waits out its ban).
+inline constexpr int kMaxThrottlesPerCall = 100;
+
+/// Consumes a 200 response body: parses and keeps the value, or returns the body's error.
+using BodyHandler = std::function<std::optional<ApiError>(std::string_view body)>;
+
+/// What one call sends.
+struct CallSpec {
+  const Url* gateway = nullptr; ///< base_url or auth_url
+  std::string_view path;        ///< "/orders/get"; signed and appended to the gateway path
+  const Params* business = nullptr;
+  std::string_view access_token; ///< empty for the token refresh
+  std::string_view description;  ///< describe_call(): safe to log
+};
+
+/// Sends calls for one app. Single-threaded: use it from coroutines of one executor.
+class Caller {
+public:
+  explicit Caller(const config::ApiConfig& cfg);
+
+  /// Runs a call until it succeeds (nullopt) or ends in an auth, refresh_dead or fatal error
+  /// (returned). Throws ApiFailure when transient errors outlast api.retry.max_attempts or
+  /// bans outlast kMaxThrottlesPerCall.
+  net::awaitable<std::optional<ApiError>> run(const CallSpec& spec, const BodyHandler& handle);
+
+  /// New rate limit, timeout, response cap and retry policy (SIGHUP).
+  void reconfigure(const config::ApiConfig& cfg);
+
+  /// Counts one retry that the caller of run() decided on (after a token refresh).
+  void count_retry();
+
+  /// Totals so far (refreshes are the client's to fill in).
+  const CallCounters& counters() const { return counters_; }
+  /// The connection pool (tests read its reuse figures).
+  const ConnectionPool& pool() const { return pool_; }
+
+private:
+  net::awaitable<std::optional<ApiError>> attempt(const CallSpec& spec, const BodyHandler& handle);
+
+  config::ApiConfig cfg_; // holds the app secret: never logged
+  RateLimiter limiter_;
+  ConnectionPool pool_;
+  Backoff backoff_;
+  CallCounters counters_;
+};
+
+} // namespace taosync::api

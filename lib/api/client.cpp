@@ -1,0 +1,117 @@
+#include "api/client.hpp"
+
+#include "api/call_params.hpp"
+#include "api/caller.hpp"
+#include "api/endpoints.hpp"
+#include "api/parse.hpp"
+#include "api/token_keeper.hpp"
+#include "api/url.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace taosync::api {
+namespace {
+
+Url checked_gateway(const std::string& text, std::string_view key, bool allow_insecure_http) {
+  Url url;
+  try {
+    url = parse_url(text);
+  } catch (const std::invalid_argument& e) {
+    throw ApiFailure(
+        ApiError{ErrorKind::fatal, "bad_url", std::string(key) + ": " + e.what(), {}, {}});
+  }
+  check_transport_security(url, key, allow_insecure_http);
+  return url;
+}
+
+} // namespace
+
+struct Client::Impl {
+  Impl(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save)
+      : base(checked_gateway(cfg.base_url, "api.base_url", cfg.allow_insecure_http)),
+        auth(checked_gateway(cfg.auth_url, "api.auth_url", cfg.allow_insecure_http)),
+        items_batch_size(cfg.items_batch_size), caller(cfg),
+        keeper(std::move(tokens), std::move(save), caller, auth) {}
+
+  // One business call: retries inside the caller; one token refresh on IllegalAccessToken.
+  template <class T>
+  net::awaitable<T> call(std::string_view path, Params business,
+                         Outcome<T> (*parse)(std::string_view)) {
+    const std::string description = describe_call(path, business);
+    std::optional<T> result;
+    const BodyHandler handle = [&](std::string_view body) -> std::optional<ApiError> {
+      auto outcome = parse(body);
+      if (!outcome.ok())
+        return outcome.error();
+      result = std::move(outcome.value());
+      return std::nullopt;
+    };
+    for (bool refreshed = false;; refreshed = true) {
+      co_await keeper.save_pending();
+      const auto generation = keeper.generation();
+      const CallSpec spec{&base, path, &business, keeper.access_token(), description};
+      auto error = co_await caller.run(spec, handle);
+      if (!error)
+        co_return std::move(*result);
+      if (error->kind == ErrorKind::auth && !refreshed) {
+        co_await keeper.refresh_after_refusal(generation);
+        caller.count_retry();
+        continue;
+      }
+      if (error->kind == ErrorKind::auth) {
+        error->kind = ErrorKind::refresh_dead;
+        error->message += " (still refused after a token refresh; the seller must "
+                          "re-authorize the app)";
+      }
+      error->message = description + ": " + error->message;
+      spdlog::error("API call failed for good: {}: {}", error->code, error->message);
+      throw ApiFailure(std::move(*error));
+    }
+  }
+
+  Url base;
+  Url auth;
+  int items_batch_size;
+  Caller caller;
+  TokenKeeper keeper;
+};
+
+Client::Client(net::any_io_executor /*executor*/, const config::ApiConfig& cfg, Tokens tokens,
+               TokenSaver save_tokens)
+    : impl_(std::make_unique<Impl>(cfg, std::move(tokens), std::move(save_tokens))) {}
+
+Client::~Client() = default;
+
+net::awaitable<Page<Order>> Client::list_orders(const OrdersQuery& query) {
+  return impl_->call<Page<Order>>(kOrdersPath, orders_params(query), parse_orders_page);
+}
+
+net::awaitable<Page<OrderLine>> Client::get_lines(const std::vector<std::string>& line_ids) {
+  if (line_ids.empty())
+    co_return Page<OrderLine>{};
+  if (line_ids.size() > static_cast<std::size_t>(impl_->items_batch_size))
+    throw std::invalid_argument("get_lines: " + std::to_string(line_ids.size()) +
+                                " ids exceed api.items_batch_size " +
+                                std::to_string(impl_->items_batch_size));
+  co_return co_await impl_->call<Page<OrderLine>>(kLinesPath, lines_params(line_ids),
+                                                  parse_lines_page);
+}
+
+net::awaitable<OrderDetail> Client::get_order(const std::string& trade_order_id) {
+  return impl_->call<OrderDetail>(kOrderPath, order_params(trade_order_id), parse_order_detail);
+}
+
+void Client::reconfigure(const config::ApiConfig& cfg) {
+  impl_->items_batch_size = cfg.items_batch_size;
+  impl_->caller.reconfigure(cfg);
+}
+
+CallCounters Client::counters() const {
+  CallCounters counters = impl_->caller.counters();
+  counters.refreshes = impl_->keeper.refreshes();
+  return counters;
+}
+
+} // namespace taosync::api

@@ -1,0 +1,63 @@
+#pragma once
+// Keep-alive connections, pooled per origin and reused, so calls pay no handshake.
+
+#include "api/http_connection.hpp"
+#include "api/outcome.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taosync::api {
+
+/// Per-request limits.
+struct HttpLimits {
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)}; ///< connect + write + read
+  std::size_t max_response_bytes = 16 * 1024 * 1024;
+};
+
+/// Hands each request a connection: an idle one of its origin, else a new one. A connection
+/// goes back to the pool after a keep-alive response and is dropped after any failure.
+/// Concurrent requests each get their own connection. Single-threaded: use it from
+/// coroutines of one executor.
+class ConnectionPool {
+public:
+  /// `ca_file` (PEM) replaces the system's CAs for https; `max_idle` caps idle connections
+  /// kept per origin (set it to the number of calls in flight).
+  ConnectionPool(const std::optional<std::string>& ca_file, std::size_t max_idle);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  /// GET `target` ("/rest/orders/get?...") from `origin`. Network failures come back as
+  /// classified ApiErrors; any HTTP status comes back as a response.
+  net::awaitable<Outcome<HttpResponse>> get(const Url& origin, const std::string& target,
+                                            const HttpLimits& limits);
+
+  /// Changes how many idle connections are kept per origin.
+  void set_max_idle(std::size_t max_idle);
+
+  /// Connections opened so far (a measure of reuse).
+  std::uint64_t connections_opened() const { return opened_; }
+
+  /// Idle connections held now, over all origins.
+  std::size_t idle_count() const;
+
+private:
+  std::unique_ptr<HttpConnection> take_idle(const std::string& origin);
+  void put_idle(const std::string& origin, std::unique_ptr<HttpConnection> connection);
+
+  ssl::context tls_;
+  std::size_t max_idle_;
+  std::map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
+  std::uint64_t opened_ = 0;
+};
+
+} // namespace taosync::api
