@@ -176,7 +176,7 @@ std::span<const Migration> all_migrations() {
 
 int apply_migrations(pqxx::connection_base& conn) {
   pqxx::work tx(conn, "migrate");
-  tx.exec0(std::string(kLockSql));
+  tx.exec(std::string(kLockSql));
   tx.exec0(std::string(kBootstrapSql));
   std::set<int> applied;
   for (const auto& row : tx.exec(std::string(kAppliedSql)))

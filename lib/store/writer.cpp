@@ -28,6 +28,19 @@ bool connection_lost(const std::exception& e, const Store& store) {
   return !store.connected();
 }
 
+/// A libpq message on one line, without its password: they come with newlines and tabs.
+std::string log_text(const std::string& message, const std::string& url) {
+  std::string out;
+  for (char c : scrub_password(message, url)) {
+    const bool space = c == '\n' || c == '\t' || c == '\r';
+    if (!(space && (out.empty() || out.back() == ' ')))
+      out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
 } // namespace
 
 struct Writer::Impl {
@@ -62,8 +75,7 @@ Writer::~Writer() {
 }
 
 net::awaitable<WriteResult> Writer::write(Batch batch) {
-  co_return co_await run<WriteResult>(
-      [b = std::move(batch)](Store& store) { return store.write(b); });
+  return run<WriteResult>([b = std::move(batch)](Store& store) { return store.write(b); });
 }
 
 void Writer::stop() {
@@ -88,7 +100,7 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
       if (!connection_lost(e, store))
         throw;
       spdlog::warn("database {}: connection lost ({}); reconnecting, then retrying the batch whole",
-                   redacted_url(impl_->url), scrub_password(e.what(), impl_->url));
+                   redacted_url(impl_->url), log_text(e.what(), impl_->url));
       impl_->store.reset();
     }
   }
@@ -108,7 +120,7 @@ Store& Writer::connected_store() {
                      failures);
     } catch (const std::exception& e) { // the Store's message already names the target
       ++failures;
-      spdlog::warn("{}; retrying in {} ms", scrub_password(e.what(), impl_->url), backoff.count());
+      spdlog::warn("{}; retrying in {} ms", log_text(e.what(), impl_->url), backoff.count());
       impl_->sleep_unless_stopped(backoff);
       backoff = std::min(backoff * 2, impl_->max_backoff);
     }

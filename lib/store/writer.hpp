@@ -40,8 +40,8 @@ public:
   /// A broken connection is reconnected with backoff and `job` is run again, so `job` must
   /// be idempotent (a whole transaction). Other exceptions propagate.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
-    co_return co_await net::co_spawn(executor(), run_on_thread<R>(std::move(job)),
-                                     net::use_awaitable);
+    // Not a coroutine itself: GCC 12 mishandles temporaries in `co_return co_await f(tmp)`.
+    return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
   }
 
   /// Convenience: write one batch.

@@ -88,8 +88,10 @@ std::string joined(const std::vector<std::string>& argv) {
 
 PgCluster::PgCluster(std::vector<std::string> extra_settings)
     : bin_(pg_bin_dir()), dir_(make_temp_dir()) {
-  settings_ = {"listen_addresses=127.0.0.1", "fsync=off",          "synchronous_commit=off",
-               "full_page_writes=off",       "max_connections=50", "shared_buffers=32MB"};
+  // No synchronous_commit=off: an immediate stop would then lose commits already reported,
+  // which outage tests must not see. fsync=off only matters if the OS crashes.
+  settings_ = {"listen_addresses=127.0.0.1", "fsync=off", "full_page_writes=off",
+               "max_connections=50", "shared_buffers=32MB"};
   settings_.insert(settings_.end(), extra_settings.begin(), extra_settings.end());
   try {
     hand_over(dir_);

@@ -13,7 +13,7 @@ namespace taosync::testing {
 class PgCluster {
 public:
   /// initdb + start on a free 127.0.0.1 port. `extra_settings` are "name=value" server
-  /// settings added after the defaults (fsync=off, synchronous_commit=off, ...).
+  /// settings added after the defaults (fsync=off, full_page_writes=off, ...).
   explicit PgCluster(std::vector<std::string> extra_settings = {});
   /// pg_ctl stop -m immediate, then removes the dir.
   ~PgCluster();

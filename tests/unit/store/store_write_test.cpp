@@ -1,0 +1,186 @@
+#include "store/store.hpp"
+#include "store_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+using namespace taosync;
+using namespace taosync::store;
+using namespace taosync::store::test;
+
+namespace {
+
+constexpr const char* kShop = "shop-a";
+
+std::string migrated_database() {
+  const auto url = fresh_database();
+  Store(url).migrate();
+  return url;
+}
+
+std::int64_t count(const std::string& url, const std::string& table) {
+  return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync." + table);
+}
+
+} // namespace
+
+TEST_CASE("writing the same batch twice is idempotent") {
+  const auto url = migrated_database();
+  Store store(url);
+  const auto batch = batch_with_lines(
+      kShop, {make_order("1001", 5000), make_order("1002", 5000), make_order("1003", 6000)});
+  const auto first = store.write(batch);
+  CHECK(first.inserted == 3);
+  CHECK(first.updated == 0);
+  CHECK(first.lines == 3);
+  CHECK(first.status_changes == 3); // a new order is a change from nothing
+
+  const auto second = store.write(batch);
+  CHECK(second.inserted == 0);
+  CHECK(second.unchanged == 3);
+  CHECK(second.stale == 0);
+  CHECK(second.status_changes == 0);
+
+  CHECK(count(url, "orders") == 3);
+  CHECK(count(url, "order_lines") == 3);
+  CHECK(count(url, "line_shipments") == 6);
+  CHECK(count(url, "line_sku_properties") == 6);
+  CHECK(count(url, "order_status_history") == 3);
+  const auto counts = store.counts(kShop);
+  CHECK(counts.orders == 3);
+  CHECK(counts.lines == 3);
+  CHECK(store.counts("other-shop").orders == 0);
+}
+
+TEST_CASE("older data never overwrites newer data") {
+  const auto url = migrated_database();
+  Store store(url);
+  store.write(batch_with_lines(kShop, {make_order("2001", 9000, "shipped")}));
+
+  auto older = batch_with_lines(kShop, {make_order("2001", 8000, "pending")});
+  older.lines[0].shipments[1].tracking_number = "OLD-TRACKING";
+  const auto r = store.write(older);
+  CHECK(r.stale == 1);
+  CHECK(r.updated == 0);
+  CHECK(r.lines == 0);
+  CHECK(r.status_changes == 0);
+  CHECK(query_value(url, "SELECT status FROM taosync.orders WHERE trade_order_id = '2001'") ==
+        "shipped");
+  CHECK(query_value<std::int64_t>(url, "SELECT (extract(epoch FROM modification_time) * 1000)"
+                                       "::bigint FROM taosync.orders") == 9000);
+  CHECK(query_value(url, "SELECT tracking_number FROM taosync.line_shipments WHERE order_no = 2") ==
+        "20KXH23050207");
+
+  const auto newer = store.write(batch_with_lines(kShop, {make_order("2001", 9500, "delivered")}));
+  CHECK(newer.updated == 1);
+  CHECK(query_value(url, "SELECT status FROM taosync.orders") == "delivered");
+}
+
+TEST_CASE("a batch holding the same order twice keeps the newest") {
+  const auto url = migrated_database();
+  Store store(url);
+  Batch b;
+  b.shop = kShop;
+  b.orders = {make_order("2101", 3000, "shipped"), make_order("2101", 1000, "pending")};
+  CHECK(store.write(b).inserted == 1);
+  CHECK(query_value(url, "SELECT status FROM taosync.orders") == "shipped");
+}
+
+TEST_CASE("lines are replaced as a set, only when their order is written") {
+  const auto url = migrated_database();
+  Store store(url);
+  Batch v1;
+  v1.shop = kShop;
+  v1.orders = {make_order("3001", 1000)};
+  v1.lines = {make_line("3001", "30011", 1000), make_line("3001", "30012", 1000)};
+  v1.lines_for = {"3001"};
+  CHECK(store.write(v1).lines == 2);
+
+  Batch v2 = v1; // newer order: line 30012 is gone, 30011 got a new tracking number
+  v2.orders[0] = make_order("3001", 2000, "shipped");
+  v2.lines = {make_line("3001", "30011", 2000, "NEW-TRACKING")};
+  CHECK(store.write(v2).lines == 1);
+  CHECK(count(url, "order_lines") == 1);
+  CHECK(count(url, "line_shipments") == 2);
+  CHECK(count(url, "line_sku_properties") == 2);
+  CHECK(query_value(url, "SELECT tracking_number FROM taosync.line_shipments WHERE order_no = 2") ==
+        "NEW-TRACKING");
+
+  Batch stale = v1; // an older order with a different line set changes nothing
+  stale.lines = {make_line("3001", "30019", 500)};
+  const auto r = store.write(stale);
+  CHECK(r.stale == 1);
+  CHECK(r.lines == 0);
+  CHECK(query_value(url, "SELECT string_agg(trade_order_line_id, ',') FROM taosync.order_lines") ==
+        "30011");
+
+  Batch order_only; // an order written without its lines leaves the lines alone
+  order_only.shop = kShop;
+  order_only.orders = {make_order("3001", 3000, "delivered")};
+  CHECK(store.write(order_only).lines == 0);
+  CHECK(count(url, "order_lines") == 1);
+}
+
+TEST_CASE("a line is never replaced by an older version of itself") {
+  const auto url = migrated_database();
+  Store store(url);
+  Batch b;
+  b.shop = kShop;
+  b.orders = {make_order("3101", 5000)};
+  b.lines = {make_line("3101", "31011", 5000, "CURRENT")};
+  b.lines_for = {"3101"};
+  store.write(b);
+  b.orders = {make_order("3101", 6000)}; // the order moved on, but this line copy is older
+  b.lines = {make_line("3101", "31011", 4000, "OLDER")};
+  const auto r = store.write(b);
+  CHECK(r.updated == 1);
+  CHECK(r.lines == 0);
+  CHECK(query_value(url, "SELECT tracking_number FROM taosync.line_shipments WHERE order_no = 2") ==
+        "CURRENT");
+}
+
+TEST_CASE("a stored order reads back as it was written") {
+  const auto url = migrated_database();
+  Store store(url);
+  const auto order = make_order("4001", 1592990587586);
+  auto batch = batch_with_lines(kShop, {order});
+  store.write(batch);
+  const auto detail = store.load_order(kShop, "4001");
+  REQUIRE(detail);
+  auto expected = order;
+  expected.raw_json = detail->order.raw_json; // jsonb renders it its own way
+  CHECK(detail->order == expected);
+  REQUIRE(detail->lines.size() == 1);
+  auto line = batch.lines[0];
+  line.raw_json = detail->lines[0].raw_json;
+  CHECK(detail->lines[0] == line);
+  CHECK(detail->order.actual_shipping_fee.amount == "52.50");
+  CHECK_FALSE(store.load_order(kShop, "nope"));
+  CHECK_FALSE(store.load_order("other-shop", "4001"));
+}
+
+TEST_CASE("modification_times answers for stored orders only") {
+  const auto url = migrated_database();
+  Store store(url);
+  store.write(batch_with_lines(kShop, {make_order("5001", 111), make_order("5002", 222)}));
+  const auto times = store.modification_times(kShop, {"5001", "5002", "5003"});
+  CHECK(times.size() == 2);
+  CHECK(times.at("5001") == at_ms(111));
+  CHECK(times.at("5002") == at_ms(222));
+  CHECK(store.modification_times(kShop, {}).empty());
+  CHECK(store.modification_times("other-shop", {"5001"}).empty());
+}
+
+TEST_CASE("sample_recent_orders returns distinct stored ids") {
+  const auto url = migrated_database();
+  Store store(url);
+  std::vector<api::Order> orders;
+  for (int i = 0; i < 20; ++i)
+    orders.push_back(make_order(std::to_string(6000 + i), 1000 + i));
+  store.write(batch_with_lines(kShop, orders));
+  const auto sample = store.sample_recent_orders(kShop, 5);
+  CHECK(sample.size() == 5);
+  CHECK(std::set<std::string>(sample.begin(), sample.end()).size() == 5);
+  CHECK(store.sample_recent_orders(kShop, 50).size() == 20);
+}
