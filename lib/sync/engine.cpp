@@ -1,1 +1,258 @@
 #include "sync/engine.hpp"
+
+#include "obs/metrics.hpp"
+#include "sync/engine_impl.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace taosync::sync {
+
+namespace {
+
+// How often an idle engine reports progress (systemd's watchdog is fed from on_progress).
+constexpr std::chrono::seconds kIdleTick{5};
+
+std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
+  if (!rc.enabled) {
+    return std::nullopt;
+  }
+  try {
+    return config::TimeZone::load(rc.timezone);
+  } catch (const std::exception& e) {
+    spdlog::error("sync.reconcile.timezone: {}; daily reconciliation is off", e.what());
+    return std::nullopt;
+  }
+}
+
+PlannerSettings planner_settings(const config::Config& cfg) {
+  return PlannerSettings{cfg.sync.page_size, 0.8, cfg.sync.window.max_length};
+}
+
+} // namespace
+
+Engine::Impl::Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
+                   store::Writer& store_writer, EngineHooks engine_hooks)
+    : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
+      hooks(std::move(engine_hooks)), planner(planner_settings(cfg)),
+      reconcile_planner(planner_settings(cfg)), tz(load_zone(cfg.sync.reconcile)),
+      idle_timer(executor) {
+  state.shop = cfg.sync.shop;
+}
+
+TimePoint Engine::Impl::now() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+net::awaitable<void> Engine::Impl::load_state() {
+  if (loaded) {
+    co_return;
+  }
+  state = co_await writer.run<store::SyncState>(
+      [shop = cfg.sync.shop](store::Store& s) { return s.load_state(shop); });
+  state.shop = cfg.sync.shop;
+  loaded = true;
+  if (state.stopped) {
+    // The flag is for `taosyncd status`; a restart (perhaps with a new token) tries again.
+    spdlog::warn("shop {} was stopped ({}); trying again", state.shop, state.stopped_reason);
+    state.stopped = false;
+    state.stopped_reason.clear();
+  }
+}
+
+net::awaitable<void> Engine::Impl::save_state() {
+  co_await writer.run<void>([s = state](store::Store& st) { st.save_state(s); });
+}
+
+void Engine::Impl::publish() {
+  EngineStatus copy;
+  {
+    std::lock_guard lock(status_mutex);
+    if (state.hwm) {
+      status.lag = std::chrono::duration_cast<std::chrono::seconds>(now() - *state.hwm);
+    }
+    copy = status;
+  }
+  if (hooks.on_status) {
+    hooks.on_status(copy);
+  }
+}
+
+void Engine::Impl::set_phase(const std::string& phase) {
+  {
+    std::lock_guard lock(status_mutex);
+    status.phase = phase;
+  }
+  publish();
+}
+
+void Engine::Impl::committed(const CommittedBatch& batch) {
+  if (batch.cursor) {
+    state = *batch.cursor; // committed: now it is the truth
+  }
+  auto& m = obs::metrics();
+  m.orders_synced(batch.result.inserted + batch.result.updated);
+  m.lines_synced(batch.result.lines);
+  if (batch.result.rejected > 0) {
+    m.rejected(batch.result.rejected);
+  }
+  if (state.hwm && state.init_done) {
+    m.set_cursor_lag(now() - *state.hwm);
+  }
+  if (hooks.on_progress) {
+    hooks.on_progress();
+  }
+}
+
+net::awaitable<void> Engine::Impl::idle() {
+  const auto until = std::chrono::steady_clock::now() + cfg.sync.poll_interval;
+  while (!stopping) {
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) {
+      break;
+    }
+    idle_timer.expires_after(std::min<std::chrono::steady_clock::duration>(left, kIdleTick));
+    // operation_aborted is expected: stop() cancels the timer to end the wait early
+    co_await idle_timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (hooks.on_progress) {
+      hooks.on_progress();
+    }
+  }
+}
+
+net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool rethrow_all) {
+  std::optional<api::ApiError> api_error;
+  std::string what = "unknown error";
+  try {
+    std::rethrow_exception(err);
+  } catch (const api::ApiFailure& e) {
+    api_error = e.error();
+    what = e.what();
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  if (stopping && !rethrow_all) {
+    spdlog::info("shutting down: {} ended with: {}", status.phase, what);
+    co_return;
+  }
+  if (api_error && api_error->kind == api::ErrorKind::refresh_dead) {
+    spdlog::error("shop {}: the refresh token was refused ({}): the seller must re-authorize "
+                  "the app; syncing this shop stops",
+                  state.shop, what);
+    state.stopped = true;
+    state.stopped_reason =
+        "refresh token refused (" + api_error->code +
+        "): the seller must re-authorize the app and the new tokens be configured";
+    co_await save_state();
+    set_phase("stopped");
+    std::rethrow_exception(err);
+  }
+  if (rethrow_all || (api_error && api_error->kind == api::ErrorKind::fatal)) {
+    spdlog::error("{} failed: {}", status.phase, what);
+    std::rethrow_exception(err);
+  }
+  spdlog::error("{} cycle failed: {}; retrying at the next poll", status.phase, what);
+}
+
+void Engine::Impl::apply(const config::Config& config) {
+  const bool zone_changed = config.sync.reconcile.timezone != cfg.sync.reconcile.timezone ||
+                            config.sync.reconcile.enabled != cfg.sync.reconcile.enabled;
+  const auto shop = cfg.sync.shop; // the shop key does not change under a running engine
+  cfg.sync = config.sync;
+  cfg.sync.shop = shop;
+  cfg.api.items_batch_size = config.api.items_batch_size;
+  cfg.api.max_in_flight = config.api.max_in_flight;
+  cfg.database.batch_orders = config.database.batch_orders;
+  if (zone_changed) {
+    tz = load_zone(cfg.sync.reconcile);
+  }
+  planner.set_settings(planner_settings(cfg));
+  reconcile_planner.set_settings(planner_settings(cfg));
+  spdlog::info("sync settings reloaded: poll every {}ms, window overlap {}ms, lag {}ms",
+               cfg.sync.poll_interval.count(), cfg.sync.window.overlap.count(),
+               cfg.sync.window.lag.count());
+}
+
+Engine::Engine(net::any_io_executor executor, config::Config cfg, api::Client& client,
+               store::Writer& writer, EngineHooks hooks)
+    : impl_(std::make_unique<Impl>(executor, std::move(cfg), client, writer, std::move(hooks))) {}
+
+Engine::~Engine() = default;
+
+net::awaitable<void> Engine::run() {
+  co_await impl_->load_state();
+  while (!impl_->stopping) {
+    std::exception_ptr err;
+    try {
+      if (!impl_->state.init_done) {
+        co_await impl_->init();
+      } else {
+        co_await impl_->reconcile_if_due();
+        co_await impl_->poll();
+      }
+    } catch (...) {
+      err = std::current_exception();
+    }
+    if (err) {
+      co_await impl_->handle_failure(err, false);
+      impl_->set_phase("idle");
+    }
+    if (!impl_->stopping) {
+      co_await impl_->idle();
+    }
+  }
+  impl_->set_phase("stopped");
+}
+
+net::awaitable<void> Engine::once() {
+  std::exception_ptr err;
+  try {
+    co_await impl_->load_state();
+    if (!impl_->state.init_done) {
+      co_await impl_->init();
+    }
+    if (impl_->state.init_done && !impl_->stopping) {
+      co_await impl_->poll();
+    }
+  } catch (...) {
+    err = std::current_exception();
+  }
+  if (err) {
+    co_await impl_->handle_failure(err, true);
+  }
+}
+
+net::awaitable<void> Engine::resync(const std::string& trade_order_id) {
+  std::exception_ptr err;
+  try {
+    co_await impl_->load_state();
+    co_await impl_->write_order(trade_order_id);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  if (err) {
+    co_await impl_->handle_failure(err, true);
+  }
+}
+
+void Engine::reconfigure(const config::Config& cfg) {
+  net::dispatch(impl_->ex, [impl = impl_.get(), cfg] { impl->apply(cfg); });
+}
+
+void Engine::stop() {
+  impl_->stopping = true;
+  net::post(impl_->ex, [impl = impl_.get()] { impl->idle_timer.cancel(); });
+}
+
+EngineStatus Engine::status() const {
+  std::lock_guard lock(impl_->status_mutex);
+  return impl_->status;
+}
+
+} // namespace taosync::sync

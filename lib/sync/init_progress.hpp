@@ -17,6 +17,9 @@ public:
   InitProgress(std::uint64_t total, Clock::time_point start,
                std::chrono::seconds every = std::chrono::seconds(10));
 
+  /// Sets the estimate once it is known.
+  void set_total(std::uint64_t total) { total_ = total; }
+
   /// Counts orders just committed.
   void add(std::uint64_t orders) { done_ += orders; }
 

@@ -52,8 +52,9 @@ LinePlan plan_line_fetch(const std::vector<api::Order>& orders,
 LineCollation collate_lines(const std::vector<api::Order>& orders,
                             const std::vector<std::string>& wanted,
                             const std::vector<api::OrderLine>& lines,
-                            const std::vector<api::RejectedRecord>& rejected) {
-  std::unordered_set<std::string> arrived;
+                            const std::vector<api::RejectedRecord>& rejected,
+                            const std::vector<std::string>& accounted) {
+  std::unordered_set<std::string> arrived(accounted.begin(), accounted.end());
   for (const auto& l : lines) {
     arrived.insert(l.trade_order_line_id);
   }
@@ -82,6 +83,34 @@ LineCollation collate_lines(const std::vector<api::Order>& orders,
     (complete ? out.complete : out.incomplete).push_back(id);
   }
   return out;
+}
+
+std::vector<std::string>
+attribute_anonymous_rejects(const std::vector<std::string>& requested,
+                            const std::vector<api::OrderLine>& lines,
+                            const std::vector<api::RejectedRecord>& rejected) {
+  std::unordered_set<std::string> answered;
+  std::size_t anonymous = 0;
+  for (const auto& l : lines) {
+    answered.insert(l.trade_order_line_id);
+  }
+  for (const auto& r : rejected) {
+    if (r.record_id.empty()) {
+      ++anonymous;
+    } else {
+      answered.insert(r.record_id);
+    }
+  }
+  std::vector<std::string> unanswered;
+  for (const auto& id : requested) {
+    if (!answered.contains(id)) {
+      unanswered.push_back(id);
+    }
+  }
+  if (unanswered.size() > anonymous) {
+    return {}; // some line is truly missing: cannot tell which ones the broken records were
+  }
+  return unanswered;
 }
 
 std::vector<api::OrderLine> lines_of(const std::vector<api::Order>& orders,

@@ -37,10 +37,20 @@ struct LineCollation {
   std::vector<std::string> missing_line_ids; ///< lines that did not come back at all
 };
 
-/// Sorts the wanted orders into complete and incomplete by the lines that arrived and the
-/// line records that were rejected (by record_id).
+/// Sorts the wanted orders into complete and incomplete by the lines that arrived, the line
+/// records that were rejected (by record_id) and `accounted` ids (rejected records whose id was
+/// unreadable, attributed by elimination within their call).
 LineCollation collate_lines(const std::vector<api::Order>& orders,
                             const std::vector<std::string>& wanted,
+                            const std::vector<api::OrderLine>& lines,
+                            const std::vector<api::RejectedRecord>& rejected,
+                            const std::vector<std::string>& accounted = {});
+
+/// For one /order/items/get call: the requested ids that neither arrived nor were rejected by
+/// id, if the answer's rejected records without a readable id explain all of them (a broken
+/// record still counts as answered); else empty.
+std::vector<std::string>
+attribute_anonymous_rejects(const std::vector<std::string>& requested,
                             const std::vector<api::OrderLine>& lines,
                             const std::vector<api::RejectedRecord>& rejected);
 

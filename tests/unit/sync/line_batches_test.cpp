@@ -130,3 +130,14 @@ TEST_CASE("only lines of complete orders are kept, once each") {
   REQUIRE(kept.size() == 1);
   CHECK(kept[0].trade_order_line_id == "b-0");
 }
+
+TEST_CASE("a rejected line without a readable id is attributed by elimination within its call") {
+  const std::vector<api::RejectedRecord> anonymous{{"/order/items/get", "", "bad id", "{}"}};
+  CHECK(sync::attribute_anonymous_rejects({"a-0", "a-1"}, {line("a-0")}, anonymous) ==
+        std::vector<std::string>{"a-1"});
+  // two unanswered ids but one broken record: a line is truly missing, attribute nothing
+  CHECK(sync::attribute_anonymous_rejects({"a-0", "a-1", "a-2"}, {line("a-0")}, anonymous).empty());
+  CHECK(sync::attribute_anonymous_rejects({"a-0"}, {line("a-0")}, {}).empty());
+  const auto c = sync::collate_lines({order("a", 1, 2)}, {"a"}, {line("a-0")}, anonymous, {"a-1"});
+  CHECK(c.complete == std::vector<std::string>{"a"});
+}

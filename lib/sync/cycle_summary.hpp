@@ -1,0 +1,38 @@
+#pragma once
+// The one log line per cycle (DESIGN §5): window, orders new/updated/unchanged, lines, API
+// calls, throttles, retries, lag and duration. Pure.
+
+#include "api/client.hpp"
+#include "store/batch.hpp"
+#include "sync/window_planner.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace taosync::sync {
+
+/// "2026-11-28T16:30:00.000Z".
+std::string format_time(TimePoint t);
+
+/// What one cycle did.
+struct CycleSummary {
+  std::string kind;             ///< "poll", "reconcile", "init"
+  std::optional<Window> window; ///< nullopt: nothing to read
+  std::uint64_t windows = 0;
+  std::uint64_t listed = 0;
+  store::WriteResult written;
+  api::CallCounters calls; ///< deltas over the cycle
+  std::chrono::milliseconds lag{0};
+  std::chrono::milliseconds took{0};
+};
+
+/// Client counters `after - before`.
+api::CallCounters counter_delta(const api::CallCounters& before, const api::CallCounters& after);
+
+/// "poll [2026-...Z .. 2026-...Z] 1 window(s): 12 listed, 3 new, 2 updated, 7 unchanged, 0 stale;
+/// 9 lines; 3 calls, 0 throttled, 0 retries; lag 31s; took 120ms".
+std::string summary_line(const CycleSummary& s);
+
+} // namespace taosync::sync

@@ -1,0 +1,64 @@
+#pragma once
+// The engine's internals, shared by engine.cpp (the loop, errors, the public API) and
+// engine_cycles.cpp (init sweep, incremental poll, reconciliation, resync).
+
+#include "config/timezone.hpp"
+#include "store/sync_state.hpp"
+#include "sync/engine.hpp"
+#include "sync/sweep.hpp"
+#include "sync/window_planner.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace taosync::sync {
+
+struct Engine::Impl {
+  Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
+       store::Writer& store_writer, EngineHooks engine_hooks);
+
+  // engine.cpp
+  net::awaitable<void> load_state();
+  net::awaitable<void> save_state();
+  net::awaitable<void> idle();
+  /// Logs a failed cycle; rethrows it if it is fatal (after stopping the shop if the refresh
+  /// token is dead).
+  net::awaitable<void> handle_failure(std::exception_ptr err, bool rethrow_all);
+  void set_phase(const std::string& phase);
+  void publish();
+  void committed(const CommittedBatch& batch);
+  void apply(const config::Config& config);
+  static TimePoint now();
+
+  // engine_cycles.cpp
+  net::awaitable<void> init();
+  net::awaitable<void> poll();
+  net::awaitable<void> reconcile_if_due();
+  net::awaitable<void> write_order(const std::string& trade_order_id);
+  SweepOptions sweep_options(bool refetch_all) const;
+  std::optional<std::chrono::sys_days> reconciled_before(TimePoint t0) const;
+
+  net::any_io_executor ex;
+  config::Config cfg;
+  api::Client& client;
+  store::Writer& writer;
+  EngineHooks hooks;
+  WindowPlanner planner;           ///< incremental and init windows
+  WindowPlanner reconcile_planner; ///< a day's windows, with their own density
+  std::optional<config::TimeZone> tz;
+  store::SyncState state;
+  bool loaded = false;
+  std::atomic<bool> stopping{false};
+  net::steady_timer idle_timer;
+
+  mutable std::mutex status_mutex; ///< status() may be asked from another thread
+  EngineStatus status;
+};
+
+} // namespace taosync::sync

@@ -1,0 +1,56 @@
+#pragma once
+// Line fan-out (issue 6): the lines of a batch's new or changed orders, fetched in calls of up
+// to api.items_batch_size ids across orders, at most api.max_in_flight calls at a time (the
+// client's shared token bucket paces them).
+
+#include "api/client.hpp"
+#include "store/batch.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace taosync::sync {
+
+namespace net = boost::asio;
+
+/// How lines are fetched.
+struct FanoutSettings {
+  std::size_t items_batch_size = 50;
+  std::size_t max_in_flight = 8;
+  bool refetch_all = false; ///< reconciliation with refetch_lines: every listed order
+};
+
+/// What the answers of a set of /order/items/get calls held.
+struct FetchedLines {
+  std::vector<api::OrderLine> lines;
+  std::vector<api::RejectedRecord> rejected;
+  std::vector<std::string> accounted; ///< ids answered by a rejected record with no readable id
+  std::uint64_t calls = 0;
+};
+
+/// Runs `calls` (line ids per call) with at most `max_in_flight` in flight. Throws the first
+/// ApiFailure after the calls in flight have finished.
+net::awaitable<FetchedLines> fetch_lines(api::Client& client,
+                                         const std::vector<std::vector<std::string>>& calls,
+                                         std::size_t max_in_flight);
+
+/// What filling a batch did.
+struct FanoutStats {
+  std::uint64_t orders = 0;        ///< orders whose lines were fetched
+  std::uint64_t lines = 0;         ///< lines received
+  std::uint64_t missing_lines = 0; ///< lines that never came back
+  std::uint64_t calls = 0;
+};
+
+/// Fills batch.lines, lines_for and rejected: asks the store which orders are new or changed,
+/// fetches their lines, re-asks once for lines missing from the answers. An order with a line
+/// still missing keeps its stored lines (it is not in lines_for) and is logged at warn.
+net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& writer,
+                                       store::Batch& batch, const FanoutSettings& settings);
+
+} // namespace taosync::sync

@@ -1,0 +1,203 @@
+#include "sync/sweep.hpp"
+
+#include "sync/batch_builder.hpp"
+#include "sync/window_reader.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <utility>
+
+namespace taosync::sync {
+
+namespace {
+
+// Read windows waiting for the fetcher (about one batch of orders at 80 per window), and
+// batches with their lines waiting for the writer. With the batch being fetched and the one
+// being written, at most about three batches are in memory, however large the shop.
+constexpr std::size_t kWindowQueue = 6;
+constexpr std::size_t kBatchQueue = 1;
+
+struct WindowItem {
+  std::optional<WindowRead> read; ///< nullopt: end of the stream
+  bool last = false;
+};
+struct BatchItem {
+  std::optional<store::Batch> batch; ///< nullopt: end of the stream
+};
+using WindowChannel = net::experimental::channel<void(boost::system::error_code, WindowItem)>;
+using BatchChannel = net::experimental::channel<void(boost::system::error_code, BatchItem)>;
+
+void add(store::WriteResult& to, const store::WriteResult& r) {
+  to.inserted += r.inserted;
+  to.updated += r.updated;
+  to.unchanged += r.unchanged;
+  to.stale += r.stale;
+  to.lines += r.lines;
+  to.status_changes += r.status_changes;
+  to.rejected += r.rejected;
+}
+
+class Pipeline {
+public:
+  Pipeline(net::any_io_executor ex, api::Client& client, store::Writer& writer,
+           WindowPlanner& planner, const SweepOptions& options, CursorFor cursor_for,
+           OnCommit on_commit, const std::atomic<bool>& stopping)
+      : client_(client), writer_(writer), planner_(planner), options_(options),
+        cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stopping_(stopping),
+        windows_(ex, kWindowQueue), batches_(ex, kBatchQueue) {}
+
+  // Runs the three stages to their end and returns the totals, or throws the first failure.
+  net::awaitable<SweepTotals> run() {
+    auto ex = co_await net::this_coro::executor;
+    co_await net::experimental::make_parallel_group(net::co_spawn(ex, list(), net::deferred),
+                                                    net::co_spawn(ex, fetch(), net::deferred),
+                                                    net::co_spawn(ex, write(), net::deferred))
+        .async_wait(net::experimental::wait_for_all(), net::use_awaitable);
+    if (failure_) {
+      std::rethrow_exception(failure_);
+    }
+    totals_.complete = ended_ && planner_.done() && !quitting();
+    co_return totals_;
+  }
+
+private:
+  bool quitting() const { return failure_ != nullptr || stopping_.load(); }
+
+  // Records the first real failure; errors of a stage whose neighbour already quit are noise.
+  void fail(std::exception_ptr e) {
+    if (!quitting()) {
+      failure_ = std::move(e);
+    }
+  }
+
+  // No more input wanted: wakes a producer blocked on a full queue, refuses later sends.
+  template <class Channel> static void shut(Channel& ch) {
+    ch.cancel();
+    ch.close();
+  }
+
+  // Stage 1: reads windows, one page each, and queues them.
+  net::awaitable<void> list() {
+    std::exception_ptr err;
+    try {
+      while (!planner_.done() && !quitting()) {
+        WindowRead read = co_await read_next_window(client_, planner_);
+        if (totals_.list_calls == 0 && options_.on_estimate) {
+          options_.on_estimate(read.first_total);
+        }
+        totals_.list_calls += read.calls;
+        const bool last = planner_.done();
+        co_await windows_.async_send({}, WindowItem{std::move(read), last}, net::use_awaitable);
+      }
+    } catch (...) {
+      err = std::current_exception();
+    }
+    fail(err);
+    // the end marker; refused harmlessly if the fetcher has quit
+    co_await windows_.async_send({}, WindowItem{}, net::as_tuple(net::use_awaitable));
+  }
+
+  // Stage 2: cuts windows into batches and fetches their lines.
+  net::awaitable<void> fetch() {
+    std::exception_ptr err;
+    try {
+      BatchBuilder builder(options_.shop, options_.batch_orders);
+      for (;;) {
+        WindowItem item = co_await windows_.async_receive(net::use_awaitable);
+        if (!item.read || quitting()) {
+          break;
+        }
+        ++totals_.windows;
+        totals_.listed += item.read->orders.size();
+        auto cursor = cursor_for_(item.read->window.to, item.last);
+        for (auto& batch : builder.add(std::move(item.read->orders), std::move(item.read->rejected),
+                                       std::move(cursor))) {
+          co_await ship(std::move(batch));
+        }
+      }
+      if (!quitting()) {
+        if (auto batch = builder.flush()) {
+          co_await ship(std::move(*batch));
+        }
+      }
+    } catch (...) {
+      err = std::current_exception();
+    }
+    fail(err);
+    shut(windows_);
+    co_await batches_.async_send({}, BatchItem{}, net::as_tuple(net::use_awaitable));
+  }
+
+  net::awaitable<void> ship(store::Batch batch) {
+    if (quitting()) {
+      co_return;
+    }
+    const FanoutStats stats = co_await fill_lines(client_, writer_, batch, options_.fanout);
+    totals_.line_calls += stats.calls;
+    totals_.missing_lines += stats.missing_lines;
+    co_await batches_.async_send({}, BatchItem{std::move(batch)}, net::use_awaitable);
+  }
+
+  // Stage 3: commits batches in order; a stop lets the transaction in flight finish whole.
+  net::awaitable<void> write() {
+    std::exception_ptr err;
+    try {
+      for (;;) {
+        BatchItem item = co_await batches_.async_receive(net::use_awaitable);
+        if (!item.batch) {
+          ended_ = true;
+          break;
+        }
+        if (quitting()) {
+          break;
+        }
+        CommittedBatch done{
+            item.batch->orders.size(), item.batch->lines.size(), item.batch->cursor, {}};
+        done.result = co_await writer_.write(std::move(*item.batch));
+        ++totals_.batches;
+        add(totals_.written, done.result);
+        if (on_commit_) {
+          on_commit_(done);
+        }
+      }
+    } catch (...) {
+      err = std::current_exception();
+    }
+    fail(err);
+    shut(batches_);
+  }
+
+  api::Client& client_;
+  store::Writer& writer_;
+  WindowPlanner& planner_;
+  const SweepOptions& options_;
+  CursorFor cursor_for_;
+  OnCommit on_commit_;
+  const std::atomic<bool>& stopping_;
+  WindowChannel windows_;
+  BatchChannel batches_;
+  SweepTotals totals_;
+  std::exception_ptr failure_;
+  bool ended_ = false;
+};
+
+} // namespace
+
+net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer,
+                                      WindowPlanner& planner, Window range,
+                                      const SweepOptions& options, CursorFor cursor_for,
+                                      OnCommit on_commit, const std::atomic<bool>& stopping) {
+  planner.start(range.from, range.to);
+  Pipeline pipeline(co_await net::this_coro::executor, client, writer, planner, options,
+                    std::move(cursor_for), std::move(on_commit), stopping);
+  co_return co_await pipeline.run();
+}
+
+} // namespace taosync::sync

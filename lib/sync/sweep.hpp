@@ -1,0 +1,70 @@
+#pragma once
+// One sweep of a modification-time range as a three-stage pipeline with back-pressure:
+//   lister (windows, one page each) -> fetcher (batches + line fan-out) -> writer (commits)
+// joined by bounded channels, so listing the next window overlaps fetching lines and writing
+// the current batch while memory stays flat. Batches commit in order, each with the cursor of
+// the last window it fully holds.
+
+#include "api/client.hpp"
+#include "store/batch.hpp"
+#include "store/writer.hpp"
+#include "sync/line_fanout.hpp"
+#include "sync/window_planner.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace taosync::sync {
+
+namespace net = boost::asio;
+
+/// How a sweep runs.
+struct SweepOptions {
+  std::string shop;
+  std::size_t batch_orders = 500; ///< database.batch_orders
+  FanoutSettings fanout;
+  /// Called once with the total_count of the first window tried; with a fresh planner that is
+  /// the whole range, so it estimates the sweep's size for progress reports.
+  std::function<void(std::int64_t)> on_estimate;
+};
+
+/// What one committed batch held, with what the write did.
+struct CommittedBatch {
+  std::uint64_t orders = 0;
+  std::uint64_t lines = 0;
+  std::optional<store::SyncState> cursor;
+  store::WriteResult result;
+};
+
+/// Totals of one sweep.
+struct SweepTotals {
+  std::uint64_t windows = 0;
+  std::uint64_t listed = 0; ///< orders listed (with overlap re-reads)
+  std::uint64_t list_calls = 0;
+  std::uint64_t line_calls = 0;
+  std::uint64_t missing_lines = 0;
+  std::uint64_t batches = 0;
+  store::WriteResult written; ///< summed over the batches
+  bool complete = false;      ///< every window up to the end of the range was committed
+};
+
+/// The cursor to commit with a window ending at `end`; `last` if it ends the range.
+using CursorFor = std::function<std::optional<store::SyncState>(TimePoint end, bool last)>;
+/// Called on the sweep's executor after each commit.
+using OnCommit = std::function<void(const CommittedBatch&)>;
+
+/// Sweeps `range` with `planner` (its density estimate carries over). Stops early, at a batch
+/// boundary, once `stopping` is set. Throws the first failure (api::ApiFailure, a store error)
+/// after the in-flight transaction has committed or rolled back.
+net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer,
+                                      WindowPlanner& planner, Window range,
+                                      const SweepOptions& options, CursorFor cursor_for,
+                                      OnCommit on_commit, const std::atomic<bool>& stopping);
+
+} // namespace taosync::sync
