@@ -96,8 +96,8 @@ double cpu_seconds(pid_t pid) {
 
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
-  std::string bin = std::string(argv[0]).substr(0, std::string(argv[0]).rfind('/') + 1) +
-                    "taosync-sim";
+  std::string bin =
+      std::string(argv[0]).substr(0, std::string(argv[0]).rfind('/') + 1) + "taosync-sim";
   auto t0 = Clock::now();
   auto [pid, port] = start_sim(bin, args.orders);
   std::chrono::duration<double> startup = Clock::now() - t0;
@@ -118,7 +118,9 @@ int main(int argc, char** argv) {
       std::uint64_t x = 12345 + static_cast<std::uint64_t>(c);
       while (Clock::now() < deadline) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        auto from = anchor - history + static_cast<std::int64_t>((x >> 16) % static_cast<std::uint64_t>(history - width));
+        auto from =
+            anchor - history +
+            static_cast<std::int64_t>((x >> 16) % static_cast<std::uint64_t>(history - width));
         auto r = call_api(client, "/orders/get",
                           {{"Page_Size", "100"},
                            {"modification_time_start", std::to_string(from)},

@@ -140,8 +140,8 @@ std::string apply_control(SimState& state, std::string_view body) {
   }
   if (live.fault_rate > 1 || live.bad_record_rate > 1)
     return "fault_rate and bad_record_rate must be within 0..1";
-  bool limits_changed = live.rate_limit != state.live().rate_limit ||
-                        live.burst != state.live().burst;
+  bool limits_changed =
+      live.rate_limit != state.live().rate_limit || live.burst != state.live().burst;
   state.live() = live;
   if (limits_changed)
     state.apply_rate_limit();
@@ -159,8 +159,7 @@ std::string mutate_body(SimState& state, std::int64_t n) {
 }
 
 void truth_chunk(const SimState& state, std::size_t begin, std::size_t end, std::string& out) {
-  RenderMode mode{state.options().seed, state.live().bad_record_rate, true,
-                  kSellerName};
+  RenderMode mode{state.options().seed, state.live().bad_record_rate, true, kSellerName};
   const auto& orders = state.shop().orders();
   for (auto i = begin; i < end; ++i) {
     out += i == 0 ? "\n" : ",\n";

@@ -55,9 +55,9 @@ std::variant<ListQuery, ApiError> parse_list_query(const SimState& state,
     std::optional<std::int64_t>* target;
   };
   std::optional<std::int64_t> page_size, page;
-  for (auto [name, target] : {Field{"Page_Size", &page_size}, Field{"Page", &page},
-                              Field{"modification_time_start", &q.from},
-                              Field{"modification_time_end", &q.to}}) {
+  for (auto [name, target] :
+       {Field{"Page_Size", &page_size}, Field{"Page", &page},
+        Field{"modification_time_start", &q.from}, Field{"modification_time_end", &q.to}}) {
     auto v = int_param(params, name);
     if (auto* e = std::get_if<ApiError>(&v))
       return *e;
@@ -205,8 +205,7 @@ ApiAnswer order_get(SimState& state, const api::Params& params, const std::strin
   return envelope(std::move(result), request_id);
 }
 
-ApiAnswer token_refresh(SimState& state, const api::Params& params,
-                        const std::string& request_id) {
+ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::string& request_id) {
   auto it = params.find("refresh_token");
   if (it == params.end())
     return missing_parameter("refresh_token");

@@ -24,8 +24,7 @@ ApiAnswer order_items_get(SimState& state, const api::Params& params,
 ApiAnswer order_get(SimState& state, const api::Params& params, const std::string& request_id);
 
 /// /auth/token/refresh: refresh_token.
-ApiAnswer token_refresh(SimState& state, const api::Params& params,
-                        const std::string& request_id);
+ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::string& request_id);
 
 /// The error envelope: {"type":..,"code":..,"message":..,"request_id":..}.
 std::string error_body(const ApiError& error, const std::string& request_id);

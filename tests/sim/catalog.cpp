@@ -42,16 +42,17 @@ std::string hex32(std::uint64_t a, std::uint64_t b) {
   return s;
 }
 
-template <class Table> auto pick(const Table& t, std::uint64_t h) { return t[h % t.size()]; }
+template <class Table> auto pick(const Table& t, std::uint64_t h) {
+  return t[h % t.size()];
+}
 
 /// Appends one sku property as lazop writes it; returns the picked value's index.
 std::size_t append_sku(const tables::Property* p, std::uint64_t h, std::string& out) {
   auto value = h % p->values.size();
   // Free-text properties carry valueId -1, as in the seed; enumerated ones a real id.
-  std::int64_t value_id =
-      p->id == tables::kShoeSize.id || p->id == tables::kSpec.id
-          ? 6000000 + p->id % 1000 * 10 + static_cast<std::int64_t>(value)
-          : -1;
+  std::int64_t value_id = p->id == tables::kShoeSize.id || p->id == tables::kSpec.id
+                              ? 6000000 + p->id % 1000 * 10 + static_cast<std::int64_t>(value)
+                              : -1;
   out += "{\"valueId\":" + std::to_string(value_id) + ",\"valueText\":\"";
   out += p->values[value];
   out += "\",\"propertyName\":\"";
@@ -92,8 +93,8 @@ LineFields describe_line(std::uint64_t seed, std::uint64_t order_id, int k,
                          ".html?urlFlag=true&mp=1";
   auto price_h = hash_of(product_key, kPrice);
   l.unit_fee = product.min_price +
-               static_cast<std::int64_t>(price_h % static_cast<std::uint64_t>(
-                                                        product.max_price - product.min_price + 1));
+               static_cast<std::int64_t>(
+                   price_h % static_cast<std::uint64_t>(product.max_price - product.min_price + 1));
   static constexpr std::array<int, 3> kQuantityWeights = {70, 20, 10};
   l.quantity = static_cast<std::int64_t>(pick_weighted(hs >> 32, kQuantityWeights)) + 1;
   l.shipping_fee = k == 0 ? channel.shipping_fee : 0;
@@ -107,6 +108,32 @@ LineFields describe_line(std::uint64_t seed, std::uint64_t order_id, int k,
                            "LP00" + digits(mix64(ht), 12)});
   }
   return l;
+}
+
+/// The delivery_info fields: a Taiwanese address, a convenience-store pickup point for COD.
+void describe_delivery(std::uint64_t seed, std::uint64_t order_id, const tables::Channel& channel,
+                       OrderFields& o) {
+  auto ha = hash_of(seed, order_id, kAddress);
+  const auto& city = pick(tables::kCities, ha);
+  o.city = std::string(city.name);
+  o.area = std::string(pick(city.districts, ha >> 8));
+  o.country_code = (ha >> 16) % 5 < 3 ? "CN" : "TW"; // "CN" with state 台灣, as in the seed
+  o.state = "台灣";
+  std::string street = o.city + o.area + std::string(pick(tables::kRoads, ha >> 20));
+  if ((ha >> 28) % 3 == 0)
+    street += std::to_string(1 + (ha >> 30) % 200) + "巷";
+  street += std::to_string(1 + (ha >> 38) % 300);
+  if ((ha >> 46) % 4 == 0)
+    street += "之" + std::to_string(1 + (ha >> 48) % 3);
+  street += "號";
+  std::string store(pick(tables::kStoreNames, ha >> 52));
+  if (channel.brand == "7-ELEVEN")
+    o.detail_address = street + " 7-ELEVEN" + store;
+  else if (!channel.brand.empty())
+    o.detail_address =
+        street + " " + std::string(channel.brand) + std::string(city.short_name) + store + "店";
+  else
+    o.detail_address = street + std::to_string(2 + (ha >> 58) % 12) + "樓";
 }
 
 OrderFields seed_order_a();
@@ -154,8 +181,8 @@ std::pair<std::uint64_t, int> owner_of_line(std::uint64_t line_id) {
 int tracked_shipments(std::string_view status, int shipments) {
   if (status == "ready_to_ship")
     return 1; // the label is printed: the last shipment has its number, as in the seed
-  if (status == "shipped" || status == "delivered" || status == "returned" ||
-      status == "failed" || status == "lost")
+  if (status == "shipped" || status == "delivered" || status == "returned" || status == "failed" ||
+      status == "lost")
     return shipments;
   return 0;
 }
@@ -194,28 +221,7 @@ OrderFields describe_order(std::uint64_t seed, std::uint64_t order_id) {
   o.payment_channel = std::string(channel.payment_channel);
   o.shipping_fee = channel.shipping_fee;
 
-  auto ha = hash_of(seed, order_id, kAddress);
-  const auto& city = pick(tables::kCities, ha);
-  o.city = std::string(city.name);
-  o.area = std::string(pick(city.districts, ha >> 8));
-  o.country_code = (ha >> 16) % 5 < 3 ? "CN" : "TW"; // "CN" with state 台灣, as in the seed
-  o.state = "台灣";
-  std::string street = o.city + o.area + std::string(pick(tables::kRoads, ha >> 20));
-  if ((ha >> 28) % 3 == 0)
-    street += std::to_string(1 + (ha >> 30) % 200) + "巷";
-  street += std::to_string(1 + (ha >> 38) % 300);
-  if ((ha >> 46) % 4 == 0)
-    street += "之" + std::to_string(1 + (ha >> 48) % 3);
-  street += "號";
-  std::string store(pick(tables::kStoreNames, ha >> 52));
-  if (channel.brand == "7-ELEVEN")
-    o.detail_address = street + " 7-ELEVEN" + store;
-  else if (!channel.brand.empty())
-    o.detail_address = street + " " + std::string(channel.brand) +
-                       std::string(city.short_name) + store + "店";
-  else
-    o.detail_address = street + std::to_string(2 + (ha >> 58) % 12) + "樓";
-
+  describe_delivery(seed, order_id, channel, o);
   int lines = line_count_of(seed, order_id);
   for (int k = 0; k < lines; ++k)
     o.lines.push_back(describe_line(seed, order_id, k, channel));

@@ -18,10 +18,10 @@ inline constexpr std::array<sv, 32> kGivenChars = {
     "美", "玲", "建", "宏", "冠", "廷", "雲", "瑋", "柏", "翰", "欣", "妤", "詩", "涵", "承", "恩"};
 
 inline constexpr std::array<sv, 24> kNicknames = {
-    "abbyh",     "MiaYu",    "kevin0921", "Tina Chen", "jasonlin", "ann_wu",
-    "Peggy",     "yuting.h", "chloe88",   "Vivian",    "ericwang", "Sandy Lee",
-    "amber_tw",  "Joyce",    "mikechang", "Wendy Hsu", "yoyo",     "Ruby Tsai",
-    "alan.kuo",  "Iris",     "benson77",  "Grace Wu",  "ivy_lin",  "Kelly"};
+    "abbyh",    "MiaYu",    "kevin0921", "Tina Chen", "jasonlin", "ann_wu",
+    "Peggy",    "yuting.h", "chloe88",   "Vivian",    "ericwang", "Sandy Lee",
+    "amber_tw", "Joyce",    "mikechang", "Wendy Hsu", "yoyo",     "Ruby Tsai",
+    "alan.kuo", "Iris",     "benson77",  "Grace Wu",  "ivy_lin",  "Kelly"};
 
 /// A city, its short name (for store names) and its districts.
 struct City {
@@ -42,13 +42,13 @@ inline constexpr std::array<City, 8> kCities = {{
 }};
 
 inline constexpr std::array<sv, 16> kRoads = {
-    "中正路",   "中山路",       "民生路",       "民族路",    "復興路",   "建國路",
-    "成功路",   "文化路",       "自由路",       "光復南路",  "公益路",   "中華路二段",
+    "中正路",      "中山路",     "民生路",       "民族路",      "復興路", "建國路",
+    "成功路",      "文化路",     "自由路",       "光復南路",    "公益路", "中華路二段",
     "南京東路5段", "基隆路二段", "忠孝東路四段", "和平東路一段"};
 
-inline constexpr std::array<sv, 16> kStoreNames = {
-    "松清", "欣隆昌", "信安", "光復", "永春", "民權", "福德", "興隆",
-    "新生", "仁愛",   "文昌", "大同", "吉林", "長春", "中興", "豐年"};
+inline constexpr std::array<sv, 16> kStoreNames = {"松清", "欣隆昌", "信安", "光復", "永春", "民權",
+                                                   "福德", "興隆",   "新生", "仁愛", "文昌", "大同",
+                                                   "吉林", "長春",   "中興", "豐年"};
 
 /// A delivery option: store brand ("" = home delivery), payment channel and shipping fee.
 struct Channel {
@@ -74,11 +74,13 @@ struct Property {
   std::array<sv, 6> values;
 };
 
-inline constexpr Property kColor = {226649326, "色系", {"黑色", "白色", "灰色", "藍色", "粉色", "卡其色"}};
+inline constexpr Property kColor = {
+    226649326, "色系", {"黑色", "白色", "灰色", "藍色", "粉色", "卡其色"}};
 inline constexpr Property kApparelSize = {19447, "產品尺寸", {"46", "48", "50", "52", "54", "56"}};
 inline constexpr Property kSize = {20509, "尺寸", {"S", "M", "L", "XL", "XXL", "F"}};
 inline constexpr Property kShoeSize = {20549, "鞋碼", {"36", "37", "38", "39", "40", "41"}};
-inline constexpr Property kSpec = {100006, "規格", {"標準版", "豪華版", "單入", "兩入組", "三入組", "家庭號"}};
+inline constexpr Property kSpec = {
+    100006, "規格", {"標準版", "豪華版", "單入", "兩入組", "三入組", "家庭號"}};
 
 /// A kind of product: its title stem, price band and sku properties (0, 1 or 2 of them).
 struct Product {
@@ -111,7 +113,7 @@ inline constexpr std::array<Product, 16> kProducts = {{
 inline constexpr std::array<sv, 12> kTitlePrefixes = {
     "親膚", "韓版", "日系", "加厚", "純棉", "復古", "簡約", "防水", "輕量", "透氣", "寬鬆", "百搭"};
 
-inline constexpr std::array<sv, 6> kTitleSuffixes = {"", "", "【現貨】", "(兩件組)", " 台灣出貨",
-                                                     "【免運】"};
+inline constexpr std::array<sv, 6> kTitleSuffixes = {"",         "",          "【現貨】",
+                                                     "(兩件組)", " 台灣出貨", "【免運】"};
 
 } // namespace taosync::sim::tables

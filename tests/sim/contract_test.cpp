@@ -45,7 +45,8 @@ void check_order_quirks(const json::object& o) {
 TEST_CASE("orders/get without a window matches the seed's first example") {
   SimHarness sim(small_options(40));
   HttpClient client(sim.port());
-  auto r = call_api(client, "/orders/get", {{"Order_Status", "all"}, {"Page_Size", "100"}, {"Page", "1"}});
+  auto r = call_api(client, "/orders/get",
+                    {{"Order_Status", "all"}, {"Page_Size", "100"}, {"Page", "1"}});
   REQUIRE(r.ok());
   auto seed = read_fixture("seed_orders_get.json");
   auto got = parse(r);
@@ -68,7 +69,9 @@ TEST_CASE("orders/get with a modification window matches the seed's fourth examp
   HttpClient client(sim.port());
   auto seed = read_fixture("seed_orders_get_window.json");
   auto r = call_api(client, "/orders/get",
-                    {{"Order_Status", "all"}, {"Page_Size", "2"}, {"Page", "1"},
+                    {{"Order_Status", "all"},
+                     {"Page_Size", "2"},
+                     {"Page", "1"},
                      {"modification_time_start", "1592990587586"},
                      {"modification_time_end", "1592990587586"}});
   REQUIRE(r.ok());
@@ -82,8 +85,9 @@ TEST_CASE("order/items/get with one bare id returns the seed's second example") 
   SimHarness sim(small_options(40));
   HttpClient client(sim.port());
   auto seed = read_fixture("seed_order_items_get.json");
-  auto r = call_api(client, "/order/items/get",
-                    {{"trade_order_line_id_list", "558757467941"}, {"Page_Size", "50"}, {"Page", "1"}});
+  auto r =
+      call_api(client, "/order/items/get",
+               {{"trade_order_line_id_list", "558757467941"}, {"Page_Size", "50"}, {"Page", "1"}});
   REQUIRE(r.ok());
   auto got = parse(r);
   CHECK(keys_of(got.as_object()) == keys_of(seed.as_object()));
@@ -141,7 +145,8 @@ TEST_CASE("generated orders and lines have the seed's keys, types and quirks") {
       two_shipments += l.at("shipment_list").as_array().size() == 2;
     }
     CHECK(sum == std::stoll(str(o, "actual_fee"))); // lines + shipping add up
-    auto detail = parse(call_api(client, "/order/get", {{"trade_order_id", str(o, "trade_order_id")}}));
+    auto detail =
+        parse(call_api(client, "/order/get", {{"trade_order_id", str(o, "trade_order_id")}}));
     CHECK(shape_diff(seed_module.at("result"), detail.at("result")) == "");
   }
   CHECK(trailing_space > 0);

@@ -76,7 +76,8 @@ TEST_CASE("total_count is exact for every status and window") {
   std::sort(mtimes.begin(), mtimes.end());
   CHECK(per_status.size() >= 5);
   for (const auto& [status, n] : per_status) {
-    auto body = parse(call_api(client, "/orders/get", {{"Order_Status", status}, {"Page_Size", "5"}}));
+    auto body =
+        parse(call_api(client, "/orders/get", {{"Order_Status", status}, {"Page_Size", "5"}}));
     CHECK(body.at("result").at("total_count") == n);
     for (const auto& o : body.at("result").at("model_list").as_array())
       CHECK(o.at("status") == status.c_str());
@@ -88,8 +89,8 @@ TEST_CASE("total_count is exact for every status and window") {
   for (std::size_t i : {std::size_t{0}, std::size_t{37}, std::size_t{200}}) {
     auto from = mtimes[i];
     auto to = mtimes[i + 100];
-    auto expected = std::count_if(mtimes.begin(), mtimes.end(),
-                                  [&](auto m) { return m >= from && m <= to; });
+    auto expected =
+        std::count_if(mtimes.begin(), mtimes.end(), [&](auto m) { return m >= from && m <= to; });
     auto body = parse(call_api(client, "/orders/get",
                                {{"modification_time_start", std::to_string(from)},
                                 {"modification_time_end", std::to_string(to)},
@@ -126,10 +127,14 @@ TEST_CASE("every sort order pages through all orders in its order") {
         const auto& o = truth.at(id);
         auto n = std::stoull(id);
         switch (sort) {
-        case SortOrder::creation_desc: return {-o.at("creation_time").as_int64(), ~n};
-        case SortOrder::modification_asc: return {o.at("modification_time").as_int64(), n};
-        case SortOrder::modification_desc: return {-o.at("modification_time").as_int64(), ~n};
-        case SortOrder::id_asc: return {0, n};
+        case SortOrder::creation_desc:
+          return {-o.at("creation_time").as_int64(), ~n};
+        case SortOrder::modification_asc:
+          return {o.at("modification_time").as_int64(), n};
+        case SortOrder::modification_desc:
+          return {-o.at("modification_time").as_int64(), ~n};
+        case SortOrder::id_asc:
+          return {0, n};
         }
         return {0, 0};
       };
@@ -148,7 +153,9 @@ TEST_CASE("bad records are deterministic, marked in the truth and broken when se
   for (const auto& o : truth_orders(client)) {
     auto id = str(o, "trade_order_id");
     auto detail = parse(call_api(client, "/order/get", {{"trade_order_id", id}}))
-                      .at("result").at("module").as_object();
+                      .at("result")
+                      .at("module")
+                      .as_object();
     if (auto* bad = o.as_object().if_contains("_sim_bad")) {
       std::string kind(bad->as_string());
       ++kinds["order:" + kind];

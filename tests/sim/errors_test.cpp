@@ -46,13 +46,13 @@ TEST_CASE("missing parameters are MissingParameter naming the parameter") {
   for (const char* name : {"app_key", "timestamp", "sign_method", "sign", "access_token"}) {
     auto params = testkit::signed_params("/orders/get", {}, {});
     params.erase(name);
-    auto message =
-        expect_error(client.get("/rest/orders/get?" + testkit::query_string(params)),
-                     "MissingParameter");
+    auto message = expect_error(client.get("/rest/orders/get?" + testkit::query_string(params)),
+                                "MissingParameter");
     CHECK(message.find(std::string("\"") + name + "\"") != std::string::npos);
   }
-  CHECK(expect_error(call_api(client, "/order/get", {}), "MissingParameter")
-            .find("trade_order_id") != std::string::npos);
+  CHECK(
+      expect_error(call_api(client, "/order/get", {}), "MissingParameter").find("trade_order_id") !=
+      std::string::npos);
   CHECK(expect_error(call_api(client, "/order/items/get", {}), "MissingParameter")
             .find("trade_order_line_id_list") != std::string::npos);
 }
@@ -104,13 +104,13 @@ TEST_CASE("a wrong or expired access token is IllegalAccessToken; refresh issues
 
   Caller refresher;
   refresher.access_token = "";
-  auto r = call_api(client, "/auth/token/refresh", {{"refresh_token", "test-refresh-token"}},
-                    refresher);
+  auto r =
+      call_api(client, "/auth/token/refresh", {{"refresh_token", "test-refresh-token"}}, refresher);
   auto body = parse(r);
-  CHECK(keys_of(body.as_object()) ==
-        std::vector<std::string>{"access_token", "refresh_token", "expires_in",
-                                 "refresh_expires_in", "account_platform", "country", "code",
-                                 "request_id"});
+  CHECK(keys_of(body.as_object()) == std::vector<std::string>{"access_token", "refresh_token",
+                                                              "expires_in", "refresh_expires_in",
+                                                              "account_platform", "country", "code",
+                                                              "request_id"});
   CHECK(body.at("code") == "0");
   CHECK(body.at("expires_in") == 0); // 400 ms rounds down to 0 s
   Caller renewed;

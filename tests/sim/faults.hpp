@@ -13,8 +13,8 @@ enum class Fault { none, http_500, http_502, http_503, reset, truncated, malform
 
 /// "http_500", "reset", ... as counted in /_sim/stats.
 constexpr std::string_view fault_name(Fault f) {
-  constexpr std::array<std::string_view, 8> kNames = {
-      "none", "http_500", "http_502", "http_503", "reset", "truncated", "malformed", "stall"};
+  constexpr std::array<std::string_view, 8> kNames = {"none",  "http_500",  "http_502",  "http_503",
+                                                      "reset", "truncated", "malformed", "stall"};
   return kNames[static_cast<std::size_t>(f)];
 }
 

@@ -144,7 +144,8 @@ std::optional<ApiError> check_call(std::string_view api_path, const api::Params&
     return ApiError{"ISV", "IncompleteSignature",
                     "The request signature does not conform to platform standards"};
   if (!is_token_call && !tokens.access_ok(params.at("access_token"), now_ms))
-    return ApiError{"ISV", "IllegalAccessToken", "The specified access token is invalid or expired"};
+    return ApiError{"ISV", "IllegalAccessToken",
+                    "The specified access token is invalid or expired"};
   return std::nullopt;
 }
 

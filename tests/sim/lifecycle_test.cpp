@@ -144,8 +144,8 @@ TEST_CASE("churn while paging makes a naive modification_asc pager miss orders")
     HttpClient client(sim.port());
     std::set<std::string> seen;
     for (int page = 1; page <= 11; ++page) {
-      auto body = parse(call_api(client, "/orders/get",
-                                 {{"Page_Size", "100"}, {"Page", std::to_string(page)}}));
+      auto body = parse(
+          call_api(client, "/orders/get", {{"Page_Size", "100"}, {"Page", std::to_string(page)}}));
       for (const auto& o : body.at("result").at("model_list").as_array())
         seen.insert(str(o, "trade_order_id"));
     }

@@ -32,8 +32,8 @@ double to_double(std::string_view flag, std::string_view text) {
       throw std::invalid_argument("");
     return v;
   } catch (const std::exception&) {
-    throw std::invalid_argument(std::string(flag) + ": not a non-negative number: " +
-                                std::string(text));
+    throw std::invalid_argument(std::string(flag) +
+                                ": not a non-negative number: " + std::string(text));
   }
 }
 
@@ -77,55 +77,54 @@ using Setter = std::function<void(SimOptions&, std::string_view)>;
 const std::map<std::string, Setter, std::less<>>& setters() {
   static const std::map<std::string, Setter, std::less<>> kSetters = {
       {"--listen", set_listen},
-      {"--orders", [](SimOptions& o, auto v) {
+      {"--orders",
+       [](SimOptions& o, auto v) {
          o.orders = static_cast<std::uint64_t>(to_non_negative("--orders", v));
        }},
-      {"--seed", [](SimOptions& o, auto v) {
-         o.seed = static_cast<std::uint64_t>(to_non_negative("--seed", v));
-       }},
+      {"--seed", [](SimOptions& o,
+                    auto v) { o.seed = static_cast<std::uint64_t>(to_non_negative("--seed", v)); }},
       {"--app-key", [](SimOptions& o, auto v) { o.app_key = v; }},
       {"--app-secret", [](SimOptions& o, auto v) { o.app_secret = v; }},
       {"--access-token", [](SimOptions& o, auto v) { o.access_token = v; }},
       {"--refresh-token", [](SimOptions& o, auto v) { o.refresh_token = v; }},
       {"--token-ttl", [](SimOptions& o, auto v) { o.token_ttl = parse_duration(v); }},
       {"--history", [](SimOptions& o, auto v) { o.history = parse_duration(v); }},
-      {"--anchor", [](SimOptions& o, auto v) {
-         o.anchor_ms = v == "now" ? -1 : to_non_negative("--anchor", v);
-       }},
+      {"--anchor", [](SimOptions& o,
+                      auto v) { o.anchor_ms = v == "now" ? -1 : to_non_negative("--anchor", v); }},
       {"--arrivals", [](SimOptions& o, auto v) { o.live.arrivals = to_double("--arrivals", v); }},
       {"--changes", [](SimOptions& o, auto v) { o.live.changes = to_double("--changes", v); }},
-      {"--bulk-same-ms", [](SimOptions& o, auto v) {
+      {"--bulk-same-ms",
+       [](SimOptions& o, auto v) {
          o.live.bulk_same_ms = static_cast<int>(to_non_negative("--bulk-same-ms", v));
        }},
       {"--sort", [](SimOptions& o, auto v) { o.sort = to_sort(v); }},
-      {"--churn-per-page", [](SimOptions& o, auto v) {
+      {"--churn-per-page",
+       [](SimOptions& o, auto v) {
          o.live.churn_per_page = static_cast<int>(to_non_negative("--churn-per-page", v));
        }},
-      {"--rate-limit", [](SimOptions& o, auto v) {
-         o.live.rate_limit = to_double("--rate-limit", v);
-       }},
-      {"--burst", [](SimOptions& o, auto v) {
-         o.live.burst = static_cast<int>(to_non_negative("--burst", v));
-       }},
-      {"--ban-seconds", [](SimOptions& o, auto v) {
+      {"--rate-limit",
+       [](SimOptions& o, auto v) { o.live.rate_limit = to_double("--rate-limit", v); }},
+      {"--burst", [](SimOptions& o,
+                     auto v) { o.live.burst = static_cast<int>(to_non_negative("--burst", v)); }},
+      {"--ban-seconds",
+       [](SimOptions& o, auto v) {
          o.ban_seconds = static_cast<int>(to_non_negative("--ban-seconds", v));
        }},
       {"--latency-ms", [](SimOptions& o, auto v) { set_latency(o.live, v); }},
-      {"--fault-rate", [](SimOptions& o, auto v) {
-         o.live.fault_rate = to_fraction("--fault-rate", v);
-       }},
-      {"--stall-ms", [](SimOptions& o, auto v) {
+      {"--fault-rate",
+       [](SimOptions& o, auto v) { o.live.fault_rate = to_fraction("--fault-rate", v); }},
+      {"--stall-ms",
+       [](SimOptions& o, auto v) {
          o.stall = std::chrono::milliseconds(to_non_negative("--stall-ms", v));
        }},
-      {"--bad-record-rate", [](SimOptions& o, auto v) {
-         o.live.bad_record_rate = to_fraction("--bad-record-rate", v);
-       }},
-      {"--max-page-size", [](SimOptions& o, auto v) {
+      {"--bad-record-rate",
+       [](SimOptions& o, auto v) { o.live.bad_record_rate = to_fraction("--bad-record-rate", v); }},
+      {"--max-page-size",
+       [](SimOptions& o, auto v) {
          o.max_page_size = static_cast<int>(to_non_negative("--max-page-size", v));
        }},
-      {"--max-ids", [](SimOptions& o, auto v) {
-         o.max_ids = static_cast<int>(to_non_negative("--max-ids", v));
-       }},
+      {"--max-ids", [](SimOptions& o,
+                       auto v) { o.max_ids = static_cast<int>(to_non_negative("--max-ids", v)); }},
   };
   return kSetters;
 }

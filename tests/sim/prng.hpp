@@ -21,7 +21,9 @@ constexpr std::uint64_t hash_of(std::uint64_t a, std::uint64_t b, std::uint64_t 
 }
 
 /// A uniform double in [0, 1) from a hash.
-constexpr double unit_of(std::uint64_t h) { return static_cast<double>(h >> 11) * 0x1.0p-53; }
+constexpr double unit_of(std::uint64_t h) {
+  return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
 
 /// A seeded splitmix64 stream.
 class Prng {

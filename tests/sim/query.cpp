@@ -13,8 +13,8 @@ bool matches(const Shop& shop, std::uint32_t index, std::size_t status) {
 }
 
 /// Pages by rank in the modification-time index.
-ListResult by_modification(const Shop& shop, const ListQuery& q, std::uint32_t lo,
-                           std::uint32_t hi, std::int64_t skip) {
+ListResult by_modification(const Shop& shop, const ListQuery& q, std::uint32_t lo, std::uint32_t hi,
+                           std::int64_t skip) {
   const auto& idx = shop.by_mtime();
   ListResult r;
   r.total = idx.count(q.status, lo, hi);
@@ -94,8 +94,9 @@ ListResult list_orders(const Shop& shop, const ListQuery& q) {
     ListResult r;
     r.total = n;
     for (auto i = skip; i < n && i < skip + q.page_size; ++i)
-      r.orders.push_back(q.sort == SortOrder::id_asc ? static_cast<std::uint32_t>(i)
-                                                     : created[static_cast<std::size_t>(n - 1 - i)]);
+      r.orders.push_back(q.sort == SortOrder::id_asc
+                             ? static_cast<std::uint32_t>(i)
+                             : created[static_cast<std::size_t>(n - 1 - i)]);
     return r;
   }
   if (q.sort == SortOrder::id_asc)

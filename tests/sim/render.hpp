@@ -32,8 +32,8 @@ inline constexpr std::string_view kSellerId = "2000005665181";
 /// How records are written.
 struct RenderMode {
   std::uint64_t seed = 1;
-  double bad_rate = 0;  ///< share of records to break (0 = none)
-  bool truth = false;   ///< mark bad records with "_sim_bad" instead of breaking them
+  double bad_rate = 0; ///< share of records to break (0 = none)
+  bool truth = false;  ///< mark bad records with "_sim_bad" instead of breaking them
   std::string_view seller_name = kSellerName;
 };
 

@@ -249,8 +249,8 @@ net::awaitable<void> serve_connection(tcp::socket socket, SimState& state) {
     parser.body_limit(kMaxRequestBody);
     stream.expires_after(kIdleTimeout);
     // end_of_stream (the client closed), a timeout or a reset simply end the connection.
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser,
-                                             net::as_tuple(net::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec)
       break;
     auto req = parser.release();

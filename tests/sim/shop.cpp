@@ -68,10 +68,10 @@ void Shop::generate(const ShopConfig& config) {
 
   orders_.reserve(generated + 2);
   // The seed's orders, exactly as the seed shows them (ids below every generated id).
-  orders_.push_back({kSeedOrderB, 1592640805902, 1592641475712, 0, OrderRec::kNone,
-                     Status::ready_to_ship, 1});
-  orders_.push_back({kSeedOrderA, 1592988843859, 1592990587586, 0, OrderRec::kNone,
-                     Status::ready_to_ship, 1});
+  orders_.push_back(
+      {kSeedOrderB, 1592640805902, 1592641475712, 0, OrderRec::kNone, Status::ready_to_ship, 1});
+  orders_.push_back(
+      {kSeedOrderA, 1592988843859, 1592990587586, 0, OrderRec::kNone, Status::ready_to_ship, 1});
   for (auto c : created) {
     OrderRec o;
     o.id = kIdBase + next_slot_++ * kSlotStride + gen.below(kLineStride);

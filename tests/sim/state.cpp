@@ -17,12 +17,13 @@ ShopConfig shop_config(const SimOptions& o) {
 }
 
 double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 /// Exponential inter-event time of a Poisson process of `rate` per second.
-double exponential(Prng& rng, double rate) { return -std::log(1.0 - rng.unit()) / rate; }
+double exponential(Prng& rng, double rate) {
+  return -std::log(1.0 - rng.unit()) / rate;
+}
 
 constexpr int kMaxEventsPerTick = 100000;
 

@@ -84,7 +84,9 @@ inline SimOptions small_options(std::uint64_t orders = 60, std::uint64_t seed = 
 }
 
 /// Parses a response body.
-inline boost::json::value parse(const HttpResult& r) { return boost::json::parse(r.body); }
+inline boost::json::value parse(const HttpResult& r) {
+  return boost::json::parse(r.body);
+}
 
 /// GET /_sim/truth's orders.
 inline boost::json::array truth_orders(HttpClient& client) {

@@ -5,8 +5,7 @@
 
 namespace taosync::sim {
 
-void Throttle::configure(double rate, int burst, std::chrono::seconds ban,
-                         Clock::time_point now) {
+void Throttle::configure(double rate, int burst, std::chrono::seconds ban, Clock::time_point now) {
   rate_ = rate;
   burst_ = burst > 0 ? burst : std::max(1.0, rate);
   tokens_ = burst_;

@@ -22,7 +22,9 @@ HttpClient::HttpClient(std::uint16_t port, std::chrono::milliseconds timeout)
 
 HttpClient::~HttpClient() = default;
 
-HttpResult HttpClient::get(const std::string& target) { return request(false, target, "", ""); }
+HttpResult HttpClient::get(const std::string& target) {
+  return request(false, target, "", "");
+}
 
 HttpResult HttpClient::post(const std::string& target, const std::string& body,
                             const std::string& content_type) {
@@ -85,11 +87,11 @@ HttpResult HttpClient::request(bool post, const std::string& target, const std::
   }
 }
 
-api::Params signed_params(const std::string& api_path, api::Params business,
-                          const Caller& caller) {
+api::Params signed_params(const std::string& api_path, api::Params business, const Caller& caller) {
   business["app_key"] = caller.app_key;
   business["sign_method"] = "sha256";
-  business["timestamp"] = std::to_string(caller.timestamp_ms != 0 ? caller.timestamp_ms : wall_ms());
+  business["timestamp"] =
+      std::to_string(caller.timestamp_ms != 0 ? caller.timestamp_ms : wall_ms());
   if (!caller.access_token.empty())
     business["access_token"] = caller.access_token;
   business["sign"] = api::sign(api_path, business, caller.app_secret);

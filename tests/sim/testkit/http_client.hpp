@@ -65,8 +65,7 @@ struct Caller {
 };
 
 /// Adds the system parameters and the signature to `business` for a call of `api_path`.
-api::Params signed_params(const std::string& api_path, api::Params business,
-                          const Caller& caller);
+api::Params signed_params(const std::string& api_path, api::Params business, const Caller& caller);
 
 /// key=value&... with percent-encoding.
 std::string query_string(const api::Params& params);
