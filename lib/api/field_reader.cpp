@@ -58,11 +58,16 @@ bool is_decimal(std::string_view text) {
   return i == text.size();
 }
 
-FieldReader::FieldReader(const json::object& object, std::string path)
-    : object_(object), path_(std::move(path)) {}
+FieldReader::FieldReader(const json::object& object, std::string_view parent,
+                         std::optional<std::size_t> index)
+    : object_(object), parent_(parent), index_(index) {}
 
 std::string FieldReader::field_name(std::string_view key) const {
-  std::string name = path_;
+  std::string name(parent_);
+  if (index_)
+    name += "[" + std::to_string(*index_) + "]";
+  if (!name.empty())
+    name += '.';
   name += key;
   return name;
 }

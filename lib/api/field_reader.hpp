@@ -29,10 +29,13 @@ enum class Presence { required, optional };
 /// Returns true for "62", "-3", "10.50": an optional minus, digits, optionally '.' and digits.
 bool is_decimal(std::string_view text);
 
-/// Reads fields of one JSON object; `path` prefixes field names in reasons ("delivery_info.").
+/// Reads fields of one JSON object. Reasons name fields by their path: `parent` and `index`
+/// give "delivery_info.city", "shipment_list[1].order_no" or "[0].propertyId" (built only
+/// when a problem is found).
 class FieldReader {
 public:
-  FieldReader(const boost::json::object& object, std::string path = {});
+  explicit FieldReader(const boost::json::object& object, std::string_view parent = {},
+                       std::optional<std::size_t> index = std::nullopt);
 
   /// A string field; absent or null gives "" (or a failure when required).
   std::string string(std::string_view key, Presence presence = Presence::optional);
@@ -67,7 +70,8 @@ private:
   bool check_text(std::string_view key, std::string_view text);
 
   const boost::json::object& object_;
-  std::string path_;
+  std::string_view parent_;
+  std::optional<std::size_t> index_;
   std::string reason_;
 };
 

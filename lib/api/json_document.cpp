@@ -11,11 +11,14 @@ namespace json = boost::json;
 
 // A page of 100 orders takes a few hundred KiB as a DOM; this covers it without a malloc.
 constexpr std::size_t kArenaBytes = 1024 * 1024;
+// A nested document (a line's sku_info) is small.
+constexpr std::size_t kNestedArenaBytes = 16 * 1024;
 
 struct ThreadParseState {
   std::unique_ptr<unsigned char[]> arena{new unsigned char[kArenaBytes]};
+  std::unique_ptr<unsigned char[]> nested_arena{new unsigned char[kNestedArenaBytes]};
   json::parser parser;
-  bool arena_in_use = false;
+  int documents_alive = 0;
 };
 
 ThreadParseState& thread_state() {
@@ -23,22 +26,24 @@ ThreadParseState& thread_state() {
   return state;
 }
 
-// The per-thread arena serves one live document at a time; a nested document (sku_info
-// inside a page) gets a plain heap-backed arena instead.
-bool claim_thread_arena() {
+// The per-thread arenas serve the page and one document nested in it (sku_info); a deeper
+// one gets a heap-backed arena.
+std::pair<unsigned char*, std::size_t> claim_thread_arena() {
   auto& state = thread_state();
-  if (state.arena_in_use)
-    return false;
-  state.arena_in_use = true;
-  return true;
+  const int depth = state.documents_alive++;
+  if (depth == 0)
+    return {state.arena.get(), kArenaBytes};
+  if (depth == 1)
+    return {state.nested_arena.get(), kNestedArenaBytes};
+  return {nullptr, 0};
 }
 
 } // namespace
 
-JsonDocument::JsonDocument(std::string_view text)
-    : owns_thread_buffer_(claim_thread_arena()),
-      arena_(owns_thread_buffer_ ? thread_state().arena.get() : nullptr,
-             owns_thread_buffer_ ? kArenaBytes : 0) {
+JsonDocument::JsonDocument(std::string_view text) : JsonDocument(text, claim_thread_arena()) {}
+
+JsonDocument::JsonDocument(std::string_view text, std::pair<unsigned char*, std::size_t> buffer)
+    : arena_(buffer.first, buffer.second), root_(json::storage_ptr(&arena_)) {
   auto& parser = thread_state().parser;
   parser.reset(json::storage_ptr(&arena_));
   boost::system::error_code ec;
@@ -50,13 +55,12 @@ JsonDocument::JsonDocument(std::string_view text)
       error_ = "invalid JSON";
     return;
   }
-  root_ = parser.release();
+  root_ = parser.release(); // same storage as root_: a move, not a deep copy
 }
 
 JsonDocument::~JsonDocument() {
   root_ = nullptr; // free into the arena before the arena goes
-  if (owns_thread_buffer_)
-    thread_state().arena_in_use = false;
+  --thread_state().documents_alive;
 }
 
 } // namespace taosync::api

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace taosync::api {
 
@@ -27,7 +28,8 @@ public:
   const boost::json::value& root() const { return root_; }
 
 private:
-  bool owns_thread_buffer_ = false;
+  JsonDocument(std::string_view text, std::pair<unsigned char*, std::size_t> buffer);
+
   boost::json::monotonic_resource arena_;
   boost::json::value root_;
   std::string error_;

@@ -14,13 +14,12 @@ void read_shipments(FieldReader& reader, std::vector<Shipment>& out) {
     return;
   out.reserve(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string path = "shipment_list[" + std::to_string(i) + "]";
     const json::object* entry = (*list)[i].if_object();
     if (entry == nullptr) {
-      reader.fail(path, "expected an object");
+      reader.fail("shipment_list[" + std::to_string(i) + "]", "expected an object");
       return;
     }
-    FieldReader nested(*entry, path + ".");
+    FieldReader nested(*entry, "shipment_list", i);
     Shipment shipment;
     shipment.order_no = nested.integer("order_no", Presence::required);
     shipment.tracking_number = nested.optional_string("tracking_number");

@@ -47,7 +47,7 @@ struct Order {
   TimePoint modification_time;
   DeliveryInfo delivery;
   std::vector<std::string> line_ids; // unquoted: the API wraps each id in literal quotes
-  std::string raw_json;              // the record exactly as received
+  std::string raw_json; // the record exactly as received (/order/get: without its lines)
   bool operator==(const Order&) const = default;
 };
 

@@ -11,7 +11,7 @@ void read_delivery(FieldReader& reader, DeliveryInfo& out) {
   const json::object* delivery = reader.object("delivery_info");
   if (delivery == nullptr)
     return;
-  FieldReader nested(*delivery, "delivery_info.");
+  FieldReader nested(*delivery, "delivery_info");
   out.area = nested.string("area");
   out.country_code = nested.string("country_code");
   out.city = nested.string("city");
@@ -28,15 +28,15 @@ void read_line_ids(FieldReader& reader, std::vector<std::string>& out) {
     return;
   out.reserve(ids->size());
   for (std::size_t i = 0; i < ids->size(); ++i) {
-    const std::string key = "trade_order_line_id_list[" + std::to_string(i) + "]";
+    const auto key = [i] { return "trade_order_line_id_list[" + std::to_string(i) + "]"; };
     const json::string* id = (*ids)[i].if_string();
     if (id == nullptr) {
-      reader.fail(key, "expected a string");
+      reader.fail(key(), "expected a string");
       return;
     }
     const std::string_view bare = unquote_id({id->data(), id->size()});
     if (bare.empty() || bare.size() > kMaxIdBytes) {
-      reader.fail(key, bare.empty() ? "empty id" : "id too long");
+      reader.fail(key(), bare.empty() ? "empty id" : "id too long");
       return;
     }
     out.emplace_back(bare);

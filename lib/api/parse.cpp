@@ -7,6 +7,7 @@
 #include "api/line_record.hpp"
 #include "api/order_record.hpp"
 #include "api/raw_record.hpp"
+#include "api/record_spans.hpp"
 
 namespace taosync::api {
 namespace {
@@ -14,23 +15,25 @@ namespace {
 namespace json = boost::json;
 
 // Parses one record of a list; `read` is read_order or read_line. Invalid → rejected.
+// `raw` is the record's text as received, when known.
 template <class T, class Reader>
 void take_record(std::string_view endpoint, std::string_view id_key, const json::value& record,
-                 Reader read, Page<T>& page) {
+                 std::optional<std::string_view> raw, Reader read, Page<T>& page) {
   const json::object* object = record.if_object();
   if (object == nullptr) {
-    page.rejected.push_back(make_rejected(endpoint, record, id_key, "record is not an object"));
+    page.rejected.push_back(
+        make_rejected(endpoint, record, id_key, "record is not an object", raw));
     return;
   }
   T item;
   if (auto problem = read(*object, item)) {
-    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem)));
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem), raw));
     return;
   }
-  item.raw_json = raw_json_of(record);
+  item.raw_json = raw ? std::string(*raw) : raw_json_of(record);
   if (has_escaped_nul(item.raw_json)) {
     page.rejected.push_back(
-        make_rejected(endpoint, record, id_key, "record contains a NUL character"));
+        make_rejected(endpoint, record, id_key, "record contains a NUL character", raw));
     return;
   }
   page.items.push_back(std::move(item));
@@ -67,8 +70,13 @@ Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_
     return malformed_body(endpoint, meta.reason());
   if (list != nullptr) {
     page.items.reserve(list->size());
-    for (const auto& record : *list)
-      take_record(endpoint, id_key, record, read, page);
+    // Each record's bytes as received; if the scan disagrees with the parser, serialize.
+    auto spans = model_list_spans(body);
+    if (spans && spans->size() != list->size())
+      spans.reset();
+    for (std::size_t i = 0; i < list->size(); ++i)
+      take_record(endpoint, id_key, (*list)[i],
+                  spans ? std::optional<std::string_view>((*spans)[i]) : std::nullopt, read, page);
   }
   return page;
 }
@@ -78,7 +86,7 @@ void take_embedded_lines(const json::array& list, OrderDetail& detail) {
   Page<OrderLine> lines;
   lines.items.reserve(list.size());
   for (const auto& record : list)
-    take_record(kOrderPath, "trade_order_line_id", record, read_line, lines);
+    take_record(kOrderPath, "trade_order_line_id", record, std::nullopt, read_line, lines);
   for (const auto& line : lines.items)
     detail.order.line_ids.push_back(line.trade_order_line_id);
   for (const auto& rejected : lines.rejected)

@@ -38,7 +38,8 @@ std::string truncate_utf8(std::string text, std::size_t limit) {
 }
 
 RejectedRecord make_rejected(std::string_view endpoint, const json::value& record,
-                             std::string_view id_key, std::string reason) {
+                             std::string_view id_key, std::string reason,
+                             std::optional<std::string_view> raw_text) {
   RejectedRecord rejected;
   rejected.endpoint = std::string(endpoint);
   rejected.reason = std::move(reason);
@@ -50,7 +51,11 @@ RejectedRecord make_rejected(std::string_view endpoint, const json::value& recor
         rejected.record_id = json::serialize(*id);
     }
   }
-  rejected.raw_json = truncate_utf8(raw_json_of(record), kMaxRejectedRawBytes);
+  if (raw_text)
+    rejected.raw_json = truncate_utf8(std::string(raw_text->substr(0, kMaxRejectedRawBytes + 4)),
+                                      kMaxRejectedRawBytes);
+  else
+    rejected.raw_json = truncate_utf8(raw_json_of(record), kMaxRejectedRawBytes);
   return rejected;
 }
 

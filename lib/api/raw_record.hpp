@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,10 @@ bool has_escaped_nul(std::string_view raw_json);
 /// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
 std::string truncate_utf8(std::string text, std::size_t limit);
 
-/// A rejected record: its id read best effort from `id_key`, its raw JSON capped.
+/// A rejected record: its id read best effort from `id_key`, its raw JSON (`raw_text` when
+/// given, else the record serialized) capped at kMaxRejectedRawBytes.
 RejectedRecord make_rejected(std::string_view endpoint, const boost::json::value& record,
-                             std::string_view id_key, std::string reason);
+                             std::string_view id_key, std::string reason,
+                             std::optional<std::string_view> raw_text = std::nullopt);
 
 } // namespace taosync::api

@@ -19,10 +19,9 @@ std::optional<std::string> decode_sku_info(std::string_view encoded,
   out.reserve(array->size());
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto* object = (*array)[i].if_object();
-    const std::string where = "[" + std::to_string(i) + "]";
     if (object == nullptr)
-      return where + ": not an object";
-    FieldReader reader(*object, where + ".");
+      return "[" + std::to_string(i) + "]: not an object";
+    FieldReader reader(*object, {}, i);
     SkuProperty property;
     property.property_id = reader.integer("propertyId", Presence::required);
     property.property_name = reader.string("propertyName");

@@ -116,7 +116,7 @@ TEST_CASE("the seed's /orders/get init response parses every field of both order
   const auto list = boost::json::parse(body).at("result").at("model_list").as_array();
   check_raw_is_record(page.items[0].raw_json, list[0]);
   check_raw_is_record(page.items[1].raw_json, list[1]);
-  CHECK(page.items[0].raw_json.find("\"buyer_full_name\":\"abbyh \"") != std::string::npos);
+  CHECK(page.items[0].raw_json.find("\"buyer_full_name\": \"abbyh \"") != std::string::npos);
 }
 
 TEST_CASE("the seed's /orders/get modification-window response parses every field") {
