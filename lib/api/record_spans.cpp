@@ -1,9 +1,19 @@
 #include "api/record_spans.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstring>
 
 namespace taosync::api {
 namespace {
+
+// The bytes that matter when skipping a container: quotes and brackets.
+constexpr std::array<bool, 256> kStructural = [] {
+  std::array<bool, 256> table{};
+  for (const unsigned char c : {'"', '{', '}', '[', ']'})
+    table[c] = true;
+  return table;
+}();
 
 // A forward scanner over valid JSON text.
 class Scanner {
@@ -34,11 +44,19 @@ public:
     if (pos_ >= text_.size() || text_[pos_] != '"')
       return std::nullopt;
     const std::size_t start = ++pos_;
-    while (pos_ < text_.size() && text_[pos_] != '"')
-      pos_ += text_[pos_] == '\\' ? 2 : 1;
-    if (pos_ >= text_.size())
-      return std::nullopt;
-    return text_.substr(start, pos_++ - start);
+    for (;;) {
+      const void* quote = std::memchr(text_.data() + pos_, '"', text_.size() - pos_);
+      if (quote == nullptr)
+        return std::nullopt;
+      pos_ = static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
+      // The quote ends the string unless an odd run of backslashes escapes it.
+      std::size_t backslashes = 0;
+      while (pos_ - backslashes > start && text_[pos_ - backslashes - 1] == '\\')
+        ++backslashes;
+      if (backslashes % 2 == 0)
+        return text_.substr(start, pos_++ - start);
+      ++pos_;
+    }
   }
 
   // Skips one value of any kind; returns false on text that is not valid JSON.
@@ -59,6 +77,10 @@ public:
     int depth = 0;
     while (pos_ < text_.size()) {
       const char d = text_[pos_];
+      if (!kStructural[static_cast<unsigned char>(d)]) {
+        ++pos_;
+        continue;
+      }
       if (d == '"') {
         if (!string())
           return false;
