@@ -9,20 +9,27 @@ set(TAOSYNC_DEPLOY_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/taosyncd.service
         DESTINATION /lib/systemd/system
-        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT taosyncd)
 install(FILES ${PROJECT_SOURCE_DIR}/config/taosync.example.yaml
         DESTINATION /etc/taosync RENAME taosync.yaml
-        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ
+        COMPONENT taosyncd)
 install(FILES ${TAOSYNC_DEPLOY_DIR}/sysusers.d/taosync.conf
         DESTINATION /usr/lib/sysusers.d
-        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT taosyncd)
 install(FILES ${PROJECT_SOURCE_DIR}/config/taosync.example.yaml
         DESTINATION share/doc/taosync
-        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT taosyncd)
 install(FILES ${TAOSYNC_DEPLOY_DIR}/grafana-dashboard.json
         DESTINATION share/taosync
-        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT taosyncd)
 
+# Only the taosyncd component goes into the package (not test binaries such as taosync-sim).
+set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};${PROJECT_NAME};taosyncd;/")
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "taosync")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

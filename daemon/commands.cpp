@@ -1,0 +1,142 @@
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "runtime.hpp"
+#include "time_format.hpp"
+
+#include "obs/log.hpp"
+#include "store/store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace taosync::daemon {
+
+namespace {
+
+/// Runs `fn` after bootstrap; a config error is reported on stderr and gives 78.
+template <class F> int with_config(const CliOptions& opts, F&& fn) {
+  config::Config cfg;
+  try {
+    cfg = bootstrap(opts.config_path);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
+    return kExConfig;
+  }
+  try {
+    return fn(cfg);
+  } catch (...) {
+    return exit_code_for(std::current_exception());
+  }
+}
+
+/// Init progress as "41% (swept to T of T0)" from the stored cursor.
+std::string init_progress(const store::SyncState& s, const config::Config& cfg) {
+  if (s.init_done)
+    return "done";
+  if (!s.init_t0 || !s.init_cursor)
+    return "not started";
+  const auto start = cfg.sync.init.start;
+  const double total = static_cast<double>((*s.init_t0 - start).count());
+  const double done = static_cast<double>((*s.init_cursor - start).count());
+  const double pct = total > 0 ? std::min(100.0, std::max(0.0, 100.0 * done / total)) : 0.0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", pct);
+  return std::string(buf) + " (swept to " + format_time(*s.init_cursor) + " of " +
+         format_time(*s.init_t0) + ")";
+}
+
+void print_status(std::ostream& out, const store::SyncState& s, const store::ShopCounts& c,
+                  const config::Config& cfg) {
+  const auto now = std::chrono::system_clock::now();
+  out << "shop " << s.shop << "\n";
+  out << "  state:        "
+      << (s.stopped     ? "stopped: " + s.stopped_reason
+          : s.init_done ? "incremental"
+                        : "init")
+      << "\n";
+  out << "  hwm:          ";
+  if (s.hwm) {
+    out << format_time(*s.hwm) << " (lag "
+        << format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.hwm)) << ")\n";
+  } else {
+    out << "none yet\n";
+  }
+  out << "  last cycle:   ";
+  if (s.last_cycle_at) {
+    out << format_time(std::chrono::floor<std::chrono::milliseconds>(*s.last_cycle_at)) << " ("
+        << format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_cycle_at))
+        << " ago, " << s.last_cycle_orders << " orders)\n";
+  } else {
+    out << "never\n";
+  }
+  out << "  init:         " << init_progress(s, cfg) << "\n";
+  out << "  reconciled:   "
+      << (s.last_reconciled_day ? format_day(*s.last_reconciled_day) : std::string("never"))
+      << "\n";
+  out << "  orders:       " << c.orders << "\n";
+  out << "  lines:        " << c.lines << "\n";
+  out << "  rejected:     " << c.rejected << "\n";
+}
+
+} // namespace
+
+int cmd_check_config(const CliOptions& opts) {
+  try {
+    const config::Config cfg = config::load_config(opts.config_path);
+    if (auto warning = config::inline_secret_warning(opts.config_path)) {
+      std::cerr << "taosyncd: warning: " << *warning << "\n";
+    }
+    std::cout << "# " << opts.config_path << ": valid; effective config (secrets masked):\n"
+              << config::render_masked(cfg);
+    return kExOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
+    return kExConfig;
+  }
+}
+
+int cmd_migrate(const CliOptions& opts) {
+  return with_config(opts, [](const config::Config& cfg) {
+    store::Store store(cfg.database.url);
+    store.migrate();
+    spdlog::info("database schema is up to date");
+    return kExOk;
+  });
+}
+
+int cmd_status(const CliOptions& opts) {
+  return with_config(opts, [](const config::Config& cfg) {
+    store::Store store(cfg.database.url);
+    const auto state = store.load_state(cfg.sync.shop);
+    const auto counts = store.counts(cfg.sync.shop);
+    print_status(std::cout, state, counts, cfg);
+    return kExOk;
+  });
+}
+
+int cmd_once(const CliOptions& opts) {
+  return with_config(opts, [](const config::Config& cfg) {
+    Runtime rt(cfg);
+    return run_to_exit_code(rt.io(), [&rt]() -> net::awaitable<int> {
+      co_await rt.start();
+      co_await rt.engine().once();
+      spdlog::info("once: done");
+      co_return kExOk;
+    });
+  });
+}
+
+int cmd_resync(const CliOptions& opts) {
+  return with_config(opts, [&opts](const config::Config& cfg) {
+    Runtime rt(cfg);
+    return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
+      co_await rt.start();
+      co_await rt.engine().resync(opts.order_id);
+      spdlog::info("resync: order {} re-read and stored", opts.order_id);
+      co_return kExOk;
+    });
+  });
+}
+
+} // namespace taosync::daemon

@@ -1,0 +1,22 @@
+#pragma once
+// The one-shot commands: check-config, migrate, status, once, resync, audit. Each returns a
+// sysexits code.
+
+#include "cli.hpp"
+
+namespace taosync::daemon {
+
+/// Validates the config and prints it with secrets masked.
+int cmd_check_config(const CliOptions& opts);
+/// Applies pending migrations.
+int cmd_migrate(const CliOptions& opts);
+/// Prints the shop's cursor, lag, last cycle, counts and init progress from the database.
+int cmd_status(const CliOptions& opts);
+/// Init if needed, then one incremental cycle.
+int cmd_once(const CliOptions& opts);
+/// Re-reads one order through /order/get.
+int cmd_resync(const CliOptions& opts);
+/// Compares sampled stored orders with /order/get; 1 if any differ.
+int cmd_audit(const CliOptions& opts);
+
+} // namespace taosync::daemon

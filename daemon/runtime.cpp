@@ -1,0 +1,118 @@
+#include "runtime.hpp"
+#include "exit_codes.hpp"
+
+#include "obs/log.hpp"
+#include "obs/redact.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <openssl/evp.h>
+#include <pqxx/except>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace taosync::daemon {
+
+void register_secrets(const config::Config& cfg) {
+  for (auto& s : config::secret_values(cfg))
+    obs::register_secret(std::move(s));
+}
+
+config::Config bootstrap(const std::string& config_path) {
+  config::Config cfg = config::load_config(config_path);
+  register_secrets(cfg);
+  obs::init_logging(cfg.log);
+  if (auto warning = config::inline_secret_warning(config_path))
+    spdlog::warn("{}", *warning);
+  return cfg;
+}
+
+std::string token_fingerprint(const std::string& access_token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(access_token.data(), access_token.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  char buf[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", digest[i]);
+    hex += buf;
+  }
+  return hex;
+}
+
+Runtime::Runtime(config::Config cfg)
+    : cfg_(std::move(cfg)), writer_(cfg_.database.url, cfg_.database.reconnect_max_backoff) {}
+
+Runtime::~Runtime() {
+  // The engine and client hold references to each other and to the writer: drop them first.
+  engine_.reset();
+  client_.reset();
+}
+
+net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
+  co_await writer_.run<void>(
+      std::function<void(store::Store&)>([](store::Store& s) { s.migrate(); }));
+  const std::string shop = cfg_.sync.shop;
+  const std::string fingerprint = token_fingerprint(cfg_.api.access_token);
+  auto stored = co_await writer_.run<std::optional<api::Tokens>>(
+      std::function<std::optional<api::Tokens>(store::Store&)>(
+          [&](store::Store& s) { return s.load_tokens(shop, fingerprint); }));
+  api::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
+  if (stored) {
+    obs::register_secret(stored->access_token);
+    obs::register_secret(stored->refresh_token);
+    spdlog::info("using the refreshed tokens stored for shop {}", shop);
+    tokens = *stored;
+  }
+  api::TokenSaver saver = [this, shop, fingerprint](const api::Tokens& t) -> net::awaitable<void> {
+    obs::register_secret(t.access_token);
+    obs::register_secret(t.refresh_token);
+    co_await writer_.run<void>(std::function<void(store::Store&)>(
+        [shop, fingerprint, t](store::Store& s) { s.save_tokens(shop, t, fingerprint); }));
+  };
+  client_ = std::make_unique<api::Client>(io_.get_executor(), cfg_.api, std::move(tokens),
+                                          std::move(saver));
+  engine_ =
+      std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, writer_, std::move(hooks));
+}
+
+int exit_code_for(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const config::ConfigError& ex) {
+    spdlog::error("config error: {}", ex.what());
+    return kExConfig;
+  } catch (const api::ApiFailure& ex) {
+    spdlog::error("API failure: {}", ex.what());
+    switch (ex.error().kind) {
+    case api::ErrorKind::transient:
+    case api::ErrorKind::throttled:
+      return kExTempFail;
+    case api::ErrorKind::refresh_dead:
+      return kExNoPerm;
+    default:
+      return kExUnavailable;
+    }
+  } catch (const pqxx::broken_connection& ex) {
+    spdlog::error("database unreachable: {}", ex.what());
+    return kExUnavailable;
+  } catch (const store::WriterStopped& ex) {
+    spdlog::error("database unreachable at shutdown: {}", ex.what());
+    return kExTempFail;
+  } catch (const std::exception& ex) {
+    spdlog::error("failed: {}", ex.what());
+    return kExSoftware;
+  }
+}
+
+int run_to_exit_code(net::io_context& io, std::function<net::awaitable<int>()> body) {
+  int code = kExSoftware;
+  net::co_spawn(io, body(), [&code, &io](std::exception_ptr e, int result) {
+    code = e ? exit_code_for(e) : result;
+    io.stop(); // idle keep-alive connections and timers must not keep the command alive
+  });
+  io.run();
+  return code;
+}
+
+} // namespace taosync::daemon

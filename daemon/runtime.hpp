@@ -1,0 +1,63 @@
+#pragma once
+// What every command that talks to the database or the API sets up: config and logging,
+// then (in a coroutine on one io_context) migrations, tokens, the API client and the engine.
+
+#include "api/client.hpp"
+#include "config/config.hpp"
+#include "store/writer.hpp"
+#include "sync/engine.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace taosync::daemon {
+
+namespace net = boost::asio;
+
+/// Loads and validates the config, sets up logging and registers the secrets for redaction.
+/// Throws config::ConfigError.
+config::Config bootstrap(const std::string& config_path);
+
+/// Registers every secret of `cfg` with the log redaction.
+void register_secrets(const config::Config& cfg);
+
+/// SHA-256 hex (lower case) of the configured access token, which ties stored tokens to it.
+std::string token_fingerprint(const std::string& access_token);
+
+/// The long-lived objects of a command. Construct, then co_await start() on io.
+class Runtime {
+public:
+  explicit Runtime(config::Config cfg);
+  ~Runtime();
+
+  /// Migrates the schema, loads stored tokens (when they descend from the configured token),
+  /// and builds the client and the engine.
+  net::awaitable<void> start(sync::EngineHooks hooks = {});
+
+  net::io_context& io() { return io_; }
+  const config::Config& config() const { return cfg_; }
+  store::Writer& writer() { return writer_; }
+  api::Client& client() { return *client_; }
+  sync::Engine& engine() { return *engine_; }
+
+private:
+  config::Config cfg_;
+  net::io_context io_;
+  store::Writer writer_;
+  std::unique_ptr<api::Client> client_;
+  std::unique_ptr<sync::Engine> engine_;
+};
+
+/// Runs `body` on `io` until it finishes; returns its exit code, or the code for its
+/// exception (logged).
+int run_to_exit_code(net::io_context& io, std::function<net::awaitable<int>()> body);
+
+/// Logs an exception and maps it to a sysexits code.
+int exit_code_for(std::exception_ptr e);
+
+} // namespace taosync::daemon

@@ -1,0 +1,231 @@
+#include "service.hpp"
+#include "exit_codes.hpp"
+#include "runtime.hpp"
+
+#include "obs/log.hpp"
+#include "obs/metrics.hpp"
+#include "obs/metrics_server.hpp"
+#include "obs/notify.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+namespace taosync::daemon {
+
+namespace {
+
+/// Logs the exception of a background job instead of dropping it.
+void log_job_end(const char* what, std::exception_ptr e) {
+  if (!e)
+    return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("{} stopped: {}", what, ex.what());
+  }
+}
+
+/// Keys that only a restart applies; a reload that changes them says so.
+void warn_restart_only(const config::Config& old_cfg, const config::Config& cfg) {
+  auto check = [](bool changed, const char* key) {
+    if (changed)
+      spdlog::warn("{} changed: it takes effect after a restart", key);
+  };
+  check(old_cfg.api.base_url != cfg.api.base_url, "api.base_url");
+  check(old_cfg.api.auth_url != cfg.api.auth_url, "api.auth_url");
+  check(old_cfg.api.app_key != cfg.api.app_key, "api.app_key");
+  check(old_cfg.api.app_secret != cfg.api.app_secret, "api.app_secret");
+  check(old_cfg.api.access_token != cfg.api.access_token, "api.access_token");
+  check(old_cfg.database.url != cfg.database.url, "database.url");
+  check(old_cfg.sync.shop != cfg.sync.shop, "sync.shop");
+  check(old_cfg.metrics.listen != cfg.metrics.listen, "metrics.listen");
+  check(old_cfg.log.format != cfg.log.format, "log.format");
+}
+
+class Service {
+public:
+  Service(CliOptions opts, config::Config cfg)
+      : opts_(std::move(opts)), cfg_(cfg), rt_(std::move(cfg)),
+        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP) {}
+
+  int run() {
+    net::co_spawn(rt_.io(), handle_signals(),
+                  [](std::exception_ptr e) { log_job_end("signal handling", e); });
+    return run_to_exit_code(rt_.io(), [this] { return main_loop(); });
+  }
+
+private:
+  net::awaitable<int> main_loop();
+  net::awaitable<void> handle_signals();
+  void start_side_jobs();
+  void on_status(const sync::EngineStatus& st);
+  void reload();
+  void begin_shutdown(int signal);
+
+  CliOptions opts_;
+  config::Config cfg_; ///< the config in force (for reload comparisons)
+  Runtime rt_;
+  obs::Notifier notifier_;
+  net::signal_set signals_;
+  std::unique_ptr<obs::ProgressWatchdog> watchdog_;
+  std::unique_ptr<obs::MetricsServer> metrics_;
+  bool started_ = false;
+  bool stopping_ = false;
+  std::string last_status_;
+  std::chrono::steady_clock::time_point last_status_at_{};
+};
+
+net::awaitable<int> Service::main_loop() {
+  notifier_.status("starting: migrating the database");
+  sync::EngineHooks hooks;
+  hooks.on_status = [this](const sync::EngineStatus& st) { on_status(st); };
+  hooks.on_progress = [this] {
+    if (watchdog_)
+      watchdog_->mark_progress();
+  };
+  co_await rt_.start(std::move(hooks));
+  if (stopping_)
+    co_return kExOk; // a signal arrived while starting
+  start_side_jobs();
+  started_ = true;
+  notifier_.ready();
+  notifier_.status("ready");
+  spdlog::info("taosyncd {} started for shop {}", TAOSYNC_VERSION, cfg_.sync.shop);
+  int code = kExOk;
+  try {
+    co_await rt_.engine().run();
+  } catch (...) {
+    if (!stopping_)
+      code = exit_code_for(std::current_exception());
+  }
+  if (metrics_)
+    metrics_->stop();
+  if (watchdog_)
+    watchdog_->stop();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  spdlog::info("taosyncd stopped");
+  co_return code;
+}
+
+void Service::start_side_jobs() {
+  if (!cfg_.metrics.listen.empty()) {
+    metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
+                                                    obs::metrics(), cfg_.metrics.healthy_within);
+    net::co_spawn(rt_.io(), metrics_->run(),
+                  [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
+    spdlog::info("metrics on http://{}/metrics", cfg_.metrics.listen);
+  }
+  if (const auto interval = notifier_.watchdog_interval()) {
+    // Progress must be seen within a watchdog period (the engine ticks every few seconds even
+    // when idle), with a poll interval of slack for long cycles.
+    const auto stall_after = std::max<std::chrono::steady_clock::duration>(
+        *interval * 2, *interval + cfg_.sync.poll_interval);
+    watchdog_ = std::make_unique<obs::ProgressWatchdog>(notifier_, *interval, stall_after);
+    net::co_spawn(rt_.io(), watchdog_->run(),
+                  [](std::exception_ptr e) { log_job_end("watchdog", e); });
+  }
+}
+
+void Service::on_status(const sync::EngineStatus& st) {
+  const std::string line = st.line();
+  const auto now = std::chrono::steady_clock::now();
+  // STATUS= is for humans: at most one a second unless the phase changes.
+  const bool phase_changed = last_status_.substr(0, st.phase.size()) != st.phase;
+  if (line == last_status_ || (!phase_changed && now - last_status_at_ < std::chrono::seconds(1)))
+    return;
+  notifier_.status(line);
+  last_status_ = line;
+  last_status_at_ = now;
+}
+
+net::awaitable<void> Service::handle_signals() {
+  for (;;) {
+    // operation_aborted: the service is shutting down and cancelled the wait.
+    auto [ec, sig] = co_await signals_.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted)
+      co_return;
+    if (ec)
+      throw boost::system::system_error(ec);
+    if (sig == SIGHUP)
+      reload();
+    else
+      begin_shutdown(sig);
+  }
+}
+
+void Service::reload() {
+  notifier_.reloading();
+  spdlog::info("SIGHUP: reloading {}", opts_.config_path);
+  try {
+    if (!started_)
+      throw std::runtime_error("still starting; try again when ready");
+    config::Config next = config::load_config(opts_.config_path);
+    warn_restart_only(cfg_, next);
+    register_secrets(next);
+    obs::set_log_level(next.log.level);
+    rt_.client().reconfigure(next.api);
+    rt_.engine().reconfigure(next);
+    if (metrics_)
+      metrics_->set_healthy_within(next.metrics.healthy_within);
+    cfg_ = std::move(next);
+    spdlog::info("config reloaded: poll {}, log level {}",
+                 config::format_duration(cfg_.sync.poll_interval), cfg_.log.level);
+  } catch (const std::exception& e) {
+    spdlog::error("config reload rejected, the running config stays in force: {}", e.what());
+  }
+  notifier_.ready();
+  if (!last_status_.empty())
+    notifier_.status(last_status_);
+}
+
+void Service::begin_shutdown(int signal) {
+  const char* name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+  if (stopping_) {
+    spdlog::warn("{} again: exiting now", name);
+    std::_Exit(kExOk); // PostgreSQL rolls back an open transaction whole
+  }
+  stopping_ = true;
+  notifier_.stopping();
+  spdlog::info("{}: stopping after the current transaction (at most {}s)", name,
+               cfg_.shutdown_timeout.count());
+  if (started_)
+    rt_.engine().stop();
+  rt_.writer().stop();
+  // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.
+  const auto deadline = cfg_.shutdown_timeout - std::chrono::milliseconds(250);
+  std::thread([deadline] {
+    std::this_thread::sleep_for(deadline);
+    spdlog::error("shutdown_timeout reached: exiting now; PostgreSQL rolls back the open "
+                  "transaction whole");
+    std::_Exit(kExOk);
+  }).detach();
+}
+
+} // namespace
+
+int cmd_run(const CliOptions& opts) {
+  config::Config cfg;
+  try {
+    cfg = bootstrap(opts.config_path);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
+    return kExConfig;
+  }
+  try {
+    Service service(opts, std::move(cfg));
+    return service.run();
+  } catch (...) {
+    return exit_code_for(std::current_exception());
+  }
+}
+
+} // namespace taosync::daemon

@@ -1,0 +1,16 @@
+#pragma once
+// Human-readable times for `taosyncd status` and audit output.
+
+#include <chrono>
+#include <string>
+
+namespace taosync::daemon {
+
+/// "2024-03-10T04:34:56.789Z".
+std::string format_time(std::chrono::sys_time<std::chrono::milliseconds> t);
+/// "2024-03-10".
+std::string format_day(std::chrono::sys_days d);
+/// "37s", "5m12s", "3h04m", "2d03h".
+std::string format_age(std::chrono::seconds s);
+
+} // namespace taosync::daemon

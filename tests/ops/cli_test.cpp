@@ -1,0 +1,132 @@
+#include "cli.hpp"
+#include "order_diff.hpp"
+#include "time_format.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace taosync::daemon;
+
+TEST_CASE("the default command is run with the default config path") {
+  const CliOptions o = parse_cli({});
+  CHECK(o.command == Command::run);
+  CHECK(o.config_path == "/etc/taosync/taosync.yaml");
+}
+
+TEST_CASE("every command parses, with --config before or after it") {
+  CHECK(parse_cli({"--config", "/x.yaml", "once"}).config_path == "/x.yaml");
+  CHECK(parse_cli({"once", "--config=/y.yaml"}).config_path == "/y.yaml");
+  CHECK(parse_cli({"-c", "/z.yaml", "check-config"}).command == Command::check_config);
+  CHECK(parse_cli({"migrate"}).command == Command::migrate);
+  CHECK(parse_cli({"status"}).command == Command::status);
+  const CliOptions r = parse_cli({"resync", "558757367941"});
+  CHECK(r.command == Command::resync);
+  CHECK(r.order_id == "558757367941");
+  const CliOptions a = parse_cli({"audit", "--sample", "7"});
+  CHECK(a.command == Command::audit);
+  CHECK(a.sample == 7);
+  CHECK(parse_cli({"audit"}).sample == 20);
+  CHECK(parse_cli({"--version"}).command == Command::version);
+  CHECK(parse_cli({"status", "--help"}).command == Command::help);
+}
+
+TEST_CASE("usage errors say what is wrong") {
+  CHECK_THROWS_WITH_AS(parse_cli({"frobnicate"}), "unknown command 'frobnicate'", UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"--verbose"}), "unknown option '--verbose'", UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"resync"}), "resync: expected exactly one ORDER_ID", UsageError);
+  CHECK_THROWS_AS(parse_cli({"resync", "12x"}), UsageError);
+  CHECK_THROWS_AS(parse_cli({"resync", "1", "2"}), UsageError);
+  CHECK_THROWS_AS(parse_cli({"audit", "--sample", "0"}), UsageError);
+  CHECK_THROWS_AS(parse_cli({"audit", "--sample"}), UsageError);
+  CHECK_THROWS_AS(parse_cli({"--config"}), UsageError);
+  CHECK_THROWS_AS(parse_cli({"status", "extra"}), UsageError);
+}
+
+TEST_CASE("usage text lists every command") {
+  const std::string u = usage_text();
+  for (const char* c : {"run", "once", "check-config", "migrate", "status", "resync", "audit",
+                        "--sample", "--version", "--help", "78"}) {
+    CAPTURE(c);
+    CHECK(u.find(c) != std::string::npos);
+  }
+}
+
+TEST_CASE("canonical_decimal compares money as numbers") {
+  CHECK(canonical_decimal("62") == "62");
+  CHECK(canonical_decimal("62.00") == "62");
+  CHECK(canonical_decimal("62.50") == "62.5");
+  CHECK(canonical_decimal("062") == "62");
+  CHECK(canonical_decimal("0.50") == "0.5");
+  CHECK(canonical_decimal("0") == "0");
+  CHECK(canonical_decimal("0.0") == "0");
+  CHECK(canonical_decimal("-1.10") == "-1.1");
+}
+
+namespace {
+taosync::api::OrderDetail sample_order() {
+  taosync::api::OrderDetail d;
+  d.order.trade_order_id = "558757367941";
+  d.order.status = "ready_to_ship";
+  d.order.actual_fee = {"62", "TWD"};
+  d.order.seller_full_name = "淘寶台灣測試店鋪";
+  d.order.modification_time = taosync::api::TimePoint{std::chrono::milliseconds{1592990587586}};
+  taosync::api::OrderLine l;
+  l.trade_order_line_id = "558757467941";
+  l.quantity = 1;
+  l.unit_fee = {"10", "TWD"};
+  l.shipments = {{1, std::nullopt, std::nullopt}, {2, "20KXH23050207", "LP00184048254522"}};
+  l.sku_properties = {{226649326, "色系", -1, "黑色"}, {19447, "產品尺寸", -1, "50"}};
+  d.lines.push_back(l);
+  return d;
+}
+} // namespace
+
+TEST_CASE("diff_orders: equal orders have no differences; the seller name is ignored") {
+  auto db = sample_order();
+  auto api = sample_order();
+  api.order.seller_full_name = "台灣淘寶測試店鋪"; // differs between endpoints on the platform
+  api.order.actual_fee.amount = "62.00";
+  const OrderDiff d = diff_orders(db, api);
+  CHECK(d.differences.empty());
+  CHECK_FALSE(d.changed_upstream);
+}
+
+TEST_CASE("diff_orders names each differing field") {
+  auto db = sample_order();
+  auto api = sample_order();
+  api.order.status = "shipped";
+  api.lines[0].shipments[0].tracking_number = "NEW123";
+  api.lines[0].sku_properties[1].value_text = "60";
+  api.lines[0].quantity = 2;
+  const OrderDiff d = diff_orders(db, api);
+  REQUIRE(d.differences.size() == 4);
+  CHECK(d.differences[0] == "status: db='ready_to_ship' api='shipped'");
+  CHECK(d.differences[1] == "line 558757467941.quantity: db='1' api='2'");
+  CHECK(d.differences[2] == "line 558757467941.shipment 1.tracking_number: db='' api='NEW123'");
+  CHECK(d.differences[3].rfind("line 558757467941.sku_properties:", 0) == 0);
+}
+
+TEST_CASE("diff_orders: missing and extra lines; newer upstream data is pending, not wrong") {
+  auto db = sample_order();
+  auto api = sample_order();
+  api.lines[0].trade_order_line_id = "999";
+  const OrderDiff d = diff_orders(db, api);
+  CHECK(d.differences == std::vector<std::string>{"line 999.present: db='no' api='yes'",
+                                                  "line 558757467941.present: db='yes' api='no'"});
+  api = sample_order();
+  api.order.status = "delivered";
+  api.order.modification_time += std::chrono::seconds(5);
+  const OrderDiff p = diff_orders(db, api);
+  CHECK(p.changed_upstream);
+  CHECK(p.differences.empty());
+}
+
+TEST_CASE("time formatting for status") {
+  using namespace std::chrono;
+  CHECK(format_time(sys_time<milliseconds>{milliseconds{1592990587586}}) ==
+        "2020-06-24T09:23:07.586Z");
+  CHECK(format_day(sys_days{year{2024} / 3 / 9}) == "2024-03-09");
+  CHECK(format_age(seconds{37}) == "37s");
+  CHECK(format_age(seconds{312}) == "5m12s");
+  CHECK(format_age(seconds{3 * 3600 + 240}) == "3h04m");
+  CHECK(format_age(seconds{-5}) == "0s");
+}
