@@ -1,6 +1,11 @@
 #pragma once
 // The SQL of one batch write: TEMP staging tables filled by COPY, then a constant number of
 // set-based statements from staging into the real tables. $1 is always the shop.
+//
+// Every lookup into a real table is driven by the (small) staging side through the primary
+// key: `= ANY (ARRAY(SELECT ...))` or a per-row correlated subquery. During an init the real
+// tables grow faster than autovacuum's statistics, and a join planned on stale statistics
+// would scan the whole table once per batch.
 
 #include <string_view>
 
@@ -23,7 +28,10 @@ CREATE TEMP TABLE IF NOT EXISTS stage_orders (
   delivery_detail_address text, delivery_receiver_name text, delivery_state text,
   delivery_receiver_phone text, line_ids text
 ) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS stage_sets (trade_order_id text) ON COMMIT DELETE ROWS;
+-- existed: the order was stored before this batch (unknown, so true, if the batch lacks it).
+CREATE TEMP TABLE IF NOT EXISTS stage_sets (
+  trade_order_id text, existed boolean NOT NULL DEFAULT true
+) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_lines (
   raw text, sku_info text, product_title text, product_main_image text, product_detail_url text,
   trade_order_line_id text, trade_order_id text, product_id text, sku_id text, package_id text,
@@ -46,13 +54,16 @@ CREATE TEMP TABLE IF NOT EXISTS stage_rejected (
 
 /// Classifies each staged order against the stored row (new / newer / same / older), upserts
 /// all but the older ones, records and NOTIFYs status changes, and drops the line sets of
-/// stale orders from stage_sets. Returns inserted, updated, unchanged, stale, status changes.
+/// stale orders from stage_sets and marks those of new orders (nothing stored to replace).
+/// Returns inserted, updated, unchanged, stale, status changes.
 constexpr std::string_view kUpsertOrders = R"sql(
 WITH cls AS MATERIALIZED (
   SELECT s.*, TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond' AS mt,
          o.modification_time AS old_mt, o.status AS old_status
   FROM stage_orders s
-  LEFT JOIN taosync.orders o ON o.shop = $1 AND o.trade_order_id = s.trade_order_id
+  LEFT JOIN LATERAL (SELECT modification_time, status FROM taosync.orders o
+                     WHERE o.shop = $1 AND o.trade_order_id = s.trade_order_id
+                     OFFSET 0) o ON true -- OFFSET 0: a primary-key probe per staged order
 ), up AS (
   INSERT INTO taosync.orders AS o (
     shop, trade_order_id, buyer_id, buyer_full_name, seller_id, seller_full_name, status,
@@ -102,6 +113,10 @@ WITH cls AS MATERIALIZED (
   DELETE FROM stage_sets w USING cls
   WHERE w.trade_order_id = cls.trade_order_id AND cls.old_mt > cls.mt
   RETURNING 1
+), fresh AS (
+  UPDATE stage_sets w SET existed = false FROM cls
+  WHERE w.trade_order_id = cls.trade_order_id AND cls.old_mt IS NULL
+  RETURNING 1
 )
 SELECT count(*) FILTER (WHERE old_mt IS NULL),
        count(*) FILTER (WHERE old_mt < mt),
@@ -109,25 +124,27 @@ SELECT count(*) FILTER (WHERE old_mt IS NULL),
        count(*) FILTER (WHERE old_mt > mt),
        (SELECT count(*) FROM notified),
        (SELECT count(*) FROM up),
-       (SELECT count(*) FROM unset)
+       (SELECT count(*) FROM unset),
+       (SELECT count(*) FROM fresh)
 FROM cls
 )sql";
 
 /// Deletes the stored lines (with their shipments and sku properties) of the replaced line
-/// sets that the new sets no longer contain.
+/// sets that the new sets no longer contain. Only orders stored before can have any.
 constexpr std::string_view kDeleteGoneLines = R"sql(
 WITH gone AS (
-  DELETE FROM taosync.order_lines l USING stage_sets w
-  WHERE l.shop = $1 AND l.trade_order_id = w.trade_order_id
+  DELETE FROM taosync.order_lines l
+  WHERE l.shop = $1
+    AND l.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM stage_sets WHERE existed))
     AND NOT EXISTS (SELECT 1 FROM stage_lines s
                     WHERE s.trade_order_line_id = l.trade_order_line_id)
   RETURNING l.trade_order_line_id
 ), shipments AS (
-  DELETE FROM taosync.line_shipments x USING gone
-  WHERE x.shop = $1 AND x.trade_order_line_id = gone.trade_order_line_id RETURNING 1
+  DELETE FROM taosync.line_shipments x
+  WHERE x.shop = $1 AND x.trade_order_line_id = ANY (ARRAY(SELECT * FROM gone)) RETURNING 1
 ), props AS (
-  DELETE FROM taosync.line_sku_properties x USING gone
-  WHERE x.shop = $1 AND x.trade_order_line_id = gone.trade_order_line_id RETURNING 1
+  DELETE FROM taosync.line_sku_properties x
+  WHERE x.shop = $1 AND x.trade_order_line_id = ANY (ARRAY(SELECT * FROM gone)) RETURNING 1
 )
 SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
 )sql";
@@ -143,14 +160,20 @@ WHERE NOT EXISTS (SELECT 1 FROM stage_sets w WHERE w.trade_order_id = s.trade_or
                     > TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond')
 )sql";
 
-/// Deletes the stored shipments and sku properties of the lines about to be written.
+/// Deletes the stored shipments and sku properties of the lines about to be written: those
+/// lines that are stored already (OFFSET 0 keeps the EXISTS a primary-key probe per line).
 constexpr std::string_view kDeleteLineChildren = R"sql(
-WITH shipments AS (
-  DELETE FROM taosync.line_shipments x USING stage_lines s
-  WHERE x.shop = $1 AND x.trade_order_line_id = s.trade_order_line_id RETURNING 1
+WITH ids AS MATERIALIZED (
+  SELECT ARRAY(SELECT s.trade_order_line_id FROM stage_lines s
+               WHERE EXISTS (SELECT 1 FROM taosync.order_lines l
+                             WHERE l.shop = $1 AND l.trade_order_line_id = s.trade_order_line_id
+                             OFFSET 0)) AS a
+), shipments AS (
+  DELETE FROM taosync.line_shipments x
+  WHERE x.shop = $1 AND x.trade_order_line_id = ANY ((SELECT a FROM ids)::text[]) RETURNING 1
 ), props AS (
-  DELETE FROM taosync.line_sku_properties x USING stage_lines s
-  WHERE x.shop = $1 AND x.trade_order_line_id = s.trade_order_line_id RETURNING 1
+  DELETE FROM taosync.line_sku_properties x
+  WHERE x.shop = $1 AND x.trade_order_line_id = ANY ((SELECT a FROM ids)::text[]) RETURNING 1
 )
 SELECT (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
 )sql";

@@ -32,6 +32,8 @@ public:
   int port() const { return port_; }
   /// The cluster's temp dir (data in data/, server log in server.log, socket in the dir).
   const std::filesystem::path& dir() const { return dir_; }
+  /// The directory of the PostgreSQL binaries in use (psql, pg_dump, ...).
+  const std::filesystem::path& bin_dir() const { return bin_; }
   /// The server log so far (for failure messages).
   std::string log() const;
 
