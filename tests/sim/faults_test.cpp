@@ -35,11 +35,11 @@ std::string classify(const HttpResult& r) {
 TEST_CASE("every fault kind happens and is counted") {
   auto options = small_options(30);
   options.live.fault_rate = 1.0;
-  options.stall = std::chrono::milliseconds(400);
+  options.stall = std::chrono::milliseconds(800);
   SimHarness sim(options);
-  HttpClient client(sim.port(), std::chrono::milliseconds(200));
+  HttpClient client(sim.port(), std::chrono::milliseconds(400)); // shorter than the stall
   std::map<std::string, int> seen;
-  constexpr int kCalls = 120;
+  constexpr int kCalls = 80;
   for (int i = 0; i < kCalls; ++i)
     ++seen[classify(call_api(client, "/orders/get", {{"Page_Size", "20"}}))];
   CHECK(seen.size() == 7);
@@ -60,9 +60,9 @@ TEST_CASE("every fault kind happens and is counted") {
 TEST_CASE("a partial fault rate leaves most calls intact, and control can turn it off") {
   auto options = small_options(30);
   options.live.fault_rate = 0.2;
-  options.stall = std::chrono::milliseconds(300);
+  options.stall = std::chrono::milliseconds(800);
   SimHarness sim(options);
-  HttpClient client(sim.port(), std::chrono::milliseconds(150));
+  HttpClient client(sim.port(), std::chrono::milliseconds(400));
   int good = 0;
   for (int i = 0; i < 60; ++i)
     good += classify(call_api(client, "/orders/get", {})) == "none";
@@ -85,7 +85,7 @@ TEST_CASE("latency delays answers by about the configured mean") {
     CHECK(code_of(call_api(client, "/orders/get", {})) == "0");
   auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(elapsed >= std::chrono::milliseconds(5 * 50));
-  CHECK(elapsed < std::chrono::milliseconds(5 * 200));
+  CHECK(elapsed < std::chrono::milliseconds(3000)); // generous: the machine may be busy
 }
 
 TEST_CASE("connections stay open across calls (keep-alive) and several clients are served") {
