@@ -110,3 +110,28 @@ TEST_CASE("stop() makes a job waiting for the database throw instead of hanging"
   stopper.join();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
+
+TEST_CASE("the writer reconnects after its backend is terminated under it") {
+  testing::PgCluster pg;
+  const auto url = pg.create_database();
+  Writer writer(url, kMaxBackoff);
+  run_on_io<void>(
+      [&]() -> net::awaitable<void> { co_await writer.run<void>([](Store& s) { s.migrate(); }); });
+  {
+    pqxx::connection admin(pg.url());
+    pqxx::nontransaction tx(admin);
+    CHECK(tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE datname = 't_0' AND pid <> pg_backend_pid()")
+              .size() == 1);
+  }
+  int attempts = 0;
+  auto batch = batch_with_lines(kShop, {make_order("7", 70)});
+  const auto result = run_on_io<WriteResult>([&]() -> net::awaitable<WriteResult> {
+    co_return co_await writer.run<WriteResult>([&](Store& s) {
+      ++attempts;
+      return s.write(batch);
+    });
+  });
+  CHECK(attempts == 2);
+  CHECK(result.inserted == 1);
+}
