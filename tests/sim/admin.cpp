@@ -6,15 +6,18 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <cmath>
 
 namespace taosync::sim {
 
 namespace {
 
-void append_double(std::string& out, std::string_view key, double v) {
-  json::key(out, key);
-  out += boost::json::serialize(boost::json::value(v));
+void append_double(std::string& out, std::string_view key, double v, bool first = false) {
+  json::key(out, key, first);
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v); // shortest form: 0.25, 2
+  out.append(buf, end);
 }
 
 std::string set_number(const boost::json::value& v, double& target) {
@@ -112,8 +115,7 @@ std::string stats_body(SimState& state) {
 
 std::string settings_body(const LiveSettings& live) {
   std::string out = "{";
-  json::key(out, "arrivals", true);
-  out += boost::json::serialize(boost::json::value(live.arrivals));
+  append_double(out, "arrivals", live.arrivals, true);
   append_double(out, "changes", live.changes);
   json::num(out, "bulk_same_ms", live.bulk_same_ms);
   json::num(out, "churn_per_page", live.churn_per_page);
