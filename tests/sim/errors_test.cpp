@@ -154,7 +154,7 @@ TEST_CASE("/_sim/control changes the rate limit at run time") {
   HttpClient client(sim.port());
   auto r = client.post("/_sim/control", R"({"rate_limit":1,"burst":1})");
   REQUIRE(r.status == 200);
-  CHECK(parse(r).at("rate_limit") == 1.0);
+  CHECK(parse(r).at("rate_limit").to_number<double>() == 1.0);
   CHECK(code_of(call_api(client, "/orders/get", {})) == "0");
   CHECK(code_of(call_api(client, "/orders/get", {})) == "ApiCallLimit");
   CHECK(client.post("/_sim/control", R"({"rate_limit":0})").status == 200); // lifts the ban
