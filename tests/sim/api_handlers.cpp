@@ -132,8 +132,9 @@ ApiAnswer orders_get(SimState& state, const api::Params& params, const std::stri
   if (auto* e = std::get_if<ApiError>(&parsed))
     return *e;
   const auto& q = std::get<ListQuery>(parsed);
-  // --churn-per-page: the result set shifts between the pages of one listing.
-  if (q.page > 1 && state.live().churn_per_page > 0)
+  // --churn-per-page: the result set shifts between any two successive listing requests,
+  // whether they are pages of one listing or windows of a sweep.
+  if (state.live().churn_per_page > 0)
     state.mutate(state.live().churn_per_page);
   auto page = list_orders(state.shop(), q);
   // The seed's unwindowed listing shows an older spelling of the seller's name.

@@ -20,7 +20,7 @@ struct LiveSettings {
   double arrivals = 0;        ///< new orders per second (Poisson)
   double changes = 0;         ///< lifecycle changes per second (Poisson)
   int bulk_same_ms = 0;       ///< every 10th change event hits this many orders in one ms
-  int churn_per_page = 0;     ///< changes applied before each /orders/get with Page > 1
+  int churn_per_page = 0;     ///< changes applied before each /orders/get
   double fault_rate = 0;      ///< share of /rest calls that get a fault
   double bad_record_rate = 0; ///< share of records served broken
   double rate_limit = 0;      ///< calls per second; 0 = unlimited
