@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace taosync::sync {
 
@@ -53,8 +54,12 @@ net::awaitable<void> Engine::Impl::load_state() {
   if (loaded) {
     co_return;
   }
-  state = co_await writer.run<store::SyncState>(
-      [shop = cfg.sync.shop](store::Store& s) { return s.load_state(shop); });
+  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
+  // coroutine's by-value parameter twice.
+  std::function<store::SyncState(store::Store&)> job = [shop = cfg.sync.shop](store::Store& s) {
+    return s.load_state(shop);
+  };
+  state = co_await writer.run<store::SyncState>(std::move(job));
   state.shop = cfg.sync.shop;
   loaded = true;
   if (state.stopped) {
@@ -66,7 +71,8 @@ net::awaitable<void> Engine::Impl::load_state() {
 }
 
 net::awaitable<void> Engine::Impl::save_state() {
-  co_await writer.run<void>([s = state](store::Store& st) { st.save_state(s); });
+  std::function<void(store::Store&)> job = [s = state](store::Store& st) { st.save_state(s); };
+  co_await writer.run<void>(std::move(job)); // (explicit std::function: see load_state)
 }
 
 void Engine::Impl::publish() {

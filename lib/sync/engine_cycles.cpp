@@ -70,7 +70,9 @@ net::awaitable<void> Engine::Impl::init() {
     std::lock_guard lock(status_mutex);
     status.init_total_orders = progress.total();
   };
-  auto cursor_for = [base = state, t0 = range.t0, this](TimePoint end, bool last) {
+  // Callbacks are named std::functions: GCC 12 destroys a lambda implicitly converted for a
+  // coroutine's by-value parameter twice.
+  CursorFor cursor_for = [base = state, t0 = range.t0, this](TimePoint end, bool last) {
     auto s = base;
     s.init_cursor = end;
     s.last_cycle_at = std::chrono::system_clock::now();
@@ -81,7 +83,7 @@ net::awaitable<void> Engine::Impl::init() {
     }
     return std::optional<store::SyncState>(s);
   };
-  auto on_commit = [&](const CommittedBatch& batch) {
+  OnCommit on_commit = [&](const CommittedBatch& batch) {
     committed(batch);
     progress.add(batch.orders);
     obs::metrics().set_init_progress(progress.done(), std::max(progress.done(), progress.total()));
@@ -96,7 +98,7 @@ net::awaitable<void> Engine::Impl::init() {
     }
   };
   const auto totals = co_await run_sweep(client, writer, planner, *range.remaining, options,
-                                         cursor_for, on_commit, stopping);
+                                         std::move(cursor_for), std::move(on_commit), stopping);
   planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, cfg.sync.window.max_length});
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
@@ -122,15 +124,16 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.window = incremental_range(*state.hwm, now(), cfg.sync.window);
   if (summary.window) {
     set_phase("polling");
-    auto cursor_for = [base = state](TimePoint end, bool) {
+    CursorFor cursor_for = [base = state](TimePoint end, bool) {
       auto s = base;
       s.hwm = std::max(*base.hwm, end); // the overlap re-read never moves the cursor back
       s.last_cycle_at = std::chrono::system_clock::now();
       return std::optional<store::SyncState>(s);
     };
-    const auto totals = co_await run_sweep(
-        client, writer, planner, *summary.window, sweep_options(false), cursor_for,
-        [this](const CommittedBatch& b) { committed(b); }, stopping);
+    OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
+    const SweepOptions options = sweep_options(false);
+    const auto totals = co_await run_sweep(client, writer, planner, *summary.window, options,
+                                           std::move(cursor_for), std::move(on_commit), stopping);
     summary.windows = totals.windows;
     summary.listed = totals.listed;
     summary.written = totals.written;
@@ -166,7 +169,8 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
                static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                static_cast<unsigned>(day.day()), tz->name(),
                cfg.sync.reconcile.refetch_lines ? ", re-fetching every line" : "");
-  auto cursor_for = [this, d = plan->day](TimePoint, bool last) -> std::optional<store::SyncState> {
+  CursorFor cursor_for = [this, d = plan->day](TimePoint,
+                                               bool last) -> std::optional<store::SyncState> {
     if (!last) {
       return std::nullopt; // reconciliation never moves the incremental cursor
     }
@@ -174,10 +178,10 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
     s.last_reconciled_day = d;
     return s;
   };
-  const auto totals = co_await run_sweep(
-      client, writer, reconcile_planner, plan->window,
-      sweep_options(cfg.sync.reconcile.refetch_lines), cursor_for,
-      [this](const CommittedBatch& b) { committed(b); }, stopping);
+  OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
+  const SweepOptions options = sweep_options(cfg.sync.reconcile.refetch_lines);
+  const auto totals = co_await run_sweep(client, writer, reconcile_planner, plan->window, options,
+                                         std::move(cursor_for), std::move(on_commit), stopping);
   CycleSummary summary{"reconcile",        plan->window,   totals.windows,
                        totals.listed,      totals.written, counter_delta(before, client.counters()),
                        now() - *state.hwm, since(started)};

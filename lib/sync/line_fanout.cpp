@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <unordered_map>
 
@@ -56,10 +57,13 @@ net::awaitable<StoredTimes> stored_times(store::Writer& writer, const store::Bat
   for (const auto& o : batch.orders) {
     ids.push_back(o.trade_order_id);
   }
-  co_return co_await writer.run<StoredTimes>(
-      [shop = batch.shop, ids = std::move(ids)](store::Store& s) {
-        return s.modification_times(shop, ids);
-      });
+  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
+  // coroutine's by-value parameter twice.
+  std::function<StoredTimes(store::Store&)> job = [shop = batch.shop,
+                                                   ids = std::move(ids)](store::Store& s) {
+    return s.modification_times(shop, ids);
+  };
+  co_return co_await writer.run<StoredTimes>(std::move(job));
 }
 
 void warn_missing(const LineCollation& c) {
@@ -85,8 +89,9 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
   for (std::size_t i = 0; i < workers; ++i) {
     ops.push_back(net::co_spawn(ex, fanout_worker(work), net::deferred));
   }
-  auto [order, errors] = co_await net::experimental::make_parallel_group(std::move(ops))
-                             .async_wait(net::experimental::wait_for_all(), net::use_awaitable);
+  auto group = net::experimental::make_parallel_group(std::move(ops));
+  auto [order, errors] =
+      co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
   (void)order;
   for (const auto& e : errors) {
     if (e) {
@@ -102,8 +107,10 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
   if (batch.orders.empty()) {
     co_return stats;
   }
-  const StoredTimes stored =
-      settings.refetch_all ? StoredTimes{} : co_await stored_times(writer, batch);
+  StoredTimes stored;
+  if (!settings.refetch_all) {
+    stored = co_await stored_times(writer, batch);
+  }
   const LinePlan plan =
       plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);
   FetchedLines got = co_await fetch_lines(client, plan.calls, settings.max_in_flight);
@@ -111,8 +118,8 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
       collate_lines(batch.orders, plan.orders, got.lines, got.rejected, got.accounted);
   if (!c.missing_line_ids.empty()) {
     // One more ask for what did not come back (a record can vanish from one answer in churn).
-    auto again = co_await fetch_lines(
-        client, chunk_ids(c.missing_line_ids, settings.items_batch_size), settings.max_in_flight);
+    const auto retry_calls = chunk_ids(c.missing_line_ids, settings.items_batch_size);
+    auto again = co_await fetch_lines(client, retry_calls, settings.max_in_flight);
     got.calls += again.calls;
     append(got.lines, std::move(again.lines));
     append(got.rejected, std::move(again.rejected));

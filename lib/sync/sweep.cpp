@@ -56,10 +56,10 @@ public:
   // Runs the three stages to their end and returns the totals, or throws the first failure.
   net::awaitable<SweepTotals> run() {
     auto ex = co_await net::this_coro::executor;
-    co_await net::experimental::make_parallel_group(net::co_spawn(ex, list(), net::deferred),
-                                                    net::co_spawn(ex, fetch(), net::deferred),
-                                                    net::co_spawn(ex, write(), net::deferred))
-        .async_wait(net::experimental::wait_for_all(), net::use_awaitable);
+    auto group = net::experimental::make_parallel_group(net::co_spawn(ex, list(), net::deferred),
+                                                        net::co_spawn(ex, fetch(), net::deferred),
+                                                        net::co_spawn(ex, write(), net::deferred));
+    co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
     if (failure_) {
       std::rethrow_exception(failure_);
     }
@@ -94,14 +94,16 @@ private:
         }
         totals_.list_calls += read.calls;
         const bool last = planner_.done();
-        co_await windows_.async_send({}, WindowItem{std::move(read), last}, net::use_awaitable);
+        WindowItem item{std::move(read), last}; // named: GCC 12 mishandles temporaries in co_await
+        co_await windows_.async_send({}, std::move(item), net::use_awaitable);
       }
     } catch (...) {
       err = std::current_exception();
     }
     fail(err);
     // the end marker; refused harmlessly if the fetcher has quit
-    co_await windows_.async_send({}, WindowItem{}, net::as_tuple(net::use_awaitable));
+    WindowItem end;
+    co_await windows_.async_send({}, std::move(end), net::as_tuple(net::use_awaitable));
   }
 
   // Stage 2: cuts windows into batches and fetches their lines.
@@ -117,8 +119,9 @@ private:
         ++totals_.windows;
         totals_.listed += item.read->orders.size();
         auto cursor = cursor_for_(item.read->window.to, item.last);
-        for (auto& batch : builder.add(std::move(item.read->orders), std::move(item.read->rejected),
-                                       std::move(cursor))) {
+        auto ready = builder.add(std::move(item.read->orders), std::move(item.read->rejected),
+                                 std::move(cursor));
+        for (auto& batch : ready) {
           co_await ship(std::move(batch));
         }
       }
@@ -132,7 +135,8 @@ private:
     }
     fail(err);
     shut(windows_);
-    co_await batches_.async_send({}, BatchItem{}, net::as_tuple(net::use_awaitable));
+    BatchItem end;
+    co_await batches_.async_send({}, std::move(end), net::as_tuple(net::use_awaitable));
   }
 
   net::awaitable<void> ship(store::Batch batch) {
@@ -142,7 +146,8 @@ private:
     const FanoutStats stats = co_await fill_lines(client_, writer_, batch, options_.fanout);
     totals_.line_calls += stats.calls;
     totals_.missing_lines += stats.missing_lines;
-    co_await batches_.async_send({}, BatchItem{std::move(batch)}, net::use_awaitable);
+    BatchItem item{std::move(batch)};
+    co_await batches_.async_send({}, std::move(item), net::use_awaitable);
   }
 
   // Stage 3: commits batches in order; a stop lets the transaction in flight finish whole.
@@ -195,8 +200,9 @@ net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer
                                       const SweepOptions& options, CursorFor cursor_for,
                                       OnCommit on_commit, const std::atomic<bool>& stopping) {
   planner.start(range.from, range.to);
-  Pipeline pipeline(co_await net::this_coro::executor, client, writer, planner, options,
-                    std::move(cursor_for), std::move(on_commit), stopping);
+  auto ex = co_await net::this_coro::executor;
+  Pipeline pipeline(ex, client, writer, planner, options, std::move(cursor_for),
+                    std::move(on_commit), stopping);
   co_return co_await pipeline.run();
 }
 

@@ -33,6 +33,7 @@ void WindowPlanner::start(TimePoint from, TimePoint until) {
   from_ = from;
   until_ = until;
   overfull_.reset();
+  searching_ = false;
 }
 
 Millis WindowPlanner::target_length() const {
@@ -49,19 +50,19 @@ Millis WindowPlanner::target_length() const {
 
 Millis WindowPlanner::bracketed_length(Millis len) const {
   // [from_, overfull_->end] is known to hold overfull_->count > page orders: never read all of
-  // it, and aim where the count says a page's worth ends. After an empty window the orders
-  // sit further in: halve the rest instead, so a long quiet stretch costs log2 calls.
+  // it. Aim where the count says a page's worth ends (interpolation); while that keeps
+  // missing (the orders are bunched further in), bisect instead, so finding a shop's busy
+  // stretch in a long quiet range costs about log2 calls.
   const auto range = (overfull_->end - from_ + Millis(1)).count();
   if (range <= 1) {
     return len;
   }
+  if (searching_) {
+    return Millis(std::max<std::int64_t>(1, range / 2));
+  }
   const double interpolated = static_cast<double>(range) * settings_.fill * settings_.page_size /
                               static_cast<double>(overfull_->count);
-  auto known = static_cast<std::int64_t>(interpolated);
-  if (overfull_->after_empty) {
-    known = std::max(known, range / 2);
-    return Millis(std::clamp<std::int64_t>(known, 1, range - 1));
-  }
+  const auto known = static_cast<std::int64_t>(interpolated);
   return std::min(len, Millis(std::clamp<std::int64_t>(known, 1, range - 1)));
 }
 
@@ -101,18 +102,22 @@ Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count) {
     return Verdict::page_through;
   }
   learn(w, total_count, true);
-  overfull_ = Overfull{w.to, total_count, false}; // the next window shrinks the end
+  if (overfull_ && total_count < overfull_->count) {
+    searching_ = false; // this window's end cuts into the orders: interpolate again
+  }
+  overfull_ = Overfull{w.to, total_count}; // the next window shrinks the end
   return Verdict::split;
 }
 
 void WindowPlanner::accept(const Window& w, std::int64_t count) {
   learn(w, count, false);
   from_ = w.to + Millis(1);
+  searching_ = overfull_ && count == 0; // missed the known orders: bisect towards them
   if (overfull_) {
     overfull_->count -= count;
-    overfull_->after_empty = count == 0;
     if (w.to >= overfull_->end || overfull_->count <= settings_.page_size) {
       overfull_.reset(); // what is left of the known range fits in a page
+      searching_ = false;
     }
   }
 }

@@ -83,11 +83,11 @@ private:
   struct Overfull {
     TimePoint end;
     std::int64_t count = 0;
-    bool after_empty = false; ///< the last window inside it was empty
   };
   Millis bracketed_length(Millis len) const;
 
   std::optional<Overfull> overfull_;
+  bool searching_ = false; ///< an empty window inside overfull_: bisect until orders show up
 };
 
 /// The incremental range [hwm - overlap, now - lag], or nullopt when there is nothing new to

@@ -44,7 +44,8 @@ net::awaitable<Pass> read_pass(api::Client& client, const Window& w, int page_si
   pass.orders = std::move(first.items);
   pass.rejected = std::move(first.rejected);
   for (int page = 2; static_cast<std::int64_t>(page - 1) * page_size < total; ++page) {
-    auto p = co_await client.list_orders(query_for(w, page, page_size));
+    const auto query = query_for(w, page, page_size); // named: see read_next_window
+    auto p = co_await client.list_orders(query);
     ++read.calls;
     total = p.total_count; // the set may change while paging: follow the latest count
     std::move(p.items.begin(), p.items.end(), std::back_inserter(pass.orders));
@@ -62,7 +63,8 @@ net::awaitable<void> page_through(api::Client& client, const Window& w, int page
   Pass previous = co_await read_pass(client, w, page_size, std::move(first), read);
   bool agreed = false;
   for (int pass = 2; pass <= kMaxPasses && !agreed; ++pass) {
-    auto p1 = co_await client.list_orders(query_for(w, 1, page_size));
+    const auto query = query_for(w, 1, page_size);
+    auto p1 = co_await client.list_orders(query);
     ++read.calls;
     Pass current = co_await read_pass(client, w, page_size, std::move(p1), read);
     agreed = passes_agree(previous.orders, current.orders);
@@ -89,7 +91,9 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
   const int page_size = planner.settings().page_size;
   for (;;) {
     const Window w = planner.next();
-    auto page = co_await client.list_orders(query_for(w, 1, page_size));
+    // a named query: GCC 12 mishandles temporaries in a co_await expression
+    const auto query = query_for(w, 1, page_size);
+    auto page = co_await client.list_orders(query);
     if (read.calls++ == 0) {
       read.first_total = page.total_count;
     }
