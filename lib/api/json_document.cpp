@@ -5,7 +5,18 @@
 #include <memory>
 
 namespace taosync::api {
+
+/// A reusable per-thread buffer for one live document at a time.
+struct detail::ThreadArena {
+  explicit ThreadArena(std::size_t n) : bytes(new unsigned char[n]), size(n) {}
+  std::unique_ptr<unsigned char[]> bytes;
+  std::size_t size;
+  bool in_use = false;
+};
+
 namespace {
+
+using detail::ThreadArena;
 
 namespace json = boost::json;
 
@@ -15,10 +26,9 @@ constexpr std::size_t kArenaBytes = 1024 * 1024;
 constexpr std::size_t kNestedArenaBytes = 16 * 1024;
 
 struct ThreadParseState {
-  std::unique_ptr<unsigned char[]> arena{new unsigned char[kArenaBytes]};
-  std::unique_ptr<unsigned char[]> nested_arena{new unsigned char[kNestedArenaBytes]};
+  ThreadArena page{kArenaBytes};
+  ThreadArena nested{kNestedArenaBytes};
   json::parser parser;
-  int documents_alive = 0;
 };
 
 ThreadParseState& thread_state() {
@@ -26,24 +36,26 @@ ThreadParseState& thread_state() {
   return state;
 }
 
-// The per-thread arenas serve the page and one document nested in it (sku_info); a deeper
-// one gets a heap-backed arena.
-std::pair<unsigned char*, std::size_t> claim_thread_arena() {
+// The per-thread arenas serve the page and one document nested in it (sku_info); any
+// further live document gets a heap-backed arena.
+ThreadArena* claim_thread_arena() {
   auto& state = thread_state();
-  const int depth = state.documents_alive++;
-  if (depth == 0)
-    return {state.arena.get(), kArenaBytes};
-  if (depth == 1)
-    return {state.nested_arena.get(), kNestedArenaBytes};
-  return {nullptr, 0};
+  for (ThreadArena* arena : {&state.page, &state.nested})
+    if (!arena->in_use) {
+      arena->in_use = true;
+      return arena;
+    }
+  return nullptr;
 }
 
 } // namespace
 
 JsonDocument::JsonDocument(std::string_view text) : JsonDocument(text, claim_thread_arena()) {}
 
-JsonDocument::JsonDocument(std::string_view text, std::pair<unsigned char*, std::size_t> buffer)
-    : arena_(buffer.first, buffer.second), root_(json::storage_ptr(&arena_)) {
+JsonDocument::JsonDocument(std::string_view text, ThreadArena* thread_arena)
+    : thread_arena_(thread_arena), arena_(thread_arena ? thread_arena->bytes.get() : nullptr,
+                                          thread_arena ? thread_arena->size : 0),
+      root_(json::storage_ptr(&arena_)) {
   auto& parser = thread_state().parser;
   parser.reset(json::storage_ptr(&arena_));
   boost::system::error_code ec;
@@ -60,7 +72,8 @@ JsonDocument::JsonDocument(std::string_view text, std::pair<unsigned char*, std:
 
 JsonDocument::~JsonDocument() {
   root_ = nullptr; // free into the arena before the arena goes
-  --thread_state().documents_alive;
+  if (thread_arena_ != nullptr)
+    thread_arena_->in_use = false;
 }
 
 } // namespace taosync::api

@@ -7,9 +7,12 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace taosync::api {
+
+namespace detail {
+struct ThreadArena;
+}
 
 /// A JSON document parsed into an arena that lives exactly as long as the document.
 class JsonDocument {
@@ -28,7 +31,9 @@ public:
   const boost::json::value& root() const { return root_; }
 
 private:
-  JsonDocument(std::string_view text, std::pair<unsigned char*, std::size_t> buffer);
+  JsonDocument(std::string_view text, detail::ThreadArena* thread_arena);
+
+  detail::ThreadArena* thread_arena_; ///< the per-thread buffer borrowed, if any
 
   boost::json::monotonic_resource arena_;
   boost::json::value root_;
