@@ -6,6 +6,9 @@
 # docs and the Grafana dashboard under /usr/share.
 
 set(TAOSYNC_DEPLOY_DIR ${CMAKE_CURRENT_LIST_DIR})
+# `install`/cpack must not rebuild every target (tests, benchmarks) first: the package needs
+# only taosyncd, which deploy/build-deb.sh builds explicitly.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/taosyncd.service
         DESTINATION /lib/systemd/system
