@@ -13,6 +13,8 @@ namespace {
 // order density changes with the time of day and over a shop's history.
 constexpr double kNewestWeight = 0.5;
 constexpr double kEmptyShrink = 0.25;
+// Known ranges kept per sweep (nested splits); more only refine what the newest one says.
+constexpr std::size_t kMaxKnown = 8;
 
 std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<api::Order>& orders) {
   std::vector<std::pair<std::string, TimePoint>> out;
@@ -32,7 +34,7 @@ WindowPlanner::WindowPlanner(PlannerSettings settings) : settings_(settings) {}
 void WindowPlanner::start(TimePoint from, TimePoint until) {
   from_ = from;
   until_ = until;
-  overfull_.reset();
+  known_.clear();
   searching_ = false;
 }
 
@@ -49,11 +51,19 @@ Millis WindowPlanner::target_length() const {
 }
 
 Millis WindowPlanner::bracketed_length(Millis len) const {
-  // [from_, overfull_->end] is known to hold overfull_->count > page orders: never read all of
-  // it. Aim where the count says a page's worth ends (interpolation); while that keeps
-  // missing (the orders are bunched further in), bisect instead, so finding a shop's busy
+  // Each known range [from_, end] holds `count` orders (nested: the innermost is the latest
+  // split). The outermost one whose rest fits in a page is read whole (no call per quiet
+  // stretch after a shop's last orders). Otherwise the innermost one, known to hold more than
+  // a page, is never read whole: aim where its count says a page's worth ends (interpolation),
+  // and while that keeps missing (orders bunched further in) bisect instead, so finding a busy
   // stretch in a long quiet range costs about log2 calls.
-  const auto range = (overfull_->end - from_ + Millis(1)).count();
+  for (const auto& known : known_) {
+    if (known.count <= settings_.page_size) {
+      return known.end - from_ + Millis(1);
+    }
+  }
+  const auto& inner = known_.back();
+  const auto range = (inner.end - from_ + Millis(1)).count();
   if (range <= 1) {
     return len;
   }
@@ -61,14 +71,14 @@ Millis WindowPlanner::bracketed_length(Millis len) const {
     return Millis(std::max<std::int64_t>(1, range / 2));
   }
   const double interpolated = static_cast<double>(range) * settings_.fill * settings_.page_size /
-                              static_cast<double>(overfull_->count);
-  const auto known = static_cast<std::int64_t>(interpolated);
-  return std::min(len, Millis(std::clamp<std::int64_t>(known, 1, range - 1)));
+                              static_cast<double>(inner.count);
+  const auto aim = static_cast<std::int64_t>(interpolated);
+  return std::min(len, Millis(std::clamp<std::int64_t>(aim, 1, range - 1)));
 }
 
 Window WindowPlanner::next() const {
   auto len = target_length();
-  if (overfull_ && overfull_->end >= from_) {
+  if (!known_.empty()) {
     len = bracketed_length(len);
   }
   len = std::clamp(len, Millis(1), std::max(settings_.max_length, Millis(1)));
@@ -102,23 +112,26 @@ Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count) {
     return Verdict::page_through;
   }
   learn(w, total_count, true);
-  if (overfull_ && total_count < overfull_->count) {
+  if (!known_.empty() && total_count < known_.back().count) {
     searching_ = false; // this window's end cuts into the orders: interpolate again
   }
-  overfull_ = Overfull{w.to, total_count}; // the next window shrinks the end
+  if (known_.size() == kMaxKnown) {
+    known_.erase(known_.begin() + 1); // keep the outermost (the whole sweep) and the newest
+  }
+  known_.push_back(KnownRange{w.to, total_count}); // the next window shrinks the end
   return Verdict::split;
 }
 
 void WindowPlanner::accept(const Window& w, std::int64_t count) {
   learn(w, count, false);
   from_ = w.to + Millis(1);
-  searching_ = overfull_ && count == 0; // missed the known orders: bisect towards them
-  if (overfull_) {
-    overfull_->count -= count;
-    if (w.to >= overfull_->end || overfull_->count <= settings_.page_size) {
-      overfull_.reset(); // what is left of the known range fits in a page
-      searching_ = false;
-    }
+  searching_ = !known_.empty() && count == 0; // missed the known orders: bisect towards them
+  std::erase_if(known_, [&](const KnownRange& k) { return k.end <= w.to; }); // passed them
+  for (auto& k : known_) {
+    k.count -= count; // the window lay inside every range still ahead
+  }
+  if (known_.empty()) {
+    searching_ = false;
   }
 }
 

@@ -79,15 +79,16 @@ private:
   TimePoint from_{};
   TimePoint until_{};
   double density_ = 0;
-  /// A range starting at from_ known (from an overfull answer) to hold more than a page.
-  struct Overfull {
+  /// A range [from_, end] an overfull answer showed to hold `count` orders (less what was
+  /// read since).
+  struct KnownRange {
     TimePoint end;
     std::int64_t count = 0;
   };
   Millis bracketed_length(Millis len) const;
 
-  std::optional<Overfull> overfull_;
-  bool searching_ = false; ///< an empty window inside overfull_: bisect until orders show up
+  std::vector<KnownRange> known_; ///< nested, outermost first
+  bool searching_ = false;        ///< an empty window inside known_: bisect until orders show up
 };
 
 /// The incremental range [hwm - overlap, now - lag], or nullopt when there is nothing new to

@@ -233,6 +233,21 @@ TEST_CASE("a split never reads the known-overfull range whole again") {
   CHECK(half.to < at(999'999));
 }
 
+TEST_CASE("after the last known orders the quiet rest of the range is read in one window") {
+  Shop shop;
+  for (std::int64_t i = 0; i < 150; ++i) {
+    shop.times.push_back(1'000'000 + i * 1000);
+  }
+  const TimePoint until = at(1'000'000'000'000);
+  WindowPlanner p(PlannerSettings{100, 0.8, until - at(0) + 1ms});
+  const auto r = sweep(p, shop, at(0), until);
+  require_contiguous(r, at(0), until);
+  CHECK(r.orders == 150);
+  // [0, until] holds 150: once 50 or more are read, the rest of it is known to fit a page
+  CHECK(r.accepted.back().from <= at(1'149'000));
+  CHECK(r.calls <= 30);
+}
+
 TEST_CASE("a sweep over bursts separated by huge gaps stays correct and cheap") {
   Shop shop;
   std::mt19937_64 rng(11);
