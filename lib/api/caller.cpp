@@ -59,6 +59,12 @@ void Caller::reconfigure(const config::ApiConfig& cfg) {
   pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg.max_in_flight, 1)));
 }
 
+CallCounters Caller::counters() const {
+  CallCounters counters = counters_;
+  counters.calls = pool_.requests_sent(); // every request that left, re-sends included
+  return counters;
+}
+
 void Caller::count_retry() {
   ++counters_.retries;
   obs::metrics().retried();
@@ -72,7 +78,6 @@ net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
   const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
                              signed_query(spec.path, *spec.business, system, cfg_.app_secret);
-  ++counters_.calls;
   const auto start = Clock::now();
   auto response = co_await pool_.get(*spec.gateway, target, limits_of(cfg_));
   std::optional<ApiError> error;

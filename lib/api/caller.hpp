@@ -49,7 +49,7 @@ public:
   void count_retry();
 
   /// Totals so far (refreshes are the client's to fill in).
-  const CallCounters& counters() const { return counters_; }
+  CallCounters counters() const;
   /// The connection pool (tests read its reuse figures).
   const ConnectionPool& pool() const { return pool_; }
 

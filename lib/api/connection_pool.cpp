@@ -72,6 +72,7 @@ ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimi
         ++opened_;
         connection = co_await HttpConnection::open(tls_, origin, deadline);
       }
+      ++sent_;
       auto response = co_await connection->exchange(request, limits.max_response_bytes, deadline);
       if (connection->keep_alive())
         put_idle(key, std::move(connection));

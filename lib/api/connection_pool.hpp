@@ -47,6 +47,9 @@ public:
   /// Connections opened so far (a measure of reuse).
   std::uint64_t connections_opened() const { return opened_; }
 
+  /// Requests sent so far, including one re-sent after a stale keep-alive connection.
+  std::uint64_t requests_sent() const { return sent_; }
+
   /// Idle connections held now, over all origins.
   std::size_t idle_count() const;
 
@@ -58,6 +61,7 @@ private:
   std::size_t max_idle_;
   std::map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
   std::uint64_t opened_ = 0;
+  std::uint64_t sent_ = 0;
 };
 
 } // namespace taosync::api
