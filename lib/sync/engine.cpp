@@ -40,9 +40,9 @@ PlannerSettings planner_settings(const config::Config& cfg) {
 Engine::Impl::Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
                    store::Writer& store_writer, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
-      hooks(std::move(engine_hooks)), planner(planner_settings(cfg)),
-      reconcile_planner(planner_settings(cfg)), tz(load_zone(cfg.sync.reconcile)),
-      idle_timer(executor) {
+      lookups(cfg.database.url, cfg.database.reconnect_max_backoff), hooks(std::move(engine_hooks)),
+      planner(planner_settings(cfg)), reconcile_planner(planner_settings(cfg)),
+      tz(load_zone(cfg.sync.reconcile)), idle_timer(executor) {
   state.shop = cfg.sync.shop;
 }
 
@@ -253,6 +253,7 @@ void Engine::reconfigure(const config::Config& cfg) {
 
 void Engine::stop() {
   impl_->stopping = true;
+  impl_->lookups.stop(); // a lookup waiting for the database gives up
   net::post(impl_->ex, [impl = impl_.get()] { impl->idle_timer.cancel(); });
 }
 

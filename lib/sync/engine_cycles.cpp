@@ -22,13 +22,14 @@ std::chrono::milliseconds since(Steady::time_point start) {
 
 } // namespace
 
-SweepOptions Engine::Impl::sweep_options(bool refetch_all) const {
+SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
   SweepOptions o;
   o.shop = cfg.sync.shop;
   o.batch_orders = static_cast<std::size_t>(std::max(1, cfg.database.batch_orders));
   o.fanout.items_batch_size = static_cast<std::size_t>(std::max(1, cfg.api.items_batch_size));
   o.fanout.max_in_flight = static_cast<std::size_t>(std::max(1, cfg.api.max_in_flight));
   o.fanout.refetch_all = refetch_all;
+  o.lookups = &lookups;
   return o;
 }
 

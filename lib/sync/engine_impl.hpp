@@ -10,6 +10,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "store/writer.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -41,13 +43,14 @@ struct Engine::Impl {
   net::awaitable<void> poll();
   net::awaitable<void> reconcile_if_due();
   net::awaitable<void> write_order(const std::string& trade_order_id);
-  SweepOptions sweep_options(bool refetch_all) const;
+  SweepOptions sweep_options(bool refetch_all);
   std::optional<std::chrono::sys_days> reconciled_before(TimePoint t0) const;
 
   net::any_io_executor ex;
   config::Config cfg;
   api::Client& client;
   store::Writer& writer;
+  store::Writer lookups; ///< a second connection for the fan-out's stored-time queries
   EngineHooks hooks;
   WindowPlanner planner;           ///< incremental and init windows
   WindowPlanner reconcile_planner; ///< a day's windows, with their own density

@@ -143,7 +143,8 @@ private:
     if (quitting()) {
       co_return;
     }
-    const FanoutStats stats = co_await fill_lines(client_, writer_, batch, options_.fanout);
+    store::Writer& lookups = options_.lookups ? *options_.lookups : writer_;
+    const FanoutStats stats = co_await fill_lines(client_, lookups, batch, options_.fanout);
     totals_.line_calls += stats.calls;
     totals_.missing_lines += stats.missing_lines;
     BatchItem item{std::move(batch)};

@@ -29,6 +29,9 @@ struct SweepOptions {
   std::string shop;
   std::size_t batch_orders = 500; ///< database.batch_orders
   FanoutSettings fanout;
+  /// Where the fetcher asks for stored modification times: a second connection lets it work
+  /// while the writer commits the previous batch (nullptr: the writer itself).
+  store::Writer* lookups = nullptr;
   /// Called once with the total_count of the first window tried; with a fresh planner that is
   /// the whole range, so it estimates the sweep's size for progress reports.
   std::function<void(std::int64_t)> on_estimate;
