@@ -91,7 +91,12 @@ net::awaitable<int> Service::main_loop() {
     if (watchdog_)
       watchdog_->mark_progress();
   };
-  co_await rt_.start(std::move(hooks));
+  try {
+    co_await rt_.start(std::move(hooks));
+  } catch (...) {
+    if (!stopping_)
+      throw;
+  }
   if (stopping_)
     co_return kExOk; // a signal arrived while starting
   start_side_jobs();

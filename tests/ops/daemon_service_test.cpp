@@ -83,7 +83,7 @@ TEST_CASE("run: READY after migration, STATUS, metrics, SIGHUP reload, SIGTERM e
   NotifyListener notify((w.dir.path() / "notify.sock").string());
   Process d({(fs::path(TAOSYNC_BIN_DIR) / "taosyncd").string(), "--config", w.config_path.string(),
              "run"},
-            {{"NOTIFY_SOCKET", notify.path()}}, w.dir.path());
+            {{"NOTIFY_SOCKET", notify.path()}, {"WATCHDOG_USEC", "1000000"}}, w.dir.path());
 
   REQUIRE_MESSAGE(notify.wait_for("READY=1", 60s), d.stderr_tail());
   // READY only once the schema exists.
@@ -99,6 +99,9 @@ TEST_CASE("run: READY after migration, STATUS, metrics, SIGHUP reload, SIGTERM e
   REQUIRE(std::regex_search(m.body, orders, std::regex(R"(\ntaosync_orders_synced_total (\d+))")));
   CHECK(std::stoll(orders[1].str()) >= 120);
   CHECK(m.body.find("taosync_api_calls_total{endpoint=") != std::string::npos);
+  // The watchdog is fed (WatchdogSec=1s: a ping every 0.5s) while the loop makes progress.
+  CHECK(notify.wait_for("WATCHDOG=1", 5s));
+  CHECK(wait_until([&] { return notify.count("WATCHDOG=1") >= 3; }, 5s));
 
   // A good reload applies; a bad one is rejected and the old config stays.
   w.cfg.poll_interval = "300ms";
@@ -159,7 +162,7 @@ TEST_CASE("once, status, resync and audit against the simulator") {
 
     // audit: clean after a sync; a tampered row is reported and exits 1.
     const auto [a_code, a_out, a_err] = w.command({"audit", "--sample", "200"});
-    CHECK_MESSAGE(a_code == 0, a_out + a_err);
+    CHECK_MESSAGE(a_code == 0, (a_out + a_err));
     CHECK(a_out.find("0 differ") != std::string::npos);
     w.query("UPDATE taosync.orders SET payment_channel = 'TAMPERED' WHERE trade_order_id = "
             "'546108399700'");
