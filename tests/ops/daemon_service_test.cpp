@@ -54,6 +54,15 @@ struct World {
     return {*code, p.stdout_text(), p.stderr_text()};
   }
 
+  /// The count, or -1 while the table does not exist yet.
+  long long count_or_missing(const std::string& table) {
+    try {
+      return std::stoll(query("SELECT count(*) FROM " + table));
+    } catch (const pqxx::sql_error&) {
+      return -1;
+    }
+  }
+
   std::string query(const std::string& sql) {
     pqxx::connection c(db_url);
     pqxx::nontransaction tx(c);
@@ -171,4 +180,39 @@ TEST_CASE("once, status, resync and audit against the simulator") {
     CHECK(b_out.find("order 546108399700") != std::string::npos);
     CHECK(b_out.find("payment_channel: db='TAMPERED'") != std::string::npos);
   }
+}
+
+TEST_CASE("SIGTERM during a busy init: exit 0 in time, and no order is left half-written") {
+  World w;
+  SimProcess big({"--orders", "4000", "--seed", "11", "--latency-ms", "3"}, w.dir.path());
+  w.cfg.rest_url = big.rest_url();
+  w.cfg.batch_orders = 200;
+  w.write();
+  Process d = start_daemon(w.config_path, {"run"}, w.dir.path());
+  REQUIRE_MESSAGE(wait_until([&] { return w.count_or_missing("taosync.orders") > 0; }, 60s),
+                  d.stderr_tail());
+  const auto t0 = std::chrono::steady_clock::now();
+  d.kill(SIGTERM);
+  const auto code = d.wait(12s);
+  REQUIRE_MESSAGE(code.has_value(), d.stderr_tail());
+  CHECK(*code == 0);
+  CHECK(std::chrono::steady_clock::now() - t0 < 10s);
+  // Every stored order has every line it lists: its batch committed whole or not at all.
+  CHECK(w.query("SELECT count(*) FROM taosync.orders o WHERE EXISTS (SELECT 1 FROM "
+                "unnest(o.line_ids) id WHERE NOT EXISTS (SELECT 1 FROM taosync.order_lines l "
+                "WHERE l.shop = o.shop AND l.trade_order_line_id = id))") == "0");
+  // A restart resumes and finishes the init.
+  const auto [once_code, once_out, once_err] = w.command({"once"});
+  CHECK_MESSAGE(once_code == 0, once_err);
+  CHECK(std::stoi(w.query("SELECT count(*) FROM taosync.orders")) >= 4000);
+}
+
+TEST_CASE("once exits 75 when the platform stays unreachable past the retries") {
+  World w;
+  w.cfg.rest_url = "http://127.0.0.1:" + std::to_string(free_port()) + "/rest";
+  w.cfg.max_attempts = 2;
+  w.cfg.timeout = "1s";
+  w.write();
+  const auto [code, out, err] = w.command({"once"}, 60s);
+  CHECK_MESSAGE(code == 75, err);
 }
