@@ -67,8 +67,12 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   api::TokenSaver saver = [this, shop, fingerprint](const api::Tokens& t) -> net::awaitable<void> {
     obs::register_secret(t.access_token);
     obs::register_secret(t.refresh_token);
-    co_await writer_.run<void>(std::function<void(store::Store&)>(
-        [shop, fingerprint, t](store::Store& s) { s.save_tokens(shop, t, fingerprint); }));
+    // Named, not a temporary: GCC 12 destroys a temporary passed into a coroutine inside
+    // co_await twice.
+    std::function<void(store::Store&)> job = [shop, fingerprint, t](store::Store& s) {
+      s.save_tokens(shop, t, fingerprint);
+    };
+    co_await writer_.run<void>(std::move(job));
   };
   client_ = std::make_unique<api::Client>(io_.get_executor(), cfg_.api, std::move(tokens),
                                           std::move(saver));
