@@ -20,14 +20,18 @@ using StoredOrder = std::optional<api::OrderDetail>;
 /// Audits the sample; returns how many orders differ.
 net::awaitable<int> audit_sample(Runtime& rt, int sample) {
   const std::string shop = rt.config().sync.shop;
-  const auto ids = co_await rt.writer().run<std::vector<std::string>>(
-      std::function<std::vector<std::string>(store::Store&)>(
-          [&](store::Store& s) { return s.sample_recent_orders(shop, sample); }));
+  // Jobs are named, not temporaries: GCC 12 destroys a temporary passed into a coroutine
+  // inside co_await twice.
+  std::function<std::vector<std::string>(store::Store&)> sample_job = [&](store::Store& s) {
+    return s.sample_recent_orders(shop, sample);
+  };
+  const auto ids = co_await rt.writer().run<std::vector<std::string>>(std::move(sample_job));
   int differing = 0, pending = 0, missing = 0;
   for (const std::string& id : ids) {
-    const StoredOrder stored =
-        co_await rt.writer().run<StoredOrder>(std::function<StoredOrder(store::Store&)>(
-            [&](store::Store& s) { return s.load_order(shop, id); }));
+    std::function<StoredOrder(store::Store&)> load_job = [&](store::Store& s) {
+      return s.load_order(shop, id);
+    };
+    const StoredOrder stored = co_await rt.writer().run<StoredOrder>(std::move(load_job));
     const api::OrderDetail fresh = co_await rt.client().get_order(id);
     if (!stored) {
       std::cout << "order " << id << ": sampled but no longer loadable from the database\n";

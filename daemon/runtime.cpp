@@ -50,13 +50,16 @@ Runtime::~Runtime() {
 }
 
 net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
-  co_await writer_.run<void>(
-      std::function<void(store::Store&)>([](store::Store& s) { s.migrate(); }));
+  // Jobs are named, not temporaries: GCC 12 destroys a temporary passed into a coroutine
+  // inside co_await twice.
+  std::function<void(store::Store&)> migrate = [](store::Store& s) { s.migrate(); };
+  co_await writer_.run<void>(std::move(migrate));
   const std::string shop = cfg_.sync.shop;
   const std::string fingerprint = token_fingerprint(cfg_.api.access_token);
-  auto stored = co_await writer_.run<std::optional<api::Tokens>>(
-      std::function<std::optional<api::Tokens>(store::Store&)>(
-          [&](store::Store& s) { return s.load_tokens(shop, fingerprint); }));
+  std::function<std::optional<api::Tokens>(store::Store&)> load = [&](store::Store& s) {
+    return s.load_tokens(shop, fingerprint);
+  };
+  auto stored = co_await writer_.run<std::optional<api::Tokens>>(std::move(load));
   api::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
   if (stored) {
     obs::register_secret(stored->access_token);
@@ -67,8 +70,6 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   api::TokenSaver saver = [this, shop, fingerprint](const api::Tokens& t) -> net::awaitable<void> {
     obs::register_secret(t.access_token);
     obs::register_secret(t.refresh_token);
-    // Named, not a temporary: GCC 12 destroys a temporary passed into a coroutine inside
-    // co_await twice.
     std::function<void(store::Store&)> job = [shop, fingerprint, t](store::Store& s) {
       s.save_tokens(shop, t, fingerprint);
     };
