@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace taosync::sync {
 
@@ -193,7 +194,17 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   auto detail = co_await client.get_order(trade_order_id);
   store::Batch batch;
   batch.shop = cfg.sync.shop;
-  batch.lines_for.push_back(detail.order.trade_order_id);
+  batch.rejected = std::move(detail.rejected);
+  if (detail.order.trade_order_id.empty()) {
+    // The order itself failed validation: keep the evidence, leave the stored row alone.
+    co_await writer.write(std::move(batch));
+    throw std::runtime_error("resync " + trade_order_id +
+                             ": /order/get returned a record that failed validation; it is in "
+                             "taosync.rejected_records");
+  }
+  // A rejected line makes the line set incomplete: keep the stored lines rather than drop one.
+  if (batch.rejected.empty())
+    batch.lines_for.push_back(detail.order.trade_order_id);
   batch.orders.push_back(std::move(detail.order));
   batch.lines = std::move(detail.lines);
   const auto status_text = batch.orders.front().status;
