@@ -7,6 +7,8 @@
 
 #include "store/store.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <doctest/doctest.h>
 
 namespace taosync::e2e {
@@ -18,6 +20,8 @@ TEST_CASE("replaying stale data leaves the newer rows") {
   s.sim().mutate(150); // the shop moves on
   REQUIRE_MESSAGE(s.settle(), s.last_log());
   REQUIRE(s.compare().differences() == 0);
+  REQUIRE(s.query("SELECT count(*) FROM taosync.order_status_history WHERE shop = $1 AND "
+                  "old_status IS NOT NULL") != "0"); // the shop really moved on
   const std::string newest = s.query("SELECT trade_order_id FROM taosync.orders WHERE shop = $1 "
                                      "ORDER BY modification_time DESC LIMIT 1");
   REQUIRE(!newest.empty());
@@ -49,13 +53,19 @@ TEST_CASE("replaying stale data leaves the newer rows") {
     testing::SimProcess old_shop({"--orders", "400", "--seed", "71"}, s.dir());
     testing::DaemonConfig replay = s.config();
     replay.rest_url = old_shop.rest_url();
+    replay.max_length = "400d"; // one window over the whole history
     auto replay_config = testing::write_daemon_config(s.dir() / "replay.yaml", replay);
-    s.query("UPDATE taosync.sync_state SET hwm = (SELECT min(modification_time) - interval "
-            "'1 second' FROM taosync.orders WHERE shop = $1) WHERE shop = $1 RETURNING shop");
+    // Rewind the cursor before the simulated history (90 days), so the next cycle re-reads it.
+    s.query("UPDATE taosync.sync_state SET hwm = now() - interval '100 days' WHERE shop = $1 "
+            "RETURNING shop");
     auto daemon = testing::start_daemon(replay_config, {"once"}, s.dir());
     REQUIRE_MESSAGE(daemon.wait(120s) == 0, daemon.stderr_tail());
     auto resync = testing::start_daemon(replay_config, {"resync", newest}, s.dir());
     CHECK_MESSAGE(resync.wait(60s) == 0, resync.stderr_tail());
+    // The old pages were really served: every order of the old shop was listed again.
+    auto old_stats = boost::json::parse(old_shop.stats_json());
+    CHECK(stat_calls(old_stats, "/orders/get", "ok") >= 1);
+    CHECK(stat_calls(old_stats, "/order/get", "ok") == 1);
   }
   auto report = s.compare(); // against the newer shop
   CHECK_MESSAGE(report.differences() == 0, report.summary());
