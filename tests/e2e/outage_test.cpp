@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <iostream>
 #include <thread>
 
 namespace taosync::e2e {
@@ -16,9 +17,11 @@ CompareReport converge(Scenario& s, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     std::this_thread::sleep_for(500ms);
-    auto report = s.compare();
-    if (report.differences() == 0 || std::chrono::steady_clock::now() > deadline)
+    auto report = s.compare({}, true);
+    if (report.differences() == 0 || std::chrono::steady_clock::now() > deadline) {
+      std::cout << report.summary();
       return report;
+    }
   }
 }
 

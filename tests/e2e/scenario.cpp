@@ -75,14 +75,15 @@ bool Scenario::settle(int attempts) {
   return once_until_success(attempts);
 }
 
-CompareReport Scenario::compare(std::set<std::string> ignore) {
+CompareReport Scenario::compare(std::set<std::string> ignore, bool quiet) {
   CompareOptions options;
   options.sim_port = sim_->port();
   options.db_url = db_url_;
   options.shop = config_.shop;
   options.ignore_columns = std::move(ignore);
   auto report = compare_with_truth(options);
-  std::cout << report.summary() << std::flush;
+  if (!quiet)
+    std::cout << report.summary() << std::flush;
   return report;
 }
 

@@ -52,8 +52,8 @@ public:
   /// until it succeeds, so the database can catch up with a now-still truth.
   bool settle(int attempts = 5);
 
-  /// Compares the database with /_sim/truth.
-  CompareReport compare(std::set<std::string> ignore = {});
+  /// Compares the database with /_sim/truth; prints the summary unless `quiet`.
+  CompareReport compare(std::set<std::string> ignore = {}, bool quiet = false);
 
   /// GET /_sim/stats as JSON.
   boost::json::value stats() const;

@@ -14,10 +14,10 @@ namespace {
 constexpr const char* kRefresh = "/auth/token/refresh";
 
 TEST_CASE("an expiring token is refreshed once, and the new one survives a restart") {
-  Scenario s({"--orders", "800", "--seed", "61", "--token-ttl", "6s", "--changes", "10"});
+  Scenario s({"--orders", "800", "--seed", "61", "--token-ttl", "8s", "--changes", "10"});
   auto daemon = s.start_daemon();
 
-  // The token dies 6 s after the simulator started; wait for the refresh.
+  // The token dies 8 s after the simulator started; wait for the refresh.
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (stat_calls(s.stats(), kRefresh, "ok") == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(100ms);
