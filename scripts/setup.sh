@@ -2,7 +2,8 @@
 # Prepares a Debian 12 machine and builds taosync: installs the missing apt packages
 # (non-interactively, only those `dpkg-query` reports as not installed), then configures and
 # builds with the default CMake preset into build/. Called by demo.sh, test.sh and bench.sh;
-# also usable alone. Set TAOSYNC_SKIP_BUILD=1 to only install packages.
+# also usable alone. Set TAOSYNC_SKIP_BUILD=1 to only install packages, TAOSYNC_BUILD_DIR to
+# build in another directory.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,10 +34,16 @@ install_missing() {
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# TAOSYNC_BUILD_DIR builds elsewhere than the preset's build/ (same settings).
 build() {
   cd "$ROOT"
-  cmake --preset default
-  cmake --build --preset default
+  if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
+    cmake -S "$ROOT" -B "$TAOSYNC_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$TAOSYNC_BUILD_DIR" -j2
+  else
+    cmake --preset default
+    cmake --build --preset default
+  fi
 }
 
 install_missing

@@ -7,4 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-ctest --preset default "$@"
+if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
+  ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "$@"
+else
+  ctest --preset default "$@"
+fi

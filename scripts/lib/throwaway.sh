@@ -4,7 +4,7 @@
 # sim_start sets SIM_PORT and SIM_PID.
 
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-BIN="${BIN:-$ROOT/build/bin}"
+BIN="${BIN:-${TAOSYNC_BUILD_DIR:-$ROOT/build}/bin}"
 PG_BIN="${TAOSYNC_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 
 # free_port [START]: the first port from START (default 20000) that nobody listens on.
