@@ -94,11 +94,10 @@ stop_daemon_run() {
   DAEMON_PID=""
 }
 
-# cpu_seconds PID: user + system CPU seconds of a running process.
+# cpu_seconds PID: CPU seconds of a running process's live threads, at nanosecond resolution
+# (the first field of each thread's schedstat), since tick-based stat rounds to 10 ms.
 cpu_seconds() {
-  local ticks
-  ticks="$(getconf CLK_TCK)"
-  awk -v t="$ticks" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$1/stat"
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ ns += $1 } END { printf "%.4f", ns / 1e9 }'
 }
 
 # row_counts: "orders lines shipments sku" in the bench database.

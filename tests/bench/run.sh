@@ -116,9 +116,9 @@ bench_idle() {
   after="$(cpu_seconds "$DAEMON_PID")"
   stop_daemon_run
   local used
-  used="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.3f", a - b }')"
+  used="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.4f", a - b }')"
   result idle "CPU seconds" "$used" "over ${IDLE_SECONDS}s"
-  result idle "CPU share" "$(awk -v u="$used" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.3f %%", 100 * u / s }')" "< 1 % of a core"
+  result idle "CPU share" "$(awk -v u="$used" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.4f %%", 100 * u / s }')" "< 1 % of a core"
 }
 
 main() {
