@@ -113,8 +113,10 @@ net::awaitable<int> Service::main_loop() {
   }
   if (metrics_)
     metrics_->stop();
-  if (watchdog_)
+  if (watchdog_) {
+    rt_.writer().set_heartbeat(nullptr);
     watchdog_->stop();
+  }
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   spdlog::info("taosyncd stopped");
@@ -137,6 +139,8 @@ void Service::start_side_jobs() {
     watchdog_ = std::make_unique<obs::ProgressWatchdog>(notifier_, *interval, stall_after);
     net::co_spawn(rt_.io(), watchdog_->run(),
                   [](std::exception_ptr e) { log_job_end("watchdog", e); });
+    // Waiting out a database outage is progress of its own kind: keep the watchdog fed.
+    rt_.writer().set_heartbeat([w = watchdog_.get()] { w->mark_progress(); });
   }
 }
 

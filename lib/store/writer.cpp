@@ -53,6 +53,17 @@ struct Writer::Impl {
   std::mutex mutex;
   std::condition_variable wake;
   bool stopped = false;
+  std::function<void()> heartbeat; // guarded by mutex
+
+  void beat() {
+    std::function<void()> copy;
+    {
+      std::lock_guard lock(mutex);
+      copy = heartbeat;
+    }
+    if (copy)
+      copy();
+  }
 
   /// Sleeps for `d` unless stop() comes first; returns false if stopped.
   bool sleep_unless_stopped(std::chrono::milliseconds d) {
@@ -76,6 +87,11 @@ Writer::~Writer() {
 
 net::awaitable<WriteResult> Writer::write(Batch batch) {
   return run<WriteResult>([b = std::move(batch)](Store& store) { return store.write(b); });
+}
+
+void Writer::set_heartbeat(std::function<void()> beat) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->heartbeat = std::move(beat);
 }
 
 void Writer::stop() {
@@ -122,6 +138,7 @@ Store& Writer::connected_store() {
       ++failures;
       spdlog::warn("{}; retrying in {} ms", log_text(e.what(), impl_->url), backoff.count());
       impl_->sleep_unless_stopped(backoff);
+      impl_->beat();
       backoff = std::min(backoff * 2, impl_->max_backoff);
     }
   }

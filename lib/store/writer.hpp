@@ -50,6 +50,10 @@ public:
   /// Stops retrying (used at shutdown): a job waiting for a reconnect throws.
   void stop();
 
+  /// Called (on the writer thread) after each wait before a reconnect attempt: a database
+  /// outage is a deliberate wait, not a stuck loop, so the daemon feeds its watchdog from it.
+  void set_heartbeat(std::function<void()> beat);
+
 private:
   net::any_io_executor executor();
   /// Runs `job` on the writer thread: reconnects with backoff and reruns it after a lost
