@@ -22,7 +22,7 @@ install(FILES ${TAOSYNC_DEPLOY_DIR}/sysusers.d/taosync.conf
         DESTINATION /usr/lib/sysusers.d
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
         COMPONENT taosyncd)
-install(FILES ${PROJECT_SOURCE_DIR}/config/taosync.example.yaml
+install(FILES ${PROJECT_SOURCE_DIR}/config/taosync.example.yaml ${PROJECT_SOURCE_DIR}/README.md
         DESTINATION share/doc/taosync
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
         COMPONENT taosyncd)
