@@ -57,23 +57,14 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
 } // namespace
 
 int cmd_audit(const CliOptions& opts) {
-  config::Config cfg;
-  try {
-    cfg = bootstrap(opts.config_path);
-  } catch (const config::ConfigError& e) {
-    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
-    return kExConfig;
-  }
-  try {
+  return with_config(opts.config_path, [&](const config::Config& cfg) {
     Runtime rt(cfg);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
       co_await rt.start();
       const int bad = co_await audit_sample(rt, opts.sample);
       co_return bad > 0 ? kExFailure : kExOk;
     });
-  } catch (...) {
-    return exit_code_for(std::current_exception());
-  }
+  });
 }
 
 } // namespace taosync::daemon

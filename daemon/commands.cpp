@@ -14,22 +14,6 @@ namespace taosync::daemon {
 
 namespace {
 
-/// Runs `fn` after bootstrap; a config error is reported on stderr and gives 78.
-template <class F> int with_config(const CliOptions& opts, F&& fn) {
-  config::Config cfg;
-  try {
-    cfg = bootstrap(opts.config_path);
-  } catch (const config::ConfigError& e) {
-    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
-    return kExConfig;
-  }
-  try {
-    return fn(cfg);
-  } catch (...) {
-    return exit_code_for(std::current_exception());
-  }
-}
-
 /// Init progress as "41% (swept to T of T0)" from the stored cursor.
 std::string init_progress(const store::SyncState& s, const config::Config& cfg) {
   if (s.init_done)
@@ -97,7 +81,7 @@ int cmd_check_config(const CliOptions& opts) {
 }
 
 int cmd_migrate(const CliOptions& opts) {
-  return with_config(opts, [](const config::Config& cfg) {
+  return with_config(opts.config_path, [](const config::Config& cfg) {
     store::Store store(cfg.database.url);
     store.migrate();
     spdlog::info("database schema is up to date");
@@ -106,7 +90,7 @@ int cmd_migrate(const CliOptions& opts) {
 }
 
 int cmd_status(const CliOptions& opts) {
-  return with_config(opts, [](const config::Config& cfg) {
+  return with_config(opts.config_path, [](const config::Config& cfg) {
     store::Store store(cfg.database.url);
     const auto state = store.load_state(cfg.sync.shop);
     const auto counts = store.counts(cfg.sync.shop);
@@ -116,7 +100,7 @@ int cmd_status(const CliOptions& opts) {
 }
 
 int cmd_once(const CliOptions& opts) {
-  return with_config(opts, [](const config::Config& cfg) {
+  return with_config(opts.config_path, [](const config::Config& cfg) {
     Runtime rt(cfg);
     return run_to_exit_code(rt.io(), [&rt]() -> net::awaitable<int> {
       co_await rt.start();
@@ -128,7 +112,7 @@ int cmd_once(const CliOptions& opts) {
 }
 
 int cmd_resync(const CliOptions& opts) {
-  return with_config(opts, [&opts](const config::Config& cfg) {
+  return with_config(opts.config_path, [&opts](const config::Config& cfg) {
     Runtime rt(cfg);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
       co_await rt.start();

@@ -2,6 +2,8 @@
 // What every command that talks to the database or the API sets up: config and logging,
 // then (in a coroutine on one io_context) migrations, tokens, the API client and the engine.
 
+#include "exit_codes.hpp"
+
 #include "api/client.hpp"
 #include "config/config.hpp"
 #include "store/writer.hpp"
@@ -12,6 +14,7 @@
 
 #include <exception>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -59,5 +62,22 @@ int run_to_exit_code(net::io_context& io, std::function<net::awaitable<int>()> b
 
 /// Logs an exception and maps it to a sysexits code.
 int exit_code_for(std::exception_ptr e);
+
+/// Runs `fn(cfg)` after bootstrap: a config error is reported on stderr and gives 78 (EX_CONFIG);
+/// any other exception is mapped by exit_code_for.
+template <class F> int with_config(const std::string& config_path, F&& fn) {
+  config::Config cfg;
+  try {
+    cfg = bootstrap(config_path);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "taosyncd: " << config_path << ": " << e.what() << "\n";
+    return kExConfig;
+  }
+  try {
+    return fn(cfg);
+  } catch (...) {
+    return exit_code_for(std::current_exception());
+  }
+}
 
 } // namespace taosync::daemon

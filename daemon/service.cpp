@@ -222,19 +222,10 @@ void Service::begin_shutdown(int signal) {
 } // namespace
 
 int cmd_run(const CliOptions& opts) {
-  config::Config cfg;
-  try {
-    cfg = bootstrap(opts.config_path);
-  } catch (const config::ConfigError& e) {
-    std::cerr << "taosyncd: " << opts.config_path << ": " << e.what() << "\n";
-    return kExConfig;
-  }
-  try {
+  return with_config(opts.config_path, [&](config::Config cfg) {
     Service service(opts, std::move(cfg));
     return service.run();
-  } catch (...) {
-    return exit_code_for(std::current_exception());
-  }
+  });
 }
 
 } // namespace taosync::daemon
