@@ -42,7 +42,7 @@ TEST_CASE("an unthrottled init of 3000 orders is batched and correct") {
 }
 
 TEST_CASE("an init under a 20 calls/s limit stays batched, near the floor, and correct") {
-  Scenario s({"--orders", "1000", "--seed", "82", "--rate-limit", "20", "--burst", "20",
+  Scenario s({"--orders", "1500", "--seed", "82", "--rate-limit", "20", "--burst", "20",
               "--latency-ms", "20"});
   s.config().requests_per_second = 20;
   s.config().burst = 20;
