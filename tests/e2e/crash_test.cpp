@@ -6,22 +6,41 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
 namespace taosync::e2e {
 namespace {
 
-/// Runs `taosyncd run`, kills it with SIGKILL after `after`; returns whether init was done at
-/// the moment of the kill.
-bool run_and_kill(Scenario& s, std::chrono::milliseconds after) {
+/// What the kills hit, and how the init's checkpoint moved between them.
+struct Kills {
+  int during_init = 0;
+  int during_polls = 0;
+  int init_advances = 0;        ///< kills after which the init checkpoint had moved on
+  std::int64_t init_cursor = 0; ///< ms; a checkpoint never moves back
+};
+
+/// Runs `taosyncd run` and kills it with SIGKILL after `after`; classifies the kill by the
+/// state committed at that moment.
+void run_and_kill(Scenario& s, std::chrono::milliseconds after, Kills& kills) {
   auto daemon = s.start_daemon();
   std::this_thread::sleep_for(after);
-  const bool init_done = s.query("SELECT init_done FROM taosync.sync_state WHERE shop = $1") == "t";
   REQUIRE_MESSAGE(daemon.running(), "taosyncd exited before the kill:\n" << daemon.stderr_tail());
   daemon.kill(SIGKILL);
   REQUIRE(daemon.wait(10s) == 128 + SIGKILL);
-  return init_done;
+  if (s.query("SELECT init_done FROM taosync.sync_state WHERE shop = $1") == "t") {
+    ++kills.during_polls;
+    return;
+  }
+  ++kills.during_init;
+  const std::string cursor = s.query("SELECT (extract(epoch FROM init_cursor) * 1000)::bigint "
+                                     "FROM taosync.sync_state WHERE shop = $1");
+  const std::int64_t ms = cursor.empty() ? 0 : std::stoll(cursor);
+  CHECK(ms >= kills.init_cursor);
+  if (ms > kills.init_cursor)
+    ++kills.init_advances;
+  kills.init_cursor = std::max(kills.init_cursor, ms);
 }
 
 TEST_CASE("kill -9 during init and polls, then restart: nothing lost, nothing duplicated") {
@@ -34,26 +53,18 @@ TEST_CASE("kill -9 during init and polls, then restart: nothing lost, nothing du
   s.config().page_size = 50;
   s.write_config();
 
-  int init_kills = 0;
-  int poll_kills = 0;
-  while (init_kills < 6 && poll_kills == 0 && init_kills + poll_kills < 14) {
-    if (run_and_kill(s, random_between(150ms, 900ms)))
-      ++poll_kills;
-    else
-      ++init_kills;
+  Kills kills;
+  while (kills.during_init < 6 && kills.during_polls == 0)
+    run_and_kill(s, random_between(150ms, 900ms), kills);
+  while (kills.during_init + kills.during_polls < 12 || kills.during_polls < 4) {
+    run_and_kill(s, random_between(300ms, 1800ms), kills);
+    REQUIRE(kills.during_init + kills.during_polls < 40);
   }
-  while (init_kills + poll_kills < 12 || poll_kills < 4) {
-    // Wait for init to finish before counting poll kills.
-    if (run_and_kill(s, random_between(300ms, 1800ms)))
-      ++poll_kills;
-    else
-      ++init_kills;
-    REQUIRE(init_kills + poll_kills < 40);
-  }
-  std::cout << "killed " << init_kills << " times during init, " << poll_kills
-            << " times during polls\n";
-  CHECK(init_kills >= 3);
-  CHECK(poll_kills >= 4);
+  std::cout << "killed " << kills.during_init << " times during init (checkpoint moved "
+            << kills.init_advances << " times), " << kills.during_polls << " times during polls\n";
+  CHECK(kills.during_init >= 3);
+  CHECK(kills.init_advances >= 2); // a killed init resumes from its checkpoint
+  CHECK(kills.during_polls >= 4);
 
   REQUIRE_MESSAGE(s.settle(), s.last_log());
   auto report = s.compare();
