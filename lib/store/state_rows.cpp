@@ -35,7 +35,7 @@ ON CONFLICT (shop) DO UPDATE SET
   updated_at = EXCLUDED.updated_at
 )sql";
 
-std::optional<TimePoint> time_ms(const pqxx::field& f) {
+std::optional<TimePoint> optional_time_ms(const pqxx::field& f) {
   if (f.is_null())
     return std::nullopt;
   return TimePoint(std::chrono::milliseconds(f.as<std::int64_t>()));
@@ -56,9 +56,9 @@ SyncState select_state(pqxx::transaction_base& tx, const std::string& shop) {
   if (rows.empty())
     return state;
   const auto& r = rows[0];
-  state.hwm = time_ms(r[0]);
-  state.init_t0 = time_ms(r[1]);
-  state.init_cursor = time_ms(r[2]);
+  state.hwm = optional_time_ms(r[0]);
+  state.init_t0 = optional_time_ms(r[1]);
+  state.init_cursor = optional_time_ms(r[2]);
   state.init_done = r[3].as<bool>();
   if (!r[4].is_null())
     state.last_reconciled_day = std::chrono::sys_days(std::chrono::days(r[4].as<int>()));
