@@ -34,11 +34,11 @@ install_missing() {
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# TAOSYNC_BUILD_DIR builds elsewhere than the preset's build/ (same settings).
+# TAOSYNC_BUILD_DIR builds elsewhere than the preset's build/, with the preset's settings.
 build() {
   cd "$ROOT"
   if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
-    cmake -S "$ROOT" -B "$TAOSYNC_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --preset default -B "$TAOSYNC_BUILD_DIR"
     cmake --build "$TAOSYNC_BUILD_DIR" -j2
   else
     cmake --preset default
