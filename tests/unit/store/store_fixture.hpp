@@ -3,6 +3,7 @@
 
 #include "api/model.hpp"
 #include "store/batch.hpp"
+#include "store/store.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <pqxx/pqxx>
@@ -20,6 +21,13 @@ inline testing::PgCluster& cluster() {
 /// A fresh database with nothing in it.
 inline std::string fresh_database() {
   return cluster().create_database();
+}
+
+/// A fresh database with the schema migrated; returns its url.
+inline std::string migrated_database() {
+  const auto url = fresh_database();
+  Store(url).migrate();
+  return url;
 }
 
 inline api::TimePoint at_ms(std::int64_t ms) {

@@ -11,12 +11,6 @@ namespace {
 
 constexpr const char* kShop = "shop-b";
 
-std::string migrated_database() {
-  const auto url = fresh_database();
-  Store(url).migrate();
-  return url;
-}
-
 /// Collects NOTIFY payloads of one channel.
 class Listener : public pqxx::notification_receiver {
 public:

@@ -13,12 +13,6 @@ namespace {
 
 constexpr const char* kShop = "shop-a";
 
-std::string migrated_database() {
-  const auto url = fresh_database();
-  Store(url).migrate();
-  return url;
-}
-
 std::int64_t count(const std::string& url, const std::string& table) {
   return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync." + table);
 }
