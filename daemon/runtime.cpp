@@ -98,6 +98,12 @@ int exit_code_for(std::exception_ptr e) {
     default:
       return kExUnavailable;
     }
+  } catch (const sync::WindowHeld& ex) {
+    spdlog::warn("{}", ex.what());
+    return kExTempFail;
+  } catch (const sync::RecordRejected& ex) {
+    spdlog::error("{}", ex.what());
+    return kExDataErr;
   } catch (const pqxx::broken_connection& ex) {
     spdlog::error("database unreachable: {}", ex.what());
     return kExUnavailable;

@@ -25,10 +25,18 @@ constexpr std::size_t kArenaBytes = 1024 * 1024;
 // A nested document (a line's sku_info) is small.
 constexpr std::size_t kNestedArenaBytes = 16 * 1024;
 
+// Invalid UTF-8 is accepted here and checked per record: one bad byte in one record must
+// not make the whole page unreadable.
+json::parse_options parse_options() {
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  return options;
+}
+
 struct ThreadParseState {
   ThreadArena page{kArenaBytes};
   ThreadArena nested{kNestedArenaBytes};
-  json::parser parser;
+  json::parser parser{json::storage_ptr(), parse_options()};
 };
 
 ThreadParseState& thread_state() {

@@ -113,6 +113,10 @@ struct OrderDetail {
 template <class T> struct Page {
   std::vector<T> items;
   std::vector<RejectedRecord> rejected;
+  /// Why the answer cannot be the complete list it claims to be (a success envelope without
+  /// `model_list`, or `success: false`); empty when it looks whole. The caller decides what
+  /// an incomplete answer costs: a window re-read, or lines owed.
+  std::string problem;
   std::int64_t total_count = 0;
   std::int64_t page_no = 0;
   std::int64_t page_size = 0;

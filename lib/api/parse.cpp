@@ -7,6 +7,7 @@
 #include "api/line_record.hpp"
 #include "api/order_record.hpp"
 #include "api/raw_record.hpp"
+#include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
 
 namespace taosync::api {
@@ -23,6 +24,10 @@ void take_record(std::string_view endpoint, std::string_view id_key, const json:
   if (object == nullptr) {
     page.rejected.push_back(
         make_rejected(endpoint, record, id_key, "record is not an object", raw));
+    return;
+  }
+  if (auto problem = record_text_problem(raw ? *raw : raw_json_of(record), record)) {
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem), raw));
     return;
   }
   T item;
@@ -53,9 +58,21 @@ std::optional<ApiError> open_result(std::string_view endpoint, const JsonDocumen
   return std::nullopt;
 }
 
+// `success: false` in the result (as /order/get carries `success: true`) or at the top level.
+bool says_unsuccessful(const json::value& root, const json::object& result) {
+  for (const json::object* o : {&result, root.if_object()}) {
+    if (o == nullptr)
+      continue;
+    if (const auto* v = o->if_contains("success"); v != nullptr && v->is_bool() && !v->get_bool())
+      return true;
+  }
+  return false;
+}
+
 template <class T, class Reader>
 Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_key,
                                  std::string_view body, Reader read) {
+  body = without_bom(body);
   const JsonDocument doc(body);
   const json::object* result = nullptr;
   if (auto error = open_result(endpoint, doc, result))
@@ -68,7 +85,11 @@ Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_
   const json::array* list = meta.array("model_list");
   if (!meta.ok())
     return malformed_body(endpoint, meta.reason());
-  if (list != nullptr) {
+  if (says_unsuccessful(doc.root(), *result))
+    page.problem = "the answer says success: false";
+  else if (list == nullptr)
+    page.problem = "the success envelope has no result.model_list";
+  if (list != nullptr && page.problem.empty()) {
     page.items.reserve(list->size());
     // Each record's bytes as received; if the scan disagrees with the parser, serialize.
     auto spans = model_list_spans(body);
@@ -139,10 +160,13 @@ Outcome<Page<OrderLine>> parse_lines_page(std::string_view body) {
 }
 
 Outcome<OrderDetail> parse_order_detail(std::string_view body) {
+  body = without_bom(body);
   const JsonDocument doc(body);
   const json::object* result = nullptr;
   if (auto error = open_result(kOrderPath, doc, result))
     return *error;
+  if (says_unsuccessful(doc.root(), *result))
+    return malformed_body(kOrderPath, "the answer says success: false");
   const auto* module_value = result->if_contains("module");
   if (module_value == nullptr || module_value->is_null())
     return ApiError{ErrorKind::fatal,
@@ -161,7 +185,13 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   const json::array* lines = reader.array("trade_order_line_list");
   std::optional<std::string> problem =
       reader.ok() ? read_order(*module, detail.order) : std::optional<std::string>(reader.reason());
+  // The module is one record: any repeated key in the body makes it ambiguous.
+  if (!problem && has_duplicate_keys(body, doc.root()))
+    problem = "record is ambiguous: a key appears more than once";
   std::string raw = problem ? std::string() : order_raw_without_lines(*module);
+  if (!problem)
+    if (const auto at = invalid_utf8_at(raw))
+      problem = "record contains invalid UTF-8 at byte " + std::to_string(*at);
   if (!problem && has_escaped_nul(raw))
     problem = "record contains a NUL character";
   if (problem) {
@@ -178,6 +208,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
 }
 
 Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
+  body = without_bom(body);
   const JsonDocument doc(body);
   if (!doc.ok())
     return malformed_body(kRefreshPath, doc.error());
@@ -202,6 +233,7 @@ Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seco
 }
 
 std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body) {
+  body = without_bom(body);
   const JsonDocument doc(body);
   if (!doc.ok())
     return malformed_body(endpoint, doc.error());

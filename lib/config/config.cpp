@@ -229,6 +229,15 @@ void read_sync(Section s, SyncConfig& c) {
   set(c.window.lag, w.duration("lag"));
   set(c.window.max_length, w.duration("max_length"));
   w.finish();
+  Section v = s.child("verify");
+  set(c.verify.rereads, v.integer("rereads"));
+  set(c.verify.backoff, v.duration("backoff"));
+  set(c.verify.future_tolerance, v.duration("future_tolerance"));
+  v.finish();
+  Section owed = s.child("owed");
+  set(c.owed.per_cycle, owed.integer("per_cycle"));
+  set(c.owed.max_backoff, owed.duration("max_backoff"));
+  owed.finish();
   Section r = s.child("reconcile");
   set(c.reconcile.enabled, r.boolean("enabled"));
   if (auto at = r.string("at"))

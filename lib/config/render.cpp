@@ -99,6 +99,15 @@ void emit_sync(YAML::Emitter& e, const SyncConfig& s) {
   e << YAML::EndMap;
   e << YAML::Key << "init" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "start" << YAML::Value << rfc3339(s.init.start) << YAML::EndMap;
+  e << YAML::Key << "verify" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "rereads" << YAML::Value << s.verify.rereads;
+  e << YAML::Key << "backoff" << YAML::Value << format_duration(s.verify.backoff);
+  e << YAML::Key << "future_tolerance" << YAML::Value << format_duration(s.verify.future_tolerance);
+  e << YAML::EndMap;
+  e << YAML::Key << "owed" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "per_cycle" << YAML::Value << s.owed.per_cycle;
+  e << YAML::Key << "max_backoff" << YAML::Value << format_duration(s.owed.max_backoff);
+  e << YAML::EndMap;
   e << YAML::Key << "reconcile" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "enabled" << YAML::Value << s.reconcile.enabled;
   e << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << hhmm(s.reconcile.at);

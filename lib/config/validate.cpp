@@ -98,6 +98,14 @@ void check_sync(const SyncConfig& s, int max_page_size) {
   require(s.window.lag >= Millis{0}, "sync.window.lag", "must not be negative");
   require(s.window.max_length >= std::chrono::seconds(1), "sync.window.max_length",
           "must be at least 1s");
+  in_range(s.verify.rereads, 0, 20, "sync.verify.rereads");
+  require(s.verify.backoff >= Millis{10} && s.verify.backoff <= std::chrono::minutes(10),
+          "sync.verify.backoff", "must be between 10ms and 10m");
+  require(s.verify.future_tolerance >= std::chrono::minutes(1), "sync.verify.future_tolerance",
+          "must be at least 1m");
+  in_range(s.owed.per_cycle, 0, 10000, "sync.owed.per_cycle");
+  require(s.owed.max_backoff >= std::chrono::seconds(1), "sync.owed.max_backoff",
+          "must be at least 1s");
   require(s.reconcile.at >= std::chrono::minutes(0) && s.reconcile.at < std::chrono::hours(24),
           "sync.reconcile.at", "must be a time of day HH:MM");
   require(!s.reconcile.timezone.empty(), "sync.reconcile.timezone", "is required");

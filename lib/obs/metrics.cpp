@@ -108,6 +108,11 @@ struct Metrics::Impl {
   std::uint64_t init_done = 0;
   std::uint64_t init_total = 0;
   std::optional<Clock::time_point> init_moved_at;
+  std::uint64_t rereads = 0;
+  std::uint64_t held_total = 0;
+  bool held = false;
+  std::uint64_t owed_orders = 0;
+  std::uint64_t owed_lines = 0;
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -133,6 +138,28 @@ void Metrics::retried() {
 void Metrics::rejected(std::uint64_t n) {
   std::lock_guard lock(impl_->mu);
   impl_->rejected += n;
+}
+
+void Metrics::window_reread(std::uint64_t n) {
+  std::lock_guard lock(impl_->mu);
+  impl_->rereads += n;
+}
+
+void Metrics::window_held() {
+  std::lock_guard lock(impl_->mu);
+  ++impl_->held_total;
+  impl_->held = true;
+}
+
+void Metrics::set_held(bool held) {
+  std::lock_guard lock(impl_->mu);
+  impl_->held = held;
+}
+
+void Metrics::set_owed(std::uint64_t orders, std::uint64_t lines) {
+  std::lock_guard lock(impl_->mu);
+  impl_->owed_orders = orders;
+  impl_->owed_lines = lines;
 }
 
 void Metrics::orders_synced(std::uint64_t n) {
@@ -232,6 +259,19 @@ std::string Metrics::render() const {
          static_cast<double>(m.init_done));
   scalar(os, "taosync_init_orders_total", "gauge", "Estimated orders the init will sweep.",
          static_cast<double>(m.init_total));
+  scalar(os, "taosync_window_rereads_total", "counter",
+         "Listing answers that did not add up and were asked again.",
+         static_cast<double>(m.rereads));
+  scalar(os, "taosync_windows_held_total", "counter",
+         "Windows held because their answers never added up.", static_cast<double>(m.held_total));
+  scalar(os, "taosync_sync_held", "gauge",
+         "1 while the cursor is held before a window that could not be verified.",
+         m.held ? 1.0 : 0.0);
+  scalar(os, "taosync_owed_orders", "gauge",
+         "Orders the platform still owes (lines missing or record unusable).",
+         static_cast<double>(m.owed_orders));
+  scalar(os, "taosync_owed_lines", "gauge", "Lines the platform still owes.",
+         static_cast<double>(m.owed_lines));
   return os.str();
 }
 

@@ -29,6 +29,14 @@ public:
   void set_cursor_lag(std::chrono::duration<double> lag);
   void set_last_success(std::chrono::system_clock::time_point t);
   void set_init_progress(std::uint64_t done, std::uint64_t total);
+  /// Answers that did not add up and were asked again.
+  void window_reread(std::uint64_t n);
+  /// A window could not be verified and is held: the cursor waits before it.
+  void window_held();
+  /// Whether the shop is held at a window now (the `taosync_sync_held` gauge).
+  void set_held(bool held);
+  /// What the platform still owes: orders, and lines among them.
+  void set_owed(std::uint64_t orders, std::uint64_t lines);
   /// Seconds since the last successful cycle (infinity if none yet).
   double seconds_since_last_success() const;
   /// Seconds since init progress last moved forward (infinity if it never did).

@@ -11,6 +11,15 @@
 
 namespace taosync::store {
 
+/// An order the platform still owes: its listed record could not be stored (`line_ids`
+/// empty), or some of its lines did not come back usable (`line_ids` names them).
+struct OwedOrder {
+  std::string trade_order_id;
+  std::vector<std::string> line_ids;
+  std::optional<api::TimePoint> modification_time; ///< of the version that was listed
+  std::string reason;
+};
+
 /// One transaction's worth: orders, the complete line sets of some of them, rejected records,
 /// and optionally the cursor. Everything commits together or not at all.
 struct Batch {
@@ -21,6 +30,11 @@ struct Batch {
   std::vector<api::OrderLine> lines;
   std::vector<std::string> lines_for;
   std::vector<api::RejectedRecord> rejected;
+  /// Remembered as owed in the same transaction, so the cursor can pass them safely.
+  std::vector<OwedOrder> owed;
+  /// Orders in `lines_for` whose line sets are complete: what they owed is settled, unless
+  /// the stored row turned out newer (then the stored version may still owe).
+  std::vector<std::string> settled;
   std::optional<SyncState> cursor;
 };
 
@@ -33,6 +47,8 @@ struct WriteResult {
   std::uint64_t lines = 0;     ///< line rows written
   std::uint64_t status_changes = 0;
   std::uint64_t rejected = 0;
+  std::uint64_t owed = 0;    ///< orders remembered as owed
+  std::uint64_t settled = 0; ///< owed orders that arrived whole
 };
 
 } // namespace taosync::store

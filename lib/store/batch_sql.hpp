@@ -130,7 +130,9 @@ FROM cls
 )sql";
 
 /// Deletes the stored lines (with their shipments and sku properties) of the replaced line
-/// sets that the new sets no longer contain. Only orders stored before can have any.
+/// sets that the new sets no longer contain. Only orders stored before can have any. A line
+/// the order still lists but that did not come back usable is kept: it is owed, and its
+/// stored version is better than none.
 constexpr std::string_view kDeleteGoneLines = R"sql(
 WITH gone AS (
   DELETE FROM taosync.order_lines l
@@ -138,6 +140,9 @@ WITH gone AS (
     AND l.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM stage_sets WHERE existed))
     AND NOT EXISTS (SELECT 1 FROM stage_lines s
                     WHERE s.trade_order_line_id = l.trade_order_line_id)
+    AND NOT EXISTS (SELECT 1 FROM taosync.orders o
+                    WHERE o.shop = $1 AND o.trade_order_id = l.trade_order_id
+                      AND l.trade_order_line_id = ANY (o.line_ids))
   RETURNING l.trade_order_line_id
 ), shipments AS (
   DELETE FROM taosync.line_shipments x

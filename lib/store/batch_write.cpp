@@ -2,6 +2,7 @@
 
 #include "store/batch_check.hpp"
 #include "store/batch_sql.hpp"
+#include "store/owed_rows.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
 
@@ -202,6 +203,10 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch) {
     tx.exec_prepared0(kInsertRejectedName, batch.shop);
     result.rejected = checked.rejected.size();
   }
+  // after the line sets: settling reads which sets were replaced (stage_sets)
+  result.settled = settle_owed(tx, batch.shop, batch.settled);
+  upsert_owed(tx, batch.shop, batch.owed);
+  result.owed = batch.owed.size();
   if (batch.cursor) {
     SyncState state = *batch.cursor;
     if (state.shop.empty())

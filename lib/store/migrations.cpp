@@ -163,9 +163,37 @@ CREATE TABLE taosync.shop_tokens (
 );
 )sql";
 
+// What the platform still owes: orders whose listed record could not be stored, or whose
+// lines did not all come back, re-asked through /order/get with backoff until they arrive;
+// and the window a shop is held at because the platform's answers for it did not add up.
+constexpr std::string_view kOwedSql = R"sql(
+CREATE TABLE taosync.owed_orders (
+  shop              text NOT NULL,
+  trade_order_id    text NOT NULL,
+  line_ids          text[] NOT NULL DEFAULT '{}', -- lines still owed; empty: the order itself
+  modification_time timestamptz,                  -- of the version that was listed
+  reason            text NOT NULL,
+  owed_since        timestamptz NOT NULL DEFAULT now(),
+  attempts          integer NOT NULL DEFAULT 0,
+  next_attempt_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (shop, trade_order_id)
+);
+CREATE INDEX owed_orders_due ON taosync.owed_orders (shop, next_attempt_at);
+
+CREATE TABLE taosync.held_windows (
+  shop        text PRIMARY KEY,
+  window_from timestamptz NOT NULL,
+  window_to   timestamptz NOT NULL,
+  reason      text NOT NULL,
+  held_since  timestamptz NOT NULL DEFAULT now(),
+  last_seen   timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "orders and lines", kOrdersSql},
     Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
+    Migration{3, "owed orders and held windows", kOwedSql},
 };
 
 } // namespace

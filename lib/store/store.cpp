@@ -105,6 +105,34 @@ void Store::save_state(const SyncState& state) {
   tx.commit();
 }
 
+std::vector<DueOwed> Store::due_owed(const std::string& shop, int limit) {
+  pqxx::read_transaction tx(*impl_->conn, "due_owed");
+  return select_due_owed(tx, shop, limit);
+}
+
+void Store::postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,
+                          std::chrono::milliseconds delay) {
+  pqxx::work tx(*impl_->conn, "postpone_owed");
+  store::postpone_owed(tx, shop, id, reason, delay);
+  tx.commit();
+}
+
+OwedSummary Store::owed_summary(const std::string& shop) {
+  pqxx::read_transaction tx(*impl_->conn, "owed_summary");
+  return select_owed_summary(tx, shop);
+}
+
+void Store::save_held(const std::string& shop, const std::optional<HeldWindow>& held) {
+  pqxx::work tx(*impl_->conn, "save_held");
+  upsert_held(tx, shop, held);
+  tx.commit();
+}
+
+std::optional<HeldWindow> Store::load_held(const std::string& shop) {
+  pqxx::read_transaction tx(*impl_->conn, "load_held");
+  return select_held(tx, shop);
+}
+
 std::unordered_map<std::string, api::TimePoint>
 Store::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
   std::unordered_map<std::string, api::TimePoint> out;

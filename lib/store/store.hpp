@@ -5,6 +5,7 @@
 #include "api/model.hpp"
 #include "api/tokens.hpp"
 #include "store/batch.hpp"
+#include "store/owed_rows.hpp"
 #include "store/sync_state.hpp"
 
 #include <memory>
@@ -57,6 +58,22 @@ public:
                                          const std::string& config_fingerprint);
   void save_tokens(const std::string& shop, const api::Tokens& tokens,
                    const std::string& config_fingerprint);
+
+  /// Up to `limit` owed orders due for another ask, the longest waiting first.
+  std::vector<DueOwed> due_owed(const std::string& shop, int limit);
+
+  /// Records a failed ask for an owed order; the next one waits `delay`.
+  void postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,
+                     std::chrono::milliseconds delay);
+
+  /// What the shop is owed.
+  OwedSummary owed_summary(const std::string& shop);
+
+  /// Records the window the shop is held at (nullopt: not held any more).
+  void save_held(const std::string& shop, const std::optional<HeldWindow>& held);
+
+  /// The window the shop is held at, if any.
+  std::optional<HeldWindow> load_held(const std::string& shop);
 
   /// Order, line and rejected counts of a shop.
   ShopCounts counts(const std::string& shop);

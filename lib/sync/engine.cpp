@@ -1,6 +1,7 @@
 #include "sync/engine.hpp"
 
 #include "obs/metrics.hpp"
+#include "sync/cycle_summary.hpp"
 #include "sync/engine_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -61,6 +62,14 @@ net::awaitable<void> Engine::Impl::load_state() {
   };
   state = co_await writer.run<store::SyncState>(std::move(job));
   state.shop = cfg.sync.shop;
+  std::function<std::optional<store::HeldWindow>(store::Store&)> held_job =
+      [shop = cfg.sync.shop](store::Store& s) { return s.load_held(shop); };
+  held = co_await writer.run<std::optional<store::HeldWindow>>(std::move(held_job));
+  if (held) {
+    spdlog::warn("shop {} was held at window [{} .. {}] ({}); reading it again", state.shop,
+                 format_time(held->from), format_time(held->to), held->reason);
+    obs::metrics().set_held(true);
+  }
   loaded = true;
   if (state.stopped) {
     // The flag is for `taosyncd status`; a restart (perhaps with a new token) tries again.
@@ -202,6 +211,7 @@ net::awaitable<void> Engine::run() {
         co_await impl_->reconcile_if_due();
         co_await impl_->poll();
       }
+      co_await impl_->repay();
     } catch (...) {
       err = std::current_exception();
     }
@@ -225,6 +235,14 @@ net::awaitable<void> Engine::once() {
     }
     if (impl_->state.init_done && !impl_->stopping) {
       co_await impl_->poll();
+    }
+    if (!impl_->stopping) {
+      co_await impl_->repay();
+    }
+    if (impl_->held) {
+      throw WindowHeld("window [" + format_time(impl_->held->from) + " .. " +
+                       format_time(impl_->held->to) + "] could not be verified (" +
+                       impl_->held->reason + "); the cursor stays before it: run again later");
     }
   } catch (...) {
     err = std::current_exception();

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace taosync::sync {
@@ -28,8 +29,28 @@ struct EngineStatus {
   double orders_per_second = 0;
   std::chrono::seconds lag{0}; ///< now - hwm
   std::uint64_t last_cycle_orders = 0;
+  /// Non-empty while the cursor is held before a window whose answers did not add up: the
+  /// window and what disagreed.
+  std::string held;
+  std::uint64_t owed_orders = 0; ///< orders the platform still owes
   /// One line: "init 41% (41000/100000), 5200 orders/s" or "idle, lag 37s, last cycle 12 orders".
   std::string line() const;
+
+private:
+  std::string progress_line() const;
+};
+
+/// Thrown by `once` when a window could not be verified: what came before it is stored, but
+/// the cursor stays before it; try again later.
+class WindowHeld : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Thrown by `resync` when /order/get's answer failed validation (exit 65, EX_DATAERR).
+class RecordRejected : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
 };
 
 /// Hooks the daemon gives the engine.

@@ -2,8 +2,10 @@
 // single-order resync.
 #include "obs/metrics.hpp"
 #include "sync/cycle_summary.hpp"
+#include "sync/detail_check.hpp"
 #include "sync/engine_impl.hpp"
 #include "sync/init_progress.hpp"
+#include "sync/owed_repair.hpp"
 #include "sync/reconcile.hpp"
 
 #include <spdlog/spdlog.h>
@@ -30,8 +32,65 @@ SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
   o.fanout.items_batch_size = static_cast<std::size_t>(std::max(1, cfg.api.items_batch_size));
   o.fanout.max_in_flight = static_cast<std::size_t>(std::max(1, cfg.api.max_in_flight));
   o.fanout.refetch_all = refetch_all;
+  o.fanout.future_tolerance = cfg.sync.verify.future_tolerance;
+  o.read_limits.rereads = cfg.sync.verify.rereads;
+  o.read_limits.backoff = cfg.sync.verify.backoff;
+  o.read_limits.future_tolerance = cfg.sync.verify.future_tolerance;
   o.lookups = &lookups;
   return o;
+}
+
+net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
+  obs::metrics().window_reread(totals.rereads);
+  std::optional<store::HeldWindow> now_held;
+  if (totals.held) {
+    now_held = store::HeldWindow{totals.held->from, totals.held->to, totals.held_reason, {}};
+    obs::metrics().window_held();
+  } else if (!totals.complete || !held) {
+    co_return; // stopped early, or nothing was held: nothing to record
+  }
+  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
+  // coroutine's by-value parameter twice.
+  std::function<void(store::Store&)> job = [shop = cfg.sync.shop, now_held](store::Store& s) {
+    s.save_held(shop, now_held);
+  };
+  co_await writer.run<void>(std::move(job));
+  if (!now_held && held)
+    spdlog::info("window [{} .. {}] read and verified: shop {} is no longer held",
+                 format_time(held->from), format_time(held->to), cfg.sync.shop);
+  held = now_held;
+  obs::metrics().set_held(held.has_value());
+  {
+    std::lock_guard lock(status_mutex);
+    status.held = held ? "at [" + format_time(held->from) + " .. " + format_time(held->to) +
+                             "]: " + held->reason
+                       : std::string();
+  }
+  publish();
+}
+
+net::awaitable<void> Engine::Impl::repay() {
+  OwedSettings settings;
+  settings.shop = cfg.sync.shop;
+  settings.per_cycle = cfg.sync.owed.per_cycle;
+  settings.first_backoff = cfg.sync.poll_interval;
+  settings.max_backoff = cfg.sync.owed.max_backoff;
+  settings.future_tolerance = cfg.sync.verify.future_tolerance;
+  co_await repay_owed(client, writer, settings, stopping);
+  std::function<store::OwedSummary(store::Store&)> job = [shop = cfg.sync.shop](store::Store& s) {
+    return s.owed_summary(shop);
+  };
+  const auto owed = co_await writer.run<store::OwedSummary>(std::move(job));
+  obs::metrics().set_owed(static_cast<std::uint64_t>(owed.orders),
+                          static_cast<std::uint64_t>(owed.lines));
+  bool changed = false;
+  {
+    std::lock_guard lock(status_mutex);
+    changed = status.owed_orders != static_cast<std::uint64_t>(owed.orders);
+    status.owed_orders = static_cast<std::uint64_t>(owed.orders);
+  }
+  if (changed)
+    publish();
 }
 
 std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t0) const {
@@ -102,6 +161,7 @@ net::awaitable<void> Engine::Impl::init() {
   const auto totals = co_await run_sweep(client, writer, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
   planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, cfg.sync.window.max_length});
+  co_await note_held(totals);
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
     spdlog::info("init complete: {} orders ({} new), {} lines in {}s; {} calls ({} listing, {} "
@@ -136,6 +196,7 @@ net::awaitable<void> Engine::Impl::poll() {
     const SweepOptions options = sweep_options(false);
     const auto totals = co_await run_sweep(client, writer, planner, *summary.window, options,
                                            std::move(cursor_for), std::move(on_commit), stopping);
+    co_await note_held(totals);
     summary.windows = totals.windows;
     summary.listed = totals.listed;
     summary.written = totals.written;
@@ -184,6 +245,11 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   const SweepOptions options = sweep_options(cfg.sync.reconcile.refetch_lines);
   const auto totals = co_await run_sweep(client, writer, reconcile_planner, plan->window, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
+  if (totals.held) {
+    // The day is not marked reconciled: the next cycle tries it again.
+    obs::metrics().window_held();
+    spdlog::warn("reconcile of the day stopped at a window that could not be verified");
+  }
   CycleSummary summary{"reconcile",        plan->window,   totals.windows,
                        totals.listed,      totals.written, counter_delta(before, client.counters()),
                        now() - *state.hwm, since(started)};
@@ -192,26 +258,39 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
 
 net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id) {
   auto detail = co_await client.get_order(trade_order_id);
-  store::Batch batch;
-  batch.shop = cfg.sync.shop;
-  batch.rejected = std::move(detail.rejected);
-  if (detail.order.trade_order_id.empty()) {
-    // The order itself failed validation: keep the evidence, leave the stored row alone.
-    co_await writer.write(std::move(batch));
-    throw std::runtime_error("resync " + trade_order_id +
-                             ": /order/get returned a record that failed validation; it is in "
-                             "taosync.rejected_records");
+  const auto latest = now() + cfg.sync.verify.future_tolerance;
+  CheckedDetail checked =
+      check_detail(std::move(detail), trade_order_id, OwedContext{}, latest, cfg.sync.shop);
+  if (!checked.order_usable) {
+    // Keep the evidence, leave the stored row alone.
+    co_await writer.write(std::move(checked.batch));
+    throw RecordRejected("resync " + trade_order_id + ": rejected: " + checked.problem +
+                         "; the stored row is unchanged and the record is in "
+                         "taosync.rejected_records");
   }
-  // A rejected line makes the line set incomplete: keep the stored lines rather than drop one.
-  if (batch.rejected.empty())
-    batch.lines_for.push_back(detail.order.trade_order_id);
-  batch.orders.push_back(std::move(detail.order));
-  batch.lines = std::move(detail.lines);
-  const auto status_text = batch.orders.front().status;
-  const auto result = co_await writer.write(std::move(batch));
-  spdlog::info("resync {}: status {}, {} line(s); {} new, {} updated, {} unchanged, {} stale",
-               trade_order_id, status_text, result.lines, result.inserted, result.updated,
-               result.unchanged, result.stale);
+  const auto& order = checked.batch.orders.front();
+  const auto got = order.modification_time;
+  const auto status_text = order.status;
+  std::function<StoredTimes(store::Store&)> job = [shop = cfg.sync.shop,
+                                                   id = trade_order_id](store::Store& s) {
+    return s.modification_times(shop, {id});
+  };
+  const auto stored = co_await writer.run<StoredTimes>(std::move(job));
+  const auto result = co_await writer.write(std::move(checked.batch));
+  const std::string owed = checked.problem.empty() ? "" : "; still owed: " + checked.problem;
+  if (result.stale > 0) {
+    spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "
+                 "answer (modified {}){}",
+                 trade_order_id, format_time(stored.at(trade_order_id)), format_time(got), owed);
+  } else if (result.unchanged > 0) {
+    spdlog::info("resync {}: stored: same version as before (modified {}), status {}, {} line(s) "
+                 "rewritten{}",
+                 trade_order_id, format_time(got), status_text, result.lines, owed);
+  } else {
+    spdlog::info("resync {}: stored: {} (modified {}), status {}, {} line(s){}", trade_order_id,
+                 result.inserted > 0 ? "new order" : "updated", format_time(got), status_text,
+                 result.lines, owed);
+  }
   obs::metrics().orders_synced(result.inserted + result.updated);
   obs::metrics().lines_synced(result.lines);
 }

@@ -5,6 +5,7 @@
 #include "config/timezone.hpp"
 #include "store/sync_state.hpp"
 #include "sync/engine.hpp"
+#include "sync/line_batches.hpp"
 #include "sync/sweep.hpp"
 #include "sync/window_planner.hpp"
 
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace taosync::sync {
 
@@ -43,6 +45,10 @@ struct Engine::Impl {
   net::awaitable<void> poll();
   net::awaitable<void> reconcile_if_due();
   net::awaitable<void> write_order(const std::string& trade_order_id);
+  /// Re-asks the owed orders that are due and publishes how much is still owed.
+  net::awaitable<void> repay();
+  /// Records what a sweep said about held windows: held (log, metric, sync state) or clear.
+  net::awaitable<void> note_held(const SweepTotals& totals);
   SweepOptions sweep_options(bool refetch_all);
   std::optional<std::chrono::sys_days> reconciled_before(TimePoint t0) const;
 
@@ -56,6 +62,7 @@ struct Engine::Impl {
   WindowPlanner reconcile_planner; ///< a day's windows, with their own density
   std::optional<config::TimeZone> tz;
   store::SyncState state;
+  std::optional<store::HeldWindow> held; ///< as stored in taosync.held_windows
   bool loaded = false;
   std::atomic<bool> stopping{false};
   net::steady_timer idle_timer;

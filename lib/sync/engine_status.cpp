@@ -7,6 +7,15 @@
 namespace taosync::sync {
 
 std::string EngineStatus::line() const {
+  std::string out = progress_line();
+  if (owed_orders > 0)
+    out += ", " + std::to_string(owed_orders) + " order(s) owed";
+  if (!held.empty())
+    out += "; HELD " + held;
+  return out;
+}
+
+std::string EngineStatus::progress_line() const {
   char buf[200];
   if (phase == "init") {
     const double pct = init_total_orders == 0

@@ -1,5 +1,7 @@
 #include "sync/line_batches.hpp"
 
+#include "sync/answer_check.hpp"
+
 #include <algorithm>
 #include <unordered_set>
 
@@ -49,87 +51,55 @@ LinePlan plan_line_fetch(const std::vector<api::Order>& orders,
   return plan;
 }
 
+std::vector<std::string> LineCollation::missing_line_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& o : incomplete)
+    ids.insert(ids.end(), o.missing_line_ids.begin(), o.missing_line_ids.end());
+  return ids;
+}
+
 LineCollation collate_lines(const std::vector<api::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            const std::vector<api::OrderLine>& lines,
-                            const std::vector<api::RejectedRecord>& rejected,
-                            const std::vector<std::string>& accounted) {
-  std::unordered_set<std::string> arrived(accounted.begin(), accounted.end());
-  for (const auto& l : lines) {
-    arrived.insert(l.trade_order_line_id);
-  }
-  for (const auto& r : rejected) {
-    if (!r.record_id.empty()) {
-      arrived.insert(r.record_id);
-    }
-  }
+                            std::vector<api::OrderLine> lines, api::TimePoint latest) {
   std::unordered_map<std::string, const api::Order*> by_id;
-  for (const auto& o : orders) {
+  for (const auto& o : orders)
     by_id[o.trade_order_id] = &o;
-  }
+  std::unordered_map<std::string, std::string> owner; // line id -> the wanted order listing it
+  for (const auto& id : wanted)
+    if (const auto it = by_id.find(id); it != by_id.end())
+      for (const auto& line_id : it->second->line_ids)
+        owner.try_emplace(line_id, id);
+
   LineCollation out;
-  for (const auto& id : wanted) {
-    const auto it = by_id.find(id);
-    if (it == by_id.end()) {
+  std::unordered_map<std::string, std::size_t> usable; // line id -> position in out.lines
+  for (auto& l : lines) {
+    const auto it = owner.find(l.trade_order_line_id);
+    if (it == owner.end())
+      continue; // not asked for (or asked for an order that is not wanted any more)
+    if (auto problem = line_problem(l, it->second, latest)) {
+      out.rejected.push_back(rejected_line(l, std::move(*problem)));
       continue;
     }
-    bool complete = true;
-    for (const auto& line_id : it->second->line_ids) {
-      if (!arrived.contains(line_id)) {
-        complete = false;
-        out.missing_line_ids.push_back(line_id);
-      }
-    }
-    (complete ? out.complete : out.incomplete).push_back(id);
+    const auto [at, fresh] = usable.try_emplace(l.trade_order_line_id, out.lines.size());
+    if (fresh)
+      out.lines.push_back(std::move(l));
+    else if (out.lines[at->second].modification_time <= l.modification_time)
+      out.lines[at->second] = std::move(l); // a re-ask answered: keep the newest
+  }
+  for (const auto& id : wanted) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end())
+      continue;
+    IncompleteOrder missing{id, {}};
+    for (const auto& line_id : it->second->line_ids)
+      if (!usable.contains(line_id))
+        missing.missing_line_ids.push_back(line_id);
+    if (missing.missing_line_ids.empty())
+      out.complete.push_back(id);
+    else
+      out.incomplete.push_back(std::move(missing));
   }
   return out;
-}
-
-std::vector<std::string>
-attribute_anonymous_rejects(const std::vector<std::string>& requested,
-                            const std::vector<api::OrderLine>& lines,
-                            const std::vector<api::RejectedRecord>& rejected) {
-  std::unordered_set<std::string> answered;
-  std::size_t anonymous = 0;
-  for (const auto& l : lines) {
-    answered.insert(l.trade_order_line_id);
-  }
-  for (const auto& r : rejected) {
-    if (r.record_id.empty()) {
-      ++anonymous;
-    } else {
-      answered.insert(r.record_id);
-    }
-  }
-  std::vector<std::string> unanswered;
-  for (const auto& id : requested) {
-    if (!answered.contains(id)) {
-      unanswered.push_back(id);
-    }
-  }
-  if (unanswered.size() > anonymous) {
-    return {}; // some line is truly missing: cannot tell which ones the broken records were
-  }
-  return unanswered;
-}
-
-std::vector<api::OrderLine> lines_of(const std::vector<api::Order>& orders,
-                                     const std::vector<std::string>& orders_kept,
-                                     std::vector<api::OrderLine> lines) {
-  const std::unordered_set<std::string> kept(orders_kept.begin(), orders_kept.end());
-  std::unordered_set<std::string> line_ids;
-  for (const auto& o : orders) {
-    if (kept.contains(o.trade_order_id)) {
-      line_ids.insert(o.line_ids.begin(), o.line_ids.end());
-    }
-  }
-  std::unordered_set<std::string> kept_lines;
-  std::erase_if(lines, [&](const api::OrderLine& l) {
-    // not ours, or a duplicate in the answers
-    return !line_ids.contains(l.trade_order_line_id) ||
-           !kept_lines.insert(l.trade_order_line_id).second;
-  });
-  return lines;
 }
 
 } // namespace taosync::sync

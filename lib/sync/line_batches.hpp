@@ -11,6 +11,9 @@
 
 namespace taosync::sync {
 
+/// Stored modification times by order id.
+using StoredTimes = std::unordered_map<std::string, api::TimePoint>;
+
 /// The line fetch for one batch of orders.
 struct LinePlan {
   std::vector<std::string> orders;             ///< orders whose lines are fetched
@@ -30,33 +33,29 @@ LinePlan plan_line_fetch(const std::vector<api::Order>& orders,
 std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& ids,
                                                 std::size_t batch_size);
 
-/// What came back for a plan.
-struct LineCollation {
-  std::vector<std::string> complete;         ///< orders whose every line arrived or was rejected
-  std::vector<std::string> incomplete;       ///< orders with at least one line missing
-  std::vector<std::string> missing_line_ids; ///< lines that did not come back at all
+/// An order whose lines did not all come back usable.
+struct IncompleteOrder {
+  std::string trade_order_id;
+  std::vector<std::string> missing_line_ids; ///< missing, rejected or unusable
 };
 
-/// Sorts the wanted orders into complete and incomplete by the lines that arrived, the line
-/// records that were rejected (by record_id) and `accounted` ids (rejected records whose id was
-/// unreadable, attributed by elimination within their call).
+/// What came back for a plan, checked line by line.
+struct LineCollation {
+  std::vector<std::string> complete;       ///< orders whose every listed line arrived usable
+  std::vector<IncompleteOrder> incomplete; ///< orders with a line still owed
+  std::vector<api::OrderLine> lines;       ///< usable lines of the wanted orders, one per id
+  /// Lines that arrived but cannot be stored: they name another order than the one that lists
+  /// them, or come from the future.
+  std::vector<api::RejectedRecord> rejected;
+  /// Every missing line id, across orders.
+  std::vector<std::string> missing_line_ids() const;
+};
+
+/// Sorts the wanted orders into complete and incomplete by the lines that arrived. A line
+/// counts only if a wanted order lists it, it names that same order, and its
+/// modification_time is not after `latest`; a line rejected by the parser never counts.
 LineCollation collate_lines(const std::vector<api::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            const std::vector<api::OrderLine>& lines,
-                            const std::vector<api::RejectedRecord>& rejected,
-                            const std::vector<std::string>& accounted = {});
-
-/// For one /order/items/get call: the requested ids that neither arrived nor were rejected by
-/// id, if the answer's rejected records without a readable id explain all of them (a broken
-/// record still counts as answered); else empty.
-std::vector<std::string>
-attribute_anonymous_rejects(const std::vector<std::string>& requested,
-                            const std::vector<api::OrderLine>& lines,
-                            const std::vector<api::RejectedRecord>& rejected);
-
-/// Keeps only the lines that belong (by the orders' line id lists) to `orders_kept`.
-std::vector<api::OrderLine> lines_of(const std::vector<api::Order>& orders,
-                                     const std::vector<std::string>& orders_kept,
-                                     std::vector<api::OrderLine> lines);
+                            std::vector<api::OrderLine> lines, api::TimePoint latest);
 
 } // namespace taosync::sync

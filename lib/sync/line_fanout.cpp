@@ -2,6 +2,8 @@
 
 #include "sync/line_batches.hpp"
 
+#include "store/batch_check.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -39,7 +41,13 @@ net::awaitable<void> fanout_worker(FanoutWork& work) {
     try {
       auto page = co_await work.client.get_lines(ids);
       ++work.out.calls;
-      append(work.out.accounted, attribute_anonymous_rejects(ids, page.items, page.rejected));
+      if (!page.problem.empty()) {
+        // not the list it claims to be: none of its ids counts as answered
+        ++work.out.incomplete_answers;
+        spdlog::warn("/order/items/get for {} line(s) (first {}): {}; they stay owed", ids.size(),
+                     ids.front(), page.problem);
+        continue;
+      }
       append(work.out.lines, std::move(page.items));
       append(work.out.rejected, std::move(page.rejected));
     } catch (...) {
@@ -48,8 +56,6 @@ net::awaitable<void> fanout_worker(FanoutWork& work) {
     }
   }
 }
-
-using StoredTimes = std::unordered_map<std::string, api::TimePoint>;
 
 net::awaitable<StoredTimes> stored_times(store::Writer& writer, const store::Batch& batch) {
   std::vector<std::string> ids;
@@ -67,10 +73,22 @@ net::awaitable<StoredTimes> stored_times(store::Writer& writer, const store::Bat
 }
 
 void warn_missing(const LineCollation& c) {
-  spdlog::warn("{} line(s) of {} order(s) missing from /order/items/get answers (e.g. line {} "
-               "of order {}); those orders keep their stored lines",
-               c.missing_line_ids.size(), c.incomplete.size(), c.missing_line_ids.front(),
-               c.incomplete.front());
+  const auto& first = c.incomplete.front();
+  spdlog::warn("{} order(s) with line(s) missing or unusable after a re-ask (e.g. line {} of "
+               "order {}); their other lines are stored and the rest is owed",
+               c.incomplete.size(), first.missing_line_ids.front(), first.trade_order_id);
+}
+
+// Listing records that could not be stored, but name an order: ask for it again later.
+void owe_rejected_orders(store::Batch& batch) {
+  for (const auto& r : batch.rejected)
+    if (r.endpoint == "/orders/get" && store::id_problem(r.record_id).empty())
+      batch.owed.push_back(store::OwedOrder{r.record_id, {}, std::nullopt, r.reason});
+}
+
+std::chrono::sys_time<std::chrono::milliseconds> latest_trusted(const FanoutSettings& s) {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
+         s.future_tolerance;
 }
 
 } // namespace
@@ -104,6 +122,7 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
 net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& writer,
                                        store::Batch& batch, const FanoutSettings& settings) {
   FanoutStats stats;
+  owe_rejected_orders(batch);
   if (batch.orders.empty()) {
     co_return stats;
   }
@@ -114,28 +133,38 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
   const LinePlan plan =
       plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);
   FetchedLines got = co_await fetch_lines(client, plan.calls, settings.max_in_flight);
-  LineCollation c =
-      collate_lines(batch.orders, plan.orders, got.lines, got.rejected, got.accounted);
-  if (!c.missing_line_ids.empty()) {
+  LineCollation c = collate_lines(batch.orders, plan.orders, got.lines, latest_trusted(settings));
+  if (!c.incomplete.empty()) {
     // One more ask for what did not come back (a record can vanish from one answer in churn).
-    const auto retry_calls = chunk_ids(c.missing_line_ids, settings.items_batch_size);
+    const auto retry_calls = chunk_ids(c.missing_line_ids(), settings.items_batch_size);
     auto again = co_await fetch_lines(client, retry_calls, settings.max_in_flight);
     got.calls += again.calls;
     append(got.lines, std::move(again.lines));
     append(got.rejected, std::move(again.rejected));
-    append(got.accounted, std::move(again.accounted));
-    c = collate_lines(batch.orders, plan.orders, got.lines, got.rejected, got.accounted);
-    if (!c.missing_line_ids.empty()) {
+    c = collate_lines(batch.orders, plan.orders, std::move(got.lines), latest_trusted(settings));
+    if (!c.incomplete.empty()) {
       warn_missing(c);
     }
   }
-  stats.orders = c.complete.size();
-  stats.missing_lines = c.missing_line_ids.size();
+  stats.orders = plan.orders.size();
+  stats.missing_lines = c.missing_line_ids().size();
   stats.calls = got.calls;
-  batch.lines = lines_of(batch.orders, c.complete, std::move(got.lines));
-  stats.lines = batch.lines.size();
-  batch.lines_for = std::move(c.complete);
+  stats.lines = c.lines.size();
+  batch.lines = std::move(c.lines);
+  batch.lines_for = plan.orders; // incomplete sets too: stored lines still listed are kept
+  batch.settled = std::move(c.complete);
+  std::unordered_map<std::string, const api::Order*> by_id;
+  for (const auto& o : batch.orders)
+    by_id[o.trade_order_id] = &o;
+  for (auto& missing : c.incomplete) {
+    const auto* order = by_id.at(missing.trade_order_id);
+    const auto n = missing.missing_line_ids.size();
+    batch.owed.push_back(store::OwedOrder{
+        missing.trade_order_id, std::move(missing.missing_line_ids), order->modification_time,
+        std::to_string(n) + " line(s) missing or unusable in /order/items/get answers"});
+  }
   append(batch.rejected, std::move(got.rejected));
+  append(batch.rejected, std::move(c.rejected));
   co_return stats;
 }
 

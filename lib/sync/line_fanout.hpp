@@ -1,5 +1,5 @@
 #pragma once
-// Line fan-out (issue 6): the lines of a batch's new or changed orders, fetched in calls of up
+// Line fan-out: the lines of a batch's new or changed orders, fetched in calls of up
 // to api.items_batch_size ids across orders, at most api.max_in_flight calls at a time (the
 // client's shared token bucket paces them).
 
@@ -8,6 +8,8 @@
 #include "store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
+
+#include <chrono>
 
 #include <cstddef>
 #include <cstdint>
@@ -23,14 +25,16 @@ struct FanoutSettings {
   std::size_t items_batch_size = 50;
   std::size_t max_in_flight = 8;
   bool refetch_all = false; ///< reconciliation with refetch_lines: every listed order
+  /// Clock skew allowed in a line's modification_time (sync.future_tolerance).
+  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)};
 };
 
 /// What the answers of a set of /order/items/get calls held.
 struct FetchedLines {
   std::vector<api::OrderLine> lines;
   std::vector<api::RejectedRecord> rejected;
-  std::vector<std::string> accounted; ///< ids answered by a rejected record with no readable id
   std::uint64_t calls = 0;
+  std::uint64_t incomplete_answers = 0; ///< answers without their list: their ids are missing
 };
 
 /// Runs `calls` (line ids per call) with at most `max_in_flight` in flight. Throws the first
@@ -47,9 +51,11 @@ struct FanoutStats {
   std::uint64_t calls = 0;
 };
 
-/// Fills batch.lines, lines_for and rejected: asks the store which orders are new or changed,
-/// fetches their lines, re-asks once for lines missing from the answers. An order with a line
-/// still missing keeps its stored lines (it is not in lines_for) and is logged at warn.
+/// Fills batch.lines, lines_for, settled, owed and rejected: asks the store which orders are
+/// new or changed, fetches their lines, re-asks once for lines missing from the answers. An
+/// order with a line still missing or unusable gets the lines that did arrive, keeps the
+/// stored versions of the others, and is remembered as owed in the same transaction.
+/// Listing records that were rejected (with a usable id) are owed too.
 net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& writer,
                                        store::Batch& batch, const FanoutSettings& settings);
 

@@ -42,6 +42,8 @@ void add(store::WriteResult& to, const store::WriteResult& r) {
   to.lines += r.lines;
   to.status_changes += r.status_changes;
   to.rejected += r.rejected;
+  to.owed += r.owed;
+  to.settled += r.settled;
 }
 
 class Pipeline {
@@ -88,11 +90,19 @@ private:
     std::exception_ptr err;
     try {
       while (!planner_.done() && !quitting()) {
-        WindowRead read = co_await read_next_window(client_, planner_);
-        if (totals_.list_calls == 0 && options_.on_estimate) {
+        WindowRead read =
+            co_await read_next_window(client_, planner_, options_.read_limits, stopping_);
+        if (totals_.list_calls == 0 && options_.on_estimate && read.held.empty()) {
           options_.on_estimate(read.first_total);
         }
         totals_.list_calls += read.calls;
+        totals_.rereads += read.rereads;
+        if (!read.held.empty()) {
+          // What came before is written with its cursor; nothing from here on may move it.
+          totals_.held = read.window;
+          totals_.held_reason = std::move(read.held);
+          break;
+        }
         const bool last = planner_.done();
         WindowItem item{std::move(read), last}; // named: GCC 12 mishandles temporaries in co_await
         co_await windows_.async_send({}, std::move(item), net::use_awaitable);

@@ -10,6 +10,7 @@
 #include "store/writer.hpp"
 #include "sync/line_fanout.hpp"
 #include "sync/window_planner.hpp"
+#include "sync/window_reader.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -29,6 +30,7 @@ struct SweepOptions {
   std::string shop;
   std::size_t batch_orders = 500; ///< database.batch_orders
   FanoutSettings fanout;
+  ReadLimits read_limits;
   /// Where the fetcher asks for stored modification times: a second connection lets it work
   /// while the writer commits the previous batch (nullptr: the writer itself).
   store::Writer* lookups = nullptr;
@@ -52,9 +54,13 @@ struct SweepTotals {
   std::uint64_t list_calls = 0;
   std::uint64_t line_calls = 0;
   std::uint64_t missing_lines = 0;
+  std::uint64_t rereads = 0; ///< windows asked again because an answer did not add up
   std::uint64_t batches = 0;
   store::WriteResult written; ///< summed over the batches
   bool complete = false;      ///< every window up to the end of the range was committed
+  /// The window the sweep stopped at because its answers never added up (complete is false).
+  std::optional<Window> held;
+  std::string held_reason;
 };
 
 /// The cursor to commit with a window ending at `end`; `last` if it ends the range.

@@ -1,9 +1,13 @@
 #include "sync/window_reader.hpp"
 
+#include "api/async_sleep.hpp"
+#include "sync/cycle_summary.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace taosync::sync {
 
@@ -11,6 +15,11 @@ namespace {
 
 // Passes over an overfull millisecond before settling for the union of what was seen.
 constexpr int kMaxPasses = 6;
+// Waits are cut into slices so that a stop is noticed promptly.
+constexpr std::chrono::milliseconds kWaitSlice{100};
+constexpr std::string_view kOrdersEndpoint = "/orders/get";
+
+using Clock = std::chrono::system_clock;
 
 api::OrdersQuery query_for(const Window& w, int page, int page_size) {
   api::OrdersQuery q;
@@ -20,6 +29,55 @@ api::OrdersQuery query_for(const Window& w, int page, int page_size) {
   q.page_size = page_size;
   return q;
 }
+
+TimePoint latest_trusted(const ReadLimits& limits) {
+  return std::chrono::floor<std::chrono::milliseconds>(Clock::now()) + limits.future_tolerance;
+}
+
+// Waits `d`, or less once `stopping` is set.
+net::awaitable<void> pause(std::chrono::milliseconds d, const std::atomic<bool>& stopping) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (!stopping) {
+    const auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero())
+      break;
+    co_await api::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kWaitSlice));
+  }
+}
+
+/// The state of one attempt at a window.
+struct Attempt {
+  api::Client& client;
+  const ReadLimits& limits;
+  int page_size;
+  WindowRead& read;
+  int calls = 0;
+  std::optional<std::string> problem; ///< set once an answer did not add up
+
+  // One page of `w`, counted against the attempt's budget.
+  net::awaitable<std::optional<api::Page<api::Order>>> ask(const Window& w, int page) {
+    if (calls >= limits.max_calls) {
+      problem = "no consistent answer within " + std::to_string(limits.max_calls) +
+                " calls (total_count never settled)";
+      co_return std::nullopt;
+    }
+    ++calls;
+    ++read.calls;
+    const auto query = query_for(w, page, page_size); // named: GCC 12 and co_await temporaries
+    co_return co_await client.list_orders(query);
+  }
+
+  // Verifies a page that is kept: counts, envelope, and each record's time.
+  bool verify(api::Page<api::Order>& p, const Window& w, int page) {
+    if (auto why = listing_problem(p, page, page_size)) {
+      problem = std::move(why);
+      return false;
+    }
+    reject_untrusted_orders(p.items, p.rejected, TimeBounds{w, latest_trusted(limits)},
+                            kOrdersEndpoint);
+    return true;
+  }
+};
 
 struct Pass {
   std::vector<api::Order> orders;
@@ -36,20 +94,20 @@ void keep_newest(std::map<std::string, api::Order>& seen, std::vector<api::Order
   }
 }
 
-// Reads every page of `w` once, starting from an already read first page if given.
-net::awaitable<Pass> read_pass(api::Client& client, const Window& w, int page_size,
-                               api::Page<api::Order> first, WindowRead& read) {
+// Reads every page of the one-millisecond window `w` once, from a verified first page.
+net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
+                                              api::Page<api::Order> first) {
   Pass pass;
   std::int64_t total = first.total_count;
   pass.orders = std::move(first.items);
   pass.rejected = std::move(first.rejected);
-  for (int page = 2; static_cast<std::int64_t>(page - 1) * page_size < total; ++page) {
-    const auto query = query_for(w, page, page_size); // named: see read_next_window
-    auto p = co_await client.list_orders(query);
-    ++read.calls;
-    total = p.total_count; // the set may change while paging: follow the latest count
-    std::move(p.items.begin(), p.items.end(), std::back_inserter(pass.orders));
-    std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(pass.rejected));
+  for (int page = 2; static_cast<std::int64_t>(page - 1) * a.page_size < total; ++page) {
+    auto p = co_await a.ask(w, page);
+    if (!p || !a.verify(*p, w, page))
+      co_return std::nullopt;
+    total = p->total_count; // the set may change while paging: follow the latest count
+    std::move(p->items.begin(), p->items.end(), std::back_inserter(pass.orders));
+    std::move(p->rejected.begin(), p->rejected.end(), std::back_inserter(pass.rejected));
   }
   co_return pass;
 }
@@ -57,61 +115,117 @@ net::awaitable<Pass> read_pass(api::Client& client, const Window& w, int page_si
 // The fallback for more than a page of orders in one millisecond: page through, and re-read
 // until two consecutive passes saw the same orders (ids and modification times). Whatever any
 // pass saw is kept (the newest version of each order): a re-read is harmless, a miss is not.
-net::awaitable<void> page_through(api::Client& client, const Window& w, int page_size,
-                                  api::Page<api::Order> first, WindowRead& read) {
+// Returns false when an answer did not add up (a.problem says why).
+net::awaitable<bool> page_through(Attempt& a, const Window& w, api::Page<api::Order> first,
+                                  const std::atomic<bool>& stopping) {
   std::map<std::string, api::Order> seen;
-  Pass previous = co_await read_pass(client, w, page_size, std::move(first), read);
+  auto previous = co_await read_pass(a, w, std::move(first));
+  if (!previous)
+    co_return false;
   bool agreed = false;
   for (int pass = 2; pass <= kMaxPasses && !agreed; ++pass) {
-    const auto query = query_for(w, 1, page_size);
-    auto p1 = co_await client.list_orders(query);
-    ++read.calls;
-    Pass current = co_await read_pass(client, w, page_size, std::move(p1), read);
-    agreed = passes_agree(previous.orders, current.orders);
-    keep_newest(seen, std::move(previous.orders));
+    co_await pause(a.limits.pass_pause * (pass - 1), stopping); // never a burst of re-reads
+    auto p1 = co_await a.ask(w, 1);
+    if (!p1 || !a.verify(*p1, w, 1))
+      co_return false;
+    auto current = co_await read_pass(a, w, std::move(*p1));
+    if (!current)
+      co_return false;
+    agreed = passes_agree(previous->orders, current->orders);
+    keep_newest(seen, std::move(previous->orders));
     previous = std::move(current);
   }
   if (!agreed) {
-    spdlog::warn("orders modified at {} ms kept changing over {} passes; keeping every order "
-                 "seen",
-                 w.from.time_since_epoch().count(), kMaxPasses);
+    spdlog::warn("orders modified at {} kept changing over {} passes; keeping every order seen",
+                 format_time(w.from), kMaxPasses);
   }
-  keep_newest(seen, std::move(previous.orders));
+  keep_newest(seen, std::move(previous->orders));
   for (auto& [id, o] : seen) {
-    read.orders.push_back(std::move(o));
+    a.read.orders.push_back(std::move(o));
   }
-  read.rejected = std::move(previous.rejected);
-  read.paged = true;
+  a.read.rejected = std::move(previous->rejected);
+  a.read.paged = true;
+  co_return true;
+}
+
+// One attempt: splits until a window fits a page, then verifies what it keeps. Returns true
+// when the window was read; false with a.problem set when an answer did not add up.
+net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner,
+                                    const std::atomic<bool>& stopping) {
+  std::optional<Window> last;
+  for (;;) {
+    const Window w = planner.next();
+    a.read.window = w;
+    if (last && *last == w) {
+      a.problem = "the same window was planned twice (total_count contradicts itself)";
+      co_return false;
+    }
+    last = w;
+    auto page = co_await a.ask(w, 1);
+    if (!page)
+      co_return false;
+    if (a.read.calls == 1)
+      a.read.first_total = page->total_count;
+    if (!page->problem.empty()) {
+      a.problem = page->problem;
+      co_return false;
+    }
+    if (page->total_count <= a.page_size) {
+      if (!a.verify(*page, w, 1))
+        co_return false;
+      planner.observe(w, page->total_count); // accepts: the planner moves past w
+      a.read.orders = std::move(page->items);
+      a.read.rejected = std::move(page->rejected);
+      co_return true;
+    }
+    if (w.length() > Millis(1)) {
+      planner.observe(w, page->total_count); // splits: the next window is shorter
+      continue;
+    }
+    if (page->total_count > static_cast<std::int64_t>(a.limits.max_ms_pages) * a.page_size) {
+      a.problem = "total_count " + std::to_string(page->total_count) +
+                  " for one millisecond is beyond " + std::to_string(a.limits.max_ms_pages) +
+                  " pages";
+      co_return false;
+    }
+    if (!a.verify(*page, w, 1))
+      co_return false;
+    spdlog::info("{} orders share modification time {}: paging through that millisecond",
+                 page->total_count, format_time(w.from));
+    if (!co_await page_through(a, w, std::move(*page), stopping))
+      co_return false;
+    planner.accept(w, static_cast<std::int64_t>(a.read.orders.size()));
+    co_return true;
+  }
 }
 
 } // namespace
 
-net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner) {
+net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
+                                            const ReadLimits& limits,
+                                            const std::atomic<bool>& stopping) {
   WindowRead read;
   const int page_size = planner.settings().page_size;
-  for (;;) {
-    const Window w = planner.next();
-    // a named query: GCC 12 mishandles temporaries in a co_await expression
-    const auto query = query_for(w, 1, page_size);
-    auto page = co_await client.list_orders(query);
-    if (read.calls++ == 0) {
-      read.first_total = page.total_count;
-    }
-    const Verdict v = planner.observe(w, page.total_count);
-    if (v == Verdict::split) {
-      continue;
-    }
-    read.window = w;
-    if (v == Verdict::accept) {
-      read.orders = std::move(page.items);
-      read.rejected = std::move(page.rejected);
+  auto wait = limits.backoff;
+  for (int attempt = 0;; ++attempt) {
+    Attempt a{client, limits, page_size, read, 0, std::nullopt};
+    read.orders.clear();
+    read.rejected.clear();
+    read.paged = false;
+    if (co_await attempt_window(a, planner, stopping))
+      co_return read;
+    const auto& w = read.window;
+    if (attempt >= limits.rereads || stopping) {
+      read.held = *a.problem;
+      spdlog::warn("window [{} .. {}] held after {} re-read(s): {}; the cursor stays before it",
+                   format_time(w.from), format_time(w.to), attempt, read.held);
       co_return read;
     }
-    spdlog::info("{} orders share modification time {} ms: paging through that millisecond",
-                 page.total_count, w.from.time_since_epoch().count());
-    co_await page_through(client, w, page_size, std::move(page), read);
-    planner.accept(w, static_cast<std::int64_t>(read.orders.size()));
-    co_return read;
+    spdlog::warn("window [{} .. {}]: {}; re-reading in {}ms ({} of {})", format_time(w.from),
+                 format_time(w.to), *a.problem, wait.count(), attempt + 1, limits.rereads);
+    ++read.rereads;
+    co_await pause(wait, stopping);
+    wait *= 2;
   }
 }
 

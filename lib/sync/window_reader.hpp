@@ -1,31 +1,54 @@
 #pragma once
 // Reads the planner's next window with one /orders/get page, shrinking it while it overflows;
 // pages through a single millisecond that holds more than a page until two passes agree.
+// Every answer kept is verified first (answer_check.hpp): one that does not add up is re-read
+// with backoff, a bounded number of times, and then the window is held, never taken as read.
 
 #include "api/client.hpp"
+#include "sync/answer_check.hpp"
 #include "sync/window_planner.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace taosync::sync {
 
 namespace net = boost::asio;
 
-/// One completely read window.
+/// How hard a window is tried before it is held. No request is repeated in a tight loop:
+/// re-reads wait, and every attempt has a budget of calls.
+struct ReadLimits {
+  int rereads = 3;                           ///< re-reads of an answer that did not add up
+  std::chrono::milliseconds backoff{1000};   ///< wait before the first re-read; doubles
+  int max_calls = 64;                        ///< calls one attempt may spend
+  int max_ms_pages = 50;                     ///< pages one millisecond may take
+  std::chrono::milliseconds pass_pause{200}; ///< between passes over one millisecond
+  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)}; ///< clock skew allowed
+};
+
+/// One read window: completely and consistently read, or held.
 struct WindowRead {
   Window window;
   std::vector<api::Order> orders;
   std::vector<api::RejectedRecord> rejected;
   std::uint64_t calls = 0;      ///< /orders/get calls it took
+  std::uint64_t rereads = 0;    ///< re-reads after answers that did not add up
   bool paged = false;           ///< read by the paging fallback
   std::int64_t first_total = 0; ///< total_count of the first (widest) window tried
+  /// Non-empty when the window could not be verified: what disagreed. The planner has not
+  /// moved past it, and nothing of it may move a cursor.
+  std::string held;
 };
 
-/// Reads the next window of `planner` completely and moves the planner past it.
-/// Precondition: !planner.done(). Throws api::ApiFailure.
-net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner);
+/// Reads the next window of `planner` and, unless it is held, moves the planner past it.
+/// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stopping`.
+net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
+                                            const ReadLimits& limits,
+                                            const std::atomic<bool>& stopping);
 
 } // namespace taosync::sync

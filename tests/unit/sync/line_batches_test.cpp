@@ -23,11 +23,16 @@ api::Order order(const std::string& id, std::int64_t mtime, int lines) {
   return o;
 }
 
-api::OrderLine line(const std::string& id) {
+// A line of the order its id names ("a-0" belongs to "a").
+api::OrderLine line(const std::string& id, std::int64_t mtime = 1) {
   api::OrderLine l;
   l.trade_order_line_id = id;
+  l.trade_order_id = id.substr(0, id.find('-'));
+  l.modification_time = at(mtime);
   return l;
 }
+
+const api::TimePoint kLatest = at(1'000'000);
 
 } // namespace
 
@@ -70,7 +75,7 @@ TEST_CASE("an order without lines needs no call but still gets its (empty) line 
   const auto plan = sync::plan_line_fetch({order("a", 1, 0)}, {}, 50, false);
   CHECK(plan.orders == std::vector<std::string>{"a"});
   CHECK(plan.calls.empty());
-  const auto c = sync::collate_lines({order("a", 1, 0)}, plan.orders, {}, {});
+  const auto c = sync::collate_lines({order("a", 1, 0)}, plan.orders, {}, kLatest);
   CHECK(c.complete == std::vector<std::string>{"a"});
 }
 
@@ -105,39 +110,55 @@ TEST_CASE("the calls for many orders stay at the minimum ceil(lines / 50)") {
   CHECK(plan.calls.size() == (lines + 49) / 50);
 }
 
-TEST_CASE("orders whose lines all arrived or were rejected are complete") {
+TEST_CASE("orders whose every line arrived usable are complete; a rejected line is owed") {
   const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 2), order("c", 1, 1)};
+  // b-1 was rejected by the parser: it never arrived as a line
   const std::vector<api::OrderLine> lines{line("a-0"), line("a-1"), line("b-0"), line("c-0")};
-  const std::vector<api::RejectedRecord> rejected{
-      {"/order/items/get", "b-1", "bad quantity", "{}"}};
-  const auto c = sync::collate_lines(orders, {"a", "b", "c"}, lines, rejected);
-  CHECK(c.complete == std::vector<std::string>{"a", "b", "c"});
-  CHECK(c.incomplete.empty());
+  const auto c = sync::collate_lines(orders, {"a", "b", "c"}, lines, kLatest);
+  CHECK(c.complete == std::vector<std::string>{"a", "c"});
+  REQUIRE(c.incomplete.size() == 1);
+  CHECK(c.incomplete[0].trade_order_id == "b");
+  CHECK(c.incomplete[0].missing_line_ids == std::vector<std::string>{"b-1"});
+  CHECK(c.lines.size() == 4); // the usable lines of b are still kept
 }
 
 TEST_CASE("an order missing a line is incomplete and the line is named") {
   const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 1)};
-  const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-0"), line("b-0")}, {});
+  const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-0"), line("b-0")}, kLatest);
   CHECK(c.complete == std::vector<std::string>{"b"});
-  CHECK(c.incomplete == std::vector<std::string>{"a"});
-  CHECK(c.missing_line_ids == std::vector<std::string>{"a-1"});
+  REQUIRE(c.incomplete.size() == 1);
+  CHECK(c.incomplete[0].trade_order_id == "a");
+  CHECK(c.missing_line_ids() == std::vector<std::string>{"a-1"});
 }
 
-TEST_CASE("only lines of complete orders are kept, once each") {
-  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 1)};
-  const auto kept =
-      sync::lines_of(orders, {"b"}, {line("a-0"), line("b-0"), line("b-0"), line("zzz")});
-  REQUIRE(kept.size() == 1);
-  CHECK(kept[0].trade_order_line_id == "b-0");
+TEST_CASE("lines not asked for are dropped; a line answered twice is kept once, the newest") {
+  const std::vector<api::Order> orders{order("a", 1, 1), order("b", 1, 1)};
+  const auto c =
+      sync::collate_lines(orders, {"b"}, {line("a-0"), line("b-0", 5), line("b-0", 9)}, kLatest);
+  REQUIRE(c.lines.size() == 1);
+  CHECK(c.lines[0].trade_order_line_id == "b-0");
+  CHECK(c.lines[0].modification_time == at(9));
+  CHECK(c.rejected.empty());
 }
 
-TEST_CASE("a rejected line without a readable id is attributed by elimination within its call") {
-  const std::vector<api::RejectedRecord> anonymous{{"/order/items/get", "", "bad id", "{}"}};
-  CHECK(sync::attribute_anonymous_rejects({"a-0", "a-1"}, {line("a-0")}, anonymous) ==
-        std::vector<std::string>{"a-1"});
-  // two unanswered ids but one broken record: a line is truly missing, attribute nothing
-  CHECK(sync::attribute_anonymous_rejects({"a-0", "a-1", "a-2"}, {line("a-0")}, anonymous).empty());
-  CHECK(sync::attribute_anonymous_rejects({"a-0"}, {line("a-0")}, {}).empty());
-  const auto c = sync::collate_lines({order("a", 1, 2)}, {"a"}, {line("a-0")}, anonymous, {"a-1"});
-  CHECK(c.complete == std::vector<std::string>{"a"});
+TEST_CASE("a line that names another order is rejected and never counted for either order") {
+  const std::vector<api::Order> orders{order("a", 1, 1), order("b", 1, 1)};
+  auto foreign = line("a-0");
+  foreign.trade_order_id = "b"; // b does exist, but a lists this line
+  const auto c = sync::collate_lines(orders, {"a", "b"}, {foreign, line("b-0")}, kLatest);
+  CHECK(c.complete == std::vector<std::string>{"b"});
+  REQUIRE(c.incomplete.size() == 1);
+  CHECK(c.incomplete[0].trade_order_id == "a");
+  REQUIRE(c.rejected.size() == 1);
+  CHECK(c.rejected[0].record_id == "a-0");
+  CHECK(c.rejected[0].reason.find("names order b") != std::string::npos);
+  REQUIRE(c.lines.size() == 1);
+  CHECK(c.lines[0].trade_order_id == "b");
+}
+
+TEST_CASE("a line modified after the latest believable time is rejected") {
+  const auto c = sync::collate_lines({order("a", 1, 1)}, {"a"}, {line("a-0", 2'000'000)}, kLatest);
+  CHECK(c.complete.empty());
+  REQUIRE(c.rejected.size() == 1);
+  CHECK(c.rejected[0].reason.find("in the future") != std::string::npos);
 }

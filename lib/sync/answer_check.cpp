@@ -1,0 +1,85 @@
+#include "sync/answer_check.hpp"
+
+#include "sync/cycle_summary.hpp"
+
+#include <algorithm>
+
+namespace taosync::sync {
+
+namespace {
+
+constexpr std::string_view kLinesEndpoint = "/order/items/get";
+// Raw JSON kept with a rejected record; the rest is cut (the record is in the answer's log).
+constexpr std::size_t kMaxRawBytes = 16 * 1024;
+
+std::string truncated(const std::string& raw) {
+  if (raw.size() <= kMaxRawBytes)
+    return raw;
+  std::size_t cut = kMaxRawBytes;
+  while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80)
+    --cut; // never cut a UTF-8 sequence in two
+  return raw.substr(0, cut);
+}
+
+} // namespace
+
+std::optional<std::string> listing_problem(const api::Page<api::Order>& page, int asked_page,
+                                           int page_size) {
+  if (!page.problem.empty())
+    return page.problem;
+  if (page.total_count < 0)
+    return "total_count is negative (" + std::to_string(page.total_count) + ")";
+  if (page.page_no != 0 && page.page_no != asked_page)
+    return "page " + std::to_string(asked_page) + " was asked, page_no " +
+           std::to_string(page.page_no) + " came back";
+  const auto before = static_cast<std::int64_t>(asked_page - 1) * page_size;
+  const auto expected = std::clamp<std::int64_t>(page.total_count - before, 0, page_size);
+  const auto held = static_cast<std::int64_t>(page.items.size() + page.rejected.size());
+  if (held != expected)
+    return "page " + std::to_string(asked_page) + " holds " + std::to_string(held) +
+           " record(s) but total_count " + std::to_string(page.total_count) + " means " +
+           std::to_string(expected);
+  return std::nullopt;
+}
+
+std::optional<std::string> order_time_problem(const api::Order& order, const TimeBounds& bounds) {
+  const auto t = order.modification_time;
+  if (t > bounds.latest)
+    return "modification_time " + format_time(t) + " is in the future (after " +
+           format_time(bounds.latest) + ", now plus sync.future_tolerance)";
+  if (bounds.asked && (t < bounds.asked->from || t > bounds.asked->to))
+    return "modification_time " + format_time(t) + " lies outside the asked window [" +
+           format_time(bounds.asked->from) + " .. " + format_time(bounds.asked->to) + "]";
+  return std::nullopt;
+}
+
+std::optional<std::string> line_problem(const api::OrderLine& line,
+                                        const std::string& listing_order, TimePoint latest) {
+  if (line.trade_order_id != listing_order)
+    return "line " + line.trade_order_line_id + " names order " + line.trade_order_id +
+           " but order " + listing_order + " lists it";
+  if (line.modification_time > latest)
+    return "modification_time " + format_time(line.modification_time) +
+           " is in the future (after " + format_time(latest) + ", now plus sync.future_tolerance)";
+  return std::nullopt;
+}
+
+void reject_untrusted_orders(std::vector<api::Order>& orders,
+                             std::vector<api::RejectedRecord>& rejected, const TimeBounds& bounds,
+                             std::string_view endpoint) {
+  std::erase_if(orders, [&](api::Order& o) {
+    auto problem = order_time_problem(o, bounds);
+    if (!problem)
+      return false;
+    rejected.push_back(api::RejectedRecord{std::string(endpoint), o.trade_order_id,
+                                           std::move(*problem), truncated(o.raw_json)});
+    return true;
+  });
+}
+
+api::RejectedRecord rejected_line(const api::OrderLine& line, std::string reason) {
+  return api::RejectedRecord{std::string(kLinesEndpoint), line.trade_order_line_id,
+                             std::move(reason), truncated(line.raw_json)};
+}
+
+} // namespace taosync::sync

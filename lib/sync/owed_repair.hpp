@@ -1,0 +1,47 @@
+#pragma once
+// Collecting what the platform owes: each owed order that is due is asked for again through
+// /order/get, checked, and written with its lines in one transaction that also settles (or
+// refreshes) its owed entry. A failed ask waits longer each time, up to a ceiling, so an order
+// that stays broken costs a call an hour, not a loop.
+
+#include "api/client.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace taosync::sync {
+
+namespace net = boost::asio;
+
+/// How owed orders are re-asked.
+struct OwedSettings {
+  std::string shop;
+  int per_cycle = 50;                                               ///< sync.owed.per_cycle
+  std::chrono::milliseconds first_backoff{std::chrono::minutes(1)}; ///< the poll interval
+  std::chrono::milliseconds max_backoff{std::chrono::hours(1)};     ///< sync.owed.max_backoff
+  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)};
+};
+
+/// What one round of re-asks did.
+struct OwedTotals {
+  std::uint64_t asked = 0;
+  std::uint64_t settled = 0; ///< arrived whole and written
+  std::uint64_t still_owed = 0;
+};
+
+/// The wait before the next ask of an order whose ask failed `attempts` times before.
+std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempts);
+
+/// Re-asks the due owed orders (at most per_cycle). Throws api::ApiFailure for errors that
+/// concern the whole app (a dead token, a refused signature); an error about one order only
+/// postpones that order.
+net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer,
+                                      const OwedSettings& settings,
+                                      const std::atomic<bool>& stopping);
+
+} // namespace taosync::sync
