@@ -30,6 +30,24 @@ std::string init_progress(const store::SyncState& s, const config::Config& cfg) 
          format_time(*s.init_t0) + ")";
 }
 
+/// What the platform owes and where the cursor is held, as status lines.
+void print_trust(std::ostream& out, const store::OwedSummary& owed,
+                 const std::optional<store::HeldWindow>& held) {
+  out << "  owed:         " << owed.orders << " order(s), " << owed.lines << " line(s)";
+  if (owed.newest_reason)
+    out << " (newest: " << *owed.newest_reason << ")";
+  out << "\n";
+  out << "  held:         ";
+  if (held) {
+    out << "[" << format_time(held->from) << " .. " << format_time(held->to) << "] since "
+        << (held->since ? format_time(std::chrono::floor<std::chrono::milliseconds>(*held->since))
+                        : std::string("?"))
+        << ": " << held->reason << "\n";
+  } else {
+    out << "no\n";
+  }
+}
+
 void print_status(std::ostream& out, const store::SyncState& s, const store::ShopCounts& c,
                   const config::Config& cfg) {
   const auto now = std::chrono::system_clock::now();
@@ -95,6 +113,7 @@ int cmd_status(const CliOptions& opts) {
     const auto state = store.load_state(cfg.sync.shop);
     const auto counts = store.counts(cfg.sync.shop);
     print_status(std::cout, state, counts, cfg);
+    print_trust(std::cout, store.owed_summary(cfg.sync.shop), store.load_held(cfg.sync.shop));
     return kExOk;
   });
 }
