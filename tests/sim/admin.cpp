@@ -58,6 +58,21 @@ std::string set_latency(const boost::json::value& v, LiveSettings& live) {
   return "";
 }
 
+/// {"short_page":0.5,...}: the named kinds change, the others keep their rates.
+std::string set_lies(const boost::json::value& v, LieRates& lies) {
+  if (!v.is_object())
+    return "must be an object of KIND: RATE";
+  for (const auto& [name, rate] : v.as_object()) {
+    auto kind = lie_from_name(name);
+    if (!kind)
+      return std::string(name) + ": unknown lie";
+    if (!rate.is_number() || rate.to_number<double>() < 0 || rate.to_number<double>() > 1)
+      return std::string(name) + ": must be a number within 0..1";
+    lies[*kind] = rate.to_number<double>();
+  }
+  return "";
+}
+
 std::string apply_key(LiveSettings& live, std::string_view key, const boost::json::value& v) {
   if (key == "arrivals")
     return set_number(v, live.arrivals);
@@ -77,6 +92,8 @@ std::string apply_key(LiveSettings& live, std::string_view key, const boost::jso
     return set_int(v, live.bulk_same_ms);
   if (key == "latency_ms")
     return set_latency(v, live);
+  if (key == "lies")
+    return set_lies(v, live.lies);
   return "unknown key";
 }
 
@@ -105,6 +122,14 @@ std::string stats_body(SimState& state) {
   json::num(out, "throttled", static_cast<std::int64_t>(stats.throttled));
   json::key(out, "faults");
   append_counts(out, stats.faults);
+  json::key(out, "lies");
+  append_counts(out, stats.lies);
+  json::key(out, "repeats");
+  out += '{';
+  json::num(out, "max_identical", static_cast<std::int64_t>(stats.repeats.max_identical()), true);
+  json::num(out, "max_identical_per_second",
+            static_cast<std::int64_t>(stats.repeats.max_identical_per_second()));
+  out += '}';
   json::num(out, "orders", static_cast<std::int64_t>(state.shop().orders().size()));
   json::num(out, "lines", state.shop().line_total());
   json::num(out, "changes", state.shop().changes_applied());
@@ -126,6 +151,11 @@ std::string settings_body(const LiveSettings& live) {
   json::str(out, "latency_ms",
             std::to_string(live.latency_mean.count()) + ":" +
                 std::to_string(live.latency_jitter.count()));
+  json::key(out, "lies");
+  out += '{';
+  for (auto kind : kAllLies)
+    append_double(out, lie_name(kind), live.lies[kind], kind == kAllLies.front());
+  out += '}';
   out += '}';
   return out;
 }

@@ -1,6 +1,7 @@
 #include "api_handlers.hpp"
 
 #include "catalog.hpp"
+#include "endpoint_lies.hpp"
 #include "json_out.hpp"
 #include "query.hpp"
 #include "render.hpp"
@@ -29,12 +30,14 @@ std::variant<std::optional<std::int64_t>, ApiError> int_param(const api::Params&
   return std::optional<std::int64_t>{v};
 }
 
-std::string envelope(std::string result, const std::string& request_id) {
+/// The success envelope around `result`; it may start with a BOM (a lie).
+std::string envelope(Liar& liar, const std::string& result, const std::string& request_id) {
   std::string out = "{\"result\":";
   out += result;
   out += ",\"code\":\"0\",\"request_id\":\"";
   out += request_id;
   out += "\"}";
+  lie_in_body(liar, out);
   return out;
 }
 
@@ -139,20 +142,17 @@ ApiAnswer orders_get(SimState& state, const api::Params& params, const std::stri
   auto page = list_orders(state.shop(), q);
   // The seed's unwindowed listing shows an older spelling of the seller's name.
   auto mode = serving_mode(state, q.from || q.to ? kSellerName : kSellerNameUnwindowed);
-  std::string result = "{\"model_list\":[";
-  result.reserve(page.orders.size() * 1200 + 128);
-  for (std::size_t i = 0; i < page.orders.size(); ++i) {
-    if (i > 0)
-      result += ',';
-    const auto& rec = state.shop().orders()[page.orders[i]];
-    render_order_summary(result, rec, describe_order(state.options().seed, rec.id), mode);
+  Listing listing{{}, page.total, q.page, q.page_size};
+  listing.records.reserve(page.orders.size());
+  for (auto index : page.orders) {
+    const auto& rec = state.shop().orders()[index];
+    auto& record = listing.records.emplace_back();
+    record.reserve(1200);
+    render_order_summary(record, rec, describe_order(state.options().seed, rec.id), mode);
   }
-  result += "],\"success\":true";
-  json::num(result, "total_count", page.total);
-  json::num(result, "page_no", q.page);
-  json::num(result, "page_size", q.page_size);
-  result += '}';
-  return envelope(std::move(result), request_id);
+  auto liar = state.liar();
+  lie_in_orders(liar, listing, q);
+  return envelope(liar, listing.result(), request_id);
 }
 
 ApiAnswer order_items_get(SimState& state, const api::Params& params,
@@ -167,25 +167,21 @@ ApiAnswer order_items_get(SimState& state, const api::Params& params,
   if (auto* e = std::get_if<ApiError>(&page_size))
     return *e;
   auto mode = serving_mode(state);
-  std::string result = "{\"model_list\":[";
+  Listing listing{{}, 0, 1, std::get<0>(page_size).value_or(50)};
   std::set<std::uint64_t> seen;
-  std::int64_t count = 0;
   for (auto line_id : std::get<0>(parsed)) {
     auto [order_id, k] = owner_of_line(line_id);
     auto index = k >= 0 && seen.insert(line_id).second ? state.shop().find(order_id) : std::nullopt;
     if (!index || k >= state.shop().orders()[*index].lines)
       continue; // unknown ids are simply absent
     const auto& rec = state.shop().orders()[*index];
-    if (count++ > 0)
-      result += ',';
-    render_item_line(result, rec, describe_order(state.options().seed, rec.id), k, mode);
+    render_item_line(listing.records.emplace_back(), rec,
+                     describe_order(state.options().seed, rec.id), k, mode);
   }
-  result += "],\"success\":true";
-  json::num(result, "total_count", count);
-  json::num(result, "page_no", 1);
-  json::num(result, "page_size", std::get<0>(page_size).value_or(50));
-  result += '}';
-  return envelope(std::move(result), request_id);
+  listing.total_count = static_cast<std::int64_t>(listing.records.size());
+  auto liar = state.liar();
+  lie_in_items(liar, listing, state.shop());
+  return envelope(liar, listing.result(), request_id);
 }
 
 ApiAnswer order_get(SimState& state, const api::Params& params, const std::string& request_id) {
@@ -199,11 +195,13 @@ ApiAnswer order_get(SimState& state, const api::Params& params, const std::strin
   if (!index)
     return invalid_parameter("trade_order_id", "no such order: " + std::to_string(value));
   const auto& rec = state.shop().orders()[*index];
-  std::string result = "{\"success\":true,\"module\":";
-  render_order_module(result, rec, describe_order(state.options().seed, rec.id),
+  std::string module;
+  render_order_module(module, rec, describe_order(state.options().seed, rec.id),
                       serving_mode(state));
-  result += '}';
-  return envelope(std::move(result), request_id);
+  auto liar = state.liar();
+  if (!lie_in_order(liar, module, rec.lines, state.shop()))
+    return envelope(liar, "{\"success\":false,\"module\":null}", request_id);
+  return envelope(liar, "{\"success\":true,\"module\":" + module + "}", request_id);
 }
 
 ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::string& request_id) {

@@ -123,6 +123,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
        [](SimOptions& o, auto v) {
          o.max_page_size = static_cast<int>(to_non_negative("--max-page-size", v));
        }},
+      {"--lie",
+       [](SimOptions& o, auto v) {
+         auto [kind, rate] = parse_lie_setting(v);
+         o.live.lies[kind] = rate;
+       }},
       {"--max-ids", [](SimOptions& o,
                        auto v) { o.max_ids = static_cast<int>(to_non_negative("--max-ids", v)); }},
   };
@@ -201,6 +206,9 @@ std::string usage() {
   --rate-limit R  --burst B  --ban-seconds N [1]  --latency-ms MEAN[:JITTER]
   --fault-rate F  --stall-ms N [35000]  --bad-record-rate F
   --max-page-size N [100]  --max-ids N [50]
+  --lie KIND=RATE (repeatable; KIND: short_page count_mismatch no_list success_false
+        unstable_count missing_lines foreign_line future_time outside_window bad_byte bom
+        duplicate_key)
 )";
 }
 

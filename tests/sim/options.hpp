@@ -1,6 +1,8 @@
 #pragma once
 // The taosync-sim command line (see tests/sim/README.md for every flag).
 
+#include "lies.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -27,6 +29,7 @@ struct LiveSettings {
   int burst = 0;              ///< bucket size; 0 = max(1, rate_limit)
   std::chrono::milliseconds latency_mean{0};
   std::chrono::milliseconds latency_jitter{0};
+  LieRates lies; ///< rate (0..1) of every lie kind
 };
 
 /// Everything the command line sets.

@@ -3,6 +3,7 @@
 #include "admin.hpp"
 #include "api_handlers.hpp"
 #include "faults.hpp"
+#include "repeats.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -186,6 +187,9 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
   parse_form(target.query, params);
   if (req.method() == http::verb::post)
     parse_form(req.body(), params); // the lazop SDK may POST a form body
+  // Every listing request that reaches the platform counts, even one that is then throttled.
+  if (api_path == "/orders/get")
+    state.stats().repeats.note(listing_request_key(params), wall_ms());
   const auto& live = state.live();
   if (live.latency_mean.count() > 0 || live.latency_jitter.count() > 0) {
     auto jitter = live.latency_jitter.count();

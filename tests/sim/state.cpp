@@ -41,7 +41,7 @@ SimState::SimState(SimOptions options)
               options_.seed),
       gate_{options_.app_key, options_.app_secret, std::chrono::seconds(7200)},
       fault_rng_(hash_of(options_.seed, 0xFA017u)), latency_rng_(hash_of(options_.seed, 0x1A7u)),
-      process_rng_(hash_of(options_.seed, 0x9055u)) {
+      lie_rng_(hash_of(options_.seed, 0x11E5u)), process_rng_(hash_of(options_.seed, 0x9055u)) {
   apply_rate_limit();
 }
 

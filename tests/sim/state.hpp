@@ -36,6 +36,9 @@ public:
   Prng& fault_rng() { return fault_rng_; }
   Prng& latency_rng() { return latency_rng_; }
 
+  /// The liar of one response: the live lie rates, the lie stream and the stats.
+  Liar liar() { return Liar(live_.lies, lie_rng_, stats_); }
+
   /// Applies the rate-limit settings of live() to the throttle.
   void apply_rate_limit();
 
@@ -65,6 +68,7 @@ private:
   Throttle throttle_;
   Prng fault_rng_;
   Prng latency_rng_;
+  Prng lie_rng_;
   Prng process_rng_;
   int frozen_ = 0;
   std::int64_t deferred_ = 0;

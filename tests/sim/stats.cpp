@@ -13,11 +13,23 @@ void Stats::count_call(std::string_view endpoint, std::string_view outcome) {
   ++jt->second;
 }
 
-void Stats::count_fault(std::string_view name) {
-  auto it = faults.find(name);
-  if (it == faults.end())
-    it = faults.emplace(std::string(name), 0).first;
+namespace {
+
+void bump(std::map<std::string, std::uint64_t, std::less<>>& counts, std::string_view name) {
+  auto it = counts.find(name);
+  if (it == counts.end())
+    it = counts.emplace(std::string(name), 0).first;
   ++it->second;
+}
+
+} // namespace
+
+void Stats::count_fault(std::string_view name) {
+  bump(faults, name);
+}
+
+void Stats::count_lie(std::string_view name) {
+  bump(lies, name);
 }
 
 } // namespace taosync::sim

@@ -1,6 +1,8 @@
 #pragma once
 // Counters behind GET /_sim/stats.
 
+#include "repeats.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -8,17 +10,23 @@
 
 namespace taosync::sim {
 
-/// Calls per endpoint and outcome, throttled calls and injected faults.
+/// Calls per endpoint and outcome, throttled calls, injected faults, lies told and identical
+/// listing requests.
 struct Stats {
   std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>, std::less<>> calls;
   std::map<std::string, std::uint64_t, std::less<>> faults;
+  std::map<std::string, std::uint64_t, std::less<>> lies;
   std::uint64_t throttled = 0;
+  RepeatTracker repeats;
 
   /// Counts one call of `endpoint` ("/orders/get") that ended in `outcome` ("ok", a code).
   void count_call(std::string_view endpoint, std::string_view outcome);
 
   /// Counts one injected fault.
   void count_fault(std::string_view name);
+
+  /// Counts one lie served.
+  void count_lie(std::string_view name);
 };
 
 } // namespace taosync::sim
