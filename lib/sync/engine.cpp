@@ -148,6 +148,8 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
   } catch (const api::ApiFailure& e) {
     api_error = e.error();
     what = e.what();
+  } catch (const WindowHeld&) {
+    std::rethrow_exception(err); // already said at warn where it was held; the caller reports
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
