@@ -29,6 +29,9 @@ public:
   /// The most times any one request was asked within one wall-clock second.
   std::uint64_t max_identical_per_second() const { return max_per_second_; }
 
+  /// Distinct requests remembered now (at most kMaxTracked).
+  std::size_t tracked() const { return entries_.size(); }
+
 private:
   struct Entry {
     std::uint64_t total = 0;
