@@ -32,7 +32,7 @@ constexpr std::string_view kSelectDue = R"sql(
 SELECT trade_order_id, line_ids::text, (extract(epoch FROM modification_time) * 1000)::bigint,
        reason, attempts
 FROM taosync.owed_orders
-WHERE shop = $1 AND next_attempt_at <= now()
+WHERE shop = $1 AND ($3 OR next_attempt_at <= now())
 ORDER BY next_attempt_at
 LIMIT $2
 )sql";
@@ -115,9 +115,9 @@ std::uint64_t settle_owed(pqxx::transaction_base& tx, const std::string& shop,
 }
 
 std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop,
-                                     int limit) {
+                                     int limit, bool due_or_not) {
   std::vector<DueOwed> out;
-  for (const auto& row : tx.exec_params(std::string(kSelectDue), shop, limit)) {
+  for (const auto& row : tx.exec_params(std::string(kSelectDue), shop, limit, due_or_not)) {
     DueOwed d;
     d.order.trade_order_id = row[0].as<std::string>();
     d.order.line_ids = parse_id_array(row[1].as<std::string>());

@@ -105,9 +105,9 @@ void Store::save_state(const SyncState& state) {
   tx.commit();
 }
 
-std::vector<DueOwed> Store::due_owed(const std::string& shop, int limit) {
+std::vector<DueOwed> Store::due_owed(const std::string& shop, int limit, bool due_or_not) {
   pqxx::read_transaction tx(*impl_->conn, "due_owed");
-  return select_due_owed(tx, shop, limit);
+  return select_due_owed(tx, shop, limit, due_or_not);
 }
 
 void Store::postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,

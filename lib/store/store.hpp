@@ -59,8 +59,9 @@ public:
   void save_tokens(const std::string& shop, const api::Tokens& tokens,
                    const std::string& config_fingerprint);
 
-  /// Up to `limit` owed orders due for another ask, the longest waiting first.
-  std::vector<DueOwed> due_owed(const std::string& shop, int limit);
+  /// Up to `limit` owed orders due for another ask (or any, if `due_or_not`), the longest
+  /// waiting first.
+  std::vector<DueOwed> due_owed(const std::string& shop, int limit, bool due_or_not = false);
 
   /// Records a failed ask for an owed order; the next one waits `delay`.
   void postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,

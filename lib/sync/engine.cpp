@@ -213,7 +213,7 @@ net::awaitable<void> Engine::run() {
         co_await impl_->reconcile_if_due();
         co_await impl_->poll();
       }
-      co_await impl_->repay();
+      co_await impl_->repay(false);
     } catch (...) {
       err = std::current_exception();
     }
@@ -239,7 +239,7 @@ net::awaitable<void> Engine::once() {
       co_await impl_->poll();
     }
     if (!impl_->stopping) {
-      co_await impl_->repay();
+      co_await impl_->repay(true); // one complete attempt now, whatever the backoff says
     }
     if (impl_->held) {
       throw WindowHeld("window [" + format_time(impl_->held->from) + " .. " +

@@ -69,8 +69,9 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   publish();
 }
 
-net::awaitable<void> Engine::Impl::repay() {
+net::awaitable<void> Engine::Impl::repay(bool ignore_backoff) {
   OwedSettings settings;
+  settings.ignore_backoff = ignore_backoff;
   settings.shop = cfg.sync.shop;
   settings.per_cycle = cfg.sync.owed.per_cycle;
   settings.first_backoff = cfg.sync.poll_interval;

@@ -46,7 +46,7 @@ struct Engine::Impl {
   net::awaitable<void> reconcile_if_due();
   net::awaitable<void> write_order(const std::string& trade_order_id);
   /// Re-asks the owed orders that are due and publishes how much is still owed.
-  net::awaitable<void> repay();
+  net::awaitable<void> repay(bool ignore_backoff);
   /// Records what a sweep said about held windows: held (log, metric, sync state) or clear.
   net::awaitable<void> note_held(const SweepTotals& totals);
   SweepOptions sweep_options(bool refetch_all);

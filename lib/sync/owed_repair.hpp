@@ -25,6 +25,8 @@ struct OwedSettings {
   std::chrono::milliseconds first_backoff{std::chrono::minutes(1)}; ///< the poll interval
   std::chrono::milliseconds max_backoff{std::chrono::hours(1)};     ///< sync.owed.max_backoff
   std::chrono::milliseconds future_tolerance{std::chrono::hours(24)};
+  /// Ask every owed order, due or not (`taosyncd once`: one complete attempt now).
+  bool ignore_backoff = false;
 };
 
 /// What one round of re-asks did.

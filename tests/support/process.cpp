@@ -348,6 +348,8 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "  window: {overlap: " << cfg.overlap << ", lag: " << cfg.lag
     << ", max_length: " << cfg.max_length << "}\n"
     << "  reconcile: {enabled: false}\n"
+    << "  verify: {backoff: " << cfg.verify_backoff << "}\n"
+    << "  owed: {max_backoff: " << cfg.owed_max_backoff << "}\n"
     << "log:\n"
     << "  level: " << cfg.log_level << "\n"
     << "  format: text\n"

@@ -145,6 +145,8 @@ struct DaemonConfig {
   int page_size = 100;       ///< sync.page_size
   int items_batch_size = 50; ///< api.items_batch_size
   int max_in_flight = 8;     ///< api.max_in_flight
+  std::string verify_backoff = "200ms";  ///< sync.verify.backoff
+  std::string owed_max_backoff = "1s";   ///< sync.owed.max_backoff: owed orders re-asked soon
   std::string log_level = "info";
   std::string metrics_listen = ""; ///< empty disables the endpoint
   std::string extra_yaml;          ///< appended verbatim (top-level keys)
