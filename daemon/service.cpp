@@ -47,6 +47,8 @@ void warn_restart_only(const config::Config& old_cfg, const config::Config& cfg)
   check(old_cfg.database.url != cfg.database.url, "database.url");
   check(old_cfg.sync.shop != cfg.sync.shop, "sync.shop");
   check(old_cfg.metrics.listen != cfg.metrics.listen, "metrics.listen");
+  check(old_cfg.metrics.max_connections != cfg.metrics.max_connections, "metrics.max_connections");
+  check(old_cfg.metrics.read_timeout != cfg.metrics.read_timeout, "metrics.read_timeout");
   check(old_cfg.log.format != cfg.log.format, "log.format");
 }
 
@@ -125,8 +127,11 @@ net::awaitable<int> Service::main_loop() {
 
 void Service::start_side_jobs() {
   if (!cfg_.metrics.listen.empty()) {
-    metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
-                                                    obs::metrics(), cfg_.metrics.healthy_within);
+    const obs::MetricsServerLimits limits{static_cast<std::size_t>(cfg_.metrics.max_connections),
+                                          cfg_.metrics.read_timeout};
+    metrics_ =
+        std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
+                                             obs::metrics(), cfg_.metrics.healthy_within, limits);
     net::co_spawn(rt_.io(), metrics_->run(),
                   [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
     spdlog::info("metrics on http://{}/metrics", cfg_.metrics.listen);

@@ -266,6 +266,8 @@ Config parse_with(const std::string& yaml_text, const Sources& src) {
   Section m = top.child("metrics");
   set(cfg.metrics.listen, m.string("listen"));
   set(cfg.metrics.healthy_within, m.duration("healthy_within"));
+  set(cfg.metrics.max_connections, m.integer("max_connections"));
+  set(cfg.metrics.read_timeout, m.duration("read_timeout"));
   m.finish();
   if (auto t = top.duration("shutdown_timeout")) {
     if (*t % std::chrono::seconds(1) != Millis{0}) {
