@@ -1,6 +1,7 @@
 #include "obs/metrics_server.hpp"
 
 #include "obs/accept_backoff.hpp"
+#include "obs/api_ban.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -38,10 +39,15 @@ http::response<http::string_body> respond(const http::request<http::string_body>
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.body() = metrics.render();
   } else if (target == "/healthz") {
-    const bool ok = is_healthy(metrics, healthy_within);
+    const auto now = std::chrono::system_clock::now();
+    const auto ban = api_ban().in_force(now);
+    // A ban of known length is a deliberate wait: healthy, and the body says until when.
+    const bool ok = ban || is_healthy(metrics, healthy_within);
     res.result(ok ? http::status::ok : http::status::service_unavailable);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = ok ? "ok\n" : "unhealthy: no successful sync cycle recently\n";
+    res.body() = ban  ? "ok: " + describe_ban(*ban, now) + "\n"
+                 : ok ? "ok\n"
+                      : "unhealthy: no successful sync cycle recently\n";
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain; charset=utf-8");

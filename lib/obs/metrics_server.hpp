@@ -22,7 +22,8 @@ namespace taosync::obs {
 namespace net = boost::asio;
 
 /// /healthz's rule: the last successful cycle is younger than `healthy_within`, or an init is
-/// under way and moved forward within it.
+/// under way and moved forward within it. (/healthz is also 200 while a ban of known length
+/// is in force: see obs/api_ban.hpp.)
 bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within);
 
 /// Parses "127.0.0.1:9464" or "[::1]:9464"; throws std::invalid_argument naming the text.

@@ -1,4 +1,5 @@
 #include "obs/accept_backoff.hpp"
+#include "obs/api_ban.hpp"
 #include "obs/metrics_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -176,4 +177,27 @@ TEST_CASE("at max_connections, a new client waits until a connection ends") {
   const auto [text, closed] = c.read_all(5s);
   CHECK(closed);
   CHECK(text.rfind("HTTP/1.1 503", 0) == 0);
+}
+
+TEST_CASE("/healthz stays 200 during a ban of known length and says until when") {
+  obs::api_ban().clear();
+  RunningServer srv;
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0); // no success yet
+  const auto until = std::chrono::system_clock::now() + 1h;
+  obs::api_ban().record(until);
+  const std::string res = srv.request("GET", "/healthz");
+  CHECK(res.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(res.find("ok: banned by the platform (ApiCallLimit) until " + obs::format_utc(until)) !=
+        std::string::npos);
+  // The metrics carry the ban's end for alerting.
+  CHECK(srv.request("GET", "/metrics").find("taosync_api_ban_until_timestamp_seconds ") !=
+        std::string::npos);
+  obs::api_ban().clear();
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0);
+}
+
+TEST_CASE("describe_ban rounds the time left up and formats the end in UTC") {
+  const auto until = std::chrono::system_clock::time_point(std::chrono::seconds(1710074096));
+  CHECK(obs::describe_ban(until, until - 36500ms) ==
+        "banned by the platform (ApiCallLimit) until 2024-03-10T12:34:56Z, 37s left");
 }
