@@ -1,4 +1,5 @@
-// taosyncd's command line without a database: help, version, usage errors, check-config.
+// taosyncd's command line without a database: help, version, usage errors, check-config, and
+// config or secret paths that are not small regular files.
 
 #include "ops_util.hpp"
 #include "process.hpp"
