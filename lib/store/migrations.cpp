@@ -175,7 +175,7 @@ ALTER TABLE taosync.sync_state
 constexpr std::array kMigrations{
     Migration{1, "orders and lines", kOrdersSql},
     Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
-    Migration{3, "stop fingerprint and ban end", kShopFlagsSql},
+    Migration{4, "stop fingerprint and ban end", kShopFlagsSql},
 };
 
 } // namespace
