@@ -1,8 +1,10 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "runtime.hpp"
+#include "shop_gate.hpp"
 #include "time_format.hpp"
 
+#include "obs/api_ban.hpp"
 #include "obs/log.hpp"
 #include "store/store.hpp"
 
@@ -49,7 +51,7 @@ void print_trust(std::ostream& out, const store::OwedSummary& owed,
 }
 
 void print_status(std::ostream& out, const store::SyncState& s, const store::ShopCounts& c,
-                  const config::Config& cfg) {
+                  const store::ShopFlags& flags, const config::Config& cfg) {
   const auto now = std::chrono::system_clock::now();
   out << "shop " << s.shop << "\n";
   out << "  state:        "
@@ -57,6 +59,10 @@ void print_status(std::ostream& out, const store::SyncState& s, const store::Sho
           : s.init_done ? "incremental"
                         : "init")
       << "\n";
+  if (s.stopped)
+    out << "  to resume:    " << reauthorize_hint() << "\n";
+  if (flags.api_banned_until && *flags.api_banned_until > now)
+    out << "  api:          " << obs::describe_ban(*flags.api_banned_until, now) << "\n";
   out << "  hwm:          ";
   if (s.hwm) {
     out << format_time(*s.hwm) << " (lag "
@@ -112,7 +118,8 @@ int cmd_status(const CliOptions& opts) {
     store::Store store(cfg.database.url);
     const auto state = store.load_state(cfg.sync.shop);
     const auto counts = store.counts(cfg.sync.shop);
-    print_status(std::cout, state, counts, cfg);
+    const auto flags = store.load_flags(cfg.sync.shop);
+    print_status(std::cout, state, counts, flags, cfg);
     print_trust(std::cout, store.owed_summary(cfg.sync.shop), store.load_held(cfg.sync.shop));
     return kExOk;
   });

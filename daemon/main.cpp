@@ -3,20 +3,16 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "last_resort.hpp"
 #include "service.hpp"
 
 #include <iostream>
 
 using namespace taosync::daemon;
 
-int main(int argc, char** argv) {
-  CliOptions opts;
-  try {
-    opts = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const UsageError& e) {
-    std::cerr << "taosyncd: " << e.what() << "\n\n" << usage_text();
-    return kExUsage;
-  }
+namespace {
+
+int dispatch(const CliOptions& opts) {
   switch (opts.command) {
   case Command::help:
     std::cout << usage_text();
@@ -40,4 +36,22 @@ int main(int argc, char** argv) {
     return cmd_run(opts);
   }
   return kExSoftware;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  install_terminate_handler();
+  CliOptions opts;
+  try {
+    opts = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const UsageError& e) {
+    std::cerr << "taosyncd: " << e.what() << "\n\n" << usage_text();
+    return kExUsage;
+  }
+  try {
+    return dispatch(opts);
+  } catch (...) {
+    return report_uncaught(std::current_exception());
+  }
 }

@@ -1,5 +1,6 @@
 #include "runtime.hpp"
 #include "exit_codes.hpp"
+#include "shop_gate.hpp"
 
 #include "obs/log.hpp"
 #include "obs/redact.hpp"
@@ -27,10 +28,10 @@ config::Config bootstrap(const std::string& config_path) {
   return cfg;
 }
 
-std::string token_fingerprint(const std::string& access_token) {
+std::string token_fingerprint(const std::string& token) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(access_token.data(), access_token.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr);
   std::string hex;
   char buf[3];
   for (unsigned int i = 0; i < len; ++i) {
@@ -55,11 +56,16 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   std::function<void(store::Store&)> migrate = [](store::Store& s) { s.migrate(); };
   co_await writer_.run<void>(std::move(migrate));
   const std::string shop = cfg_.sync.shop;
+  const bool resumed =
+      co_await check_shop_stop(writer_, shop, token_fingerprint(stop_key(cfg_.api)));
   const std::string fingerprint = token_fingerprint(cfg_.api.access_token);
   std::function<std::optional<api::Tokens>(store::Store&)> load = [&](store::Store& s) {
     return s.load_tokens(shop, fingerprint);
   };
-  auto stored = co_await writer_.run<std::optional<api::Tokens>>(std::move(load));
+  // After a resumed stop, tokens refreshed from the dead refresh token are useless.
+  std::optional<api::Tokens> stored;
+  if (!resumed)
+    stored = co_await writer_.run<std::optional<api::Tokens>>(std::move(load));
   api::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
   if (stored) {
     obs::register_secret(stored->access_token);
@@ -87,6 +93,9 @@ int exit_code_for(std::exception_ptr e) {
   } catch (const config::ConfigError& ex) {
     spdlog::error("config error: {}", ex.what());
     return kExConfig;
+  } catch (const ShopStopped& ex) {
+    spdlog::error("{}", ex.what());
+    return kExNoPerm;
   } catch (const api::ApiFailure& ex) {
     spdlog::error("API failure: {}", ex.what());
     switch (ex.error().kind) {
@@ -94,6 +103,7 @@ int exit_code_for(std::exception_ptr e) {
     case api::ErrorKind::throttled:
       return kExTempFail;
     case api::ErrorKind::refresh_dead:
+      spdlog::error("{}", reauthorize_hint());
       return kExNoPerm;
     default:
       return kExUnavailable;

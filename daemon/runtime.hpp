@@ -29,8 +29,9 @@ config::Config bootstrap(const std::string& config_path);
 /// Registers every secret of `cfg` with the log redaction.
 void register_secrets(const config::Config& cfg);
 
-/// SHA-256 hex (lower case) of the configured access token, which ties stored tokens to it.
-std::string token_fingerprint(const std::string& access_token);
+/// SHA-256 hex (lower case) of a configured token: the access token's ties stored tokens to
+/// it, the refresh token's ties a stop to it.
+std::string token_fingerprint(const std::string& token);
 
 /// The long-lived objects of a command. Construct, then co_await start() on io.
 class Runtime {

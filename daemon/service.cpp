@@ -2,6 +2,7 @@
 #include "exit_codes.hpp"
 #include "runtime.hpp"
 
+#include "obs/api_ban.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "obs/metrics_server.hpp"
@@ -10,6 +11,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -47,6 +49,8 @@ void warn_restart_only(const config::Config& old_cfg, const config::Config& cfg)
   check(old_cfg.database.url != cfg.database.url, "database.url");
   check(old_cfg.sync.shop != cfg.sync.shop, "sync.shop");
   check(old_cfg.metrics.listen != cfg.metrics.listen, "metrics.listen");
+  check(old_cfg.metrics.max_connections != cfg.metrics.max_connections, "metrics.max_connections");
+  check(old_cfg.metrics.read_timeout != cfg.metrics.read_timeout, "metrics.read_timeout");
   check(old_cfg.log.format != cfg.log.format, "log.format");
 }
 
@@ -54,7 +58,7 @@ class Service {
 public:
   Service(CliOptions opts, config::Config cfg)
       : opts_(std::move(opts)), cfg_(cfg), rt_(std::move(cfg)),
-        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP) {}
+        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()) {}
 
   int run() {
     net::co_spawn(rt_.io(), handle_signals(),
@@ -66,7 +70,10 @@ private:
   net::awaitable<int> main_loop();
   net::awaitable<void> handle_signals();
   void start_side_jobs();
+  net::awaitable<void> watch_bans();
+  void record_ban(std::chrono::system_clock::time_point until);
   void on_status(const sync::EngineStatus& st);
+  void show_status(bool now);
   void reload();
   void begin_shutdown(int signal);
 
@@ -77,9 +84,12 @@ private:
   net::signal_set signals_;
   std::unique_ptr<obs::ProgressWatchdog> watchdog_;
   std::unique_ptr<obs::MetricsServer> metrics_;
+  net::steady_timer ban_timer_;
   bool started_ = false;
   bool stopping_ = false;
-  std::string last_status_;
+  std::string engine_line_;  ///< the engine's last status line
+  std::string engine_phase_; ///< and its phase
+  std::string last_status_;  ///< the last STATUS= sent
   std::chrono::steady_clock::time_point last_status_at_{};
 };
 
@@ -113,6 +123,7 @@ net::awaitable<int> Service::main_loop() {
   }
   if (metrics_)
     metrics_->stop();
+  ban_timer_.cancel();
   if (watchdog_) {
     rt_.writer().set_heartbeat(nullptr);
     watchdog_->stop();
@@ -125,8 +136,11 @@ net::awaitable<int> Service::main_loop() {
 
 void Service::start_side_jobs() {
   if (!cfg_.metrics.listen.empty()) {
-    metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
-                                                    obs::metrics(), cfg_.metrics.healthy_within);
+    const obs::MetricsServerLimits limits{static_cast<std::size_t>(cfg_.metrics.max_connections),
+                                          cfg_.metrics.read_timeout};
+    metrics_ =
+        std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
+                                             obs::metrics(), cfg_.metrics.healthy_within, limits);
     net::co_spawn(rt_.io(), metrics_->run(),
                   [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
     spdlog::info("metrics on http://{}/metrics", cfg_.metrics.listen);
@@ -142,18 +156,56 @@ void Service::start_side_jobs() {
     // Waiting out a database outage is progress of its own kind: keep the watchdog fed.
     rt_.writer().set_heartbeat([w = watchdog_.get()] { w->mark_progress(); });
   }
+  net::co_spawn(rt_.io(), watch_bans(), [](std::exception_ptr e) { log_job_end("ban watch", e); });
+}
+
+net::awaitable<void> Service::watch_bans() {
+  // A ban is recorded by the API client (obs::api_ban); this shows it in STATUS= (with a
+  // countdown) and records it for `taosyncd status`. The watchdog reads it on its own.
+  std::optional<std::chrono::system_clock::time_point> shown;
+  while (!stopping_) {
+    const auto ban = obs::api_ban().in_force();
+    if (ban && ban != shown)
+      record_ban(*ban);
+    if (ban || shown)
+      show_status(ban.has_value() != shown.has_value());
+    shown = ban;
+    ban_timer_.expires_after(std::chrono::seconds(1));
+    // operation_aborted is expected: the service cancels the timer when it stops.
+    co_await ban_timer_.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
+
+void Service::record_ban(std::chrono::system_clock::time_point until) {
+  std::function<void(store::Store&)> job = [shop = cfg_.sync.shop, until](store::Store& s) {
+    s.save_api_ban(shop, until);
+  };
+  // Detached: the writer may be inside a long transaction, and the countdown must go on.
+  net::co_spawn(rt_.io(), rt_.writer().run<void>(std::move(job)), [](std::exception_ptr e) {
+    if (e)
+      log_job_end("recording the ban", e);
+  });
 }
 
 void Service::on_status(const sync::EngineStatus& st) {
-  const std::string line = st.line();
-  const auto now = std::chrono::steady_clock::now();
-  // STATUS= is for humans: at most one a second unless the phase changes.
-  const bool phase_changed = last_status_.substr(0, st.phase.size()) != st.phase;
-  if (line == last_status_ || (!phase_changed && now - last_status_at_ < std::chrono::seconds(1)))
+  const bool phase_changed = st.phase != engine_phase_;
+  engine_line_ = st.line();
+  engine_phase_ = st.phase;
+  show_status(phase_changed);
+}
+
+void Service::show_status(bool now) {
+  std::string line = engine_line_;
+  const auto wall = std::chrono::system_clock::now();
+  if (const auto ban = obs::api_ban().in_force(wall))
+    line = obs::describe_ban(*ban, wall) + "; " + line;
+  const auto t = std::chrono::steady_clock::now();
+  // STATUS= is for humans: at most one a second unless the phase or the ban changes.
+  if (line == last_status_ || (!now && t - last_status_at_ < std::chrono::seconds(1)))
     return;
   notifier_.status(line);
   last_status_ = line;
-  last_status_at_ = now;
+  last_status_at_ = t;
 }
 
 net::awaitable<void> Service::handle_signals() {
@@ -206,8 +258,12 @@ void Service::begin_shutdown(int signal) {
   notifier_.stopping();
   spdlog::info("{}: stopping after the current transaction (at most {}s)", name,
                cfg_.shutdown_timeout.count());
-  if (started_)
+  if (started_) {
     rt_.engine().stop();
+    // Calls in flight or waiting (a stalled answer, a ban) end now, not at their timeout; a
+    // write transaction in progress still commits or rolls back whole.
+    rt_.client().cancel();
+  }
   rt_.writer().stop();
   // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.
   const auto deadline = cfg_.shutdown_timeout - std::chrono::milliseconds(250);

@@ -4,6 +4,7 @@
 #include "api/call_params.hpp"
 #include "api/network_error.hpp"
 #include "api/parse.hpp"
+#include "obs/api_ban.hpp"
 #include "obs/metrics.hpp"
 
 #include <spdlog/spdlog.h>
@@ -72,14 +73,16 @@ void Caller::count_retry() {
 
 net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
                                                         const BodyHandler& handle) {
-  co_await limiter_.acquire();
+  cancellation_.throw_if_cancelled(spec.description);
+  co_await limiter_.acquire(&cancellation_);
   const SystemParams system{
       cfg_.app_key, spec.access_token,
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
   const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
                              signed_query(spec.path, *spec.business, system, cfg_.app_secret);
   const auto start = Clock::now();
-  auto response = co_await pool_.get(*spec.gateway, target, limits_of(cfg_));
+  auto response = co_await pool_.get(*spec.gateway, target, limits_of(cfg_), &cancellation_);
+  cancellation_.throw_if_cancelled(spec.description); // not an answer: never counted or retried
   std::optional<ApiError> error;
   if (!response.ok())
     error = response.error();
@@ -113,9 +116,14 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
       obs::metrics().throttled();
       if (++throttles > kMaxThrottlesPerCall)
         throw give_up(spec, *error, "still throttled after " + std::to_string(throttles) + " bans");
-      limiter_.pause_until(Clock::now() + error->ban);
-      spdlog::warn("{}: throttled ({}), pausing every call for {}s", spec.description, error->code,
-                   error->ban.count());
+      const auto until = std::chrono::system_clock::now() + error->ban;
+      obs::api_ban().record(until);
+      // Calls in flight are refused by the same ban: the first one says so, once.
+      if (limiter_.pause_until(Clock::now() + error->ban))
+        spdlog::warn("{}: the platform banned the app ({}); every call pauses for {}s, until {}",
+                     spec.description, error->code, error->ban.count(), obs::format_utc(until));
+      else
+        spdlog::debug("{}: refused by the ban in force ({})", spec.description, error->code);
       count_retry();
       continue;
     }
@@ -127,7 +135,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
     spdlog::warn("{}: attempt {}/{} failed ({}: {}); retrying in {} ms", spec.description, failures,
                  backoff_.policy().max_attempts, error->code, error->message, wait.count());
     count_retry();
-    co_await sleep_for(wait);
+    co_await sleep_for(wait, &cancellation_);
   }
 }
 

@@ -3,6 +3,7 @@
 // pooled connections, parse, and retry what DESIGN §1 says to retry (ApiCallLimit after the
 // ban, transient errors with backoff). Auth errors go back to the client, which refreshes.
 
+#include "api/cancellation.hpp"
 #include "api/client.hpp"
 #include "api/connection_pool.hpp"
 #include "api/rate_limiter.hpp"
@@ -48,6 +49,10 @@ public:
   /// Counts one retry that the caller of run() decided on (after a token refresh).
   void count_retry();
 
+  /// Ends every call at once (shutdown): waits and requests in flight fail, and so does every
+  /// later run(), with cancelled_failure. Call it on the calls' executor.
+  void cancel() { cancellation_.cancel(); }
+
   /// Totals so far (refreshes are the client's to fill in).
   CallCounters counters() const;
   /// The connection pool (tests read its reuse figures).
@@ -61,6 +66,7 @@ private:
   ConnectionPool pool_;
   Backoff backoff_;
   CallCounters counters_;
+  Cancellation cancellation_;
 };
 
 } // namespace taosync::api

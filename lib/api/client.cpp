@@ -108,6 +108,10 @@ void Client::reconfigure(const config::ApiConfig& cfg) {
   impl_->caller.reconfigure(cfg);
 }
 
+void Client::cancel() {
+  impl_->caller.cancel();
+}
+
 CallCounters Client::counters() const {
   CallCounters counters = impl_->caller.counters();
   counters.refreshes = impl_->keeper.refreshes();

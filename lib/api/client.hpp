@@ -68,6 +68,10 @@ public:
   /// Totals so far.
   CallCounters counters() const;
 
+  /// Shutdown: every call in flight or waiting (rate limit, ban, backoff) fails at once, and so
+  /// does every later one, with ApiFailure code "cancelled". Call it on the client's executor.
+  void cancel();
+
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

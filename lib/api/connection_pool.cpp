@@ -58,8 +58,10 @@ void ConnectionPool::put_idle(const std::string& origin,
     connections.push_back(std::move(connection));
 }
 
-net::awaitable<Outcome<HttpResponse>>
-ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimits& limits) {
+net::awaitable<Outcome<HttpResponse>> ConnectionPool::get(const Url& origin,
+                                                          const std::string& target,
+                                                          const HttpLimits& limits,
+                                                          Cancellation* cancel) {
   const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
   const auto request = make_request(origin, target);
   const std::string key = origin.origin();
@@ -70,8 +72,11 @@ ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimi
     try {
       if (!connection) {
         ++opened_;
-        connection = co_await HttpConnection::open(tls_, origin, deadline);
+        connection = co_await HttpConnection::open(tls_, origin, deadline, cancel);
       }
+      Cancellation::Registration registration;
+      if (cancel)
+        registration = cancel->on_cancel([c = connection.get()] { c->close(); });
       ++sent_;
       auto response = co_await connection->exchange(request, limits.max_response_bytes, deadline);
       if (connection->keep_alive())
@@ -82,8 +87,8 @@ ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimi
     }
     // The server may close an idle keep-alive connection just as we reuse it; that fails
     // before any byte of a response, and the GET is safe to send again on a new connection.
-    const bool stale =
-        reused && !failure->got_response() && failure->code() != beast::error::timeout;
+    const bool stale = reused && !failure->got_response() &&
+                       failure->code() != beast::error::timeout && !(cancel && cancel->cancelled());
     if (!stale)
       co_return network_error(failure->code(), failure->stage(), key);
   }

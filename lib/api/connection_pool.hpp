@@ -37,9 +37,11 @@ public:
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   /// GET `target` ("/rest/orders/get?...") from `origin`. Network failures come back as
-  /// classified ApiErrors; any HTTP status comes back as a response.
+  /// classified ApiErrors; any HTTP status comes back as a response. `cancel` closes the
+  /// connection in use, so the request fails at once (with code "network_error").
   net::awaitable<Outcome<HttpResponse>> get(const Url& origin, const std::string& target,
-                                            const HttpLimits& limits);
+                                            const HttpLimits& limits,
+                                            Cancellation* cancel = nullptr);
 
   /// Changes how many idle connections are kept per origin.
   void set_max_idle(std::size_t max_idle);

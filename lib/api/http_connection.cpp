@@ -26,8 +26,8 @@ template <class Op> auto guarded(const char* stage, Op op) -> decltype(op()) {
 }
 
 // The resolver has no deadline of its own: a timer cancels it.
-net::awaitable<tcp::resolver::results_type> resolve(const Url& origin,
-                                                    HttpConnection::Deadline deadline) {
+net::awaitable<tcp::resolver::results_type>
+resolve(const Url& origin, HttpConnection::Deadline deadline, Cancellation* cancel) {
   auto executor = co_await net::this_coro::executor;
   auto resolver = std::make_shared<tcp::resolver>(executor);
   auto timer = std::make_shared<net::steady_timer>(executor, deadline);
@@ -38,6 +38,9 @@ net::awaitable<tcp::resolver::results_type> resolve(const Url& origin,
       resolver->cancel();
     }
   });
+  Cancellation::Registration registration;
+  if (cancel)
+    registration = cancel->on_cancel([resolver] { resolver->cancel(); });
   try {
     auto results = co_await resolver->async_resolve(origin.host, origin.port, net::use_awaitable);
     timer->cancel();
@@ -80,11 +83,19 @@ net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buf
 HttpConnection::HttpConnection(PlainStream stream) : stream_(std::move(stream)) {}
 HttpConnection::HttpConnection(TlsStream stream) : stream_(std::move(stream)) {}
 
-net::awaitable<std::unique_ptr<HttpConnection>>
-HttpConnection::open(ssl::context& tls, const Url& origin, Deadline deadline) {
-  const auto endpoints = co_await resolve(origin, deadline);
+net::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(ssl::context& tls,
+                                                                     const Url& origin,
+                                                                     Deadline deadline,
+                                                                     Cancellation* cancel) {
+  if (cancel && cancel->cancelled())
+    throw NetworkFailure(net::error::operation_aborted, "connect", false);
+  const auto endpoints = co_await resolve(origin, deadline, cancel);
   beast::tcp_stream tcp(co_await net::this_coro::executor);
   tcp.expires_at(deadline);
+  // Until the connection is handed over, a cancel() closes the socket being set up here.
+  Cancellation::Registration registration;
+  if (cancel)
+    registration = cancel->on_cancel([&tcp] { tcp.cancel(); });
   co_await guarded("connect", [&]() -> net::awaitable<void> {
     co_await tcp.async_connect(endpoints, net::use_awaitable);
   });
@@ -92,7 +103,10 @@ HttpConnection::open(ssl::context& tls, const Url& origin, Deadline deadline) {
   if (!origin.tls())
     co_return std::unique_ptr<HttpConnection>(new HttpConnection(std::move(tcp)));
 
+  registration = {};
   TlsStream stream(std::move(tcp), tls);
+  if (cancel)
+    registration = cancel->on_cancel([&stream] { beast::get_lowest_layer(stream).cancel(); });
   // SNI takes a host name, never an address literal (RFC 6066).
   if (!is_ip_literal(origin.host) &&
       !SSL_set_tlsext_host_name(stream.native_handle(), origin.host.c_str()))
@@ -105,6 +119,10 @@ HttpConnection::open(ssl::context& tls, const Url& origin, Deadline deadline) {
     co_await stream.async_handshake(ssl::stream_base::client, net::use_awaitable);
   });
   co_return std::unique_ptr<HttpConnection>(new HttpConnection(std::move(stream)));
+}
+
+void HttpConnection::close() {
+  std::visit([](auto& stream) { beast::get_lowest_layer(stream).close(); }, stream_);
 }
 
 net::awaitable<HttpResponse> HttpConnection::exchange(const Request& request,

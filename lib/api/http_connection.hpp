@@ -1,6 +1,7 @@
 #pragma once
 // One keep-alive HTTP/1.1 connection, plain or TLS, with a deadline on every operation.
 
+#include "api/cancellation.hpp"
 #include "api/url.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -58,9 +59,9 @@ public:
   using Request = http::request<http::empty_body>;
 
   /// Resolves, connects and (for https) handshakes with SNI and host-name verification, all
-  /// before `deadline`. Throws NetworkFailure.
-  static net::awaitable<std::unique_ptr<HttpConnection>> open(ssl::context& tls, const Url& origin,
-                                                              Deadline deadline);
+  /// before `deadline`. Throws NetworkFailure; `cancel` aborts it (operation_aborted).
+  static net::awaitable<std::unique_ptr<HttpConnection>>
+  open(ssl::context& tls, const Url& origin, Deadline deadline, Cancellation* cancel = nullptr);
 
   /// Sends `request` and reads the whole response, refusing a body over `body_limit`, all
   /// before `deadline`. Throws NetworkFailure.
@@ -69,6 +70,9 @@ public:
 
   /// True when the last response lets the connection be reused.
   bool keep_alive() const { return keep_alive_; }
+
+  /// Closes the socket: an exchange in progress fails at once with operation_aborted.
+  void close();
 
 private:
   using PlainStream = beast::tcp_stream;

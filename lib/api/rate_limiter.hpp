@@ -2,6 +2,7 @@
 // The client's shared rate limiter: a token bucket every call draws from, and a pause that
 // holds every caller while an ApiCallLimit ban lasts.
 
+#include "api/cancellation.hpp"
 #include "api/token_bucket.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,10 +23,12 @@ public:
   RateLimiter(double rate_per_second, int burst);
 
   /// Waits for a token, and for any ban in force (also one that starts while waiting).
-  net::awaitable<void> acquire();
+  /// `cancel` ends the wait with cancelled_failure.
+  net::awaitable<void> acquire(Cancellation* cancel = nullptr);
 
-  /// Holds every caller until `until`; the bucket restarts then with one token.
-  void pause_until(Clock::time_point until);
+  /// Holds every caller until `until` (a pause in force is only ever lengthened); the bucket
+  /// restarts then with one token. Returns true if no pause was in force: a new ban begins.
+  bool pause_until(Clock::time_point until);
 
   /// New rate and burst (SIGHUP).
   void set_rate(double rate_per_second, int burst);

@@ -2,16 +2,13 @@
 // unknown or mistyped key is an error naming it; secrets from files and systemd credentials.
 
 #include "config/config.hpp"
+#include "config/bounded_file.hpp"
 #include "config/timezone.hpp"
 #include "config/yaml_section.hpp"
 
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace taosync::config {
@@ -31,11 +28,12 @@ std::string trim_right(std::string s) {
 
 /// Reads a secret file, without its trailing newline; errors name the key and the path.
 std::string read_secret_file(const std::string& key, const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError(key, "cannot read '" + path.string() + "': " + std::strerror(errno));
+  std::string text;
+  try {
+    text = trim_right(read_bounded_file(path));
+  } catch (const FileRefused& e) {
+    throw ConfigError(key, e.what());
   }
-  std::string text = trim_right(std::string(std::istreambuf_iterator<char>(in), {}));
   if (text.empty())
     throw ConfigError(key, "file '" + path.string() + "' is empty");
   return text;
@@ -277,6 +275,8 @@ Config parse_with(const std::string& yaml_text, const Sources& src) {
   Section m = top.child("metrics");
   set(cfg.metrics.listen, m.string("listen"));
   set(cfg.metrics.healthy_within, m.duration("healthy_within"));
+  set(cfg.metrics.max_connections, m.integer("max_connections"));
+  set(cfg.metrics.read_timeout, m.duration("read_timeout"));
   m.finish();
   if (auto t = top.duration("shutdown_timeout")) {
     if (*t % std::chrono::seconds(1) != Millis{0}) {
@@ -306,11 +306,12 @@ Config parse_config(const std::string& yaml_text) {
 }
 
 Config load_config(const std::string& path, const std::string& credentials_dir) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError("(file)", "cannot read config '" + path + "': " + std::strerror(errno));
+  std::string text;
+  try {
+    text = read_bounded_file(path);
+  } catch (const FileRefused& e) {
+    throw ConfigError("(file)", std::string("config file ") + e.what());
   }
-  const std::string text(std::istreambuf_iterator<char>(in), {});
   const fs::path base = fs::absolute(fs::path(path)).parent_path();
   return parse_with(text, Sources{base, credentials_dir});
 }

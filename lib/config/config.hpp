@@ -102,6 +102,8 @@ struct LogConfig {
 struct MetricsConfig {
   std::string listen = "127.0.0.1:9464"; ///< empty disables the endpoint
   Millis healthy_within{std::chrono::minutes(5)};
+  int max_connections = 16;                      ///< connections served at once
+  Millis read_timeout{std::chrono::seconds(10)}; ///< a request (or an idle connection) at most
 };
 
 /// The whole configuration.

@@ -157,7 +157,9 @@ std::string render_masked(const Config& cfg) {
   e << YAML::Key << "format" << YAML::Value << cfg.log.format << YAML::EndMap;
   e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "listen" << YAML::Value << YAML::DoubleQuoted << cfg.metrics.listen;
-  e << YAML::Key << "healthy_within" << YAML::Value << format_duration(cfg.metrics.healthy_within)
+  e << YAML::Key << "healthy_within" << YAML::Value << format_duration(cfg.metrics.healthy_within);
+  e << YAML::Key << "max_connections" << YAML::Value << cfg.metrics.max_connections;
+  e << YAML::Key << "read_timeout" << YAML::Value << format_duration(cfg.metrics.read_timeout)
     << YAML::EndMap;
   e << YAML::Key << "shutdown_timeout" << YAML::Value
     << format_duration(std::chrono::duration_cast<Millis>(cfg.shutdown_timeout));

@@ -143,6 +143,8 @@ void validate(const Config& cfg) {
           "must be one of auto, text, journal, json; got '" + cfg.log.format + "'");
   check_listen(cfg.metrics.listen);
   positive(cfg.metrics.healthy_within, "metrics.healthy_within");
+  in_range(cfg.metrics.max_connections, 1, 10000, "metrics.max_connections");
+  positive(cfg.metrics.read_timeout, "metrics.read_timeout");
   require(cfg.shutdown_timeout >= std::chrono::seconds(1), "shutdown_timeout",
           "must be at least 1s");
 }

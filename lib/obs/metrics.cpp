@@ -1,5 +1,7 @@
 #include "obs/metrics.hpp"
 
+#include "obs/api_ban.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -239,6 +241,9 @@ std::string Metrics::render() const {
          static_cast<double>(m.throttled));
   scalar(os, "taosync_api_retries_total", "counter", "API call attempts after the first.",
          static_cast<double>(m.retries));
+  scalar(os, "taosync_api_ban_until_timestamp_seconds", "gauge",
+         "Unix time the latest ApiCallLimit ban ends (0 = none yet).",
+         std::chrono::duration<double>(api_ban().latest().time_since_epoch()).count());
   scalar(os, "taosync_rejected_records_total", "counter",
          "Records that failed to parse or validate and went to rejected_records.",
          static_cast<double>(m.rejected));

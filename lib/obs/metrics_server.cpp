@@ -1,5 +1,8 @@
 #include "obs/metrics_server.hpp"
 
+#include "obs/accept_backoff.hpp"
+#include "obs/api_ban.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace taosync::obs {
@@ -17,8 +21,6 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
-
-constexpr auto kRequestDeadline = std::chrono::seconds(10);
 
 http::response<http::string_body> respond(const http::request<http::string_body>& req,
                                           const Metrics& metrics,
@@ -37,10 +39,15 @@ http::response<http::string_body> respond(const http::request<http::string_body>
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.body() = metrics.render();
   } else if (target == "/healthz") {
-    const bool ok = is_healthy(metrics, healthy_within);
+    const auto now = std::chrono::system_clock::now();
+    const auto ban = api_ban().in_force(now);
+    // A ban of known length is a deliberate wait: healthy, and the body says until when.
+    const bool ok = ban || is_healthy(metrics, healthy_within);
     res.result(ok ? http::status::ok : http::status::service_unavailable);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = ok ? "ok\n" : "unhealthy: no successful sync cycle recently\n";
+    res.body() = ban  ? "ok: " + describe_ban(*ban, now) + "\n"
+                 : ok ? "ok\n"
+                      : "unhealthy: no successful sync cycle recently\n";
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -78,8 +85,11 @@ tcp::endpoint parse_listen(const std::string& listen) {
 }
 
 MetricsServer::MetricsServer(net::any_io_executor executor, const std::string& listen,
-                             Metrics& metrics, std::chrono::milliseconds healthy_within)
-    : acceptor_(executor), metrics_(metrics), healthy_within_ms_(healthy_within.count()) {
+                             Metrics& metrics, std::chrono::milliseconds healthy_within,
+                             MetricsServerLimits limits)
+    : acceptor_(executor), metrics_(metrics), healthy_within_ms_(healthy_within.count()),
+      limits_(limits), slot_freed_(executor) {
+  limits_.max_connections = std::max<std::size_t>(limits_.max_connections, 1);
   const tcp::endpoint ep = parse_listen(listen);
   try {
     acceptor_.open(ep.protocol());
@@ -98,19 +108,48 @@ unsigned short MetricsServer::port() const {
 void MetricsServer::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  slot_freed_.cancel();
+}
+
+void MetricsServer::connection_ended() {
+  --connections_;
+  slot_freed_.cancel();
+}
+
+net::awaitable<void> MetricsServer::wait_for_slot() {
+  slot_freed_.expires_at(net::steady_timer::time_point::max());
+  // operation_aborted is the wake-up: a connection ended, or stop() was called.
+  co_await slot_freed_.async_wait(net::as_tuple(net::use_awaitable));
 }
 
 net::awaitable<void> MetricsServer::run() {
+  AcceptBackoff backoff;
+  net::steady_timer pause(acceptor_.get_executor());
   while (acceptor_.is_open()) {
+    // At the cap, leave new clients in the listen backlog rather than take a descriptor each.
+    if (connections_ >= limits_.max_connections) {
+      co_await wait_for_slot();
+      continue;
+    }
     // operation_aborted is expected when stop() closes the acceptor.
     auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
     if (ec == net::error::operation_aborted || !acceptor_.is_open())
       break;
     if (ec) {
-      spdlog::warn("metrics endpoint: accept failed: {}", ec.message());
+      // EMFILE/ENFILE persist until a descriptor is freed: wait instead of spinning, and say
+      // so once per interval rather than once per attempt.
+      const auto wait = backoff.next();
+      accept_log_.log(spdlog::level::warn, ec.message(),
+                      "metrics endpoint: accept failed: " + ec.message() + "; retrying in " +
+                          std::to_string(wait.count()) + " ms");
+      pause.expires_after(wait);
+      co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    net::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), [](std::exception_ptr e) {
+    backoff.reset();
+    ++connections_;
+    net::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), [this](std::exception_ptr e) {
+      connection_ended();
       if (!e)
         return;
       try {
@@ -127,7 +166,8 @@ net::awaitable<void> MetricsServer::serve(tcp::socket socket) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request<http::string_body> req;
-    stream.expires_after(kRequestDeadline);
+    // The deadline covers the whole request, so an idle or trickling client is dropped too.
+    stream.expires_after(limits_.read_timeout);
     // end_of_stream is the client closing a keep-alive connection: a normal end.
     auto [ec, n] =
         co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
@@ -137,7 +177,7 @@ net::awaitable<void> MetricsServer::serve(tcp::socket socket) {
       throw boost::system::system_error(ec);
     auto res = respond(req, metrics_, std::chrono::milliseconds(healthy_within_ms_.load()));
     const bool keep_alive = res.keep_alive();
-    stream.expires_after(kRequestDeadline);
+    stream.expires_after(limits_.read_timeout);
     co_await http::async_write(stream, res, net::use_awaitable);
     if (!keep_alive)
       break;

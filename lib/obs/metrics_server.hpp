@@ -1,15 +1,20 @@
 #pragma once
 // The Prometheus endpoint: GET /metrics (text exposition) and GET /healthz (200 or 503), a
-// tiny Beast HTTP/1.1 server on the main io_context.
+// tiny Beast HTTP/1.1 server on the main io_context. It holds at most max_connections
+// connections, closes one that sends nothing for read_timeout, and backs off when accept()
+// fails, so a flood of idle clients can neither exhaust descriptors nor make it spin.
 
+#include "obs/log_throttle.hpp"
 #include "obs/metrics.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace taosync::obs {
@@ -17,17 +22,24 @@ namespace taosync::obs {
 namespace net = boost::asio;
 
 /// /healthz's rule: the last successful cycle is younger than `healthy_within`, or an init is
-/// under way and moved forward within it.
+/// under way and moved forward within it. (/healthz is also 200 while a ban of known length
+/// is in force: see obs/api_ban.hpp.)
 bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within);
 
 /// Parses "127.0.0.1:9464" or "[::1]:9464"; throws std::invalid_argument naming the text.
 net::ip::tcp::endpoint parse_listen(const std::string& listen);
 
+/// Connection limits of the endpoint (metrics.max_connections, metrics.read_timeout).
+struct MetricsServerLimits {
+  std::size_t max_connections = 16;
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)}; ///< per request, and idle
+};
+
 class MetricsServer {
 public:
   /// Binds and listens now; throws std::system_error naming the address if that fails.
   MetricsServer(net::any_io_executor executor, const std::string& listen, Metrics& metrics,
-                std::chrono::milliseconds healthy_within);
+                std::chrono::milliseconds healthy_within, MetricsServerLimits limits = {});
 
   /// Accepts connections until stop(); each is served on its own coroutine.
   net::awaitable<void> run();
@@ -37,13 +49,22 @@ public:
   void set_healthy_within(std::chrono::milliseconds d) { healthy_within_ms_ = d.count(); }
   /// Closes the listening socket; run() returns.
   void stop();
+  /// Connections being served now.
+  std::size_t connections() const { return connections_.load(); }
 
 private:
   net::awaitable<void> serve(net::ip::tcp::socket socket);
+  /// Waits until a connection ends (or stop()).
+  net::awaitable<void> wait_for_slot();
+  void connection_ended();
 
   net::ip::tcp::acceptor acceptor_;
   Metrics& metrics_;
   std::atomic<std::chrono::milliseconds::rep> healthy_within_ms_;
+  MetricsServerLimits limits_;
+  std::atomic<std::size_t> connections_{0}; ///< changed on the executor's thread only
+  net::steady_timer slot_freed_;            ///< cancelled whenever a connection ends
+  LogThrottle accept_log_;
 };
 
 } // namespace taosync::obs

@@ -1,5 +1,7 @@
 #include "obs/notify.hpp"
 
+#include "obs/api_ban.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -70,7 +72,13 @@ void ProgressWatchdog::mark_progress() {
 bool ProgressWatchdog::healthy() const {
   const SteadyClock::time_point last{
       SteadyClock::duration(last_progress_.load(std::memory_order_relaxed))};
-  return SteadyClock::now() - last < stall_after_;
+  if (SteadyClock::now() - last < stall_after_)
+    return true;
+  // Waiting out a platform ban is deliberate, however long it lasts: the loop is excused until
+  // the ban ends, and gets the usual stall_after to show progress after it.
+  const auto stall_after =
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(stall_after_);
+  return std::chrono::system_clock::now() < api_ban().latest() + stall_after;
 }
 
 net::awaitable<void> ProgressWatchdog::run() {

@@ -48,7 +48,8 @@ public:
 
   /// The loop made progress (any thread).
   void mark_progress();
-  /// True if progress was seen within stall_after.
+  /// True if progress was seen within stall_after, or a platform ban (obs/api_ban.hpp) is in
+  /// force or ended less than stall_after ago.
   bool healthy() const;
   /// Pings every interval/2 while healthy(), until the executor stops or stop() is called.
   net::awaitable<void> run();

@@ -190,10 +190,20 @@ CREATE TABLE taosync.held_windows (
 );
 )sql";
 
+// Beside the stopped flag: the fingerprint (SHA-256 hex) of the refresh token configured when
+// the shop last ran, so a shop stopped by a dead refresh token stays stopped until that
+// configured token changes; and the end of the platform's latest ban, for `taosyncd status`.
+constexpr std::string_view kShopFlagsSql = R"sql(
+ALTER TABLE taosync.sync_state
+  ADD COLUMN refresh_fingerprint text NOT NULL DEFAULT '',
+  ADD COLUMN api_banned_until    timestamptz;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "orders and lines", kOrdersSql},
     Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
     Migration{3, "owed orders and held windows", kOwedSql},
+    Migration{4, "stop fingerprint and ban end", kShopFlagsSql},
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "store/db_url.hpp"
 #include "store/migrations.hpp"
 #include "store/order_rows.hpp"
+#include "store/shop_flags.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
 
@@ -197,6 +198,24 @@ std::vector<std::string> Store::sample_recent_orders(const std::string& shop, in
 std::optional<api::OrderDetail> Store::load_order(const std::string& shop, const std::string& id) {
   pqxx::read_transaction tx(*impl_->conn, "load_order");
   return select_order(tx, shop, id);
+}
+
+ShopFlags Store::load_flags(const std::string& shop) {
+  pqxx::read_transaction tx(*impl_->conn, "load_flags");
+  return select_shop_flags(tx, shop);
+}
+
+void Store::save_refresh_fingerprint(const std::string& shop, const std::string& fingerprint,
+                                     bool resume) {
+  pqxx::work tx(*impl_->conn, "save_refresh_fingerprint");
+  upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
+  tx.commit();
+}
+
+void Store::save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until) {
+  pqxx::work tx(*impl_->conn, "save_api_ban");
+  upsert_api_ban(tx, shop, until);
+  tx.commit();
 }
 
 } // namespace taosync::store

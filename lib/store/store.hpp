@@ -6,8 +6,10 @@
 #include "api/tokens.hpp"
 #include "store/batch.hpp"
 #include "store/owed_rows.hpp"
+#include "store/shop_flags.hpp"
 #include "store/sync_state.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +86,14 @@ public:
 
   /// The stored order with its lines, or nullopt.
   std::optional<api::OrderDetail> load_order(const std::string& shop, const std::string& id);
+
+  /// The shop's stop, stop fingerprint and ban end (store/shop_flags.hpp).
+  ShopFlags load_flags(const std::string& shop);
+  /// Records the configured refresh token's fingerprint; with `resume`, also lifts a stop.
+  void save_refresh_fingerprint(const std::string& shop, const std::string& fingerprint,
+                                bool resume);
+  /// Records the end of a platform ban.
+  void save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until);
 
 private:
   struct Impl;

@@ -72,10 +72,14 @@ net::awaitable<void> Engine::Impl::load_state() {
   }
   loaded = true;
   if (state.stopped) {
-    // The flag is for `taosyncd status`; a restart (perhaps with a new token) tries again.
-    spdlog::warn("shop {} was stopped ({}); trying again", state.shop, state.stopped_reason);
-    state.stopped = false;
-    state.stopped_reason.clear();
+    // The daemon refuses a stopped shop before the engine runs, and lifts the stop once the
+    // configured refresh token changes: an engine never syncs a stopped shop.
+    throw api::ApiFailure(
+        api::ApiError{api::ErrorKind::refresh_dead,
+                      "shop_stopped",
+                      "shop " + state.shop + " is stopped: " + state.stopped_reason,
+                      {},
+                      {}});
   }
 }
 
@@ -174,7 +178,9 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     spdlog::error("{} failed: {}", status.phase, what);
     std::rethrow_exception(err);
   }
-  spdlog::error("{} cycle failed: {}; retrying at the next poll", status.phase, what);
+  // A failure that repeats every poll is logged once per interval, with a count.
+  failure_log.log(spdlog::level::err, status.phase + ": " + (api_error ? api_error->code : what),
+                  status.phase + " cycle failed: " + what + "; retrying at the next poll");
 }
 
 void Engine::Impl::apply(const config::Config& config) {

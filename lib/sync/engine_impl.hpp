@@ -3,6 +3,7 @@
 // engine_cycles.cpp (init sweep, incremental poll, reconciliation, resync).
 
 #include "config/timezone.hpp"
+#include "obs/log_throttle.hpp"
 #include "store/sync_state.hpp"
 #include "sync/engine.hpp"
 #include "sync/line_batches.hpp"
@@ -66,6 +67,7 @@ struct Engine::Impl {
   bool loaded = false;
   std::atomic<bool> stopping{false};
   net::steady_timer idle_timer;
+  obs::LogThrottle failure_log{std::chrono::minutes(1)}; ///< "cycle failed" lines
 
   mutable std::mutex status_mutex; ///< status() may be asked from another thread
   EngineStatus status;

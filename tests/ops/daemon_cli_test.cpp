@@ -1,4 +1,5 @@
-// taosyncd's command line without a database: help, version, usage errors, check-config.
+// taosyncd's command line without a database: help, version, usage errors, check-config, and
+// config or secret paths that are not small regular files.
 
 #include "ops_util.hpp"
 #include "process.hpp"
@@ -6,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+
+#include <sys/stat.h>
 
 using namespace taosync::testing;
 using namespace std::chrono_literals;
@@ -125,4 +128,54 @@ TEST_CASE("migrate against an unreachable database exits 69 without leaking the 
   const Run r = taosyncd({"--config", cfg.string(), "migrate"});
   CHECK(r.code == 69);
   CHECK(r.err.find("inline-db-pw-xyz") == std::string::npos);
+}
+
+TEST_CASE("a config path that is not a small regular file exits 78 with the path and reason") {
+  ScratchDir dir("cli-files");
+  const fs::path fifo = dir.path() / "fifo.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const fs::path big = write(dir.path(), "big.yaml", "# " + std::string(2 * 1024 * 1024, 'x'));
+  const struct {
+    std::string path;
+    const char* reason;
+  } cases[] = {
+      {dir.path().string(), "is a directory, not a regular file"},
+      {"/dev/zero", "is a character device, not a regular file"},
+      {fifo.string(), "is a FIFO, not a regular file"},
+      {big.string(), "is too large"},
+  };
+  for (const auto& c : cases) {
+    for (const char* cmd : {"check-config", "run"}) {
+      CAPTURE(c.path);
+      CAPTURE(cmd);
+      const Run r = taosyncd({"--config", c.path, cmd}); // a FIFO must not block: wait() bounds it
+      CHECK(r.code == 78);
+      CHECK(r.err.find("'" + c.path + "' " + c.reason) != std::string::npos);
+      CHECK(r.err.find("internal error") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("a *_file secret or credential that is not a regular file exits 78 naming it") {
+  ScratchDir dir("cli-secret-files");
+  fs::create_directory(dir.path() / "secret.d");
+  const fs::path cfg = write(dir.path(), "c.yaml",
+                             "api: {app_key: k, base_url: \"http://127.0.0.1:1/rest\", "
+                             "app_secret_file: secret.d, access_token: tok-12345}\n");
+  const Run r = taosyncd({"--config", cfg.string(), "check-config"});
+  CHECK(r.code == 78);
+  CHECK(r.err.find("api.app_secret_file: '" + (dir.path() / "secret.d").string() +
+                   "' is a directory") != std::string::npos);
+
+  // A credential pointing at /dev/zero would otherwise be read without bound.
+  const fs::path ok = write(dir.path(), "ok.yaml",
+                            "api: {app_key: k, base_url: \"http://127.0.0.1:1/rest\", "
+                            "app_secret: s-12345, access_token: tok-12345}\n");
+  fs::create_directory(dir.path() / "creds");
+  fs::create_symlink("/dev/zero", dir.path() / "creds" / "refresh_token");
+  const Run c = taosyncd({"--config", ok.string(), "check-config"},
+                         {{"CREDENTIALS_DIRECTORY", (dir.path() / "creds").string()}});
+  CHECK(c.code == 78);
+  CHECK(c.err.find("credential refresh_token: '") != std::string::npos);
+  CHECK(c.err.find("is a character device") != std::string::npos);
 }

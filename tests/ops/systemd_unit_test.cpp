@@ -67,11 +67,34 @@ TEST_CASE("the unit declares the service contract") {
   std::ifstream in(fs::path(TAOSYNC_SOURCE_DIR) / "systemd/taosyncd.service");
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   for (const char* line :
-       {"Type=notify", "WatchdogSec=", "Restart=on-failure", "LoadCredential=",
-        "RestartPreventExitStatus=78", "ExecReload=/bin/kill -HUP $MAINPID", "ProtectSystem=strict",
-        "NoNewPrivileges=yes", "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes",
-        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "StateDirectory=taosync"}) {
+       {"Type=notify", "WatchdogSec=", "Restart=on-failure",
+        "LoadCredential=", "RestartPreventExitStatus=77 78", "ExecReload=/bin/kill -HUP $MAINPID",
+        "ProtectSystem=strict", "NoNewPrivileges=yes", "SystemCallFilter=@system-service",
+        "MemoryDenyWriteExecute=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+        "StateDirectory=taosync"}) {
     CAPTURE(line);
     CHECK(text.find(line) != std::string::npos);
   }
+}
+
+TEST_CASE("the unit bounds descriptors with room for the default connection limits") {
+  std::ifstream in(fs::path(TAOSYNC_SOURCE_DIR) / "systemd/taosyncd.service");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex(R"(\nLimitNOFILE=(\d+)\n)")));
+  const long limit = std::stol(m[1].str());
+  // api.max_in_flight 8 + metrics.max_connections 16 + 2 database connections, with headroom
+  // for raising them, yet bounded: no "infinity".
+  CHECK(limit >= 1024);
+  CHECK(limit <= 65536);
+}
+
+TEST_CASE("exit codes a restart cannot fix are not restarted, and nothing else is exempt") {
+  std::ifstream in(fs::path(TAOSYNC_SOURCE_DIR) / "systemd/taosyncd.service");
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex(R"(\nRestartPreventExitStatus=([^\n]*)\n)")));
+  // 77: the seller must re-authorize; 78: bad config. 69/70/75 are worth a restart.
+  CHECK(m[1].str() == "77 78");
+  CHECK(text.find("\nRestart=on-failure\n") != std::string::npos);
 }

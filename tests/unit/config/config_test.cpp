@@ -231,3 +231,15 @@ TEST_CASE("secret values are never echoed in errors") {
     CHECK(std::string(e.what()).find("s3cr3t") == std::string::npos);
   }
 }
+
+TEST_CASE("metrics connection limits: defaults, values, and bad values named") {
+  const Config d = parse(kMinimal);
+  CHECK(d.metrics.max_connections == 16);
+  CHECK(d.metrics.read_timeout == 10s);
+  const Config c = parse(kMinimal + "metrics: {max_connections: 4, read_timeout: 2s}\n");
+  CHECK(c.metrics.max_connections == 4);
+  CHECK(c.metrics.read_timeout == 2s);
+  CHECK(render_masked(c).find("max_connections: 4") != std::string::npos);
+  CHECK(error_key(kMinimal + "metrics: {max_connections: 0}\n") == "metrics.max_connections");
+  CHECK(error_key(kMinimal + "metrics: {read_timeout: 0s}\n") == "metrics.read_timeout");
+}

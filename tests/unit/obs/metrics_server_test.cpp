@@ -1,3 +1,5 @@
+#include "obs/accept_backoff.hpp"
+#include "obs/api_ban.hpp"
 #include "obs/metrics_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,9 +21,10 @@ namespace {
 struct RunningServer {
   net::io_context io;
   obs::Metrics metrics;
-  obs::MetricsServer server{io.get_executor(), "127.0.0.1:0", metrics, 2s};
+  obs::MetricsServer server;
   std::thread thread;
-  RunningServer() {
+  explicit RunningServer(obs::MetricsServerLimits limits = {})
+      : server(io.get_executor(), "127.0.0.1:0", metrics, 2s, limits) {
     net::co_spawn(io, server.run(), [](std::exception_ptr) {});
     thread = std::thread([this] { io.run(); });
   }
@@ -103,4 +106,98 @@ TEST_CASE("binding a busy port fails with the address in the message") {
   const std::string addr = "127.0.0.1:" + std::to_string(first.port());
   CHECK_THROWS_WITH(obs::MetricsServer(io.get_executor(), addr, m, 1s),
                     doctest::Contains(addr.c_str()));
+}
+
+namespace {
+
+/// A blocking client connection to the server.
+struct Client {
+  net::io_context io;
+  net::ip::tcp::socket socket{io};
+  explicit Client(unsigned short port) {
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+  }
+  void send(const std::string& target) {
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    net::write(socket, net::buffer(req));
+  }
+  /// Reads until the server closes, or `timeout`; returns what arrived and whether it closed.
+  std::pair<std::string, bool> read_all(std::chrono::milliseconds timeout) {
+    std::string out;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    socket.non_blocking(true);
+    char buf[4096];
+    while (std::chrono::steady_clock::now() < deadline) {
+      boost::system::error_code ec;
+      const auto n = socket.read_some(net::buffer(buf), ec);
+      if (ec == net::error::would_block) {
+        std::this_thread::sleep_for(10ms);
+        continue;
+      }
+      if (ec)
+        return {out, true}; // eof or reset: the server closed
+      out.append(buf, n);
+    }
+    return {out, false};
+  }
+};
+
+} // namespace
+
+TEST_CASE("accept backoff: 100 ms doubling to 1 s, back to 100 ms after a success") {
+  obs::AcceptBackoff b;
+  CHECK(b.next() == 100ms);
+  CHECK(b.next() == 200ms);
+  CHECK(b.next() == 400ms);
+  CHECK(b.next() == 800ms);
+  CHECK(b.next() == 1000ms);
+  CHECK(b.next() == 1000ms);
+  b.reset();
+  CHECK(b.next() == 100ms);
+}
+
+TEST_CASE("an idle connection is closed after read_timeout") {
+  RunningServer srv({16, 200ms});
+  Client idle(srv.server.port());
+  const auto [text, closed] = idle.read_all(5s);
+  CHECK(closed);
+  CHECK(text.empty());
+}
+
+TEST_CASE("at max_connections, a new client waits until a connection ends") {
+  RunningServer srv({2, 60s});
+  Client a(srv.server.port());
+  Client b(srv.server.port());
+  Client c(srv.server.port()); // completes in the kernel's backlog, not accepted yet
+  c.send("/healthz");
+  // Two idle clients hold both slots: the third is not served while they stay.
+  CHECK_FALSE(c.read_all(500ms).second);
+  CHECK(srv.server.connections() == 2);
+  a.socket.close(); // frees a slot
+  const auto [text, closed] = c.read_all(5s);
+  CHECK(closed);
+  CHECK(text.rfind("HTTP/1.1 503", 0) == 0);
+}
+
+TEST_CASE("/healthz stays 200 during a ban of known length and says until when") {
+  obs::api_ban().clear();
+  RunningServer srv;
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0); // no success yet
+  const auto until = std::chrono::system_clock::now() + 1h;
+  obs::api_ban().record(until);
+  const std::string res = srv.request("GET", "/healthz");
+  CHECK(res.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(res.find("ok: banned by the platform (ApiCallLimit) until " + obs::format_utc(until)) !=
+        std::string::npos);
+  // The metrics carry the ban's end for alerting.
+  CHECK(srv.request("GET", "/metrics").find("taosync_api_ban_until_timestamp_seconds ") !=
+        std::string::npos);
+  obs::api_ban().clear();
+  CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0);
+}
+
+TEST_CASE("describe_ban rounds the time left up and formats the end in UTC") {
+  const auto until = std::chrono::system_clock::time_point(std::chrono::seconds(1710074096));
+  CHECK(obs::describe_ban(until, until - 36500ms) ==
+        "banned by the platform (ApiCallLimit) until 2024-03-10T12:34:56Z, 37s left");
 }

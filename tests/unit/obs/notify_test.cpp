@@ -1,3 +1,4 @@
+#include "obs/api_ban.hpp"
 #include "obs/notify.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/socket.h>
@@ -130,4 +132,19 @@ TEST_CASE("watchdog pings only while the loop makes progress") {
   CHECK_FALSE(sock.drain().empty());
   wd.stop();
   io.run_for(100ms);
+}
+
+TEST_CASE("a platform ban excuses the stalled loop until it ends, then stall_after more") {
+  obs::api_ban().clear();
+  obs::Notifier n;
+  obs::ProgressWatchdog wd(n, 100ms, 1s);
+  std::this_thread::sleep_for(1100ms);
+  CHECK_FALSE(wd.healthy()); // stalled
+  obs::api_ban().record(std::chrono::system_clock::now() + 200ms);
+  CHECK(wd.healthy()); // banned: a deliberate wait
+  std::this_thread::sleep_for(400ms);
+  CHECK(wd.healthy()); // the ban ended 200 ms ago: within the grace of stall_after
+  std::this_thread::sleep_for(1000ms);
+  CHECK_FALSE(wd.healthy()); // no progress after the ban either
+  obs::api_ban().clear();
 }

@@ -1,0 +1,57 @@
+#include "store/shop_flags.hpp"
+
+#include <pqxx/pqxx>
+
+namespace taosync::store {
+namespace {
+
+constexpr std::string_view kSelectFlags = R"sql(
+SELECT stopped, stopped_reason, refresh_fingerprint,
+       (extract(epoch FROM api_banned_until) * 1000)::bigint
+FROM taosync.sync_state WHERE shop = $1
+)sql";
+
+// Inserts the row if the shop has none yet; the cursor's upsert then fills the rest.
+constexpr std::string_view kUpsertFingerprint = R"sql(
+INSERT INTO taosync.sync_state AS s (shop, refresh_fingerprint) VALUES ($1, $2)
+ON CONFLICT (shop) DO UPDATE SET refresh_fingerprint = EXCLUDED.refresh_fingerprint,
+  stopped = s.stopped AND NOT $3, stopped_reason = CASE WHEN $3 THEN '' ELSE s.stopped_reason END,
+  updated_at = now()
+)sql";
+
+constexpr std::string_view kUpsertBan = R"sql(
+INSERT INTO taosync.sync_state AS s (shop, api_banned_until)
+VALUES ($1, TIMESTAMPTZ 'epoch' + $2::bigint * INTERVAL '1 millisecond')
+ON CONFLICT (shop) DO UPDATE SET api_banned_until = EXCLUDED.api_banned_until
+)sql";
+
+} // namespace
+
+ShopFlags select_shop_flags(pqxx::transaction_base& tx, const std::string& shop) {
+  ShopFlags flags;
+  const auto rows = tx.exec_params(std::string(kSelectFlags), shop);
+  if (rows.empty())
+    return flags;
+  const auto& r = rows[0];
+  flags.stopped = r[0].as<bool>();
+  flags.stopped_reason = r[1].as<std::string>();
+  flags.refresh_fingerprint = r[2].as<std::string>();
+  if (!r[3].is_null())
+    flags.api_banned_until =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(r[3].as<std::int64_t>()));
+  return flags;
+}
+
+void upsert_refresh_fingerprint(pqxx::transaction_base& tx, const std::string& shop,
+                                const std::string& fingerprint, bool resume) {
+  tx.exec_params0(std::string(kUpsertFingerprint), shop, fingerprint, resume);
+}
+
+void upsert_api_ban(pqxx::transaction_base& tx, const std::string& shop,
+                    std::chrono::system_clock::time_point until) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch()).count();
+  tx.exec_params0(std::string(kUpsertBan), shop, static_cast<std::int64_t>(ms));
+}
+
+} // namespace taosync::store
