@@ -1,5 +1,7 @@
 #include "obs/metrics_server.hpp"
 
+#include "obs/health.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -37,10 +39,10 @@ http::response<http::string_body> respond(const http::request<http::string_body>
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.body() = metrics.render();
   } else if (target == "/healthz") {
-    const bool ok = is_healthy(metrics, healthy_within);
-    res.result(ok ? http::status::ok : http::status::service_unavailable);
+    const auto problem = health_problem(metrics, healthy_within);
+    res.result(problem ? http::status::service_unavailable : http::status::ok);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = ok ? "ok\n" : "unhealthy: no successful sync cycle recently\n";
+    res.body() = problem ? "unhealthy: " + *problem + "\n" : "ok\n";
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -55,10 +57,7 @@ http::response<http::string_body> respond(const http::request<http::string_body>
 } // namespace
 
 bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within) {
-  const double limit = std::chrono::duration<double>(healthy_within).count();
-  if (m.seconds_since_last_success() < limit)
-    return true;
-  return m.init_in_progress() && m.seconds_since_init_progress() < limit;
+  return !health_problem(m, healthy_within).has_value();
 }
 
 tcp::endpoint parse_listen(const std::string& listen) {

@@ -146,8 +146,10 @@ struct DaemonConfig {
   int items_batch_size = 50; ///< api.items_batch_size
   int max_in_flight = 8;     ///< api.max_in_flight
   std::string log_level = "info";
-  std::string metrics_listen = ""; ///< empty disables the endpoint
-  std::string extra_yaml;          ///< appended verbatim (top-level keys)
+  std::string metrics_listen = "";   ///< empty disables the endpoint
+  std::string healthy_within = "5m"; ///< metrics.healthy_within
+  std::string database_yaml; ///< more keys under database:, verbatim ("  lock_timeout: 1s\n")
+  std::string extra_yaml;    ///< appended verbatim (top-level keys)
 };
 
 /// Renders `cfg` as YAML text.

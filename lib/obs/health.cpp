@@ -1,0 +1,26 @@
+#include "obs/health.hpp"
+
+#include "config/config.hpp"
+
+namespace taosync::obs {
+
+std::optional<std::string> health_problem(const Metrics& m,
+                                          std::chrono::milliseconds healthy_within) {
+  const std::string limit = config::format_duration(healthy_within);
+  if (const auto pending = m.longest_db_pending(); pending && pending->age > healthy_within) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(pending->age);
+    return "database " + pending->who + " blocked for " + std::to_string(secs.count()) +
+           "s (longer than metrics.healthy_within " + limit + ")" +
+           (pending->blocker.empty() ? "; nothing seen holding a lock on it: the database is "
+                                       "slow or unreachable"
+                                     : " " + pending->blocker);
+  }
+  const double limit_s = std::chrono::duration<double>(healthy_within).count();
+  if (m.seconds_since_last_success() < limit_s)
+    return std::nullopt;
+  if (m.init_in_progress() && m.seconds_since_init_progress() < limit_s)
+    return std::nullopt;
+  return "no successful sync cycle within metrics.healthy_within (" + limit + ")";
+}
+
+} // namespace taosync::obs
