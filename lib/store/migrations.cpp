@@ -14,8 +14,11 @@ namespace {
 // Serializes concurrent migrators; any constant unique to taosync will do.
 constexpr std::string_view kLockSql = "SELECT pg_advisory_xact_lock(7346152093415261)";
 
+// Only when the schema is missing: CREATE SCHEMA IF NOT EXISTS checks CREATE on the database
+// even when the schema exists, which its owner may well not have.
+constexpr std::string_view kCreateSchemaSql = "CREATE SCHEMA IF NOT EXISTS taosync";
+
 constexpr std::string_view kBootstrapSql = R"sql(
-CREATE SCHEMA IF NOT EXISTS taosync;
 CREATE TABLE IF NOT EXISTS taosync.schema_migrations (
   version    integer PRIMARY KEY,
   name       text NOT NULL,
@@ -186,6 +189,8 @@ int apply_migrations(pqxx::connection_base& conn) {
   pqxx::work tx(conn, "migrate");
   tx.exec(std::string(kLockSql));
   try {
+    if (!state.schema_exists)
+      tx.exec0(std::string(kCreateSchemaSql));
     tx.exec0(std::string(kBootstrapSql));
   } catch (const pqxx::sql_error& e) {
     rethrow_migration_error(e, pending.front(), state);

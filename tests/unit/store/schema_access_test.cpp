@@ -2,6 +2,7 @@
 // and objects taosyncd did not create, are named with the fix.
 
 #include "store/db_errors.hpp"
+#include "store/migrations.hpp"
 #include "store_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -72,6 +73,14 @@ TEST_CASE("a pending migration the role may not apply names the missing right an
     CHECK(msg.find("lacks CREATE on schema taosync (owned by owner_x)") != std::string::npos);
     CHECK(msg.find("run `taosyncd migrate`") != std::string::npos);
   }
+}
+
+TEST_CASE("the schema's owner migrates without CREATE on the database") {
+  const auto url = fresh_database();
+  admin(url, "CREATE ROLE owner_only LOGIN; CREATE SCHEMA taosync AUTHORIZATION owner_only");
+  CHECK_NOTHROW(Store(as_role(url, "owner_only")).migrate());
+  CHECK(query_value<int>(url, "SELECT max(version) FROM taosync.schema_migrations") ==
+        all_migrations().back().version);
 }
 
 TEST_CASE("a missing DML right names the table and the GRANT that fixes it") {
