@@ -7,7 +7,13 @@ namespace taosync::obs {
 std::optional<std::string> health_problem(const Metrics& m,
                                           std::chrono::milliseconds healthy_within) {
   const std::string limit = config::format_duration(healthy_within);
-  if (const auto pending = m.longest_db_pending(); pending && pending->age > healthy_within) {
+  const auto pending = m.longest_db_pending();
+  auto describe_pending = [&] {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(pending->age);
+    return "database " + pending->who + " blocked for " + std::to_string(secs.count()) + "s" +
+           (pending->blocker.empty() ? "" : " " + pending->blocker);
+  };
+  if (pending && pending->age > healthy_within) {
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(pending->age);
     return "database " + pending->who + " blocked for " + std::to_string(secs.count()) +
            "s (longer than metrics.healthy_within " + limit + ")" +
@@ -20,7 +26,9 @@ std::optional<std::string> health_problem(const Metrics& m,
     return std::nullopt;
   if (m.init_in_progress() && m.seconds_since_init_progress() < limit_s)
     return std::nullopt;
-  return "no successful sync cycle within metrics.healthy_within (" + limit + ")";
+  // A write pending for less than the limit can still be why no cycle completed.
+  return "no successful sync cycle within metrics.healthy_within (" + limit + ")" +
+         (pending ? "; " + describe_pending() : "");
 }
 
 } // namespace taosync::obs

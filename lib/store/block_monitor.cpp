@@ -66,8 +66,8 @@ std::string describe_blockers(const std::vector<Blocker>& blockers) {
 
 std::string describe_block(const std::string& who, const BlockSample& sample,
                            std::chrono::seconds waited) {
-  return who + " to " + sample.object + " blocked " + std::to_string(waited.count()) + "s " +
-         describe_blockers(sample.blockers);
+  return who + (who == "write" ? " to " : " on ") + sample.object + " blocked " +
+         std::to_string(waited.count()) + "s " + describe_blockers(sample.blockers);
 }
 
 BlockMonitor::BlockMonitor(ConnectionSettings settings, std::string who,
@@ -90,10 +90,10 @@ BlockMonitor::~BlockMonitor() {
   thread_.join();
 }
 
-void BlockMonitor::begin(int backend_pid) {
+void BlockMonitor::begin(int backend_pid, std::chrono::steady_clock::time_point job_since) {
   {
     std::lock_guard lock(mutex_);
-    attempt_ = Attempt{backend_pid, next_id_++, std::chrono::steady_clock::now()};
+    attempt_ = Attempt{backend_pid, next_id_++, std::chrono::steady_clock::now(), job_since};
     last_seen_.clear();
   }
   wake_.notify_all();
@@ -167,9 +167,9 @@ std::optional<BlockSample> BlockMonitor::look(int pid) {
 
 void BlockMonitor::report(const Attempt& a, const BlockSample& sample) {
   const auto now = std::chrono::steady_clock::now();
-  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - a.since);
+  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - a.job_since);
   obs::metrics().set_db_blocker(who_, "waiting for " + last_seen_);
-  if (now - a.since < report_after_)
+  if (now - a.job_since < report_after_)
     return;
   std::string cause = sample.object;
   for (const auto& b : sample.blockers)

@@ -42,7 +42,7 @@ struct BlockSample {
 /// several blockers joined by "; ".
 std::string describe_blockers(const std::vector<Blocker>& blockers);
 
-/// "write to taosync.orders blocked 12s by pid 4242 (...)".
+/// "write to taosync.orders blocked 12s by pid 4242 (...)" ("lookup on ..." for other jobs).
 std::string describe_block(const std::string& who, const BlockSample& sample,
                            std::chrono::seconds waited);
 
@@ -58,8 +58,10 @@ public:
   BlockMonitor(const BlockMonitor&) = delete;
   BlockMonitor& operator=(const BlockMonitor&) = delete;
 
-  /// An attempt of a job started on server process `backend_pid`.
-  void begin(int backend_pid);
+  /// An attempt of a job (pending since `job_since`, earlier attempts included) started on
+  /// server process `backend_pid`. It is looked at `look_after` into the attempt, and its
+  /// wait is counted from `job_since`: each attempt may be cut short by lock_timeout.
+  void begin(int backend_pid, std::chrono::steady_clock::time_point job_since);
   /// The attempt ended.
   void end();
   /// What the current (or just ended) attempt was last seen waiting for, as
@@ -71,6 +73,7 @@ private:
     int pid = 0;
     std::uint64_t id = 0;
     std::chrono::steady_clock::time_point since;
+    std::chrono::steady_clock::time_point job_since;
   };
   void loop();
   std::optional<BlockSample> look(int pid); // on the monitor thread

@@ -34,6 +34,11 @@ bool connection_lost(const std::exception& e, const Store& store) {
   return !store.connected();
 }
 
+/// The server's message without the statement excerpt libpq appends on later lines.
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
+}
+
 std::string format(std::chrono::milliseconds d) {
   return config::format_duration(d);
 }
@@ -166,7 +171,7 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
   auto backoff = kFirstBackoff;
   for (;;) {
     Store& store = connected_store();
-    impl_->monitor.begin(store.backend_pid());
+    impl_->monitor.begin(store.backend_pid(), started);
     try {
       job(store);
       impl_->monitor.end();
@@ -190,7 +195,7 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
       const std::string what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" +
                                format(limit) + ")" +
                                (blocker.empty() ? std::string() : " waiting for " + blocker) +
-                               ": " + one_line(e.what(), o.connection.url);
+                               ": " + one_line(first_line(e.what()), o.connection.url);
       if (*kind == TimeoutKind::statement && blocker.empty())
         throw DatabaseTimeout(what);
       if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
