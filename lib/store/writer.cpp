@@ -96,13 +96,12 @@ struct Writer::Impl {
   std::mutex mutex;
   std::condition_variable wake;
   bool stopped = false;
-  std::function<void()> heartbeat; // guarded by mutex
 
   void beat() {
     std::function<void()> copy;
     {
-      std::lock_guard lock(mutex);
-      copy = heartbeat;
+      std::lock_guard lock(options.heartbeat->mutex);
+      copy = options.heartbeat->beat;
     }
     if (copy)
       copy();
@@ -122,6 +121,8 @@ struct Writer::Impl {
 
 Writer::Writer(WriterOptions options) {
   options.max_backoff = std::max(options.max_backoff, kFirstBackoff);
+  if (!options.heartbeat)
+    options.heartbeat = std::make_shared<Heartbeat>();
   impl_ = std::make_unique<Impl>(std::move(options));
 }
 
@@ -148,8 +149,8 @@ const WriterOptions& Writer::options() const {
 }
 
 void Writer::set_heartbeat(std::function<void()> beat) {
-  std::lock_guard lock(impl_->mutex);
-  impl_->heartbeat = std::move(beat);
+  std::lock_guard lock(impl_->options.heartbeat->mutex);
+  impl_->options.heartbeat->beat = std::move(beat);
 }
 
 void Writer::stop() {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,13 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// The callback a Writer calls while it waits (see Writer::set_heartbeat), shared with the
+/// Writers made from its options.
+struct Heartbeat {
+  std::mutex mutex;
+  std::function<void()> beat; ///< guarded by mutex
+};
+
 /// How a Writer connects, waits and reports.
 struct WriterOptions {
   ConnectionSettings connection;
@@ -42,8 +50,11 @@ struct WriterOptions {
   /// A job waiting this long is logged with what blocks it.
   std::chrono::milliseconds report_blocked_after{std::chrono::seconds(5)};
   std::string name = "write"; ///< names its jobs in logs and /healthz
+  /// Shared by the Writers made with named() copies; the Writer makes one if null.
+  std::shared_ptr<Heartbeat> heartbeat;
 
-  /// The same options under another name (a second Writer of the same process).
+  /// The same options under another name (a second Writer of the same process; it shares
+  /// the heartbeat).
   WriterOptions named(std::string other) const;
 };
 
@@ -80,8 +91,10 @@ public:
   /// Stops retrying (used at shutdown): a job waiting for a reconnect throws.
   void stop();
 
-  /// Called (on the writer thread) after each wait before a reconnect attempt: a database
-  /// outage is a deliberate wait, not a stuck loop, so the daemon feeds its watchdog from it.
+  /// Called (on the writer thread) after each wait before a reconnect attempt or a retry after
+  /// a lock timeout: a database outage or a lock held elsewhere is a deliberate, logged wait,
+  /// not a stuck loop, so the daemon feeds its watchdog from it. Shared with the Writers made
+  /// from options().named(...), such as the engine's lookups.
   void set_heartbeat(std::function<void()> beat);
 
 private:
