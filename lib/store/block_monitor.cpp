@@ -8,6 +8,8 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace taosync::store {
 namespace {
 
@@ -78,6 +80,9 @@ BlockMonitor::BlockMonitor(ConnectionSettings settings, std::string who,
       report_after_(report_after), log_every_(log_every) {
   settings_.statement_timeout = kMonitorStatementTimeout;
   settings_.lock_timeout = kMonitorStatementTimeout;
+  // Nor its connect: a destructor waiting on it would hold up shutdown.
+  settings_.connect_timeout =
+      std::min<std::chrono::milliseconds>(settings_.connect_timeout, kMonitorStatementTimeout);
   thread_ = std::thread([this] { loop(); });
 }
 
