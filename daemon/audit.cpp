@@ -71,7 +71,7 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
 
 int cmd_audit(const CliOptions& opts) {
   return with_config(opts.config_path, [&](const config::Config& cfg) {
-    Runtime rt(cfg);
+    Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
       co_await rt.start();
       const int bad = co_await audit_sample(rt, opts.sample);

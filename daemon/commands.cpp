@@ -6,7 +6,7 @@
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
-#include "store/store.hpp"
+#include "store/connect_retry.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -106,8 +106,9 @@ int cmd_check_config(const CliOptions& opts) {
 
 int cmd_migrate(const CliOptions& opts) {
   return with_config(opts.config_path, [](const config::Config& cfg) {
-    store::Store store(cfg.database.url);
-    store.migrate();
+    const auto store = store::connect_store_or_give_up(store::connection_settings(cfg.database),
+                                                       cfg.database.reconnect_max_backoff);
+    store->migrate();
     spdlog::info("database schema is up to date");
     return kExOk;
   });
@@ -115,19 +116,20 @@ int cmd_migrate(const CliOptions& opts) {
 
 int cmd_status(const CliOptions& opts) {
   return with_config(opts.config_path, [](const config::Config& cfg) {
-    store::Store store(cfg.database.url);
-    const auto state = store.load_state(cfg.sync.shop);
-    const auto counts = store.counts(cfg.sync.shop);
-    const auto flags = store.load_flags(cfg.sync.shop);
+    const auto store = store::connect_store_or_give_up(store::connection_settings(cfg.database),
+                                                       cfg.database.reconnect_max_backoff);
+    const auto state = store->load_state(cfg.sync.shop);
+    const auto counts = store->counts(cfg.sync.shop);
+    const auto flags = store->load_flags(cfg.sync.shop);
     print_status(std::cout, state, counts, flags, cfg);
-    print_trust(std::cout, store.owed_summary(cfg.sync.shop), store.load_held(cfg.sync.shop));
+    print_trust(std::cout, store->owed_summary(cfg.sync.shop), store->load_held(cfg.sync.shop));
     return kExOk;
   });
 }
 
 int cmd_once(const CliOptions& opts) {
   return with_config(opts.config_path, [](const config::Config& cfg) {
-    Runtime rt(cfg);
+    Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt]() -> net::awaitable<int> {
       co_await rt.start();
       co_await rt.engine().once();
@@ -139,7 +141,7 @@ int cmd_once(const CliOptions& opts) {
 
 int cmd_resync(const CliOptions& opts) {
   return with_config(opts.config_path, [&opts](const config::Config& cfg) {
-    Runtime rt(cfg);
+    Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
       co_await rt.start();
       co_await rt.engine().resync(opts.order_id);

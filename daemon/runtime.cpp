@@ -4,6 +4,7 @@
 
 #include "obs/log.hpp"
 #include "obs/redact.hpp"
+#include "store/db_errors.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <openssl/evp.h>
@@ -41,8 +42,9 @@ std::string token_fingerprint(const std::string& token) {
   return hex;
 }
 
-Runtime::Runtime(config::Config cfg)
-    : cfg_(std::move(cfg)), writer_(cfg_.database.url, cfg_.database.reconnect_max_backoff) {}
+Runtime::Runtime(config::Config cfg, DatabaseWait wait)
+    : cfg_(std::move(cfg)),
+      writer_(store::writer_options(cfg_.database, wait == DatabaseWait::connect_timeout)) {}
 
 Runtime::~Runtime() {
   // The engine and client hold references to each other and to the writer: drop them first.
@@ -114,6 +116,15 @@ int exit_code_for(std::exception_ptr e) {
   } catch (const sync::RecordRejected& ex) {
     spdlog::error("{}", ex.what());
     return kExDataErr;
+  } catch (const store::DatabaseUnreachable& ex) {
+    spdlog::error("{}", ex.what());
+    return kExUnavailable;
+  } catch (const store::SchemaProblem& ex) {
+    spdlog::error("database not usable as it is: {}", ex.what());
+    return kExConfig;
+  } catch (const store::DatabaseTimeout& ex) {
+    spdlog::error("{}", ex.what());
+    return kExTempFail;
   } catch (const pqxx::broken_connection& ex) {
     spdlog::error("database unreachable: {}", ex.what());
     return kExUnavailable;

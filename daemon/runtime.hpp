@@ -33,10 +33,16 @@ void register_secrets(const config::Config& cfg);
 /// it, the refresh token's ties a stop to it.
 std::string token_fingerprint(const std::string& token);
 
+/// How long a command waits for an unreachable database.
+enum class DatabaseWait {
+  forever,        ///< the daemon: keep retrying, logging why
+  connect_timeout ///< one-shot commands: give up (exit 69) after database.connect_timeout
+};
+
 /// The long-lived objects of a command. Construct, then co_await start() on io.
 class Runtime {
 public:
-  explicit Runtime(config::Config cfg);
+  explicit Runtime(config::Config cfg, DatabaseWait wait = DatabaseWait::forever);
   ~Runtime();
 
   /// Migrates the schema, loads stored tokens (when they descend from the configured token),

@@ -109,6 +109,13 @@ void read_database(Section s, DatabaseConfig& d, const Sources& src) {
     d.url = url;
   set(d.batch_orders, s.integer("batch_orders"));
   set(d.reconnect_max_backoff, s.duration("reconnect_max_backoff"));
+  set(d.connect_timeout, s.duration("connect_timeout"));
+  set(d.statement_timeout, s.duration("statement_timeout"));
+  set(d.lock_timeout, s.duration("lock_timeout"));
+  set(d.keepalives_idle, s.duration("keepalives_idle"));
+  set(d.keepalives_interval, s.duration("keepalives_interval"));
+  set(d.keepalives_count, s.integer("keepalives_count"));
+  set(d.report_blocked_after, s.duration("report_blocked_after"));
   s.finish();
 }
 

@@ -57,6 +57,17 @@ struct DatabaseConfig {
   std::string url = "postgresql:///taosync"; ///< any libpq connection string; may hold a password
   int batch_orders = 500;                    ///< orders per write transaction (upper bound)
   Millis reconnect_max_backoff{std::chrono::seconds(30)};
+  /// How long the one-shot commands try to reach the database before exiting 69; also
+  /// libpq's connect_timeout of each attempt (unless the URL sets one).
+  Millis connect_timeout{std::chrono::seconds(30)};
+  Millis statement_timeout{std::chrono::minutes(5)}; ///< per statement; 0 disables
+  Millis lock_timeout{std::chrono::seconds(30)};     ///< per lock wait; 0 disables
+  /// TCP keepalives of every connection (libpq keepalives_*), unless the URL sets them.
+  Millis keepalives_idle{std::chrono::seconds(60)};
+  Millis keepalives_interval{std::chrono::seconds(10)};
+  int keepalives_count = 6;
+  /// A database job waiting this long is looked into: what blocks it is logged.
+  Millis report_blocked_after{std::chrono::seconds(5)};
 };
 
 struct WindowConfig {

@@ -150,7 +150,19 @@ std::string render_masked(const Config& cfg) {
   e << YAML::Key << "url" << YAML::Value << mask_database_url(cfg.database.url);
   e << YAML::Key << "batch_orders" << YAML::Value << cfg.database.batch_orders;
   e << YAML::Key << "reconnect_max_backoff" << YAML::Value
-    << format_duration(cfg.database.reconnect_max_backoff) << YAML::EndMap;
+    << format_duration(cfg.database.reconnect_max_backoff);
+  e << YAML::Key << "connect_timeout" << YAML::Value
+    << format_duration(cfg.database.connect_timeout);
+  e << YAML::Key << "statement_timeout" << YAML::Value
+    << format_duration(cfg.database.statement_timeout);
+  e << YAML::Key << "lock_timeout" << YAML::Value << format_duration(cfg.database.lock_timeout);
+  e << YAML::Key << "keepalives_idle" << YAML::Value
+    << format_duration(cfg.database.keepalives_idle);
+  e << YAML::Key << "keepalives_interval" << YAML::Value
+    << format_duration(cfg.database.keepalives_interval);
+  e << YAML::Key << "keepalives_count" << YAML::Value << cfg.database.keepalives_count;
+  e << YAML::Key << "report_blocked_after" << YAML::Value
+    << format_duration(cfg.database.report_blocked_after) << YAML::EndMap;
   emit_sync(e, cfg.sync);
   e << YAML::Key << "log" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "level" << YAML::Value << cfg.log.level;

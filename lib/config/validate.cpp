@@ -85,6 +85,27 @@ void check_api(const ApiConfig& a) {
           "must be at least api.retry.initial_backoff");
 }
 
+/// libpq takes whole seconds: a sub-second value would silently round.
+void whole_seconds(Millis d, Millis at_least, const std::string& key) {
+  require(d >= at_least && d % std::chrono::seconds(1) == Millis{0}, key,
+          "must be whole seconds, at least " + format_duration(at_least));
+}
+
+void check_database(const DatabaseConfig& d) {
+  require(!d.url.empty(), "database.url", "is required");
+  in_range(d.batch_orders, 1, 100000, "database.batch_orders");
+  positive(d.reconnect_max_backoff, "database.reconnect_max_backoff");
+  whole_seconds(d.connect_timeout, std::chrono::seconds(2), "database.connect_timeout");
+  require(d.statement_timeout >= Millis{0}, "database.statement_timeout",
+          "must not be negative (0 disables it)");
+  require(d.lock_timeout >= Millis{0}, "database.lock_timeout",
+          "must not be negative (0 disables it)");
+  whole_seconds(d.keepalives_idle, std::chrono::seconds(1), "database.keepalives_idle");
+  whole_seconds(d.keepalives_interval, std::chrono::seconds(1), "database.keepalives_interval");
+  in_range(d.keepalives_count, 1, 1000, "database.keepalives_count");
+  positive(d.report_blocked_after, "database.report_blocked_after");
+}
+
 void check_sync(const SyncConfig& s, int max_page_size) {
   require(!s.shop.empty() && s.shop.size() <= 64 &&
               std::all_of(s.shop.begin(), s.shop.end(),
@@ -129,9 +150,7 @@ void check_listen(const std::string& listen) {
 
 void validate(const Config& cfg) {
   check_api(cfg.api);
-  require(!cfg.database.url.empty(), "database.url", "is required");
-  in_range(cfg.database.batch_orders, 1, 100000, "database.batch_orders");
-  positive(cfg.database.reconnect_max_backoff, "database.reconnect_max_backoff");
+  check_database(cfg.database);
   check_sync(cfg.sync, cfg.api.max_page_size);
   static const std::set<std::string> kLevels{"trace", "debug",    "info", "warn",
                                              "error", "critical", "off"};

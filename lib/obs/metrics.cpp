@@ -115,6 +115,11 @@ struct Metrics::Impl {
   bool held = false;
   std::uint64_t owed_orders = 0;
   std::uint64_t owed_lines = 0;
+  struct Pending {
+    Clock::time_point since;
+    std::string blocker;
+  };
+  std::map<std::string, Pending> db_pending; // by who
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -218,6 +223,30 @@ bool Metrics::init_in_progress() const {
   return impl_->init_moved_at && impl_->init_done < impl_->init_total;
 }
 
+void Metrics::set_db_pending(const std::string& who, std::optional<Clock::time_point> since) {
+  std::lock_guard lock(impl_->mu);
+  if (since)
+    impl_->db_pending[who] = {*since, {}};
+  else
+    impl_->db_pending.erase(who);
+}
+
+void Metrics::set_db_blocker(const std::string& who, std::string blocker) {
+  std::lock_guard lock(impl_->mu);
+  if (auto it = impl_->db_pending.find(who); it != impl_->db_pending.end())
+    it->second.blocker = std::move(blocker);
+}
+
+std::optional<Metrics::DbPending> Metrics::longest_db_pending() const {
+  std::lock_guard lock(impl_->mu);
+  std::optional<DbPending> out;
+  const auto now = Clock::now();
+  for (const auto& [who, p] : impl_->db_pending)
+    if (!out || now - p.since > out->age)
+      out = DbPending{who, now - p.since, p.blocker};
+  return out;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(impl_->mu);
   const Impl& m = *impl_;
@@ -256,6 +285,12 @@ std::string Metrics::render() const {
          "Unix time of the last successful sync cycle (0 = none yet).", last);
   histogram(os, "taosync_db_write_duration_seconds", "Write transaction latency in seconds.",
             m.db_write);
+  Clock::duration pending{};
+  for (const auto& [who, p] : m.db_pending)
+    pending = std::max(pending, Clock::now() - p.since);
+  scalar(os, "taosync_db_pending_seconds", "gauge",
+         "Age of the oldest database job still in flight, retries included (0 = none).",
+         std::chrono::duration<double>(pending).count());
   const double ratio =
       m.init_total ? static_cast<double>(m.init_done) / static_cast<double>(m.init_total) : 0.0;
   scalar(os, "taosync_init_progress_ratio", "gauge", "Fraction of the init sweep done (0..1).",

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,20 @@ public:
   double seconds_since_init_progress() const;
   /// True while an init is under way (some progress reported, done < total).
   bool init_in_progress() const;
+  /// A database job of `who` ("write", "lookup") pending since `since`, retries and
+  /// reconnects included; nullopt once it ended.
+  void set_db_pending(const std::string& who,
+                      std::optional<std::chrono::steady_clock::time_point> since);
+  /// What blocks `who`'s pending job ("by pid 4242 (...)"), "" when nothing is known.
+  void set_db_blocker(const std::string& who, std::string blocker);
+  /// A database job still pending: whose, for how long, and what blocks it if known.
+  struct DbPending {
+    std::string who;
+    std::chrono::steady_clock::duration age{};
+    std::string blocker;
+  };
+  /// The longest-pending database job, if any.
+  std::optional<DbPending> longest_db_pending() const;
   /// The Prometheus exposition text.
   std::string render() const;
 

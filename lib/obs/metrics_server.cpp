@@ -2,6 +2,7 @@
 
 #include "obs/accept_backoff.hpp"
 #include "obs/api_ban.hpp"
+#include "obs/health.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -41,13 +42,17 @@ http::response<http::string_body> respond(const http::request<http::string_body>
   } else if (target == "/healthz") {
     const auto now = std::chrono::system_clock::now();
     const auto ban = api_ban().in_force(now);
-    // A ban of known length is a deliberate wait: healthy, and the body says until when.
-    const bool ok = ban || is_healthy(metrics, healthy_within);
-    res.result(ok ? http::status::ok : http::status::service_unavailable);
+    auto problem = health_problem(metrics, healthy_within);
+    // A ban of known length is a deliberate wait: it excuses a cycle that cannot finish, never
+    // a database job blocked past the limit.
+    const auto pending = metrics.longest_db_pending();
+    if (ban && !(pending && pending->age > healthy_within))
+      problem.reset();
+    res.result(problem ? http::status::service_unavailable : http::status::ok);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = ban  ? "ok: " + describe_ban(*ban, now) + "\n"
-                 : ok ? "ok\n"
-                      : "unhealthy: no successful sync cycle recently\n";
+    res.body() = problem ? "unhealthy: " + *problem + "\n"
+                 : ban   ? "ok: " + describe_ban(*ban, now) + "\n"
+                         : "ok\n";
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -62,10 +67,7 @@ http::response<http::string_body> respond(const http::request<http::string_body>
 } // namespace
 
 bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within) {
-  const double limit = std::chrono::duration<double>(healthy_within).count();
-  if (m.seconds_since_last_success() < limit)
-    return true;
-  return m.init_in_progress() && m.seconds_since_init_progress() < limit;
+  return !health_problem(m, healthy_within).has_value();
 }
 
 tcp::endpoint parse_listen(const std::string& listen) {

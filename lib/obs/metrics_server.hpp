@@ -21,9 +21,9 @@ namespace taosync::obs {
 
 namespace net = boost::asio;
 
-/// /healthz's rule: the last successful cycle is younger than `healthy_within`, or an init is
-/// under way and moved forward within it. (/healthz is also 200 while a ban of known length
-/// is in force: see obs/api_ban.hpp.)
+/// /healthz's rule (health_problem): no database job pending longer than `healthy_within`,
+/// and the last successful cycle younger than it or an init moving forward within it. A ban of
+/// known length in force excuses the cycle (see obs/api_ban.hpp), never a blocked database.
 bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within);
 
 /// Parses "127.0.0.1:9464" or "[::1]:9464"; throws std::invalid_argument naming the text.

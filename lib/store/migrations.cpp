@@ -1,5 +1,7 @@
 #include "store/migrations.hpp"
 
+#include "store/schema_access.hpp"
+
 #include <pqxx/pqxx>
 
 #include <array>
@@ -12,8 +14,11 @@ namespace {
 // Serializes concurrent migrators; any constant unique to taosync will do.
 constexpr std::string_view kLockSql = "SELECT pg_advisory_xact_lock(7346152093415261)";
 
+// Only when the schema is missing: CREATE SCHEMA IF NOT EXISTS checks CREATE on the database
+// even when the schema exists, which its owner may well not have.
+constexpr std::string_view kCreateSchemaSql = "CREATE SCHEMA IF NOT EXISTS taosync";
+
 constexpr std::string_view kBootstrapSql = R"sql(
-CREATE SCHEMA IF NOT EXISTS taosync;
 CREATE TABLE IF NOT EXISTS taosync.schema_migrations (
   version    integer PRIMARY KEY,
   name       text NOT NULL,
@@ -213,17 +218,33 @@ std::span<const Migration> all_migrations() {
 }
 
 int apply_migrations(pqxx::connection_base& conn) {
+  // Read-only first: a start at the current version needs no DDL right at all.
+  const SchemaState state = read_schema_state(conn);
+  const auto pending = pending_migrations(state);
+  if (pending.empty())
+    return 0;
+  check_can_migrate(conn, state, pending);
   pqxx::work tx(conn, "migrate");
   tx.exec(std::string(kLockSql));
-  tx.exec0(std::string(kBootstrapSql));
-  std::set<int> applied;
+  try {
+    if (!state.schema_exists)
+      tx.exec0(std::string(kCreateSchemaSql));
+    tx.exec0(std::string(kBootstrapSql));
+  } catch (const pqxx::sql_error& e) {
+    rethrow_migration_error(e, pending.front(), state);
+  }
+  std::set<int> applied; // again, under the lock: a concurrent migrator may have been first
   for (const auto& row : tx.exec(std::string(kAppliedSql)))
     applied.insert(row[0].as<int>());
   int count = 0;
   for (const auto& m : kMigrations) {
     if (applied.contains(m.version))
       continue;
-    tx.exec0(std::string(m.sql));
+    try {
+      tx.exec0(std::string(m.sql));
+    } catch (const pqxx::sql_error& e) {
+      rethrow_migration_error(e, m, state);
+    }
     tx.exec_params0(std::string(kRecordSql), m.version, std::string(m.name));
     ++count;
   }

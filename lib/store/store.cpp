@@ -1,10 +1,12 @@
 #include "store/store.hpp"
 
 #include "store/batch_write.hpp"
-#include "store/db_url.hpp"
+#include "store/db_errors.hpp"
 #include "store/migrations.hpp"
 #include "store/order_rows.hpp"
 #include "store/shop_flags.hpp"
+#include "store/schema_access.hpp"
+#include "store/session.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
 
@@ -53,25 +55,6 @@ SELECT trade_order_id FROM (
 ) recent ORDER BY random() LIMIT $2::bigint
 )sql";
 
-/// Opens the connection; a failure names the target but never the password.
-std::unique_ptr<pqxx::connection> connect(const std::string& url) {
-  try {
-    auto conn = std::make_unique<pqxx::connection>(url);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    // A silent reconnect would lose the session's staging tables; the Writer reconnects.
-    conn->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
-    return conn;
-  } catch (const pqxx::broken_connection& e) {
-    throw pqxx::broken_connection("cannot connect to database " + redacted_url(url) + ": " +
-                                  scrub_password(e.what(), url));
-  } catch (const std::exception& e) { // e.g. a malformed connection string
-    throw pqxx::broken_connection("cannot connect to database " + redacted_url(url) + ": " +
-                                  scrub_password(e.what(), url));
-  }
-}
-
 } // namespace
 
 struct Store::Impl {
@@ -79,11 +62,24 @@ struct Store::Impl {
   std::unique_ptr<pqxx::connection> conn;
 };
 
-Store::Store(const std::string& url) : impl_(std::make_unique<Impl>()) {
-  impl_->url = url;
-  impl_->conn = connect(url);
-  prepare_batch_write(*impl_->conn);
+Store::Store(const ConnectionSettings& settings) : impl_(std::make_unique<Impl>()) {
+  impl_->url = settings.url;
+  impl_->conn = open_session(settings);
+  try {
+    prepare_batch_write(*impl_->conn);
+  } catch (const pqxx::insufficient_privilege& e) {
+    const std::string role = impl_->conn->username();
+    const std::string db = impl_->conn->dbname();
+    throw SchemaProblem("role " + role +
+                        " may not create the TEMP staging tables of the "
+                        "batch write in database " +
+                        db + " (" + one_line(e.what(), settings.url) +
+                        "). Fix, as the database owner: GRANT TEMPORARY ON DATABASE " + db +
+                        " TO " + role);
+  }
 }
+
+Store::Store(const std::string& url) : Store(connection_settings(url)) {}
 
 Store::~Store() = default;
 
@@ -91,8 +87,13 @@ bool Store::connected() const {
   return impl_->conn && impl_->conn->is_open();
 }
 
+int Store::backend_pid() const {
+  return impl_->conn->backendpid();
+}
+
 void Store::migrate() {
   apply_migrations(*impl_->conn);
+  check_access(*impl_->conn);
 }
 
 SyncState Store::load_state(const std::string& shop) {

@@ -7,6 +7,7 @@
 #include "store/batch.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
+#include "store/connection_settings.hpp"
 #include "store/sync_state.hpp"
 
 #include <chrono>
@@ -27,7 +28,11 @@ struct ShopCounts {
 
 class Store {
 public:
-  /// Connects; throws pqxx::broken_connection naming the host (never the password).
+  /// Connects with the settings' deadlines and keepalives; throws pqxx::broken_connection
+  /// with libpq's reason (never the password), or SchemaProblem if the role may not create
+  /// the session's TEMP staging tables.
+  explicit Store(const ConnectionSettings& settings);
+  /// Connects with default settings (tests, tools).
   explicit Store(const std::string& url);
   ~Store();
   Store(const Store&) = delete;
@@ -36,7 +41,12 @@ public:
   /// False once the connection was lost (the Writer then replaces this Store).
   bool connected() const;
 
-  /// Applies pending versioned migrations; idempotent and safe to run concurrently.
+  /// The server process of this connection (what pg_stat_activity and pg_locks call it).
+  int backend_pid() const;
+
+  /// Applies pending versioned migrations (DDL only if one is pending), then checks that the
+  /// role has every right the sync needs; idempotent and safe to run concurrently. Throws
+  /// SchemaProblem naming what is missing and the fix.
   void migrate();
 
   /// The shop's cursor, or a fresh state if none is stored.

@@ -1,6 +1,10 @@
 #include "store/writer.hpp"
 
-#include "store/db_url.hpp"
+#include "store/block_monitor.hpp"
+#include "store/connect_retry.hpp"
+#include "store/db_errors.hpp"
+
+#include "obs/metrics.hpp"
 
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
@@ -11,6 +15,8 @@
 
 namespace taosync::store {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kFirstBackoff{200};
 
@@ -28,38 +34,74 @@ bool connection_lost(const std::exception& e, const Store& store) {
   return !store.connected();
 }
 
-/// A libpq message on one line, without its password: they come with newlines and tabs.
-std::string log_text(const std::string& message, const std::string& url) {
-  std::string out;
-  for (char c : scrub_password(message, url)) {
-    const bool space = c == '\n' || c == '\t' || c == '\r';
-    if (!(space && (out.empty() || out.back() == ' ')))
-      out += space ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  return out;
+/// The server's message without the statement excerpt libpq appends on later lines.
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
 }
+
+std::string format(std::chrono::milliseconds d) {
+  return config::format_duration(d);
+}
+
+/// When to first look at what a job waits for: early enough to have seen the lock before
+/// lock_timeout cuts the wait, so that the error can name it.
+std::chrono::milliseconds look_after(const WriterOptions& o) {
+  auto at = o.report_blocked_after;
+  if (o.connection.lock_timeout > std::chrono::milliseconds{0})
+    at = std::min(at, o.connection.lock_timeout / 2);
+  return std::max(at, std::chrono::milliseconds(100));
+}
+
+/// Marks a job pending for /healthz while it runs, retries included.
+class PendingMark {
+public:
+  explicit PendingMark(std::string who) : who_(std::move(who)) {
+    obs::metrics().set_db_pending(who_, Clock::now());
+  }
+  ~PendingMark() { obs::metrics().set_db_pending(who_, std::nullopt); }
+  PendingMark(const PendingMark&) = delete;
+  PendingMark& operator=(const PendingMark&) = delete;
+
+private:
+  std::string who_;
+};
 
 } // namespace
 
-struct Writer::Impl {
-  Impl(std::string u, std::chrono::milliseconds b) : url(std::move(u)), max_backoff(b) {}
+WriterOptions WriterOptions::named(std::string other) const {
+  WriterOptions o = *this;
+  o.name = std::move(other);
+  return o;
+}
 
-  std::string url;
-  std::chrono::milliseconds max_backoff;
+WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up) {
+  WriterOptions o;
+  o.connection = connection_settings(db);
+  o.max_backoff = db.reconnect_max_backoff;
+  if (give_up)
+    o.give_up_after = db.connect_timeout;
+  o.report_blocked_after = db.report_blocked_after;
+  return o;
+}
+
+struct Writer::Impl {
+  explicit Impl(WriterOptions o)
+      : options(std::move(o)), monitor(options.connection, options.name, look_after(options),
+                                       options.report_blocked_after) {}
+
+  WriterOptions options;
+  BlockMonitor monitor;
   net::thread_pool pool{1};
   std::unique_ptr<Store> store; // touched by the writer thread only (and after join)
   std::mutex mutex;
   std::condition_variable wake;
   bool stopped = false;
-  std::function<void()> heartbeat; // guarded by mutex
 
   void beat() {
     std::function<void()> copy;
     {
-      std::lock_guard lock(mutex);
-      copy = heartbeat;
+      std::lock_guard lock(options.heartbeat->mutex);
+      copy = options.heartbeat->beat;
     }
     if (copy)
       copy();
@@ -74,10 +116,23 @@ struct Writer::Impl {
     std::lock_guard lock(mutex);
     return stopped;
   }
+  std::string target() const { return describe_target(options.connection.url); }
 };
 
+Writer::Writer(WriterOptions options) {
+  options.max_backoff = std::max(options.max_backoff, kFirstBackoff);
+  if (!options.heartbeat)
+    options.heartbeat = std::make_shared<Heartbeat>();
+  impl_ = std::make_unique<Impl>(std::move(options));
+}
+
 Writer::Writer(std::string url, std::chrono::milliseconds max_backoff)
-    : impl_(std::make_unique<Impl>(std::move(url), std::max(max_backoff, kFirstBackoff))) {}
+    : Writer([&] {
+        WriterOptions o;
+        o.connection = connection_settings(std::move(url));
+        o.max_backoff = max_backoff;
+        return o;
+      }()) {}
 
 Writer::~Writer() {
   stop();
@@ -89,9 +144,13 @@ net::awaitable<WriteResult> Writer::write(Batch batch) {
   return run<WriteResult>([b = std::move(batch)](Store& store) { return store.write(b); });
 }
 
+const WriterOptions& Writer::options() const {
+  return impl_->options;
+}
+
 void Writer::set_heartbeat(std::function<void()> beat) {
-  std::lock_guard lock(impl_->mutex);
-  impl_->heartbeat = std::move(beat);
+  std::lock_guard lock(impl_->options.heartbeat->mutex);
+  impl_->options.heartbeat->beat = std::move(beat);
 }
 
 void Writer::stop() {
@@ -107,41 +166,63 @@ net::any_io_executor Writer::executor() {
 }
 
 void Writer::run_with_retry(const std::function<void(Store&)>& job) {
+  const WriterOptions& o = impl_->options;
+  const PendingMark pending(o.name);
+  const auto started = Clock::now();
+  auto backoff = kFirstBackoff;
   for (;;) {
     Store& store = connected_store();
+    impl_->monitor.begin(store.backend_pid(), started);
     try {
       job(store);
+      impl_->monitor.end();
       return;
     } catch (const std::exception& e) {
-      if (!connection_lost(e, store))
+      impl_->monitor.end();
+      if (connection_lost(e, store)) {
+        spdlog::warn("database {}: connection lost ({}); reconnecting, then retrying the {} whole",
+                     impl_->target(), one_line(e.what(), o.connection.url), o.name);
+        impl_->store.reset();
+        continue;
+      }
+      const auto kind = timeout_kind(e);
+      if (!kind)
         throw;
-      spdlog::warn("database {}: connection lost ({}); reconnecting, then retrying the batch whole",
-                   redacted_url(impl_->url), log_text(e.what(), impl_->url));
-      impl_->store.reset();
+      // A statement that ran out of time while it waited for a lock was blocked, not slow:
+      // it is retried like a lock timeout. One that was just slow would be slow again.
+      const std::string blocker = impl_->monitor.last_seen();
+      const auto limit =
+          *kind == TimeoutKind::lock ? o.connection.lock_timeout : o.connection.statement_timeout;
+      const std::string what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" +
+                               format(limit) + ")" +
+                               (blocker.empty() ? std::string() : " waiting for " + blocker) +
+                               ": " + one_line(first_line(e.what()), o.connection.url);
+      if (*kind == TimeoutKind::statement && blocker.empty())
+        throw DatabaseTimeout(what);
+      if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
+        throw DatabaseTimeout(what + "; gave up after " + format(*o.give_up_after));
+      spdlog::warn("{}; retrying the {} whole in {}", what, o.name, format(backoff));
+      if (!impl_->sleep_unless_stopped(backoff))
+        throw WriterStopped("database " + o.name + " stopped while waiting for a lock on " +
+                            impl_->target());
+      impl_->beat();
+      backoff = std::min(backoff * 2, o.max_backoff);
     }
   }
 }
 
 Store& Writer::connected_store() {
-  auto backoff = kFirstBackoff;
-  int failures = 0;
-  while (!impl_->store) {
-    if (impl_->is_stopped())
-      throw WriterStopped("database writer stopped while (re)connecting to " +
-                          redacted_url(impl_->url));
-    try {
-      impl_->store = std::make_unique<Store>(impl_->url);
-      if (failures > 0)
-        spdlog::info("database {}: reconnected after {} failed attempts", redacted_url(impl_->url),
-                     failures);
-    } catch (const std::exception& e) { // the Store's message already names the target
-      ++failures;
-      spdlog::warn("{}; retrying in {} ms", log_text(e.what(), impl_->url), backoff.count());
-      impl_->sleep_unless_stopped(backoff);
-      impl_->beat();
-      backoff = std::min(backoff * 2, impl_->max_backoff);
-    }
-  }
+  if (impl_->store)
+    return *impl_->store;
+  if (impl_->is_stopped())
+    throw WriterStopped("database writer stopped while (re)connecting to " + impl_->target());
+  const WriterOptions& o = impl_->options;
+  impl_->store = connect_store(
+      o.connection, {o.max_backoff, o.give_up_after},
+      [this](std::chrono::milliseconds d) { return impl_->sleep_unless_stopped(d); },
+      [this] { impl_->beat(); });
+  if (!impl_->store)
+    throw WriterStopped("database writer stopped while (re)connecting to " + impl_->target());
   return *impl_->store;
 }
 

@@ -2,7 +2,10 @@
 // The writer thread: owns the Store, runs jobs on it one at a time, reconnects with backoff
 // after a dropped connection and retries the interrupted job whole.
 
+#include "store/connection_settings.hpp"
 #include "store/store.hpp"
+
+#include "config/config.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,17 +32,51 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// The callback a Writer calls while it waits (see Writer::set_heartbeat), shared with the
+/// Writers made from its options.
+struct Heartbeat {
+  std::mutex mutex;
+  std::function<void()> beat; ///< guarded by mutex
+};
+
+/// How a Writer connects, waits and reports.
+struct WriterOptions {
+  ConnectionSettings connection;
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(30)};
+  /// One-shot commands: a job that cannot reach the database for this long throws
+  /// DatabaseUnreachable, one whose lock waits keep timing out for this long throws
+  /// DatabaseTimeout. nullopt (the daemon): wait for ever.
+  std::optional<std::chrono::milliseconds> give_up_after;
+  /// A job waiting this long is logged with what blocks it.
+  std::chrono::milliseconds report_blocked_after{std::chrono::seconds(5)};
+  std::string name = "write"; ///< names its jobs in logs and /healthz
+  /// Shared by the Writers made with named() copies; the Writer makes one if null.
+  std::shared_ptr<Heartbeat> heartbeat;
+
+  /// The same options under another name (a second Writer of the same process; it shares
+  /// the heartbeat).
+  WriterOptions named(std::string other) const;
+};
+
+/// database.* as Writer options; `give_up` (one-shot commands) gives up after
+/// database.connect_timeout.
+WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up);
+
 class Writer {
 public:
   /// Starts the thread; connects lazily on the first job.
+  explicit Writer(WriterOptions options);
+  /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
   Writer(std::string url, std::chrono::milliseconds max_backoff);
   ~Writer(); ///< finishes the running job, then joins
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
   /// Runs `job(store)` on the writer thread and returns its result to the awaiting coroutine.
-  /// A broken connection is reconnected with backoff and `job` is run again, so `job` must
-  /// be idempotent (a whole transaction). Other exceptions propagate.
+  /// A broken connection is reconnected with backoff and `job` is run again, and so is a job
+  /// cut by database.lock_timeout (after a backoff), so `job` must be idempotent (a whole
+  /// transaction). A statement cut by database.statement_timeout throws DatabaseTimeout
+  /// naming the key. Other exceptions propagate.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
     // Not a coroutine itself: GCC 12 mishandles temporaries in `co_return co_await f(tmp)`.
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
@@ -47,17 +85,22 @@ public:
   /// Convenience: write one batch.
   net::awaitable<WriteResult> write(Batch batch);
 
+  /// The options it was made with.
+  const WriterOptions& options() const;
+
   /// Stops retrying (used at shutdown): a job waiting for a reconnect throws.
   void stop();
 
-  /// Called (on the writer thread) after each wait before a reconnect attempt: a database
-  /// outage is a deliberate wait, not a stuck loop, so the daemon feeds its watchdog from it.
+  /// Called (on the writer thread) after each wait before a reconnect attempt or a retry after
+  /// a lock timeout: a database outage or a lock held elsewhere is a deliberate, logged wait,
+  /// not a stuck loop, so the daemon feeds its watchdog from it. Shared with the Writers made
+  /// from options().named(...), such as the engine's lookups.
   void set_heartbeat(std::function<void()> beat);
 
 private:
   net::any_io_executor executor();
   /// Runs `job` on the writer thread: reconnects with backoff and reruns it after a lost
-  /// connection; other exceptions propagate.
+  /// connection or a lock timeout; other exceptions propagate.
   void run_with_retry(const std::function<void(Store&)>& job);
   template <class R> net::awaitable<R> run_on_thread(std::function<R(Store&)> job) {
     if constexpr (std::is_void_v<R>) {

@@ -41,7 +41,7 @@ PlannerSettings planner_settings(const config::Config& cfg) {
 Engine::Impl::Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
                    store::Writer& store_writer, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
-      lookups(cfg.database.url, cfg.database.reconnect_max_backoff), hooks(std::move(engine_hooks)),
+      lookups(store_writer.options().named("lookup")), hooks(std::move(engine_hooks)),
       planner(planner_settings(cfg)), reconcile_planner(planner_settings(cfg)),
       tz(load_zone(cfg.sync.reconcile)), idle_timer(executor) {
   state.shop = cfg.sync.shop;

@@ -124,9 +124,11 @@ TEST_CASE("secrets come from $CREDENTIALS_DIRECTORY when the file has none") {
 
 TEST_CASE("migrate against an unreachable database exits 69 without leaking the password") {
   ScratchDir dir("cli-nodb");
-  const fs::path cfg = write(dir.path(), "nodb.yaml", kGood);
+  // Nothing listens on port 1: migrate retries for connect_timeout, then gives up.
+  const fs::path cfg = write(dir.path(), "nodb.yaml", kGood + "  connect_timeout: 2s\n");
   const Run r = taosyncd({"--config", cfg.string(), "migrate"});
   CHECK(r.code == 69);
+  CHECK(r.err.find("after 2s (database.connect_timeout)") != std::string::npos);
   CHECK(r.err.find("inline-db-pw-xyz") == std::string::npos);
 }
 

@@ -341,7 +341,7 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "  url: " << q(cfg.db_url) << "\n"
     << "  batch_orders: " << cfg.batch_orders << "\n"
     << "  reconnect_max_backoff: 1s\n"
-    << "sync:\n"
+    << cfg.database_yaml << "sync:\n"
     << "  shop: " << q(cfg.shop) << "\n"
     << "  poll_interval: " << cfg.poll_interval << "\n"
     << "  page_size: " << cfg.page_size << "\n"
@@ -355,6 +355,7 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "  format: text\n"
     << "metrics:\n"
     << "  listen: " << q(cfg.metrics_listen) << "\n"
+    << "  healthy_within: " << cfg.healthy_within << "\n"
     << "shutdown_timeout: 10s\n"
     << cfg.extra_yaml;
   return y.str();

@@ -148,8 +148,10 @@ struct DaemonConfig {
   std::string verify_backoff = "200ms";  ///< sync.verify.backoff
   std::string owed_max_backoff = "1s";   ///< sync.owed.max_backoff: owed orders re-asked soon
   std::string log_level = "info";
-  std::string metrics_listen = ""; ///< empty disables the endpoint
-  std::string extra_yaml;          ///< appended verbatim (top-level keys)
+  std::string metrics_listen = "";   ///< empty disables the endpoint
+  std::string healthy_within = "5m"; ///< metrics.healthy_within
+  std::string database_yaml; ///< more keys under database:, verbatim ("  lock_timeout: 1s\n")
+  std::string extra_yaml;    ///< appended verbatim (top-level keys)
 };
 
 /// Renders `cfg` as YAML text.

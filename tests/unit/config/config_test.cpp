@@ -148,6 +148,32 @@ TEST_CASE("database settings are validated") {
         "database.reconnect_max_backoff");
   CHECK(error_key(api + "database: {url: \"\"}\n") == "");
   CHECK(parse(api + "database: {url: \"\"}\n").database.url == "postgresql:///taosync");
+  // libpq takes whole seconds, and a connect_timeout of 1 is read as 2 by libpq.
+  CHECK(error_key(api + "database: {connect_timeout: 1s}\n") == "database.connect_timeout");
+  CHECK(error_key(api + "database: {connect_timeout: 2500ms}\n") == "database.connect_timeout");
+  CHECK(error_key(api + "database: {keepalives_idle: 500ms}\n") == "database.keepalives_idle");
+  CHECK(error_key(api + "database: {keepalives_count: 0}\n") == "database.keepalives_count");
+  CHECK(error_key(api + "database: {report_blocked_after: 0s}\n") ==
+        "database.report_blocked_after");
+  CHECK(error_key(api + "database: {lock_timout: 1s}\n") == "database.lock_timout");
+  // 0s turns a server-side timeout off, as in PostgreSQL.
+  const auto off = parse(api + "database: {statement_timeout: 0s, lock_timeout: 0s}\n");
+  CHECK(off.database.statement_timeout == 0s);
+  CHECK(off.database.lock_timeout == 0s);
+}
+
+TEST_CASE("database deadlines and keepalives have sane defaults") {
+  const Config c = parse(kMinimal);
+  CHECK(c.database.connect_timeout == 30s);
+  CHECK(c.database.statement_timeout == 5min);
+  CHECK(c.database.lock_timeout == 30s);
+  CHECK(c.database.keepalives_idle == 60s);
+  CHECK(c.database.keepalives_interval == 10s);
+  CHECK(c.database.keepalives_count == 6);
+  CHECK(c.database.report_blocked_after == 5s);
+  const Config set = parse(kMinimal + "  connect_timeout: 5s\n  lock_timeout: 2s\n");
+  CHECK(set.database.connect_timeout == 5s);
+  CHECK(set.database.lock_timeout == 2s);
 }
 
 TEST_CASE("api validation: urls, ranges, rates") {

@@ -36,6 +36,9 @@ TEST_CASE("render_masked hides every secret and round-trips through the loader")
   CHECK(back.sync.reconcile.at == c.sync.reconcile.at);
   CHECK(back.sync.init.start == c.sync.init.start);
   CHECK(back.metrics.listen == c.metrics.listen);
+  CHECK(out.find("lock_timeout: 30s") != std::string::npos);
+  CHECK(back.database.statement_timeout == c.database.statement_timeout);
+  CHECK(back.database.keepalives_count == c.database.keepalives_count);
 }
 
 TEST_CASE("mask_database_url handles URL and key=value forms") {

@@ -1,0 +1,19 @@
+#pragma once
+// /healthz's decision: healthy, or the reason it is not.
+
+#include "obs/metrics.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace taosync::obs {
+
+/// Why the daemon is unhealthy, or nullopt. Unhealthy while a database job (a write
+/// transaction in flight, or failing and retried) has been pending longer than
+/// `healthy_within`, or when the last successful cycle is older than that and no init is
+/// moving forward within it.
+std::optional<std::string> health_problem(const Metrics& m,
+                                          std::chrono::milliseconds healthy_within);
+
+} // namespace taosync::obs

@@ -1,0 +1,46 @@
+#pragma once
+// The database failures a command or an operator must tell apart, each mapped to its own
+// exit code by the daemon: unreachable (69), a deadline cut a statement (75), the schema or
+// the role's rights are not what taosyncd needs (78).
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace taosync::store {
+
+/// The database could not be reached within database.connect_timeout.
+class DatabaseUnreachable : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A statement was cut by database.statement_timeout or database.lock_timeout (past retries).
+class DatabaseTimeout : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The schema is not usable as it is: a pending migration the role may not apply, a missing
+/// right, or an object taosyncd did not create. The message names the object and the fix.
+class SchemaProblem : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Which server-side deadline ended a statement.
+enum class TimeoutKind { statement, lock };
+
+/// The deadline that cut the statement `e` reports, if it is one (SQLSTATE 55P03 with
+/// "lock timeout", 57014 with "statement timeout"); nullopt for every other error.
+std::optional<TimeoutKind> timeout_kind(const std::exception& e);
+
+/// The config key of a deadline: "database.statement_timeout" or "database.lock_timeout".
+const char* timeout_key(TimeoutKind kind);
+
+/// A libpq message on one line, without the password of `url`: libpq's come with newlines
+/// and tabs.
+std::string one_line(const std::string& message, const std::string& url);
+
+} // namespace taosync::store

@@ -1,0 +1,41 @@
+#include "store/session.hpp"
+
+#include "store/db_errors.hpp"
+
+#include <pqxx/pqxx>
+
+namespace taosync::store {
+namespace {
+
+// Session-wide (is_local false): they hold for every later transaction of the connection.
+constexpr std::string_view kSetTimeouts =
+    "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)";
+
+std::string gucs_ms(Millis d) {
+  return std::to_string(d.count()) + "ms";
+}
+
+} // namespace
+
+std::unique_ptr<pqxx::connection> open_session(const ConnectionSettings& s) {
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = std::make_unique<pqxx::connection>(libpq_url(s));
+  } catch (const std::exception& e) { // also a malformed connection string
+    throw pqxx::broken_connection(one_line(e.what(), s.url));
+  }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  // A silent reconnect would lose the session's settings and staging tables; callers
+  // reconnect explicitly.
+  conn->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  {
+    pqxx::nontransaction tx(*conn, "session_timeouts");
+    tx.exec_params(std::string(kSetTimeouts), gucs_ms(s.statement_timeout),
+                   gucs_ms(s.lock_timeout));
+  }
+  return conn;
+}
+
+} // namespace taosync::store

@@ -1,0 +1,45 @@
+// /healthz's decision: a database job pending past healthy_within is unhealthy, and says why.
+
+#include "obs/health.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace taosync;
+using namespace std::chrono_literals;
+
+TEST_CASE("a database write pending past healthy_within is unhealthy, naming its blocker") {
+  obs::Metrics m;
+  m.set_last_success(std::chrono::system_clock::now()); // cycles were fine until now
+  const auto now = std::chrono::steady_clock::now();
+  m.set_db_pending("write", now - 2s);
+  CHECK_FALSE(obs::health_problem(m, 5s).has_value()); // pending, but not for long
+  m.set_db_blocker("write", "waiting for RowExclusiveLock on taosync.orders, held by pid 42");
+  const auto problem = obs::health_problem(m, 1s);
+  REQUIRE(problem.has_value());
+  CHECK(problem->find("database write blocked for 2s (longer than metrics.healthy_within 1s)") !=
+        std::string::npos);
+  CHECK(problem->find("held by pid 42") != std::string::npos);
+  CHECK_FALSE(obs::is_healthy(m, 1s));
+  m.set_db_pending("write", std::nullopt); // the write committed
+  CHECK_FALSE(obs::health_problem(m, 1s).has_value());
+  CHECK(m.render().find("\ntaosync_db_pending_seconds 0\n") != std::string::npos);
+}
+
+TEST_CASE("the longest-pending job of several is the one reported") {
+  obs::Metrics m;
+  m.set_last_success(std::chrono::system_clock::now());
+  const auto now = std::chrono::steady_clock::now();
+  m.set_db_pending("lookup", now - 1s);
+  m.set_db_pending("write", now - 9s);
+  const auto problem = obs::health_problem(m, 3s);
+  REQUIRE(problem.has_value());
+  CHECK(problem->starts_with("database write blocked for 9s"));
+  CHECK(problem->find("nothing seen holding a lock") != std::string::npos);
+}
+
+TEST_CASE("without a pending job the cycle rule still decides, with its reason") {
+  obs::Metrics m;
+  const auto problem = obs::health_problem(m, 5min);
+  REQUIRE(problem.has_value());
+  CHECK(*problem == "no successful sync cycle within metrics.healthy_within (5m)");
+}
