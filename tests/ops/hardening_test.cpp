@@ -215,7 +215,7 @@ TEST_CASE("a long platform ban is a deliberate wait: watchdog fed, shown everywh
   World w({"--orders", "80", "--seed", "9", "--ban-seconds", "20"});
   const int port = free_port();
   w.cfg.metrics_listen = "127.0.0.1:" + std::to_string(port);
-  w.metrics_yaml = "  healthy_within: 2s\n";
+  w.cfg.healthy_within = "2s";
   w.write();
   NotifyListener notify((w.dir.path() / "notify.sock").string());
   // WatchdogSec=1s: without progress the pings stop after 2 s; the ban lasts 20 s.
