@@ -16,7 +16,7 @@ namespace taosync::daemon {
 
 namespace {
 
-using StoredOrder = std::optional<api::OrderDetail>;
+using StoredOrder = std::optional<model::OrderDetail>;
 
 /// Audits the sample; returns how many orders differ.
 net::awaitable<int> audit_sample(Runtime& rt, int sample) {
@@ -33,7 +33,7 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
       return s.load_order(shop, id);
     };
     const StoredOrder stored = co_await rt.writer().run<StoredOrder>(std::move(load_job));
-    const api::OrderDetail fresh = co_await rt.client().get_order(id);
+    const model::OrderDetail fresh = co_await rt.client().get_order(id);
     const auto latest = std::chrono::floor<std::chrono::milliseconds>(
                             std::chrono::system_clock::now()) +
                         rt.config().sync.verify.future_tolerance;

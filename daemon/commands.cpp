@@ -2,7 +2,7 @@
 #include "exit_codes.hpp"
 #include "runtime.hpp"
 #include "shop_gate.hpp"
-#include "time_format.hpp"
+#include "model/time_text.hpp"
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
@@ -28,8 +28,8 @@ std::string init_progress(const store::SyncState& s, const config::Config& cfg) 
   const double pct = total > 0 ? std::min(100.0, std::max(0.0, 100.0 * done / total)) : 0.0;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", pct);
-  return std::string(buf) + " (swept to " + format_time(*s.init_cursor) + " of " +
-         format_time(*s.init_t0) + ")";
+  return std::string(buf) + " (swept to " + model::format_time(*s.init_cursor) + " of " +
+         model::format_time(*s.init_t0) + ")";
 }
 
 /// What the platform owes and where the cursor is held, as status lines.
@@ -41,8 +41,8 @@ void print_trust(std::ostream& out, const store::OwedSummary& owed,
   out << "\n";
   out << "  held:         ";
   if (held) {
-    out << "[" << format_time(held->from) << " .. " << format_time(held->to) << "] since "
-        << (held->since ? format_time(std::chrono::floor<std::chrono::milliseconds>(*held->since))
+    out << "[" << model::format_time(held->from) << " .. " << model::format_time(held->to) << "] since "
+        << (held->since ? model::format_time(std::chrono::floor<std::chrono::milliseconds>(*held->since))
                         : std::string("?"))
         << ": " << held->reason << "\n";
   } else {
@@ -65,22 +65,22 @@ void print_status(std::ostream& out, const store::SyncState& s, const store::Sho
     out << "  api:          " << obs::describe_ban(*flags.api_banned_until, now) << "\n";
   out << "  hwm:          ";
   if (s.hwm) {
-    out << format_time(*s.hwm) << " (lag "
-        << format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.hwm)) << ")\n";
+    out << model::format_time(*s.hwm) << " (lag "
+        << model::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.hwm)) << ")\n";
   } else {
     out << "none yet\n";
   }
   out << "  last cycle:   ";
   if (s.last_cycle_at) {
-    out << format_time(std::chrono::floor<std::chrono::milliseconds>(*s.last_cycle_at)) << " ("
-        << format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_cycle_at))
+    out << model::format_time(std::chrono::floor<std::chrono::milliseconds>(*s.last_cycle_at)) << " ("
+        << model::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_cycle_at))
         << " ago, " << s.last_cycle_orders << " orders)\n";
   } else {
     out << "never\n";
   }
   out << "  init:         " << init_progress(s, cfg) << "\n";
   out << "  reconciled:   "
-      << (s.last_reconciled_day ? format_day(*s.last_reconciled_day) : std::string("never"))
+      << (s.last_reconciled_day ? model::format_day(*s.last_reconciled_day) : std::string("never"))
       << "\n";
   out << "  orders:       " << c.orders << "\n";
   out << "  lines:        " << c.lines << "\n";

@@ -17,10 +17,10 @@ public:
   void field(const std::string& name, std::int64_t db, std::int64_t api) {
     field(name, std::to_string(db), std::to_string(api));
   }
-  void time(const std::string& name, api::TimePoint db, api::TimePoint api) {
+  void time(const std::string& name, model::TimePoint db, model::TimePoint api) {
     field(name, db.time_since_epoch().count(), api.time_since_epoch().count());
   }
-  void money(const std::string& name, const api::Money& db, const api::Money& api) {
+  void money(const std::string& name, const model::Money& db, const model::Money& api) {
     field(name, canonical_decimal(db.amount), canonical_decimal(api.amount));
     field(name + "_currency_code", db.currency_code, api.currency_code);
   }
@@ -29,7 +29,7 @@ private:
   std::vector<std::string>& out_;
 };
 
-void diff_order_fields(Differ& d, const api::Order& a, const api::Order& b) {
+void diff_order_fields(Differ& d, const model::Order& a, const model::Order& b) {
   d.field("status", a.status, b.status);
   d.field("buyer_id", a.buyer_id, b.buyer_id);
   d.field("buyer_full_name", a.buyer_full_name, b.buyer_full_name);
@@ -49,7 +49,7 @@ void diff_order_fields(Differ& d, const api::Order& a, const api::Order& b) {
   d.field("delivery_receiver_phone", a.delivery.receiver_phone, b.delivery.receiver_phone);
 }
 
-void diff_line(Differ& d, const std::string& p, const api::OrderLine& a, const api::OrderLine& b) {
+void diff_line(Differ& d, const std::string& p, const model::OrderLine& a, const model::OrderLine& b) {
   d.field(p + "status", a.status, b.status);
   d.field(p + "product_id", a.product_id, b.product_id);
   d.field(p + "sku_id", a.sku_id, b.sku_id);
@@ -61,7 +61,7 @@ void diff_line(Differ& d, const std::string& p, const api::OrderLine& a, const a
   d.money(p + "shipping_fee", a.shipping_fee, b.shipping_fee);
   d.money(p + "actual_shipping_fee", a.actual_shipping_fee, b.actual_shipping_fee);
   d.time(p + "modification_time", a.modification_time, b.modification_time);
-  std::map<std::int64_t, const api::Shipment*> db_ships, api_ships;
+  std::map<std::int64_t, const model::Shipment*> db_ships, api_ships;
   for (const auto& s : a.shipments)
     db_ships[s.order_no] = &s;
   for (const auto& s : b.shipments)
@@ -120,7 +120,7 @@ std::string canonical_decimal(const std::string& amount) {
   return s == "0" ? s : sign + s;
 }
 
-OrderDiff diff_orders(const api::OrderDetail& stored, const api::OrderDetail& fresh) {
+OrderDiff diff_orders(const model::OrderDetail& stored, const model::OrderDetail& fresh) {
   OrderDiff out;
   if (fresh.order.modification_time > stored.order.modification_time) {
     out.changed_upstream = true;
@@ -128,7 +128,7 @@ OrderDiff diff_orders(const api::OrderDetail& stored, const api::OrderDetail& fr
   }
   Differ d(out.differences);
   diff_order_fields(d, stored.order, fresh.order);
-  std::map<std::string, const api::OrderLine*> db_lines, api_lines;
+  std::map<std::string, const model::OrderLine*> db_lines, api_lines;
   for (const auto& l : stored.lines)
     db_lines[l.trade_order_line_id] = &l;
   for (const auto& l : fresh.lines)

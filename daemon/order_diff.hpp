@@ -1,7 +1,7 @@
 #pragma once
 // Field-by-field comparison of a stored order with the API's /order/get answer (audit).
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 
 #include <string>
 #include <vector>
@@ -16,7 +16,7 @@ struct OrderDiff {
 
 /// Compares what matters to the back office. Money compares as decimals ("62" == "62.00");
 /// seller_full_name is skipped because the platform spells it differently per endpoint.
-OrderDiff diff_orders(const api::OrderDetail& stored, const api::OrderDetail& fresh);
+OrderDiff diff_orders(const model::OrderDetail& stored, const model::OrderDetail& fresh);
 
 /// "62.50" -> "62.5", "062" -> "62", "10.00" -> "10": canonical decimal text.
 std::string canonical_decimal(const std::string& amount);

@@ -61,21 +61,21 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   const bool resumed =
       co_await check_shop_stop(writer_, shop, token_fingerprint(stop_key(cfg_.api)));
   const std::string fingerprint = token_fingerprint(cfg_.api.access_token);
-  std::function<std::optional<api::Tokens>(store::Store&)> load = [&](store::Store& s) {
+  std::function<std::optional<model::Tokens>(store::Store&)> load = [&](store::Store& s) {
     return s.load_tokens(shop, fingerprint);
   };
   // After a resumed stop, tokens refreshed from the dead refresh token are useless.
-  std::optional<api::Tokens> stored;
+  std::optional<model::Tokens> stored;
   if (!resumed)
-    stored = co_await writer_.run<std::optional<api::Tokens>>(std::move(load));
-  api::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
+    stored = co_await writer_.run<std::optional<model::Tokens>>(std::move(load));
+  model::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
   if (stored) {
     obs::register_secret(stored->access_token);
     obs::register_secret(stored->refresh_token);
     spdlog::info("using the refreshed tokens stored for shop {}", shop);
     tokens = *stored;
   }
-  api::TokenSaver saver = [this, shop, fingerprint](const api::Tokens& t) -> net::awaitable<void> {
+  api::TokenSaver saver = [this, shop, fingerprint](const model::Tokens& t) -> net::awaitable<void> {
     obs::register_secret(t.access_token);
     obs::register_secret(t.refresh_token);
     std::function<void(store::Store&)> job = [shop, fingerprint, t](store::Store& s) {

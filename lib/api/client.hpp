@@ -3,9 +3,8 @@
 // token bucket, ApiCallLimit bans, retries with backoff, and one token refresh on
 // IllegalAccessToken.
 
-#include "api/model.hpp"
 #include "api/outcome.hpp"
-#include "api/tokens.hpp"
+#include "api/records.hpp"
 #include "config/config.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,24 +20,6 @@
 namespace taosync::api {
 
 namespace net = boost::asio;
-
-/// Parameters of one /orders/get call (names on the wire: Order_Status, Page_Size, Page,
-/// modification_time_start, modification_time_end — both ends inclusive).
-struct OrdersQuery {
-  std::string status = "all";
-  TimePoint modified_from{};
-  TimePoint modified_to{};
-  int page = 1;
-  int page_size = 100;
-};
-
-/// Running totals since the client was made; the sync loop reports per-cycle deltas.
-struct CallCounters {
-  std::uint64_t calls = 0;     ///< HTTP requests sent
-  std::uint64_t throttled = 0; ///< ApiCallLimit answers
-  std::uint64_t retries = 0;   ///< attempts after the first
-  std::uint64_t refreshes = 0; ///< token refreshes
-};
 
 /// Called after a token refresh, before the new token is used; persists the tokens.
 using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;

@@ -3,7 +3,7 @@
 // as the record's rejection reason ("actual_fee: not a decimal number"); later reads return
 // defaults, so a parser reads every field and checks ok() once at the end.
 
-#include "api/model.hpp"
+#include "api/records.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 // One order line, as /order/items/get lists it and /order/get embeds it.
 
-#include "api/model.hpp"
+#include "api/records.hpp"
 
 #include <boost/json/object.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 // One order record, as /orders/get lists it and as /order/get's `module` starts.
 
-#include "api/model.hpp"
+#include "api/records.hpp"
 
 #include <boost/json/object.hpp>
 

@@ -190,7 +190,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
     problem = "record is ambiguous: a key appears more than once";
   std::string raw = problem ? std::string() : order_raw_without_lines(*module);
   if (!problem)
-    if (const auto at = invalid_utf8_at(raw))
+    if (const auto at = model::invalid_utf8_at(raw))
       problem = "record contains invalid UTF-8 at byte " + std::to_string(*at);
   if (!problem && has_escaped_nul(raw))
     problem = "record contains a NUL character";

@@ -1,7 +1,7 @@
 #pragma once
 // The raw JSON kept with every record, and the RejectedRecord made of a record that failed.
 
-#include "api/model.hpp"
+#include "api/records.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -3,6 +3,8 @@
 // objects whose keys repeat. The JSON parser accepts both (a page must not be lost to one bad
 // byte), so each record is checked on its own and rejected with the reason. Pure.
 
+#include "model/utf8.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <optional>
@@ -13,9 +15,6 @@ namespace taosync::api {
 
 /// `body` without a leading UTF-8 byte-order mark, which some gateways prepend.
 std::string_view without_bom(std::string_view body);
-
-/// Offset of the first byte of `text` that does not begin a valid UTF-8 sequence, if any.
-std::optional<std::size_t> invalid_utf8_at(std::string_view text);
 
 /// True when the JSON text `raw` holds more object keys than its parsed `value`: a key appeared
 /// twice in one object and the parser kept only one of the values.

@@ -1,7 +1,7 @@
 #pragma once
 // `sku_info`: the API sends a line's SKU properties as a JSON array encoded in a string.
 
-#include "api/model.hpp"
+#include "api/records.hpp"
 
 #include <optional>
 #include <string>

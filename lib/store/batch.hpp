@@ -1,7 +1,7 @@
 #pragma once
 // What one write transaction carries.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 #include "store/sync_state.hpp"
 
 #include <cstdint>
@@ -16,7 +16,7 @@ namespace taosync::store {
 struct OwedOrder {
   std::string trade_order_id;
   std::vector<std::string> line_ids;
-  std::optional<api::TimePoint> modification_time; ///< of the version that was listed
+  std::optional<model::TimePoint> modification_time; ///< of the version that was listed
   std::string reason;
 };
 
@@ -24,12 +24,12 @@ struct OwedOrder {
 /// and optionally the cursor. Everything commits together or not at all.
 struct Batch {
   std::string shop;
-  std::vector<api::Order> orders;
+  std::vector<model::Order> orders;
   /// Complete line sets of the orders in `lines_for`: their old lines, shipments and sku
   /// properties are replaced (only where the order row itself was written, i.e. not stale).
-  std::vector<api::OrderLine> lines;
+  std::vector<model::OrderLine> lines;
   std::vector<std::string> lines_for;
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::RejectedRecord> rejected;
   /// Remembered as owed in the same transaction, so the cursor can pass them safely.
   std::vector<OwedOrder> owed;
   /// Orders in `lines_for` whose line sets are complete: what they owed is settled, unless

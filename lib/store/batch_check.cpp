@@ -17,7 +17,7 @@ std::string quoted(std::string_view value) {
   return "\"" + clean_text(value.substr(0, kMaxQuoted)) + "\"";
 }
 
-std::string money_problem(std::string_view field, const api::Money& m) {
+std::string money_problem(std::string_view field, const model::Money& m) {
   if (m.amount.empty() || is_decimal(m.amount))
     return {};
   return std::string(field) + ": not a decimal amount " + quoted(m.amount);
@@ -30,7 +30,7 @@ std::string first_problem(std::initializer_list<std::string> problems) {
   return {};
 }
 
-std::string order_problem(const api::Order& o) {
+std::string order_problem(const model::Order& o) {
   std::string status;
   if (o.status.empty() || o.status.size() > kMaxStatusLength)
     status = "status: empty or longer than 64 bytes";
@@ -42,7 +42,7 @@ std::string order_problem(const api::Order& o) {
                         money_problem("actual_shipping_fee", o.actual_shipping_fee)});
 }
 
-std::string line_problem(const api::OrderLine& l) {
+std::string line_problem(const model::OrderLine& l) {
   const auto line_id = id_problem(l.trade_order_line_id);
   const auto order_id = id_problem(l.trade_order_id);
   return first_problem({line_id.empty() ? line_id : "trade_order_line_id: " + line_id,
@@ -53,12 +53,12 @@ std::string line_problem(const api::OrderLine& l) {
                         money_problem("actual_shipping_fee", l.actual_shipping_fee)});
 }
 
-api::RejectedRecord reject(const std::string& id, std::string reason, const std::string& raw) {
+model::RejectedRecord reject(const std::string& id, std::string reason, const std::string& raw) {
   return {std::string(kEndpoint), clean_text(std::string_view(id).substr(0, kMaxIdLength)),
           std::move(reason), clean_text(raw)};
 }
 
-bool order_text_ok(const api::Order& o) {
+bool order_text_ok(const model::Order& o) {
   const auto& d = o.delivery;
   for (const std::string* s :
        {&o.buyer_id, &o.buyer_full_name, &o.seller_id, &o.seller_full_name, &o.status,
@@ -73,7 +73,7 @@ bool order_text_ok(const api::Order& o) {
   return is_clean_text(o.raw_json) && is_jsonb_safe(o.raw_json);
 }
 
-api::Order repaired(api::Order o) {
+model::Order repaired(model::Order o) {
   auto& d = o.delivery;
   for (std::string* s :
        {&o.buyer_id, &o.buyer_full_name, &o.seller_id, &o.seller_full_name, &o.status,
@@ -87,7 +87,7 @@ api::Order repaired(api::Order o) {
   return o;
 }
 
-bool line_text_ok(const api::OrderLine& l) {
+bool line_text_ok(const model::OrderLine& l) {
   for (const std::string* s :
        {&l.product_id, &l.sku_id, &l.package_id, &l.product_title, &l.product_main_image,
         &l.product_detail_url, &l.buyer_full_name, &l.status, &l.unit_fee.currency_code,
@@ -106,19 +106,19 @@ bool line_text_ok(const api::OrderLine& l) {
 }
 
 /// Repairs text and keeps one shipment per order_no (the last one sent).
-api::OrderLine repaired(api::OrderLine l) {
+model::OrderLine repaired(model::OrderLine l) {
   for (std::string* s :
        {&l.product_id, &l.sku_id, &l.package_id, &l.product_title, &l.product_main_image,
         &l.product_detail_url, &l.buyer_full_name, &l.status, &l.unit_fee.currency_code,
         &l.actual_fee.currency_code, &l.shipping_fee.currency_code,
         &l.actual_shipping_fee.currency_code, &l.sku_info})
     *s = clean_text(*s);
-  std::vector<api::Shipment> shipments;
+  std::vector<model::Shipment> shipments;
   for (auto& sh : l.shipments) {
     for (auto* opt : {&sh.tracking_number, &sh.logistics_id})
       if (*opt)
         **opt = clean_text(**opt);
-    std::erase_if(shipments, [&](const api::Shipment& s) { return s.order_no == sh.order_no; });
+    std::erase_if(shipments, [&](const model::Shipment& s) { return s.order_no == sh.order_no; });
     shipments.push_back(std::move(sh));
   }
   l.shipments = std::move(shipments);
@@ -130,7 +130,7 @@ api::OrderLine repaired(api::OrderLine l) {
   return l;
 }
 
-bool shipments_distinct(const api::OrderLine& l) {
+bool shipments_distinct(const model::OrderLine& l) {
   for (std::size_t i = 0; i < l.shipments.size(); ++i)
     for (std::size_t j = i + 1; j < l.shipments.size(); ++j)
       if (l.shipments[i].order_no == l.shipments[j].order_no)
@@ -173,10 +173,10 @@ CheckedBatch check_batch(const Batch& batch) {
       out.rejected.push_back(reject(o.trade_order_id, std::move(problem), o.raw_json));
       continue;
     }
-    const api::Order* rec = &o;
+    const model::Order* rec = &o;
     if (!order_text_ok(o))
       rec = &out.repaired_orders.emplace_back(repaired(o));
-    keep_newest(out.orders, order_at, rec, [](const api::Order& x) { return x.trade_order_id; });
+    keep_newest(out.orders, order_at, rec, [](const model::Order& x) { return x.trade_order_id; });
   }
   std::unordered_set<std::string_view> sets;
   for (const auto& id : batch.lines_for)
@@ -190,11 +190,11 @@ CheckedBatch check_batch(const Batch& batch) {
     }
     if (!sets.contains(l.trade_order_id))
       continue; // not part of a complete line set of this batch
-    const api::OrderLine* rec = &l;
+    const model::OrderLine* rec = &l;
     if (!line_text_ok(l) || !shipments_distinct(l))
       rec = &out.repaired_lines.emplace_back(repaired(l));
     keep_newest(out.lines, line_at, rec,
-                [](const api::OrderLine& x) { return x.trade_order_line_id; });
+                [](const model::OrderLine& x) { return x.trade_order_line_id; });
   }
   return out;
 }

@@ -14,12 +14,12 @@ namespace taosync::store {
 /// The batch as it will be staged. Points into the Batch it was made from (or into its own
 /// repaired copies), so it must not outlive that Batch.
 struct CheckedBatch {
-  std::vector<const api::Order*> orders;     ///< valid, one per trade_order_id
-  std::vector<const api::OrderLine*> lines;  ///< valid, one per line id, of orders in lines_for
+  std::vector<const model::Order*> orders;     ///< valid, one per trade_order_id
+  std::vector<const model::OrderLine*> lines;  ///< valid, one per line id, of orders in lines_for
   std::vector<std::string> lines_for;        ///< distinct order ids whose line sets are replaced
-  std::vector<api::RejectedRecord> rejected; ///< the batch's rejects plus those found here
-  std::deque<api::Order> repaired_orders;
-  std::deque<api::OrderLine> repaired_lines;
+  std::vector<model::RejectedRecord> rejected; ///< the batch's rejects plus those found here
+  std::deque<model::Order> repaired_orders;
+  std::deque<model::OrderLine> repaired_lines;
 };
 
 /// Checks, de-duplicates and repairs `batch` for staging.

@@ -26,7 +26,7 @@ const char* or_null(const std::string& s) {
   return s.empty() ? nullptr : s.c_str();
 }
 
-std::int64_t epoch_ms(api::TimePoint t) {
+std::int64_t epoch_ms(model::TimePoint t) {
   return t.time_since_epoch().count();
 }
 
@@ -56,7 +56,7 @@ void copy_orders(pqxx::work& tx, const CheckedBatch& b) {
                                                  "delivery_receiver_phone",
                                                  "line_ids"};
   pqxx::stream_to stream(tx, "stage_orders", kColumns);
-  for (const api::Order* o : b.orders) {
+  for (const model::Order* o : b.orders) {
     const auto& d = o->delivery;
     stream << std::make_tuple(
         or_null(o->raw_json), o->trade_order_id.c_str(), o->buyer_id.c_str(),
@@ -104,7 +104,7 @@ void copy_lines(pqxx::work& tx, const CheckedBatch& b) {
                                                  "creation_ms",
                                                  "modification_ms"};
   pqxx::stream_to stream(tx, "stage_lines", kColumns);
-  for (const api::OrderLine* l : b.lines)
+  for (const model::OrderLine* l : b.lines)
     stream << std::make_tuple(
         or_null(l->raw_json), l->sku_info.c_str(), l->product_title.c_str(),
         l->product_main_image.c_str(), l->product_detail_url.c_str(),
@@ -122,7 +122,7 @@ void copy_line_children(pqxx::work& tx, const CheckedBatch& b) {
   pqxx::stream_to shipments(tx, "stage_shipments",
                             std::vector<std::string>{"trade_order_line_id", "order_no",
                                                      "tracking_number", "logistics_id"});
-  for (const api::OrderLine* l : b.lines)
+  for (const model::OrderLine* l : b.lines)
     for (const auto& s : l->shipments)
       shipments << std::make_tuple(l->trade_order_line_id.c_str(), s.order_no,
                                    s.tracking_number ? s.tracking_number->c_str() : nullptr,
@@ -131,7 +131,7 @@ void copy_line_children(pqxx::work& tx, const CheckedBatch& b) {
   pqxx::stream_to props(tx, "stage_sku",
                         std::vector<std::string>{"trade_order_line_id", "position", "property_id",
                                                  "property_name", "value_id", "value_text"});
-  for (const api::OrderLine* l : b.lines) {
+  for (const model::OrderLine* l : b.lines) {
     int position = 0;
     for (const auto& p : l->sku_properties)
       props << std::make_tuple(l->trade_order_line_id.c_str(), position++, p.property_id,

@@ -53,16 +53,16 @@ std::string text(const pqxx::field& f) {
   return f.as<std::string>(std::string());
 }
 
-api::TimePoint time_ms(const pqxx::field& f) {
-  return api::TimePoint(std::chrono::milliseconds(f.as<std::int64_t>(0)));
+model::TimePoint time_ms(const pqxx::field& f) {
+  return model::TimePoint(std::chrono::milliseconds(f.as<std::int64_t>(0)));
 }
 
-api::Money money(const pqxx::field& amount, const pqxx::field& currency) {
+model::Money money(const pqxx::field& amount, const pqxx::field& currency) {
   return {text(amount), text(currency)};
 }
 
-api::Order order_of(const pqxx::row& r) {
-  api::Order o;
+model::Order order_of(const pqxx::row& r) {
+  model::Order o;
   o.trade_order_id = text(r[0]);
   o.buyer_id = text(r[1]);
   o.buyer_full_name = text(r[2]);
@@ -81,8 +81,8 @@ api::Order order_of(const pqxx::row& r) {
   return o;
 }
 
-api::OrderLine line_of(const pqxx::row& r) {
-  api::OrderLine l;
+model::OrderLine line_of(const pqxx::row& r) {
+  model::OrderLine l;
   l.trade_order_line_id = text(r[0]);
   l.trade_order_id = text(r[1]);
   l.product_id = text(r[2]);
@@ -113,12 +113,12 @@ std::optional<std::string> optional_text(const pqxx::field& f) {
 
 } // namespace
 
-std::optional<api::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
+std::optional<model::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
                                              const std::string& id) {
   const auto head = tx.exec_params(std::string(kSelectOrder), shop, id);
   if (head.empty())
     return std::nullopt;
-  api::OrderDetail detail;
+  model::OrderDetail detail;
   detail.order = order_of(head[0]);
   for (const auto& row : tx.exec_params(std::string(kSelectLineIds), shop, id))
     detail.order.line_ids.push_back(text(row[0]));

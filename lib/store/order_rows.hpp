@@ -1,7 +1,7 @@
 #pragma once
 // Reading a stored order back into the API's types (for `taosyncd audit` and resync checks).
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 
 #include <pqxx/transaction_base>
 
@@ -12,7 +12,7 @@ namespace taosync::store {
 
 /// The stored order `id` of `shop` with its lines, shipments and sku properties, or nullopt.
 /// Money comes back as numeric's text (the amount as sent), raw_json as jsonb's rendering.
-std::optional<api::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
+std::optional<model::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
                                              const std::string& id);
 
 } // namespace taosync::store

@@ -70,12 +70,12 @@ SELECT (extract(epoch FROM window_from) * 1000)::bigint,
 FROM taosync.held_windows WHERE shop = $1
 )sql";
 
-std::int64_t owed_epoch_ms(api::TimePoint t) {
+std::int64_t owed_epoch_ms(model::TimePoint t) {
   return t.time_since_epoch().count();
 }
 
-api::TimePoint owed_time_from_ms(std::int64_t ms) {
-  return api::TimePoint(std::chrono::milliseconds(ms));
+model::TimePoint owed_time_from_ms(std::int64_t ms) {
+  return model::TimePoint(std::chrono::milliseconds(ms));
 }
 
 // Parses a PostgreSQL text[] literal of plain ids ({a,b} or {"a","b"}).

@@ -29,8 +29,8 @@ struct OwedSummary {
 
 /// A window the platform's answers for did not add up: the cursor waits before it.
 struct HeldWindow {
-  api::TimePoint from;
-  api::TimePoint to;
+  model::TimePoint from;
+  model::TimePoint to;
   std::string reason;
   std::optional<std::chrono::system_clock::time_point> since;
 };

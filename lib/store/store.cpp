@@ -135,16 +135,16 @@ std::optional<HeldWindow> Store::load_held(const std::string& shop) {
   return select_held(tx, shop);
 }
 
-std::unordered_map<std::string, api::TimePoint>
+std::unordered_map<std::string, model::TimePoint>
 Store::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
-  std::unordered_map<std::string, api::TimePoint> out;
+  std::unordered_map<std::string, model::TimePoint> out;
   if (order_ids.empty())
     return out;
   pqxx::read_transaction tx(*impl_->conn, "modification_times");
   for (const auto& row :
        tx.exec_params(std::string(kModificationTimes), shop, array_literal(order_ids)))
     out.emplace(row[0].as<std::string>(),
-                api::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
+                model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
   return out;
 }
 
@@ -155,14 +155,14 @@ WriteResult Store::write(const Batch& batch) {
   return result;
 }
 
-std::optional<api::Tokens> Store::load_tokens(const std::string& shop,
+std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
                                               const std::string& config_fingerprint) {
   pqxx::read_transaction tx(*impl_->conn, "load_tokens");
   const auto rows = tx.exec_params(std::string(kSelectTokens), shop, config_fingerprint);
   if (rows.empty())
     return std::nullopt;
   const auto& r = rows[0];
-  api::Tokens tokens;
+  model::Tokens tokens;
   tokens.access_token = r[0].as<std::string>();
   tokens.refresh_token = r[1].as<std::string>();
   tokens.access_expires_at =
@@ -172,7 +172,7 @@ std::optional<api::Tokens> Store::load_tokens(const std::string& shop,
   return tokens;
 }
 
-void Store::save_tokens(const std::string& shop, const api::Tokens& tokens,
+void Store::save_tokens(const std::string& shop, const model::Tokens& tokens,
                         const std::string& config_fingerprint) {
   pqxx::work tx(*impl_->conn, "save_tokens");
   tx.exec_params0(std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
@@ -196,7 +196,7 @@ std::vector<std::string> Store::sample_recent_orders(const std::string& shop, in
   return ids;
 }
 
-std::optional<api::OrderDetail> Store::load_order(const std::string& shop, const std::string& id) {
+std::optional<model::OrderDetail> Store::load_order(const std::string& shop, const std::string& id) {
   pqxx::read_transaction tx(*impl_->conn, "load_order");
   return select_order(tx, shop, id);
 }

@@ -2,8 +2,8 @@
 // The PostgreSQL store: migrations, the monotonic batch write, cursor and tokens.
 // A Store owns one libpqxx connection and is used by one thread only.
 
-#include "api/model.hpp"
-#include "api/tokens.hpp"
+#include "model/records.hpp"
+#include "model/tokens.hpp"
 #include "store/batch.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
@@ -56,7 +56,7 @@ public:
   void save_state(const SyncState& state);
 
   /// Stored modification_time of those of `order_ids` that exist.
-  std::unordered_map<std::string, api::TimePoint>
+  std::unordered_map<std::string, model::TimePoint>
   modification_times(const std::string& shop, const std::vector<std::string>& order_ids);
 
   /// Writes a batch in one transaction (COPY into staging, then set-based upserts).
@@ -66,9 +66,9 @@ public:
   /// Tokens persisted after a refresh, if any, and only if they descend from the configured
   /// access token whose SHA-256 hex is `config_fingerprint` (a re-authorized seller's new
   /// config token wins over stale stored ones).
-  std::optional<api::Tokens> load_tokens(const std::string& shop,
+  std::optional<model::Tokens> load_tokens(const std::string& shop,
                                          const std::string& config_fingerprint);
-  void save_tokens(const std::string& shop, const api::Tokens& tokens,
+  void save_tokens(const std::string& shop, const model::Tokens& tokens,
                    const std::string& config_fingerprint);
 
   /// Up to `limit` owed orders due for another ask (or any, if `due_or_not`), the longest
@@ -95,7 +95,7 @@ public:
   std::vector<std::string> sample_recent_orders(const std::string& shop, int n);
 
   /// The stored order with its lines, or nullopt.
-  std::optional<api::OrderDetail> load_order(const std::string& shop, const std::string& id);
+  std::optional<model::OrderDetail> load_order(const std::string& shop, const std::string& id);
 
   /// The shop's stop, stop fingerprint and ban end (store/shop_flags.hpp).
   ShopFlags load_flags(const std::string& shop);

@@ -1,7 +1,7 @@
 #pragma once
 // A shop's sync cursor, stored in taosync.sync_state and committed with the data it covers.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 namespace taosync::store {
 
-using api::TimePoint;
+using model::TimePoint;
 
 /// Per-shop progress. Invariant: every order modified at or before `hwm` is stored.
 struct SyncState {

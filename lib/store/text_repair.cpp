@@ -1,5 +1,7 @@
 #include "store/text_repair.hpp"
 
+#include "model/utf8.hpp"
+
 #include <cstdint>
 #include <cstring>
 
@@ -8,36 +10,10 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD
 
-/// Length of the valid UTF-8 sequence (not NUL) starting at s[i], or 0 if invalid.
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid; NUL counts as
+/// invalid here, because a text column refuses it.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  if (b == 0)
-    return 0;
-  if (b < 0x80)
-    return 1;
-  std::size_t len = 0;
-  std::uint32_t min = 0;
-  std::uint32_t cp = 0;
-  if ((b & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, cp = b & 0x1F;
-  } else if ((b & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, cp = b & 0x0F;
-  } else if ((b & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, cp = b & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size())
-    return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
+  return s[i] == '\0' ? 0 : model::utf8_sequence_length(s, i);
 }
 
 int hex_value(char c) {

@@ -23,7 +23,7 @@ std::string truncated(const std::string& raw) {
 
 } // namespace
 
-std::optional<std::string> listing_problem(const api::Page<api::Order>& page, int asked_page,
+std::optional<std::string> listing_problem(const model::Page<model::Order>& page, int asked_page,
                                            int page_size) {
   if (!page.problem.empty())
     return page.problem;
@@ -42,43 +42,43 @@ std::optional<std::string> listing_problem(const api::Page<api::Order>& page, in
   return std::nullopt;
 }
 
-std::optional<std::string> order_time_problem(const api::Order& order, const TimeBounds& bounds) {
+std::optional<std::string> order_time_problem(const model::Order& order, const TimeBounds& bounds) {
   const auto t = order.modification_time;
   if (t > bounds.latest)
-    return "modification_time " + format_time(t) + " is in the future (after " +
-           format_time(bounds.latest) + ", now plus sync.future_tolerance)";
+    return "modification_time " + model::format_time(t) + " is in the future (after " +
+           model::format_time(bounds.latest) + ", now plus sync.future_tolerance)";
   if (bounds.asked && (t < bounds.asked->from || t > bounds.asked->to))
-    return "modification_time " + format_time(t) + " lies outside the asked window [" +
-           format_time(bounds.asked->from) + " .. " + format_time(bounds.asked->to) + "]";
+    return "modification_time " + model::format_time(t) + " lies outside the asked window [" +
+           model::format_time(bounds.asked->from) + " .. " + model::format_time(bounds.asked->to) + "]";
   return std::nullopt;
 }
 
-std::optional<std::string> line_problem(const api::OrderLine& line,
+std::optional<std::string> line_problem(const model::OrderLine& line,
                                         const std::string& listing_order, TimePoint latest) {
   if (line.trade_order_id != listing_order)
     return "line " + line.trade_order_line_id + " names order " + line.trade_order_id +
            " but order " + listing_order + " lists it";
   if (line.modification_time > latest)
-    return "modification_time " + format_time(line.modification_time) +
-           " is in the future (after " + format_time(latest) + ", now plus sync.future_tolerance)";
+    return "modification_time " + model::format_time(line.modification_time) +
+           " is in the future (after " + model::format_time(latest) + ", now plus sync.future_tolerance)";
   return std::nullopt;
 }
 
-void reject_untrusted_orders(std::vector<api::Order>& orders,
-                             std::vector<api::RejectedRecord>& rejected, const TimeBounds& bounds,
+void reject_untrusted_orders(std::vector<model::Order>& orders,
+                             std::vector<model::RejectedRecord>& rejected, const TimeBounds& bounds,
                              std::string_view endpoint) {
-  std::erase_if(orders, [&](api::Order& o) {
+  std::erase_if(orders, [&](model::Order& o) {
     auto problem = order_time_problem(o, bounds);
     if (!problem)
       return false;
-    rejected.push_back(api::RejectedRecord{std::string(endpoint), o.trade_order_id,
+    rejected.push_back(model::RejectedRecord{std::string(endpoint), o.trade_order_id,
                                            std::move(*problem), truncated(o.raw_json)});
     return true;
   });
 }
 
-api::RejectedRecord rejected_line(const api::OrderLine& line, std::string reason) {
-  return api::RejectedRecord{std::string(kLinesEndpoint), line.trade_order_line_id,
+model::RejectedRecord rejected_line(const model::OrderLine& line, std::string reason) {
+  return model::RejectedRecord{std::string(kLinesEndpoint), line.trade_order_line_id,
                              std::move(reason), truncated(line.raw_json)};
 }
 

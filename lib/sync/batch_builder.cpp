@@ -18,7 +18,7 @@ store::Batch BatchBuilder::take() {
   return out;
 }
 
-void BatchBuilder::append(api::Order order) {
+void BatchBuilder::append(model::Order order) {
   // An order modified while the sweep ran can show up in two windows: keep the newest.
   const auto [it, fresh] = index_.try_emplace(order.trade_order_id, current_.orders.size());
   if (fresh) {
@@ -28,8 +28,8 @@ void BatchBuilder::append(api::Order order) {
   }
 }
 
-std::vector<store::Batch> BatchBuilder::add(std::vector<api::Order> orders,
-                                            std::vector<api::RejectedRecord> rejected,
+std::vector<store::Batch> BatchBuilder::add(std::vector<model::Order> orders,
+                                            std::vector<model::RejectedRecord> rejected,
                                             std::optional<store::SyncState> cursor) {
   std::vector<store::Batch> ready;
   if (!current_.orders.empty() && current_.orders.size() + orders.size() > max_orders_) {

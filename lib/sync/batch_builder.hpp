@@ -20,8 +20,8 @@ public:
 
   /// Adds one completely read window: its orders, its rejected records and the cursor to
   /// commit once all of it is written. Returns the batches that became ready, in order.
-  std::vector<store::Batch> add(std::vector<api::Order> orders,
-                                std::vector<api::RejectedRecord> rejected,
+  std::vector<store::Batch> add(std::vector<model::Order> orders,
+                                std::vector<model::RejectedRecord> rejected,
                                 std::optional<store::SyncState> cursor);
 
   /// Whatever is pending (orders, rejects or just a cursor), or nullopt.
@@ -31,7 +31,7 @@ public:
   std::size_t pending_orders() const { return current_.orders.size(); }
 
 private:
-  void append(api::Order order);
+  void append(model::Order order);
   store::Batch take();
 
   std::string shop_;

@@ -2,7 +2,8 @@
 // The one log line per cycle (DESIGN §5): window, orders new/updated/unchanged, lines, API
 // calls, throttles, retries, lag and duration. Pure.
 
-#include "api/client.hpp"
+#include "model/calls.hpp"
+#include "model/time_text.hpp"
 #include "store/batch.hpp"
 #include "sync/window_planner.hpp"
 
@@ -13,9 +14,6 @@
 
 namespace taosync::sync {
 
-/// "2026-11-28T16:30:00.000Z".
-std::string format_time(TimePoint t);
-
 /// What one cycle did.
 struct CycleSummary {
   std::string kind;             ///< "poll", "reconcile", "init"
@@ -23,13 +21,13 @@ struct CycleSummary {
   std::uint64_t windows = 0;
   std::uint64_t listed = 0;
   store::WriteResult written;
-  api::CallCounters calls; ///< deltas over the cycle
+  model::CallCounters calls; ///< deltas over the cycle
   std::chrono::milliseconds lag{0};
   std::chrono::milliseconds took{0};
 };
 
 /// Client counters `after - before`.
-api::CallCounters counter_delta(const api::CallCounters& before, const api::CallCounters& after);
+model::CallCounters counter_delta(const model::CallCounters& before, const model::CallCounters& after);
 
 /// "poll [2026-...Z .. 2026-...Z] 1 window(s): 12 listed, 3 new, 2 updated, 7 unchanged, 0 stale;
 /// 9 lines; 3 calls, 0 throttled, 0 retries; lag 31s; took 120ms".

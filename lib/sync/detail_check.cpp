@@ -8,13 +8,13 @@
 
 namespace taosync::sync {
 
-CheckedDetail check_detail(api::OrderDetail detail, const std::string& asked_id,
-                           const OwedContext& owed, api::TimePoint latest,
+CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_id,
+                           const OwedContext& owed, model::TimePoint latest,
                            const std::string& shop) {
   CheckedDetail out;
   out.batch.shop = shop;
   out.batch.rejected = std::move(detail.rejected);
-  api::Order& order = detail.order;
+  model::Order& order = detail.order;
   if (order.trade_order_id.empty()) {
     out.problem = out.batch.rejected.empty() ? "the order record was unusable"
                                              : out.batch.rejected.front().reason;
@@ -23,13 +23,13 @@ CheckedDetail check_detail(api::OrderDetail detail, const std::string& asked_id,
   if (order.trade_order_id != asked_id) {
     out.problem = "asked for order " + asked_id + ", the answer is order " + order.trade_order_id;
     out.batch.rejected.push_back(
-        api::RejectedRecord{"/order/get", order.trade_order_id, out.problem, order.raw_json});
+        model::RejectedRecord{"/order/get", order.trade_order_id, out.problem, order.raw_json});
     return out;
   }
   if (auto problem = order_time_problem(order, TimeBounds{std::nullopt, latest})) {
     out.problem = *problem;
     out.batch.rejected.push_back(
-        api::RejectedRecord{"/order/get", order.trade_order_id, *problem, order.raw_json});
+        model::RejectedRecord{"/order/get", order.trade_order_id, *problem, order.raw_json});
     return out;
   }
   out.order_usable = true;

@@ -3,7 +3,7 @@
 // asked for with a believable time, and every line it owes must come back usable. Used by
 // `resync` and by the re-asks of owed orders. Pure.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 #include "store/batch.hpp"
 
 #include <optional>
@@ -15,7 +15,7 @@ namespace taosync::sync {
 /// What an owed order is still waiting for (empty for a plain resync).
 struct OwedContext {
   std::vector<std::string> line_ids;               ///< lines owed; empty: the order itself
-  std::optional<api::TimePoint> modification_time; ///< of the listed version
+  std::optional<model::TimePoint> modification_time; ///< of the listed version
 };
 
 /// The checked answer.
@@ -30,7 +30,7 @@ struct CheckedDetail {
 
 /// Checks `detail`, the answer for `asked_id`, against `owed` and the `latest` believable
 /// time, and builds the batch for `shop`.
-CheckedDetail check_detail(api::OrderDetail detail, const std::string& asked_id,
-                           const OwedContext& owed, api::TimePoint latest, const std::string& shop);
+CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_id,
+                           const OwedContext& owed, model::TimePoint latest, const std::string& shop);
 
 } // namespace taosync::sync

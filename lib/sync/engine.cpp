@@ -67,7 +67,7 @@ net::awaitable<void> Engine::Impl::load_state() {
   held = co_await writer.run<std::optional<store::HeldWindow>>(std::move(held_job));
   if (held) {
     spdlog::warn("shop {} was held at window [{} .. {}] ({}); reading it again", state.shop,
-                 format_time(held->from), format_time(held->to), held->reason);
+                 model::format_time(held->from), model::format_time(held->to), held->reason);
     obs::metrics().set_held(true);
   }
   loaded = true;
@@ -102,7 +102,7 @@ void Engine::Impl::publish() {
   }
 }
 
-void Engine::Impl::set_phase(const std::string& phase) {
+void Engine::Impl::set_phase(Phase phase) {
   {
     std::lock_guard lock(status_mutex);
     status.phase = phase;
@@ -159,7 +159,7 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
   } catch (...) {
   }
   if (stopping && !rethrow_all) {
-    spdlog::info("shutting down: {} ended with: {}", status.phase, what);
+    spdlog::info("shutting down: {} ended with: {}", to_string(status.phase), what);
     co_return;
   }
   if (api_error && api_error->kind == api::ErrorKind::refresh_dead) {
@@ -171,16 +171,16 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
         "refresh token refused (" + api_error->code +
         "): the seller must re-authorize the app and the new tokens be configured";
     co_await save_state();
-    set_phase("stopped");
+    set_phase(Phase::stopped);
     std::rethrow_exception(err);
   }
   if (rethrow_all || (api_error && api_error->kind == api::ErrorKind::fatal)) {
-    spdlog::error("{} failed: {}", status.phase, what);
+    spdlog::error("{} failed: {}", to_string(status.phase), what);
     std::rethrow_exception(err);
   }
   // A failure that repeats every poll is logged once per interval, with a count.
-  failure_log.log(spdlog::level::err, status.phase + ": " + (api_error ? api_error->code : what),
-                  status.phase + " cycle failed: " + what + "; retrying at the next poll");
+  failure_log.log(spdlog::level::err, std::string(to_string(status.phase)) + ": " + (api_error ? api_error->code : what),
+                  std::string(to_string(status.phase)) + " cycle failed: " + what + "; retrying at the next poll");
 }
 
 void Engine::Impl::apply(const config::Config& config) {
@@ -225,13 +225,13 @@ net::awaitable<void> Engine::run() {
     }
     if (err) {
       co_await impl_->handle_failure(err, false);
-      impl_->set_phase("idle");
+      impl_->set_phase(Phase::idle);
     }
     if (!impl_->stopping) {
       co_await impl_->idle();
     }
   }
-  impl_->set_phase("stopped");
+  impl_->set_phase(Phase::stopped);
 }
 
 net::awaitable<void> Engine::once() {
@@ -248,8 +248,8 @@ net::awaitable<void> Engine::once() {
       co_await impl_->repay(true); // one complete attempt now, whatever the backoff says
     }
     if (impl_->held) {
-      throw WindowHeld("window [" + format_time(impl_->held->from) + " .. " +
-                       format_time(impl_->held->to) + "] could not be verified (" +
+      throw WindowHeld("window [" + model::format_time(impl_->held->from) + " .. " +
+                       model::format_time(impl_->held->to) + "] could not be verified (" +
                        impl_->held->reason + "); the cursor stays before it: run again later");
     }
   } catch (...) {

@@ -4,6 +4,7 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
+#include "sync/engine_status.hpp"
 #include "store/writer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,25 +21,6 @@
 namespace taosync::sync {
 
 namespace net = boost::asio;
-
-/// A snapshot of what the engine is doing, for systemd STATUS=, /healthz and logs.
-struct EngineStatus {
-  std::string phase = "starting"; ///< starting|init|idle|polling|reconciling|stopped
-  std::uint64_t init_done_orders = 0;
-  std::uint64_t init_total_orders = 0; ///< estimate from total_count of the sweep
-  double orders_per_second = 0;
-  std::chrono::seconds lag{0}; ///< now - hwm
-  std::uint64_t last_cycle_orders = 0;
-  /// Non-empty while the cursor is held before a window whose answers did not add up: the
-  /// window and what disagreed.
-  std::string held;
-  std::uint64_t owed_orders = 0; ///< orders the platform still owes
-  /// One line: "init 41% (41000/100000), 5200 orders/s" or "idle, lag 37s, last cycle 12 orders".
-  std::string line() const;
-
-private:
-  std::string progress_line() const;
-};
 
 /// Thrown by `once` when a window could not be verified: what came before it is stored, but
 /// the cursor stays before it; try again later.

@@ -57,12 +57,12 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   co_await writer.run<void>(std::move(job));
   if (!now_held && held)
     spdlog::info("window [{} .. {}] read and verified: shop {} is no longer held",
-                 format_time(held->from), format_time(held->to), cfg.sync.shop);
+                 model::format_time(held->from), model::format_time(held->to), cfg.sync.shop);
   held = now_held;
   obs::metrics().set_held(held.has_value());
   {
     std::lock_guard lock(status_mutex);
-    status.held = held ? "at [" + format_time(held->from) + " .. " + format_time(held->to) +
+    status.held = held ? "at [" + model::format_time(held->from) + " .. " + model::format_time(held->to) +
                              "]: " + held->reason
                        : std::string();
   }
@@ -116,9 +116,9 @@ net::awaitable<void> Engine::Impl::init() {
     co_await save_state();
     co_return;
   }
-  set_phase("init");
-  spdlog::info("init: sweeping modification times [{} .. {}]{}", format_time(range.remaining->from),
-               format_time(range.remaining->to), state.init_cursor ? " (resumed)" : "");
+  set_phase(Phase::init);
+  spdlog::info("init: sweeping modification times [{} .. {}]{}", model::format_time(range.remaining->from),
+               model::format_time(range.remaining->to), state.init_cursor ? " (resumed)" : "");
   // No length cap: an init from the far past must not cost one call per empty day.
   planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, range.remaining->length()});
   InitProgress progress(0, Steady::now());
@@ -172,7 +172,7 @@ net::awaitable<void> Engine::Impl::init() {
                  calls.throttled, calls.retries);
     obs::metrics().set_init_progress(progress.done(), progress.done());
     obs::metrics().set_last_success(std::chrono::system_clock::now());
-    set_phase("idle");
+    set_phase(Phase::idle);
   }
 }
 
@@ -186,7 +186,7 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.kind = "poll";
   summary.window = incremental_range(*state.hwm, now(), cfg.sync.window);
   if (summary.window) {
-    set_phase("polling");
+    set_phase(Phase::polling);
     CursorFor cursor_for = [base = state](TimePoint end, bool) {
       auto s = base;
       s.hwm = std::max(*base.hwm, end); // the overlap re-read never moves the cursor back
@@ -213,7 +213,7 @@ net::awaitable<void> Engine::Impl::poll() {
     std::lock_guard lock(status_mutex);
     status.last_cycle_orders = summary.listed;
   }
-  set_phase("idle");
+  set_phase(Phase::idle);
 }
 
 net::awaitable<void> Engine::Impl::reconcile_if_due() {
@@ -225,7 +225,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   if (!plan) {
     co_return;
   }
-  set_phase("reconciling");
+  set_phase(Phase::reconciling);
   const auto started = Steady::now();
   const auto before = client.counters();
   const auto day = std::chrono::year_month_day{plan->day};
@@ -282,14 +282,14 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   if (result.stale > 0) {
     spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "
                  "answer (modified {}){}",
-                 trade_order_id, format_time(stored.at(trade_order_id)), format_time(got), owed);
+                 trade_order_id, model::format_time(stored.at(trade_order_id)), model::format_time(got), owed);
   } else if (result.unchanged > 0) {
     spdlog::info("resync {}: stored: same version as before (modified {}), status {}, {} line(s) "
                  "rewritten{}",
-                 trade_order_id, format_time(got), status_text, result.lines, owed);
+                 trade_order_id, model::format_time(got), status_text, result.lines, owed);
   } else {
     spdlog::info("resync {}: stored: {} (modified {}), status {}, {} line(s){}", trade_order_id,
-                 result.inserted > 0 ? "new order" : "updated", format_time(got), status_text,
+                 result.inserted > 0 ? "new order" : "updated", model::format_time(got), status_text,
                  result.lines, owed);
   }
   obs::metrics().orders_synced(result.inserted + result.updated);

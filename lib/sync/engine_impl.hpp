@@ -35,7 +35,7 @@ struct Engine::Impl {
   /// Logs a failed cycle; rethrows it if it is fatal (after stopping the shop if the refresh
   /// token is dead).
   net::awaitable<void> handle_failure(std::exception_ptr err, bool rethrow_all);
-  void set_phase(const std::string& phase);
+  void set_phase(Phase phase);
   void publish();
   void committed(const CommittedBatch& batch);
   void apply(const config::Config& config);

@@ -27,8 +27,8 @@ std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& 
   return out;
 }
 
-LinePlan plan_line_fetch(const std::vector<api::Order>& orders,
-                         const std::unordered_map<std::string, api::TimePoint>& stored,
+LinePlan plan_line_fetch(const std::vector<model::Order>& orders,
+                         const std::unordered_map<std::string, model::TimePoint>& stored,
                          std::size_t batch_size, bool refetch_all) {
   LinePlan plan;
   std::vector<std::string> ids;
@@ -58,10 +58,10 @@ std::vector<std::string> LineCollation::missing_line_ids() const {
   return ids;
 }
 
-LineCollation collate_lines(const std::vector<api::Order>& orders,
+LineCollation collate_lines(const std::vector<model::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            std::vector<api::OrderLine> lines, api::TimePoint latest) {
-  std::unordered_map<std::string, const api::Order*> by_id;
+                            std::vector<model::OrderLine> lines, model::TimePoint latest) {
+  std::unordered_map<std::string, const model::Order*> by_id;
   for (const auto& o : orders)
     by_id[o.trade_order_id] = &o;
   std::unordered_map<std::string, std::string> owner; // line id -> the wanted order listing it

@@ -2,7 +2,7 @@
 // The arithmetic of line fan-out: which orders need their lines, how their line ids pack into
 // /order/items/get calls, and which orders came back complete. Pure.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 
 #include <cstddef>
 #include <string>
@@ -12,7 +12,7 @@
 namespace taosync::sync {
 
 /// Stored modification times by order id.
-using StoredTimes = std::unordered_map<std::string, api::TimePoint>;
+using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
 
 /// The line fetch for one batch of orders.
 struct LinePlan {
@@ -25,8 +25,8 @@ struct LinePlan {
 /// Orders that are new, or listed with a newer modification_time than `stored`, need their
 /// lines (all orders when `refetch_all`); their line ids, across orders, are packed into as few
 /// calls as possible: ceil(lines / batch_size).
-LinePlan plan_line_fetch(const std::vector<api::Order>& orders,
-                         const std::unordered_map<std::string, api::TimePoint>& stored,
+LinePlan plan_line_fetch(const std::vector<model::Order>& orders,
+                         const std::unordered_map<std::string, model::TimePoint>& stored,
                          std::size_t batch_size, bool refetch_all);
 
 /// Splits ids into consecutive chunks of at most `batch_size` (at least 1).
@@ -43,10 +43,10 @@ struct IncompleteOrder {
 struct LineCollation {
   std::vector<std::string> complete;       ///< orders whose every listed line arrived usable
   std::vector<IncompleteOrder> incomplete; ///< orders with a line still owed
-  std::vector<api::OrderLine> lines;       ///< usable lines of the wanted orders, one per id
+  std::vector<model::OrderLine> lines;       ///< usable lines of the wanted orders, one per id
   /// Lines that arrived but cannot be stored: they name another order than the one that lists
   /// them, or come from the future.
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::RejectedRecord> rejected;
   /// Every missing line id, across orders.
   std::vector<std::string> missing_line_ids() const;
 };
@@ -54,8 +54,8 @@ struct LineCollation {
 /// Sorts the wanted orders into complete and incomplete by the lines that arrived. A line
 /// counts only if a wanted order lists it, it names that same order, and its
 /// modification_time is not after `latest`; a line rejected by the parser never counts.
-LineCollation collate_lines(const std::vector<api::Order>& orders,
+LineCollation collate_lines(const std::vector<model::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            std::vector<api::OrderLine> lines, api::TimePoint latest);
+                            std::vector<model::OrderLine> lines, model::TimePoint latest);
 
 } // namespace taosync::sync

@@ -153,7 +153,7 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
   batch.lines = std::move(c.lines);
   batch.lines_for = plan.orders; // incomplete sets too: stored lines still listed are kept
   batch.settled = std::move(c.complete);
-  std::unordered_map<std::string, const api::Order*> by_id;
+  std::unordered_map<std::string, const model::Order*> by_id;
   for (const auto& o : batch.orders)
     by_id[o.trade_order_id] = &o;
   for (auto& missing : c.incomplete) {

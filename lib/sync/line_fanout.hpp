@@ -31,8 +31,8 @@ struct FanoutSettings {
 
 /// What the answers of a set of /order/items/get calls held.
 struct FetchedLines {
-  std::vector<api::OrderLine> lines;
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::OrderLine> lines;
+  std::vector<model::RejectedRecord> rejected;
   std::uint64_t calls = 0;
   std::uint64_t incomplete_answers = 0; ///< answers without their list: their ids are missing
 };

@@ -15,7 +15,7 @@ namespace {
 // The platform's answer for an order that does not exist (any more).
 constexpr std::string_view kNotFound = "order_not_found";
 
-api::TimePoint latest_trusted(const OwedSettings& s) {
+model::TimePoint latest_trusted(const OwedSettings& s) {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
          s.future_tolerance;
 }
@@ -42,7 +42,7 @@ struct AskResult {
 net::awaitable<AskResult> repay_one(api::Client& client, store::Writer& writer,
                                     const OwedSettings& settings, const store::DueOwed& due) {
   const auto& id = due.order.trade_order_id;
-  std::optional<api::OrderDetail> detail;
+  std::optional<model::OrderDetail> detail;
   AskResult failure;
   try {
     detail = co_await client.get_order(id);

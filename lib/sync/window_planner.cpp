@@ -16,7 +16,7 @@ constexpr double kEmptyShrink = 0.25;
 // Known ranges kept per sweep (nested splits); more only refine what the newest one says.
 constexpr std::size_t kMaxKnown = 8;
 
-std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<api::Order>& orders) {
+std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<model::Order>& orders) {
   std::vector<std::pair<std::string, TimePoint>> out;
   out.reserve(orders.size());
   for (const auto& o : orders) {
@@ -158,7 +158,7 @@ InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoi
   return out;
 }
 
-bool passes_agree(const std::vector<api::Order>& a, const std::vector<api::Order>& b) {
+bool passes_agree(const std::vector<model::Order>& a, const std::vector<model::Order>& b) {
   return snapshot(a) == snapshot(b);
 }
 

@@ -2,7 +2,7 @@
 // The window planner (DESIGN §3): which modification-time window to read next so that each
 // /orders/get answer fits in one page. Pure: it takes values (times, counts) and returns values.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 #include "config/config.hpp"
 
 #include <chrono>
@@ -12,7 +12,7 @@
 
 namespace taosync::sync {
 
-using api::TimePoint;
+using model::TimePoint;
 using Millis = std::chrono::milliseconds;
 
 /// A modification-time window; both ends are inclusive, as the API's parameters are.
@@ -109,6 +109,6 @@ InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoi
 
 /// True when two page-through passes over one window saw the same orders with the same
 /// modification times (order of the lists does not matter).
-bool passes_agree(const std::vector<api::Order>& a, const std::vector<api::Order>& b);
+bool passes_agree(const std::vector<model::Order>& a, const std::vector<model::Order>& b);
 
 } // namespace taosync::sync

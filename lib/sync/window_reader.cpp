@@ -21,8 +21,8 @@ constexpr std::string_view kOrdersEndpoint = "/orders/get";
 
 using Clock = std::chrono::system_clock;
 
-api::OrdersQuery query_for(const Window& w, int page, int page_size) {
-  api::OrdersQuery q;
+model::OrdersQuery query_for(const Window& w, int page, int page_size) {
+  model::OrdersQuery q;
   q.modified_from = w.from;
   q.modified_to = w.to;
   q.page = page;
@@ -55,7 +55,7 @@ struct Attempt {
   std::optional<std::string> problem; ///< set once an answer did not add up
 
   // One page of `w`, counted against the attempt's budget.
-  net::awaitable<std::optional<api::Page<api::Order>>> ask(const Window& w, int page) {
+  net::awaitable<std::optional<model::Page<model::Order>>> ask(const Window& w, int page) {
     if (calls >= limits.max_calls) {
       problem = "no consistent answer within " + std::to_string(limits.max_calls) +
                 " calls (total_count never settled)";
@@ -68,7 +68,7 @@ struct Attempt {
   }
 
   // Verifies a page that is kept: counts, envelope, and each record's time.
-  bool verify(api::Page<api::Order>& p, const Window& w, int page) {
+  bool verify(model::Page<model::Order>& p, const Window& w, int page) {
     if (auto why = listing_problem(p, page, page_size)) {
       problem = std::move(why);
       return false;
@@ -80,12 +80,12 @@ struct Attempt {
 };
 
 struct Pass {
-  std::vector<api::Order> orders;
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::Order> orders;
+  std::vector<model::RejectedRecord> rejected;
 };
 
 // Adds `orders` to `seen`, keeping the newest version of each order.
-void keep_newest(std::map<std::string, api::Order>& seen, std::vector<api::Order>&& orders) {
+void keep_newest(std::map<std::string, model::Order>& seen, std::vector<model::Order>&& orders) {
   for (auto& o : orders) {
     auto [it, fresh] = seen.try_emplace(o.trade_order_id, o);
     if (!fresh && it->second.modification_time < o.modification_time) {
@@ -96,7 +96,7 @@ void keep_newest(std::map<std::string, api::Order>& seen, std::vector<api::Order
 
 // Reads every page of the one-millisecond window `w` once, from a verified first page.
 net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
-                                              api::Page<api::Order> first) {
+                                              model::Page<model::Order> first) {
   Pass pass;
   std::int64_t total = first.total_count;
   pass.orders = std::move(first.items);
@@ -116,9 +116,9 @@ net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
 // until two consecutive passes saw the same orders (ids and modification times). Whatever any
 // pass saw is kept (the newest version of each order): a re-read is harmless, a miss is not.
 // Returns false when an answer did not add up (a.problem says why).
-net::awaitable<bool> page_through(Attempt& a, const Window& w, api::Page<api::Order> first,
+net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model::Order> first,
                                   const std::atomic<bool>& stopping) {
-  std::map<std::string, api::Order> seen;
+  std::map<std::string, model::Order> seen;
   auto previous = co_await read_pass(a, w, std::move(first));
   if (!previous)
     co_return false;
@@ -137,7 +137,7 @@ net::awaitable<bool> page_through(Attempt& a, const Window& w, api::Page<api::Or
   }
   if (!agreed) {
     spdlog::warn("orders modified at {} kept changing over {} passes; keeping every order seen",
-                 format_time(w.from), kMaxPasses);
+                 model::format_time(w.from), kMaxPasses);
   }
   keep_newest(seen, std::move(previous->orders));
   for (auto& [id, o] : seen) {
@@ -191,7 +191,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner,
     if (!a.verify(*page, w, 1))
       co_return false;
     spdlog::info("{} orders share modification time {}: paging through that millisecond",
-                 page->total_count, format_time(w.from));
+                 page->total_count, model::format_time(w.from));
     if (!co_await page_through(a, w, std::move(*page), stopping))
       co_return false;
     planner.accept(w, static_cast<std::int64_t>(a.read.orders.size()));
@@ -218,11 +218,11 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
     if (attempt >= limits.rereads || stopping) {
       read.held = *a.problem;
       spdlog::warn("window [{} .. {}] held after {} re-read(s): {}; the cursor stays before it",
-                   format_time(w.from), format_time(w.to), attempt, read.held);
+                   model::format_time(w.from), model::format_time(w.to), attempt, read.held);
       co_return read;
     }
-    spdlog::warn("window [{} .. {}]: {}; re-reading in {}ms ({} of {})", format_time(w.from),
-                 format_time(w.to), *a.problem, wait.count(), attempt + 1, limits.rereads);
+    spdlog::warn("window [{} .. {}]: {}; re-reading in {}ms ({} of {})", model::format_time(w.from),
+                 model::format_time(w.to), *a.problem, wait.count(), attempt + 1, limits.rereads);
     ++read.rereads;
     co_await pause(wait, stopping);
     wait *= 2;

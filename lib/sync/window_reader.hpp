@@ -34,8 +34,8 @@ struct ReadLimits {
 /// One read window: completely and consistently read, or held.
 struct WindowRead {
   Window window;
-  std::vector<api::Order> orders;
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::Order> orders;
+  std::vector<model::RejectedRecord> rejected;
   std::uint64_t calls = 0;      ///< /orders/get calls it took
   std::uint64_t rereads = 0;    ///< re-reads after answers that did not add up
   bool paged = false;           ///< read by the paging fallback

@@ -32,7 +32,7 @@ TEST_CASE("replaying stale data leaves the newer rows") {
     REQUIRE(detail.has_value());
     store::Batch batch;
     batch.shop = s.config().shop;
-    api::Order older = detail->order;
+    model::Order older = detail->order;
     older.modification_time -= std::chrono::hours(1);
     older.status = "unpaid";
     older.delivery.city = "舊城市";

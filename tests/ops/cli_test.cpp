@@ -1,6 +1,5 @@
 #include "cli.hpp"
 #include "order_diff.hpp"
-#include "time_format.hpp"
 
 #include <doctest/doctest.h>
 
@@ -62,14 +61,14 @@ TEST_CASE("canonical_decimal compares money as numbers") {
 }
 
 namespace {
-taosync::api::OrderDetail sample_order() {
-  taosync::api::OrderDetail d;
+taosync::model::OrderDetail sample_order() {
+  taosync::model::OrderDetail d;
   d.order.trade_order_id = "558757367941";
   d.order.status = "ready_to_ship";
   d.order.actual_fee = {"62", "TWD"};
   d.order.seller_full_name = "淘寶台灣測試店鋪";
-  d.order.modification_time = taosync::api::TimePoint{std::chrono::milliseconds{1592990587586}};
-  taosync::api::OrderLine l;
+  d.order.modification_time = taosync::model::TimePoint{std::chrono::milliseconds{1592990587586}};
+  taosync::model::OrderLine l;
   l.trade_order_line_id = "558757467941";
   l.quantity = 1;
   l.unit_fee = {"10", "TWD"};
@@ -118,15 +117,4 @@ TEST_CASE("diff_orders: missing and extra lines; newer upstream data is pending,
   const OrderDiff p = diff_orders(db, api);
   CHECK(p.changed_upstream);
   CHECK(p.differences.empty());
-}
-
-TEST_CASE("time formatting for status") {
-  using namespace std::chrono;
-  CHECK(format_time(sys_time<milliseconds>{milliseconds{1592990587586}}) ==
-        "2020-06-24T09:23:07.586Z");
-  CHECK(format_day(sys_days{year{2024} / 3 / 9}) == "2024-03-09");
-  CHECK(format_age(seconds{37}) == "37s");
-  CHECK(format_age(seconds{312}) == "5m12s");
-  CHECK(format_age(seconds{3 * 3600 + 240}) == "3h04m");
-  CHECK(format_age(seconds{-5}) == "0s");
 }

@@ -42,10 +42,10 @@ TEST_CASE("one invalid UTF-8 byte rejects its record only; the rest of the page 
 }
 
 TEST_CASE("a truncated multibyte sequence is invalid UTF-8 too") {
-  CHECK(invalid_utf8_at("ok \xE5\x8F") == 3u);
-  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);     // overlong
-  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0u); // a surrogate
-  CHECK_FALSE(invalid_utf8_at("淘寶台灣 plain").has_value());
+  CHECK(taosync::model::invalid_utf8_at("ok \xE5\x8F") == 3u);
+  CHECK(taosync::model::invalid_utf8_at("\xC0\xAF") == 0u);     // overlong
+  CHECK(taosync::model::invalid_utf8_at("\xED\xA0\x80") == 0u); // a surrogate
+  CHECK_FALSE(taosync::model::invalid_utf8_at("淘寶台灣 plain").has_value());
 }
 
 TEST_CASE("a record with a repeated key is rejected as ambiguous") {

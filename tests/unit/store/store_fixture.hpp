@@ -1,7 +1,7 @@
 #pragma once
 // Shared helpers of the store tests: one throwaway cluster per test binary, sample records.
 
-#include "api/model.hpp"
+#include "model/records.hpp"
 #include "store/batch.hpp"
 #include "store/store.hpp"
 #include "support/pg_cluster.hpp"
@@ -30,14 +30,14 @@ inline std::string migrated_database() {
   return url;
 }
 
-inline api::TimePoint at_ms(std::int64_t ms) {
-  return api::TimePoint(std::chrono::milliseconds(ms));
+inline model::TimePoint at_ms(std::int64_t ms) {
+  return model::TimePoint(std::chrono::milliseconds(ms));
 }
 
 /// An order shaped like the seed's 558757367941, with the given id, time and status.
-inline api::Order make_order(const std::string& id, std::int64_t modified_ms,
+inline model::Order make_order(const std::string& id, std::int64_t modified_ms,
                              const std::string& status = "ready_to_ship") {
-  api::Order o;
+  model::Order o;
   o.trade_order_id = id;
   o.buyer_id = "2000007867941";
   o.buyer_full_name = "abbyh ";
@@ -59,10 +59,10 @@ inline api::Order make_order(const std::string& id, std::int64_t modified_ms,
 }
 
 /// A line of `order_id` like the seed's 558757467941, with two shipments and two properties.
-inline api::OrderLine make_line(const std::string& order_id, const std::string& line_id,
+inline model::OrderLine make_line(const std::string& order_id, const std::string& line_id,
                                 std::int64_t modified_ms,
                                 const std::string& tracking = "20KXH23050207") {
-  api::OrderLine l;
+  model::OrderLine l;
   l.trade_order_line_id = line_id;
   l.trade_order_id = order_id;
   l.product_id = "242178746";
@@ -89,7 +89,7 @@ inline api::OrderLine make_line(const std::string& order_id, const std::string& 
 }
 
 /// A batch of `orders` with, for each, the one line make_line gives (line id = order id + "1").
-inline Batch batch_with_lines(const std::string& shop, std::vector<api::Order> orders) {
+inline Batch batch_with_lines(const std::string& shop, std::vector<model::Order> orders) {
   Batch b;
   b.shop = shop;
   for (const auto& o : orders) {

@@ -181,7 +181,7 @@ TEST_CASE("tokens round trip and are ignored when the configured token changed")
   const auto url = migrated_database();
   Store store(url);
   CHECK_FALSE(store.load_tokens(kShop, "fp-1"));
-  api::Tokens t;
+  model::Tokens t;
   t.access_token = "access-2";
   t.refresh_token = "refresh-2";
   t.access_expires_at = std::chrono::sys_seconds(std::chrono::seconds(1767000000));

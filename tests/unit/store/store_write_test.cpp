@@ -169,7 +169,7 @@ TEST_CASE("modification_times answers for stored orders only") {
 TEST_CASE("sample_recent_orders returns distinct stored ids") {
   const auto url = migrated_database();
   Store store(url);
-  std::vector<api::Order> orders;
+  std::vector<model::Order> orders;
   for (int i = 0; i < 20; ++i)
     orders.push_back(make_order(std::to_string(6000 + i), 1000 + i));
   store.write(batch_with_lines(kShop, orders));

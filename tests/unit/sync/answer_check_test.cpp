@@ -11,12 +11,12 @@ using namespace taosync;
 
 namespace {
 
-api::TimePoint ms(std::int64_t v) {
-  return api::TimePoint(std::chrono::milliseconds(v));
+model::TimePoint ms(std::int64_t v) {
+  return model::TimePoint(std::chrono::milliseconds(v));
 }
 
-api::Order order(const std::string& id, std::int64_t mtime, int lines = 0) {
-  api::Order o;
+model::Order order(const std::string& id, std::int64_t mtime, int lines = 0) {
+  model::Order o;
   o.trade_order_id = id;
   o.modification_time = ms(mtime);
   for (int i = 0; i < lines; ++i)
@@ -24,8 +24,8 @@ api::Order order(const std::string& id, std::int64_t mtime, int lines = 0) {
   return o;
 }
 
-api::Page<api::Order> page_of(int records, std::int64_t total, int rejected = 0) {
-  api::Page<api::Order> p;
+model::Page<model::Order> page_of(int records, std::int64_t total, int rejected = 0) {
+  model::Page<model::Order> p;
   for (int i = 0; i < records; ++i)
     p.items.push_back(order(std::to_string(i), 10));
   for (int i = 0; i < rejected; ++i)
@@ -35,8 +35,8 @@ api::Page<api::Order> page_of(int records, std::int64_t total, int rejected = 0)
   return p;
 }
 
-api::OrderLine line(const std::string& id, const std::string& order_id, std::int64_t mtime = 5) {
-  api::OrderLine l;
+model::OrderLine line(const std::string& id, const std::string& order_id, std::int64_t mtime = 5) {
+  model::OrderLine l;
   l.trade_order_line_id = id;
   l.trade_order_id = order_id;
   l.modification_time = ms(mtime);
@@ -86,8 +86,8 @@ TEST_CASE("records from the future or outside the asked window never pass") {
   CHECK(future->find("in the future") != std::string::npos);
   CHECK(future->find("2500-01-01") != std::string::npos);
 
-  std::vector<api::Order> orders{order("ok", 150), order("bad", 300)};
-  std::vector<api::RejectedRecord> rejected;
+  std::vector<model::Order> orders{order("ok", 150), order("bad", 300)};
+  std::vector<model::RejectedRecord> rejected;
   sync::reject_untrusted_orders(orders, rejected, bounds, "/orders/get");
   REQUIRE(orders.size() == 1);
   CHECK(orders[0].trade_order_id == "ok");
@@ -96,7 +96,7 @@ TEST_CASE("records from the future or outside the asked window never pass") {
 }
 
 TEST_CASE("/order/get's answer settles what is owed only when every owed line came back") {
-  api::OrderDetail d;
+  model::OrderDetail d;
   d.order = order("a", 50, 2);
   d.lines = {line("a-0", "a"), line("a-1", "a")};
   auto ok = sync::check_detail(d, "a", {{"a-1"}, ms(50)}, ms(1000), "shop");
@@ -122,7 +122,7 @@ TEST_CASE("/order/get's answer settles what is owed only when every owed line ca
 }
 
 TEST_CASE("/order/get's answer is rejected for another order, a future time or foreign lines") {
-  api::OrderDetail d;
+  model::OrderDetail d;
   d.order = order("b", 50, 1);
   d.lines = {line("b-0", "b")};
   auto other = sync::check_detail(d, "a", {}, ms(1000), "shop");

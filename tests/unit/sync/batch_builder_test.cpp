@@ -9,12 +9,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<api::Order> orders(int first, int n, std::int64_t mtime = 1000) {
-  std::vector<api::Order> out;
+std::vector<model::Order> orders(int first, int n, std::int64_t mtime = 1000) {
+  std::vector<model::Order> out;
   for (int i = first; i < first + n; ++i) {
-    api::Order o;
+    model::Order o;
     o.trade_order_id = std::to_string(i);
-    o.modification_time = api::TimePoint(std::chrono::milliseconds(mtime));
+    o.modification_time = model::TimePoint(std::chrono::milliseconds(mtime));
     out.push_back(o);
   }
   return out;
@@ -23,7 +23,7 @@ std::vector<api::Order> orders(int first, int n, std::int64_t mtime = 1000) {
 store::SyncState cursor(std::int64_t hwm) {
   store::SyncState s;
   s.shop = std::string(1, 's'); // (assigning a literal trips GCC 12's false -Wrestrict)
-  s.hwm = api::TimePoint(std::chrono::milliseconds(hwm));
+  s.hwm = model::TimePoint(std::chrono::milliseconds(hwm));
   return s;
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("an order seen twice in a batch keeps its newest version") {
 
 TEST_CASE("rejected records travel with their window") {
   sync::BatchBuilder b("s", 500);
-  api::RejectedRecord r{"/orders/get", "9", "bad modification_time", "{}"};
+  model::RejectedRecord r{"/orders/get", "9", "bad modification_time", "{}"};
   (void)b.add(orders(0, 1), {r}, cursor(1));
   const auto batch = b.flush();
   REQUIRE(batch);

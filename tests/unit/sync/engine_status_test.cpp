@@ -1,4 +1,4 @@
-#include "sync/engine.hpp"
+#include "sync/engine_status.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("the status line shows init progress") {
   EngineStatus s;
-  s.phase = "init";
+  s.phase = Phase::init;
   s.init_done_orders = 41000;
   s.init_total_orders = 100000;
   s.orders_per_second = 5200;
@@ -16,7 +16,7 @@ TEST_CASE("the status line shows init progress") {
 
 TEST_CASE("the status line shows lag and the last cycle when idle") {
   EngineStatus s;
-  s.phase = "idle";
+  s.phase = Phase::idle;
   s.lag = 37s;
   s.last_cycle_orders = 12;
   CHECK(s.line() == "idle, lag 37s, last cycle 12 orders");

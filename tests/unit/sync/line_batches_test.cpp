@@ -9,12 +9,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-api::TimePoint at(std::int64_t ms) {
-  return api::TimePoint(std::chrono::milliseconds(ms));
+model::TimePoint at(std::int64_t ms) {
+  return model::TimePoint(std::chrono::milliseconds(ms));
 }
 
-api::Order order(const std::string& id, std::int64_t mtime, int lines) {
-  api::Order o;
+model::Order order(const std::string& id, std::int64_t mtime, int lines) {
+  model::Order o;
   o.trade_order_id = id;
   o.modification_time = at(mtime);
   for (int i = 0; i < lines; ++i) {
@@ -24,20 +24,20 @@ api::Order order(const std::string& id, std::int64_t mtime, int lines) {
 }
 
 // A line of the order its id names ("a-0" belongs to "a").
-api::OrderLine line(const std::string& id, std::int64_t mtime = 1) {
-  api::OrderLine l;
+model::OrderLine line(const std::string& id, std::int64_t mtime = 1) {
+  model::OrderLine l;
   l.trade_order_line_id = id;
   l.trade_order_id = id.substr(0, id.find('-'));
   l.modification_time = at(mtime);
   return l;
 }
 
-const api::TimePoint kLatest = at(1'000'000);
+const model::TimePoint kLatest = at(1'000'000);
 
 } // namespace
 
 TEST_CASE("line ids of changed orders are packed across orders into full calls") {
-  std::vector<api::Order> orders;
+  std::vector<model::Order> orders;
   for (int i = 0; i < 40; ++i) {
     orders.push_back(order(std::to_string(i), 1000, 3)); // 120 lines
   }
@@ -53,9 +53,9 @@ TEST_CASE("line ids of changed orders are packed across orders into full calls")
 }
 
 TEST_CASE("unchanged and stale orders cost no item call; new and newer ones do") {
-  const std::vector<api::Order> orders{order("same", 1000, 2), order("newer", 2000, 2),
+  const std::vector<model::Order> orders{order("same", 1000, 2), order("newer", 2000, 2),
                                        order("new", 1000, 1), order("older", 1000, 2)};
-  const std::unordered_map<std::string, api::TimePoint> stored{
+  const std::unordered_map<std::string, model::TimePoint> stored{
       {"same", at(1000)}, {"newer", at(1500)}, {"older", at(5000)}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, false);
   CHECK(plan.orders == std::vector<std::string>{"newer", "new"});
@@ -64,8 +64,8 @@ TEST_CASE("unchanged and stale orders cost no item call; new and newer ones do")
 }
 
 TEST_CASE("refetch_all fetches the lines of every listed order") {
-  const std::vector<api::Order> orders{order("a", 1000, 2), order("b", 1000, 0)};
-  const std::unordered_map<std::string, api::TimePoint> stored{{"a", at(1000)}, {"b", at(1000)}};
+  const std::vector<model::Order> orders{order("a", 1000, 2), order("b", 1000, 0)};
+  const std::unordered_map<std::string, model::TimePoint> stored{{"a", at(1000)}, {"b", at(1000)}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, true);
   CHECK(plan.orders == std::vector<std::string>{"a", "b"});
   CHECK(plan.line_count() == 2);
@@ -99,7 +99,7 @@ TEST_CASE("chunking respects the batch size, including 1 and exact multiples") {
 }
 
 TEST_CASE("the calls for many orders stay at the minimum ceil(lines / 50)") {
-  std::vector<api::Order> orders;
+  std::vector<model::Order> orders;
   std::size_t lines = 0;
   for (int i = 0; i < 500; ++i) {
     const int n = 1 + (i * 7) % 4;
@@ -111,9 +111,9 @@ TEST_CASE("the calls for many orders stay at the minimum ceil(lines / 50)") {
 }
 
 TEST_CASE("orders whose every line arrived usable are complete; a rejected line is owed") {
-  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 2), order("c", 1, 1)};
+  const std::vector<model::Order> orders{order("a", 1, 2), order("b", 1, 2), order("c", 1, 1)};
   // b-1 was rejected by the parser: it never arrived as a line
-  const std::vector<api::OrderLine> lines{line("a-0"), line("a-1"), line("b-0"), line("c-0")};
+  const std::vector<model::OrderLine> lines{line("a-0"), line("a-1"), line("b-0"), line("c-0")};
   const auto c = sync::collate_lines(orders, {"a", "b", "c"}, lines, kLatest);
   CHECK(c.complete == std::vector<std::string>{"a", "c"});
   REQUIRE(c.incomplete.size() == 1);
@@ -123,7 +123,7 @@ TEST_CASE("orders whose every line arrived usable are complete; a rejected line 
 }
 
 TEST_CASE("an order missing a line is incomplete and the line is named") {
-  const std::vector<api::Order> orders{order("a", 1, 2), order("b", 1, 1)};
+  const std::vector<model::Order> orders{order("a", 1, 2), order("b", 1, 1)};
   const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-0"), line("b-0")}, kLatest);
   CHECK(c.complete == std::vector<std::string>{"b"});
   REQUIRE(c.incomplete.size() == 1);
@@ -132,7 +132,7 @@ TEST_CASE("an order missing a line is incomplete and the line is named") {
 }
 
 TEST_CASE("lines not asked for are dropped; a line answered twice is kept once, the newest") {
-  const std::vector<api::Order> orders{order("a", 1, 1), order("b", 1, 1)};
+  const std::vector<model::Order> orders{order("a", 1, 1), order("b", 1, 1)};
   const auto c =
       sync::collate_lines(orders, {"b"}, {line("a-0"), line("b-0", 5), line("b-0", 9)}, kLatest);
   REQUIRE(c.lines.size() == 1);
@@ -142,7 +142,7 @@ TEST_CASE("lines not asked for are dropped; a line answered twice is kept once, 
 }
 
 TEST_CASE("a line that names another order is rejected and never counted for either order") {
-  const std::vector<api::Order> orders{order("a", 1, 1), order("b", 1, 1)};
+  const std::vector<model::Order> orders{order("a", 1, 1), order("b", 1, 1)};
   auto foreign = line("a-0");
   foreign.trade_order_id = "b"; // b does exist, but a lists this line
   const auto c = sync::collate_lines(orders, {"a", "b"}, {foreign, line("b-0")}, kLatest);

@@ -350,7 +350,7 @@ TEST_CASE("init range: a start after T0 leaves nothing to sweep") {
 }
 
 TEST_CASE("two page-through passes agree on the same orders in any order") {
-  taosync::api::Order a, b, c;
+  taosync::model::Order a, b, c;
   a.trade_order_id = "1";
   a.modification_time = at(5);
   b.trade_order_id = "2";

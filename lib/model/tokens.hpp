@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-namespace taosync::api {
+namespace taosync::model {
 
 /// Access and refresh token of one seller, with their expiry instants (zero = unknown).
 struct Tokens {
@@ -14,4 +14,4 @@ struct Tokens {
   std::chrono::sys_seconds refresh_expires_at{};
 };
 
-} // namespace taosync::api
+} // namespace taosync::model

@@ -1,5 +1,6 @@
 #pragma once
-// Typed records of the Taobao TW order API, as the seed's example responses show them.
+// The domain records: orders, lines and what goes with them, typed as the platform's order
+// API sends them. Shared by the API client, the store and the sync engine; pure values.
 
 #include <chrono>
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace taosync::api {
+namespace taosync::model {
 
 /// An API time: epoch milliseconds on the wire.
 using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
@@ -122,4 +123,4 @@ template <class T> struct Page {
   std::int64_t page_size = 0;
 };
 
-} // namespace taosync::api
+} // namespace taosync::model

@@ -1,0 +1,70 @@
+#pragma once
+// Times as people and logs read them. One spelling everywhere: UTC, RFC 3339, "Z".
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace taosync::model {
+
+namespace time_text_detail {
+
+inline std::string ymd_hms(std::chrono::sys_time<std::chrono::milliseconds> t, bool millis) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{t - day};
+  char buf[40];
+  if (millis)
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()),
+                  static_cast<int>(hms.subseconds().count()));
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+} // namespace time_text_detail
+
+/// "2026-11-28T16:30:00.123Z".
+inline std::string format_time(std::chrono::sys_time<std::chrono::milliseconds> t) {
+  return time_text_detail::ymd_hms(t, true);
+}
+
+/// "2026-11-28T16:30:00Z" (whole seconds).
+inline std::string format_time_seconds(std::chrono::sys_seconds t) {
+  return time_text_detail::ymd_hms(t, false);
+}
+
+/// "2026-11-28".
+inline std::string format_day(std::chrono::sys_days d) {
+  const std::chrono::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+/// An age for people: "37s", "5m12s", "3h04m", "2d03h".
+inline std::string format_age(std::chrono::seconds s) {
+  const long long v = s.count() < 0 ? 0 : s.count();
+  char buf[32];
+  if (v < 60)
+    std::snprintf(buf, sizeof buf, "%llds", v);
+  else if (v < 3600)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", v / 60, v % 60);
+  else if (v < 86400)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", v / 3600, v % 3600 / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
+  return buf;
+}
+
+} // namespace taosync::model
