@@ -34,9 +34,9 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
     };
     const StoredOrder stored = co_await rt.writer().run<StoredOrder>(std::move(load_job));
     const model::OrderDetail fresh = co_await rt.client().get_order(id);
-    const auto latest = std::chrono::floor<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now()) +
-                        rt.config().sync.verify.future_tolerance;
+    const auto latest =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
+        rt.config().sync.verify.future_tolerance;
     if (const auto checked = sync::check_detail(fresh, id, {}, latest, shop);
         !checked.order_usable) {
       // An answer that would be rejected by the sync is not a yardstick for the database.

@@ -114,8 +114,8 @@ std::uint64_t settle_owed(pqxx::transaction_base& tx, const std::string& shop,
   return tx.exec_params(std::string(kSettleOwed), shop, array_literal(settled)).affected_rows();
 }
 
-std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop,
-                                     int limit, bool due_or_not) {
+std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop, int limit,
+                                     bool due_or_not) {
   std::vector<DueOwed> out;
   for (const auto& row : tx.exec_params(std::string(kSelectDue), shop, limit, due_or_not)) {
     DueOwed d;

@@ -45,8 +45,8 @@ std::uint64_t settle_owed(pqxx::transaction_base& tx, const std::string& shop,
                           const std::vector<std::string>& settled);
 
 /// Up to `limit` owed orders due now (or any, if `due_or_not`), the longest waiting first.
-std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop,
-                                     int limit, bool due_or_not = false);
+std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop, int limit,
+                                     bool due_or_not = false);
 
 /// Records a failed ask: the next one waits `delay`; `reason` says what went wrong.
 void postpone_owed(pqxx::transaction_base& tx, const std::string& shop, const std::string& id,

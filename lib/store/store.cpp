@@ -4,9 +4,9 @@
 #include "store/db_errors.hpp"
 #include "store/migrations.hpp"
 #include "store/order_rows.hpp"
-#include "store/shop_flags.hpp"
 #include "store/schema_access.hpp"
 #include "store/session.hpp"
+#include "store/shop_flags.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
 

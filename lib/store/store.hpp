@@ -5,9 +5,9 @@
 #include "model/records.hpp"
 #include "model/tokens.hpp"
 #include "store/batch.hpp"
+#include "store/connection_settings.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
-#include "store/connection_settings.hpp"
 #include "store/sync_state.hpp"
 
 #include <chrono>

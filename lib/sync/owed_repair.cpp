@@ -82,8 +82,8 @@ net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer
   if (settings.per_cycle <= 0)
     co_return totals;
   std::function<std::vector<store::DueOwed>(store::Store&)> job =
-      [shop = settings.shop, n = settings.per_cycle, all = settings.ignore_backoff](
-          store::Store& s) { return s.due_owed(shop, n, all); };
+      [shop = settings.shop, n = settings.per_cycle,
+       all = settings.ignore_backoff](store::Store& s) { return s.due_owed(shop, n, all); };
   const auto due = co_await writer.run<std::vector<store::DueOwed>>(std::move(job));
   for (const auto& d : due) {
     if (stopping)

@@ -142,11 +142,11 @@ struct DaemonConfig {
   std::string initial_backoff = "50ms";
   std::string max_backoff = "1s";
   int batch_orders = 500;
-  int page_size = 100;       ///< sync.page_size
-  int items_batch_size = 50; ///< api.items_batch_size
-  int max_in_flight = 8;     ///< api.max_in_flight
-  std::string verify_backoff = "200ms";  ///< sync.verify.backoff
-  std::string owed_max_backoff = "1s";   ///< sync.owed.max_backoff: owed orders re-asked soon
+  int page_size = 100;                  ///< sync.page_size
+  int items_batch_size = 50;            ///< api.items_batch_size
+  int max_in_flight = 8;                ///< api.max_in_flight
+  std::string verify_backoff = "200ms"; ///< sync.verify.backoff
+  std::string owed_max_backoff = "1s";  ///< sync.owed.max_backoff: owed orders re-asked soon
   std::string log_level = "info";
   std::string metrics_listen = "";   ///< empty disables the endpoint
   std::string healthy_within = "5m"; ///< metrics.healthy_within

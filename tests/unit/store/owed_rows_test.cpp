@@ -17,7 +17,8 @@ constexpr const char* kShop = "shop-owed";
 
 std::int64_t lines_of(const std::string& url, const std::string& order_id) {
   return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync.order_lines WHERE "
-                                        "trade_order_id = '" + order_id + "'");
+                                        "trade_order_id = '" +
+                                            order_id + "'");
 }
 
 } // namespace

@@ -1,0 +1,212 @@
+// read_next_window against an in-process taosync-sim through the real api::Client: windows
+// split until their answer fits a page, a crowded millisecond is paged until two passes agree,
+// and answers that do not add up are re-read and then held, never taken as read.
+
+#include "sim_fixture.hpp"
+#include "sync/window_reader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+
+using namespace taosync;
+using namespace taosync::sync;
+using namespace taosync::sync::test;
+
+namespace {
+
+// Re-reads and passes without the production waits: these tests count attempts, not time.
+ReadLimits quick_limits() {
+  ReadLimits limits;
+  limits.rereads = 2;
+  limits.backoff = 1ms;
+  limits.pass_pause = 1ms;
+  return limits;
+}
+
+// Reads `range` window by window until it is covered or a window is held (the last read).
+std::vector<WindowRead> read_range(const config::ApiConfig& cfg, Window range, int page_size,
+                                   const ReadLimits& limits, bool stop = false) {
+  const std::function<net::awaitable<std::vector<WindowRead>>(api::Client&)> body =
+      [&](api::Client& client) -> net::awaitable<std::vector<WindowRead>> {
+    // The whole range may be one window, so that the first answer overflows and splits.
+    WindowPlanner planner(PlannerSettings{page_size, 0.8, range.length()});
+    planner.start(range.from, range.to);
+    const std::atomic<bool> stopping = stop;
+    std::vector<WindowRead> reads;
+    while (!planner.done()) {
+      auto read = co_await read_next_window(client, planner, limits, stopping);
+      const bool held = !read.held.empty();
+      if (held) {
+        // the planner has not moved past a held window
+        CHECK(planner.position() == read.window.from);
+      }
+      reads.push_back(std::move(read));
+      if (held)
+        break;
+    }
+    co_return reads;
+  };
+  return with_client(cfg, body);
+}
+
+std::size_t orders_in(const std::vector<WindowRead>& reads) {
+  std::size_t n = 0;
+  for (const auto& r : reads)
+    n += r.orders.size();
+  return n;
+}
+
+std::set<std::string> ids_in(const std::vector<WindowRead>& reads) {
+  std::set<std::string> ids;
+  for (const auto& r : reads)
+    for (const auto& o : r.orders)
+      ids.insert(o.trade_order_id);
+  return ids;
+}
+
+// Every kept order lies inside the window it was read in.
+void check_inside_windows(const std::vector<WindowRead>& reads) {
+  for (const auto& r : reads)
+    for (const auto& o : r.orders) {
+      CAPTURE(o.trade_order_id);
+      CHECK(o.modification_time >= r.window.from);
+      CHECK(o.modification_time <= r.window.to);
+    }
+}
+
+} // namespace
+
+TEST_CASE("windows split until each answer fits a page, and together read every order once") {
+  sim::testkit::SimHarness sim(shop_of(1000));
+  const auto range = whole_history();
+  const auto reads = read_range(client_config(sim.port()), range, 100, quick_limits());
+
+  REQUIRE_FALSE(reads.empty());
+  CHECK(reads.front().first_total == 1000); // the first window asked was the whole range
+  CHECK(reads.front().calls > 1);           // ... and it was split
+  CHECK(reads.front().window.from == range.from);
+  CHECK(reads.back().window.to == range.to);
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    CAPTURE(i);
+    CHECK(reads[i].held.empty());
+    CHECK_FALSE(reads[i].paged);
+    CHECK(reads[i].orders.size() <= 100);
+    CHECK(reads[i].rereads == 0);
+    if (i > 0) {
+      CHECK(reads[i].window.from == reads[i - 1].window.to + 1ms); // no gap, no overlap
+    }
+  }
+  check_inside_windows(reads);
+  CHECK(orders_in(reads) == 1000);
+  CHECK(ids_in(reads).size() == 1000);
+}
+
+TEST_CASE("more than a page in one millisecond is paged through and each of its orders kept once") {
+  sim::testkit::SimHarness sim(shop_of(300));
+  const auto before =
+      std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  sim::testkit::HttpClient admin(sim.port());
+  // 120 changes in one millisecond; an order may be hit twice
+  REQUIRE(admin.post("/_sim/mutate?n=120", "").status == 200);
+  const Window range{before - 1s, before + 10s};
+
+  const auto reads = read_range(client_config(sim.port()), range, 20, quick_limits());
+
+  int paged = 0;
+  for (const auto& r : reads) {
+    CHECK(r.held.empty());
+    if (r.paged) {
+      ++paged;
+      CHECK(r.window.length() == 1ms);
+      CHECK(r.orders.size() > 2 * 20); // three pages or more
+      CHECK(ids_of(r.orders) == truth_modified_at(sim.port(), r.window.from));
+      CHECK(ids_of(r.orders).size() == r.orders.size());
+    } else {
+      CHECK(r.orders.empty()); // nothing else changed in the range
+    }
+  }
+  CHECK(paged == 1);
+  check_inside_windows(reads);
+}
+
+TEST_CASE("a listing that never adds up is re-read with backoff, then its window is held") {
+  for (const std::string kind :
+       {"short_page", "count_mismatch", "no_list", "success_false", "unstable_count"}) {
+    CAPTURE(kind);
+    auto options = shop_of(300);
+    options.live.lies[*sim::lie_from_name(kind)] = 1;
+    sim::testkit::SimHarness sim(options);
+    const auto limits = quick_limits();
+
+    const auto reads = read_range(client_config(sim.port()), whole_history(), 100, limits);
+
+    REQUIRE_FALSE(reads.empty());
+    const auto& held = reads.back();
+    CHECK_FALSE(held.held.empty());
+    CHECK(held.rereads == static_cast<std::uint64_t>(limits.rereads));
+    CHECK(held.orders.empty());
+    CHECK(lies_told(sim.port(), kind) > 0);
+  }
+}
+
+TEST_CASE("a stop while an answer does not add up holds the window without re-reading") {
+  auto options = shop_of(300);
+  options.live.lies[sim::Lie::short_page] = 1;
+  sim::testkit::SimHarness sim(options);
+
+  const auto reads =
+      read_range(client_config(sim.port()), whole_history(), 100, quick_limits(), true);
+
+  REQUIRE_FALSE(reads.empty());
+  CHECK_FALSE(reads.back().held.empty());
+  CHECK(reads.back().rereads == 0);
+}
+
+TEST_CASE("a lie told now and then costs re-reads, and every window is still read whole") {
+  auto options = shop_of(1000);
+  options.live.lies[sim::Lie::short_page] = 0.3;
+  options.live.lies[sim::Lie::count_mismatch] = 0.2;
+  sim::testkit::SimHarness sim(options);
+  auto limits = quick_limits();
+  limits.rereads = 8;
+
+  const auto reads = read_range(client_config(sim.port()), whole_history(), 100, limits);
+
+  std::uint64_t rereads = 0;
+  for (const auto& r : reads) {
+    CHECK(r.held.empty());
+    rereads += r.rereads;
+  }
+  CHECK(rereads > 0);
+  check_inside_windows(reads);
+  CHECK(orders_in(reads) == 1000);
+  CHECK(ids_in(reads).size() == 1000);
+}
+
+TEST_CASE("records with a poisoned modification time are rejected, and the rest of the window "
+          "is kept") {
+  auto options = shop_of(1000);
+  options.live.lies[sim::Lie::future_time] = 0.5;
+  options.live.lies[sim::Lie::outside_window] = 0.5;
+  sim::testkit::SimHarness sim(options);
+
+  const auto reads = read_range(client_config(sim.port()), whole_history(), 100, quick_limits());
+
+  std::set<std::string> rejected;
+  for (const auto& r : reads) {
+    CHECK(r.held.empty());
+    for (const auto& rec : r.rejected) {
+      CHECK(rec.endpoint == "/orders/get");
+      CHECK(rec.reason.find("modification_time") != std::string::npos);
+      rejected.insert(rec.record_id);
+    }
+  }
+  check_inside_windows(reads);
+  CHECK_FALSE(rejected.empty());
+  const auto kept = ids_in(reads);
+  for (const auto& id : rejected)
+    CHECK_FALSE(kept.contains(id)); // a poisoned record is never kept as well
+  CHECK(kept.size() + rejected.size() == 1000);
+}
