@@ -1,8 +1,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "model/time_text.hpp"
 #include "runtime.hpp"
 #include "shop_gate.hpp"
-#include "model/time_text.hpp"
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
@@ -41,9 +41,11 @@ void print_trust(std::ostream& out, const store::OwedSummary& owed,
   out << "\n";
   out << "  held:         ";
   if (held) {
-    out << "[" << model::format_time(held->from) << " .. " << model::format_time(held->to) << "] since "
-        << (held->since ? model::format_time(std::chrono::floor<std::chrono::milliseconds>(*held->since))
-                        : std::string("?"))
+    out << "[" << model::format_time(held->from) << " .. " << model::format_time(held->to)
+        << "] since "
+        << (held->since
+                ? model::format_time(std::chrono::floor<std::chrono::milliseconds>(*held->since))
+                : std::string("?"))
         << ": " << held->reason << "\n";
   } else {
     out << "no\n";
@@ -66,14 +68,17 @@ void print_status(std::ostream& out, const store::SyncState& s, const store::Sho
   out << "  hwm:          ";
   if (s.hwm) {
     out << model::format_time(*s.hwm) << " (lag "
-        << model::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.hwm)) << ")\n";
+        << model::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.hwm))
+        << ")\n";
   } else {
     out << "none yet\n";
   }
   out << "  last cycle:   ";
   if (s.last_cycle_at) {
-    out << model::format_time(std::chrono::floor<std::chrono::milliseconds>(*s.last_cycle_at)) << " ("
-        << model::format_age(std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_cycle_at))
+    out << model::format_time(std::chrono::floor<std::chrono::milliseconds>(*s.last_cycle_at))
+        << " ("
+        << model::format_age(
+               std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_cycle_at))
         << " ago, " << s.last_cycle_orders << " orders)\n";
   } else {
     out << "never\n";

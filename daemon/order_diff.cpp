@@ -49,7 +49,8 @@ void diff_order_fields(Differ& d, const model::Order& a, const model::Order& b) 
   d.field("delivery_receiver_phone", a.delivery.receiver_phone, b.delivery.receiver_phone);
 }
 
-void diff_line(Differ& d, const std::string& p, const model::OrderLine& a, const model::OrderLine& b) {
+void diff_line(Differ& d, const std::string& p, const model::OrderLine& a,
+               const model::OrderLine& b) {
   d.field(p + "status", a.status, b.status);
   d.field(p + "product_id", a.product_id, b.product_id);
   d.field(p + "sku_id", a.sku_id, b.sku_id);

@@ -75,7 +75,8 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
     spdlog::info("using the refreshed tokens stored for shop {}", shop);
     tokens = *stored;
   }
-  api::TokenSaver saver = [this, shop, fingerprint](const model::Tokens& t) -> net::awaitable<void> {
+  api::TokenSaver saver = [this, shop,
+                           fingerprint](const model::Tokens& t) -> net::awaitable<void> {
     obs::register_secret(t.access_token);
     obs::register_secret(t.refresh_token);
     std::function<void(store::Store&)> job = [shop, fingerprint, t](store::Store& s) {

@@ -87,9 +87,9 @@ private:
   net::steady_timer ban_timer_;
   bool started_ = false;
   bool stopping_ = false;
-  std::string engine_line_;  ///< the engine's last status line
+  std::string engine_line_;                          ///< the engine's last status line
   sync::Phase engine_phase_ = sync::Phase::starting; ///< and its phase
-  std::string last_status_;  ///< the last STATUS= sent
+  std::string last_status_;                          ///< the last STATUS= sent
   std::chrono::steady_clock::time_point last_status_at_{};
 };
 

@@ -4,8 +4,8 @@
 // the page; an error envelope becomes a classified ApiError; a body that is not JSON is a
 // transient error.
 
-#include "api/records.hpp"
 #include "api/outcome.hpp"
+#include "api/records.hpp"
 
 #include <chrono>
 #include <string_view>

@@ -16,7 +16,7 @@ namespace taosync::store {
 struct CheckedBatch {
   std::vector<const model::Order*> orders;     ///< valid, one per trade_order_id
   std::vector<const model::OrderLine*> lines;  ///< valid, one per line id, of orders in lines_for
-  std::vector<std::string> lines_for;        ///< distinct order ids whose line sets are replaced
+  std::vector<std::string> lines_for;          ///< distinct order ids whose line sets are replaced
   std::vector<model::RejectedRecord> rejected; ///< the batch's rejects plus those found here
   std::deque<model::Order> repaired_orders;
   std::deque<model::OrderLine> repaired_lines;

@@ -114,7 +114,7 @@ std::optional<std::string> optional_text(const pqxx::field& f) {
 } // namespace
 
 std::optional<model::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
-                                             const std::string& id) {
+                                               const std::string& id) {
   const auto head = tx.exec_params(std::string(kSelectOrder), shop, id);
   if (head.empty())
     return std::nullopt;

@@ -156,7 +156,7 @@ WriteResult Store::write(const Batch& batch) {
 }
 
 std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
-                                              const std::string& config_fingerprint) {
+                                                const std::string& config_fingerprint) {
   pqxx::read_transaction tx(*impl_->conn, "load_tokens");
   const auto rows = tx.exec_params(std::string(kSelectTokens), shop, config_fingerprint);
   if (rows.empty())
@@ -196,7 +196,8 @@ std::vector<std::string> Store::sample_recent_orders(const std::string& shop, in
   return ids;
 }
 
-std::optional<model::OrderDetail> Store::load_order(const std::string& shop, const std::string& id) {
+std::optional<model::OrderDetail> Store::load_order(const std::string& shop,
+                                                    const std::string& id) {
   pqxx::read_transaction tx(*impl_->conn, "load_order");
   return select_order(tx, shop, id);
 }

@@ -67,7 +67,7 @@ public:
   /// access token whose SHA-256 hex is `config_fingerprint` (a re-authorized seller's new
   /// config token wins over stale stored ones).
   std::optional<model::Tokens> load_tokens(const std::string& shop,
-                                         const std::string& config_fingerprint);
+                                           const std::string& config_fingerprint);
   void save_tokens(const std::string& shop, const model::Tokens& tokens,
                    const std::string& config_fingerprint);
 

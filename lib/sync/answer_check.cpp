@@ -49,7 +49,8 @@ std::optional<std::string> order_time_problem(const model::Order& order, const T
            model::format_time(bounds.latest) + ", now plus sync.future_tolerance)";
   if (bounds.asked && (t < bounds.asked->from || t > bounds.asked->to))
     return "modification_time " + model::format_time(t) + " lies outside the asked window [" +
-           model::format_time(bounds.asked->from) + " .. " + model::format_time(bounds.asked->to) + "]";
+           model::format_time(bounds.asked->from) + " .. " + model::format_time(bounds.asked->to) +
+           "]";
   return std::nullopt;
 }
 
@@ -60,7 +61,8 @@ std::optional<std::string> line_problem(const model::OrderLine& line,
            " but order " + listing_order + " lists it";
   if (line.modification_time > latest)
     return "modification_time " + model::format_time(line.modification_time) +
-           " is in the future (after " + model::format_time(latest) + ", now plus sync.future_tolerance)";
+           " is in the future (after " + model::format_time(latest) +
+           ", now plus sync.future_tolerance)";
   return std::nullopt;
 }
 
@@ -72,14 +74,14 @@ void reject_untrusted_orders(std::vector<model::Order>& orders,
     if (!problem)
       return false;
     rejected.push_back(model::RejectedRecord{std::string(endpoint), o.trade_order_id,
-                                           std::move(*problem), truncated(o.raw_json)});
+                                             std::move(*problem), truncated(o.raw_json)});
     return true;
   });
 }
 
 model::RejectedRecord rejected_line(const model::OrderLine& line, std::string reason) {
   return model::RejectedRecord{std::string(kLinesEndpoint), line.trade_order_line_id,
-                             std::move(reason), truncated(line.raw_json)};
+                               std::move(reason), truncated(line.raw_json)};
 }
 
 } // namespace taosync::sync

@@ -4,16 +4,17 @@
 
 namespace taosync::sync {
 
-model::CallCounters counter_delta(const model::CallCounters& before, const model::CallCounters& after) {
+model::CallCounters counter_delta(const model::CallCounters& before,
+                                  const model::CallCounters& after) {
   return model::CallCounters{after.calls - before.calls, after.throttled - before.throttled,
-                           after.retries - before.retries, after.refreshes - before.refreshes};
+                             after.retries - before.retries, after.refreshes - before.refreshes};
 }
 
 std::string summary_line(const CycleSummary& s) {
   std::string window = "nothing new";
   if (s.window) {
-    window = "[" + model::format_time(s.window->from) + " .. " + model::format_time(s.window->to) + "] " +
-             std::to_string(s.windows) + " window(s)";
+    window = "[" + model::format_time(s.window->from) + " .. " + model::format_time(s.window->to) +
+             "] " + std::to_string(s.windows) + " window(s)";
   }
   char buf[400];
   std::snprintf(

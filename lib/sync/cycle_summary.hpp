@@ -27,7 +27,8 @@ struct CycleSummary {
 };
 
 /// Client counters `after - before`.
-model::CallCounters counter_delta(const model::CallCounters& before, const model::CallCounters& after);
+model::CallCounters counter_delta(const model::CallCounters& before,
+                                  const model::CallCounters& after);
 
 /// "poll [2026-...Z .. 2026-...Z] 1 window(s): 12 listed, 3 new, 2 updated, 7 unchanged, 0 stale;
 /// 9 lines; 3 calls, 0 throttled, 0 retries; lag 31s; took 120ms".

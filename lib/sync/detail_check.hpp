@@ -14,7 +14,7 @@ namespace taosync::sync {
 
 /// What an owed order is still waiting for (empty for a plain resync).
 struct OwedContext {
-  std::vector<std::string> line_ids;               ///< lines owed; empty: the order itself
+  std::vector<std::string> line_ids;                 ///< lines owed; empty: the order itself
   std::optional<model::TimePoint> modification_time; ///< of the listed version
 };
 
@@ -31,6 +31,7 @@ struct CheckedDetail {
 /// Checks `detail`, the answer for `asked_id`, against `owed` and the `latest` believable
 /// time, and builds the batch for `shop`.
 CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_id,
-                           const OwedContext& owed, model::TimePoint latest, const std::string& shop);
+                           const OwedContext& owed, model::TimePoint latest,
+                           const std::string& shop);
 
 } // namespace taosync::sync

@@ -179,8 +179,11 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     std::rethrow_exception(err);
   }
   // A failure that repeats every poll is logged once per interval, with a count.
-  failure_log.log(spdlog::level::err, std::string(to_string(status.phase)) + ": " + (api_error ? api_error->code : what),
-                  std::string(to_string(status.phase)) + " cycle failed: " + what + "; retrying at the next poll");
+  failure_log.log(spdlog::level::err,
+                  std::string(to_string(status.phase)) + ": " +
+                      (api_error ? api_error->code : what),
+                  std::string(to_string(status.phase)) + " cycle failed: " + what +
+                      "; retrying at the next poll");
 }
 
 void Engine::Impl::apply(const config::Config& config) {

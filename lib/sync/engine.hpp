@@ -4,8 +4,8 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
-#include "sync/engine_status.hpp"
 #include "store/writer.hpp"
+#include "sync/engine_status.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -62,8 +62,8 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   obs::metrics().set_held(held.has_value());
   {
     std::lock_guard lock(status_mutex);
-    status.held = held ? "at [" + model::format_time(held->from) + " .. " + model::format_time(held->to) +
-                             "]: " + held->reason
+    status.held = held ? "at [" + model::format_time(held->from) + " .. " +
+                             model::format_time(held->to) + "]: " + held->reason
                        : std::string();
   }
   publish();
@@ -117,8 +117,9 @@ net::awaitable<void> Engine::Impl::init() {
     co_return;
   }
   set_phase(Phase::init);
-  spdlog::info("init: sweeping modification times [{} .. {}]{}", model::format_time(range.remaining->from),
-               model::format_time(range.remaining->to), state.init_cursor ? " (resumed)" : "");
+  spdlog::info("init: sweeping modification times [{} .. {}]{}",
+               model::format_time(range.remaining->from), model::format_time(range.remaining->to),
+               state.init_cursor ? " (resumed)" : "");
   // No length cap: an init from the far past must not cost one call per empty day.
   planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, range.remaining->length()});
   InitProgress progress(0, Steady::now());
@@ -282,15 +283,16 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   if (result.stale > 0) {
     spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "
                  "answer (modified {}){}",
-                 trade_order_id, model::format_time(stored.at(trade_order_id)), model::format_time(got), owed);
+                 trade_order_id, model::format_time(stored.at(trade_order_id)),
+                 model::format_time(got), owed);
   } else if (result.unchanged > 0) {
     spdlog::info("resync {}: stored: same version as before (modified {}), status {}, {} line(s) "
                  "rewritten{}",
                  trade_order_id, model::format_time(got), status_text, result.lines, owed);
   } else {
     spdlog::info("resync {}: stored: {} (modified {}), status {}, {} line(s){}", trade_order_id,
-                 result.inserted > 0 ? "new order" : "updated", model::format_time(got), status_text,
-                 result.lines, owed);
+                 result.inserted > 0 ? "new order" : "updated", model::format_time(got),
+                 status_text, result.lines, owed);
   }
   obs::metrics().orders_synced(result.inserted + result.updated);
   obs::metrics().lines_synced(result.lines);

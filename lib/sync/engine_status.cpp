@@ -16,8 +16,8 @@ std::string progress_line(const EngineStatus& s);
 } // namespace
 
 std::string_view to_string(Phase phase) {
-  static constexpr std::array<std::string_view, 6> kNames = {
-      "starting", "init", "idle", "polling", "reconciling", "stopped"};
+  static constexpr std::array<std::string_view, 6> kNames = {"starting", "init",        "idle",
+                                                             "polling",  "reconciling", "stopped"};
   return kNames[static_cast<std::size_t>(phase)];
 }
 
@@ -47,8 +47,7 @@ std::string progress_line(const EngineStatus& s) {
     return buf;
   }
   std::snprintf(buf, sizeof buf, "%s, lag %llds, last cycle %llu orders",
-                std::string(to_string(phase)).c_str(),
-                static_cast<long long>(lag.count()),
+                std::string(to_string(phase)).c_str(), static_cast<long long>(lag.count()),
                 static_cast<unsigned long long>(last_cycle_orders));
   return buf;
 }

@@ -43,7 +43,7 @@ struct IncompleteOrder {
 struct LineCollation {
   std::vector<std::string> complete;       ///< orders whose every listed line arrived usable
   std::vector<IncompleteOrder> incomplete; ///< orders with a line still owed
-  std::vector<model::OrderLine> lines;       ///< usable lines of the wanted orders, one per id
+  std::vector<model::OrderLine> lines;     ///< usable lines of the wanted orders, one per id
   /// Lines that arrived but cannot be stored: they name another order than the one that lists
   /// them, or come from the future.
   std::vector<model::RejectedRecord> rejected;

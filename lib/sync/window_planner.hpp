@@ -2,8 +2,8 @@
 // The window planner (DESIGN §3): which modification-time window to read next so that each
 // /orders/get answer fits in one page. Pure: it takes values (times, counts) and returns values.
 
-#include "model/records.hpp"
 #include "config/config.hpp"
+#include "model/records.hpp"
 
 #include <chrono>
 #include <cstdint>

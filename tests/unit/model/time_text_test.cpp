@@ -8,8 +8,7 @@ using namespace std::chrono;
 TEST_CASE("times read as RFC 3339 UTC, with or without milliseconds") {
   CHECK(model::format_time(sys_time<milliseconds>{milliseconds{1592990587586}}) ==
         "2020-06-24T09:23:07.586Z");
-  CHECK(model::format_time(sys_time<milliseconds>{milliseconds{0}}) ==
-        "1970-01-01T00:00:00.000Z");
+  CHECK(model::format_time(sys_time<milliseconds>{milliseconds{0}}) == "1970-01-01T00:00:00.000Z");
   CHECK(model::format_time_seconds(sys_seconds{seconds{1592990587}}) == "2020-06-24T09:23:07Z");
   CHECK(model::format_time(sys_time<milliseconds>{milliseconds{16725225600000}}) ==
         "2500-01-01T00:00:00.000Z");

@@ -16,10 +16,10 @@ TEST_CASE("valid UTF-8 of every length passes") {
 
 TEST_CASE("the first invalid byte is found") {
   CHECK(invalid_utf8_at("ok \xFF") == 3u);
-  CHECK(invalid_utf8_at("ok \xE5\x8F") == 3u);         // truncated at the end
-  CHECK(invalid_utf8_at("\xE5\x8F ok") == 0u);         // truncated before text
-  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);            // overlong
-  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0u);        // a surrogate
-  CHECK(invalid_utf8_at("a\xF4\x90\x80\x80") == 1u);   // past U+10FFFF
-  CHECK(invalid_utf8_at("\x80") == 0u);                // a stray continuation byte
+  CHECK(invalid_utf8_at("ok \xE5\x8F") == 3u);       // truncated at the end
+  CHECK(invalid_utf8_at("\xE5\x8F ok") == 0u);       // truncated before text
+  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);          // overlong
+  CHECK(invalid_utf8_at("\xED\xA0\x80") == 0u);      // a surrogate
+  CHECK(invalid_utf8_at("a\xF4\x90\x80\x80") == 1u); // past U+10FFFF
+  CHECK(invalid_utf8_at("\x80") == 0u);              // a stray continuation byte
 }

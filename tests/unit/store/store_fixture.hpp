@@ -36,7 +36,7 @@ inline model::TimePoint at_ms(std::int64_t ms) {
 
 /// An order shaped like the seed's 558757367941, with the given id, time and status.
 inline model::Order make_order(const std::string& id, std::int64_t modified_ms,
-                             const std::string& status = "ready_to_ship") {
+                               const std::string& status = "ready_to_ship") {
   model::Order o;
   o.trade_order_id = id;
   o.buyer_id = "2000007867941";
@@ -60,8 +60,8 @@ inline model::Order make_order(const std::string& id, std::int64_t modified_ms,
 
 /// A line of `order_id` like the seed's 558757467941, with two shipments and two properties.
 inline model::OrderLine make_line(const std::string& order_id, const std::string& line_id,
-                                std::int64_t modified_ms,
-                                const std::string& tracking = "20KXH23050207") {
+                                  std::int64_t modified_ms,
+                                  const std::string& tracking = "20KXH23050207") {
   model::OrderLine l;
   l.trade_order_line_id = line_id;
   l.trade_order_id = order_id;

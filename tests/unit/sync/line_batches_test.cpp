@@ -54,7 +54,7 @@ TEST_CASE("line ids of changed orders are packed across orders into full calls")
 
 TEST_CASE("unchanged and stale orders cost no item call; new and newer ones do") {
   const std::vector<model::Order> orders{order("same", 1000, 2), order("newer", 2000, 2),
-                                       order("new", 1000, 1), order("older", 1000, 2)};
+                                         order("new", 1000, 1), order("older", 1000, 2)};
   const std::unordered_map<std::string, model::TimePoint> stored{
       {"same", at(1000)}, {"newer", at(1500)}, {"older", at(5000)}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, false);
