@@ -37,9 +37,9 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
     const auto latest =
         std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
         rt.config().sync.verify.future_tolerance;
-    if (const auto checked = sync::check_detail(fresh, id, {}, latest, shop);
-        !checked.order_usable) {
-      // An answer that would be rejected by the sync is not a yardstick for the database.
+    const auto checked = sync::check_detail(fresh, id, {}, latest, shop);
+    if (!checked.order_usable || !checked.problem.empty()) {
+      // An answer the sync would not store whole is not a yardstick for the database.
       std::cout << "order " << id << ": /order/get's answer is rejected (" << checked.problem
                 << "); not compared\n";
       ++rejected;
@@ -64,7 +64,8 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
   std::cout << "audited " << ids.size() << " orders of shop " << shop << ": " << differing
             << " differ, " << pending << " pending, " << missing << " missing, " << rejected
             << " answer(s) rejected\n";
-  co_return differing + missing;
+  // Nothing verified is not a clean bill of health: rejected answers count against it.
+  co_return differing + missing + rejected;
 }
 
 } // namespace

@@ -149,8 +149,7 @@ int cmd_resync(const CliOptions& opts) {
     Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
       co_await rt.start();
-      co_await rt.engine().resync(opts.order_id);
-      spdlog::info("resync: order {} re-read and stored", opts.order_id);
+      co_await rt.engine().resync(opts.order_id); // says what it did: stored or unchanged
       co_return kExOk;
     });
   });

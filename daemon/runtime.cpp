@@ -132,6 +132,14 @@ int exit_code_for(std::exception_ptr e) {
   } catch (const store::WriterStopped& ex) {
     spdlog::error("database unreachable at shutdown: {}", ex.what());
     return kExTempFail;
+  } catch (const pqxx::sql_error& ex) {
+    // A command reading the store directly (status): a deadline is a temporary failure.
+    if (const auto kind = store::timeout_kind(ex)) {
+      spdlog::error("a database statement was cut by {}: {}", store::timeout_key(*kind), ex.what());
+      return kExTempFail;
+    }
+    spdlog::error("database error: {}", ex.what());
+    return kExSoftware;
   } catch (const std::exception& ex) {
     spdlog::error("failed: {}", ex.what());
     return kExSoftware;

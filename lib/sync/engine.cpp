@@ -19,6 +19,8 @@ namespace {
 
 // How often an idle engine reports progress (systemd's watchdog is fed from on_progress).
 constexpr std::chrono::seconds kIdleTick{5};
+// The longest wait between cycles while a window stays held.
+constexpr std::chrono::milliseconds kMaxHeldWait = std::chrono::minutes(5);
 
 std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
   if (!rc.enabled) {
@@ -128,8 +130,21 @@ void Engine::Impl::committed(const CommittedBatch& batch) {
   }
 }
 
+std::chrono::milliseconds Engine::Impl::next_wait() {
+  if (!held) {
+    held_streak = 0;
+    return cfg.sync.poll_interval;
+  }
+  // A window that keeps failing verification is asked again less and less often.
+  auto wait = std::max(cfg.sync.poll_interval, cfg.sync.verify.backoff);
+  for (int i = 0; i < held_streak && wait < kMaxHeldWait; ++i)
+    wait *= 2;
+  ++held_streak;
+  return std::min(wait, std::max(kMaxHeldWait, cfg.sync.poll_interval));
+}
+
 net::awaitable<void> Engine::Impl::idle() {
-  const auto until = std::chrono::steady_clock::now() + cfg.sync.poll_interval;
+  const auto until = std::chrono::steady_clock::now() + next_wait();
   while (!stopping) {
     const auto left = until - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) {
@@ -174,7 +189,10 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     set_phase(Phase::stopped);
     std::rethrow_exception(err);
   }
-  if (rethrow_all || (api_error && api_error->kind == api::ErrorKind::fatal)) {
+  if (rethrow_all) {
+    std::rethrow_exception(err); // a one-shot command: its caller reports it, once
+  }
+  if (api_error && api_error->kind == api::ErrorKind::fatal) {
     spdlog::error("{} failed: {}", to_string(status.phase), what);
     std::rethrow_exception(err);
   }

@@ -36,6 +36,7 @@ SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
   o.read_limits.rereads = cfg.sync.verify.rereads;
   o.read_limits.backoff = cfg.sync.verify.backoff;
   o.read_limits.future_tolerance = cfg.sync.verify.future_tolerance;
+  o.read_limits.on_wait = hooks.on_progress;
   o.lookups = &lookups;
   return o;
 }
@@ -208,7 +209,10 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.took = since(started);
   spdlog::info("{}", summary_line(summary));
   obs::metrics().set_cursor_lag(summary.lag);
-  obs::metrics().set_last_success(std::chrono::system_clock::now());
+  if (!held) {
+    // a held cycle did not succeed: /healthz and the last-success alert must see it
+    obs::metrics().set_last_success(std::chrono::system_clock::now());
+  }
   state.last_cycle_orders = static_cast<std::int64_t>(summary.listed);
   {
     std::lock_guard lock(status_mutex);

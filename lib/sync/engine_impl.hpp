@@ -32,6 +32,8 @@ struct Engine::Impl {
   net::awaitable<void> load_state();
   net::awaitable<void> save_state();
   net::awaitable<void> idle();
+  /// How long to wait before the next cycle: the poll interval, or longer while held.
+  std::chrono::milliseconds next_wait();
   /// Logs a failed cycle; rethrows it if it is fatal (after stopping the shop if the refresh
   /// token is dead).
   net::awaitable<void> handle_failure(std::exception_ptr err, bool rethrow_all);
@@ -64,6 +66,7 @@ struct Engine::Impl {
   std::optional<config::TimeZone> tz;
   store::SyncState state;
   std::optional<store::HeldWindow> held; ///< as stored in taosync.held_windows
+  int held_streak = 0;                   ///< cycles in a row that ended held
   bool loaded = false;
   std::atomic<bool> stopping{false};
   net::steady_timer idle_timer;

@@ -1,6 +1,7 @@
 #include "sync/window_reader.hpp"
 
 #include "api/async_sleep.hpp"
+#include "obs/log_throttle.hpp"
 #include "sync/cycle_summary.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,6 +22,13 @@ constexpr std::string_view kOrdersEndpoint = "/orders/get";
 
 using Clock = std::chrono::system_clock;
 
+// Re-reads and held windows can repeat every cycle on a platform that keeps lying: one line
+// per kind a minute, with a count of the rest.
+obs::LogThrottle& window_log() {
+  static obs::LogThrottle throttle{std::chrono::minutes(1)};
+  return throttle;
+}
+
 model::OrdersQuery query_for(const Window& w, int page, int page_size) {
   model::OrdersQuery q;
   q.modified_from = w.from;
@@ -34,14 +42,17 @@ TimePoint latest_trusted(const ReadLimits& limits) {
   return std::chrono::floor<std::chrono::milliseconds>(Clock::now()) + limits.future_tolerance;
 }
 
-// Waits `d`, or less once `stopping` is set.
-net::awaitable<void> pause(std::chrono::milliseconds d, const std::atomic<bool>& stopping) {
+// Waits `d`, or less once `stopping` is set; says it is alive while it waits.
+net::awaitable<void> pause(std::chrono::milliseconds d, const ReadLimits& limits,
+                           const std::atomic<bool>& stopping) {
   const auto until = std::chrono::steady_clock::now() + d;
   while (!stopping) {
     const auto left = until - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero())
       break;
     co_await api::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kWaitSlice));
+    if (limits.on_wait)
+      limits.on_wait();
   }
 }
 
@@ -124,7 +135,8 @@ net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model
     co_return false;
   bool agreed = false;
   for (int pass = 2; pass <= kMaxPasses && !agreed; ++pass) {
-    co_await pause(a.limits.pass_pause * (pass - 1), stopping); // never a burst of re-reads
+    co_await pause(a.limits.pass_pause * (pass - 1), a.limits,
+                   stopping); // never a burst of re-reads
     auto p1 = co_await a.ask(w, 1);
     if (!p1 || !a.verify(*p1, w, 1))
       co_return false;
@@ -217,14 +229,19 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
     const auto& w = read.window;
     if (attempt >= limits.rereads || stopping) {
       read.held = *a.problem;
-      spdlog::warn("window [{} .. {}] held after {} re-read(s): {}; the cursor stays before it",
-                   model::format_time(w.from), model::format_time(w.to), attempt, read.held);
+      window_log().log(spdlog::level::warn, "held",
+                       fmt::format("window [{} .. {}] held after {} re-read(s): {}; the cursor "
+                                   "stays before it",
+                                   model::format_time(w.from), model::format_time(w.to), attempt,
+                                   read.held));
       co_return read;
     }
-    spdlog::warn("window [{} .. {}]: {}; re-reading in {}ms ({} of {})", model::format_time(w.from),
-                 model::format_time(w.to), *a.problem, wait.count(), attempt + 1, limits.rereads);
+    window_log().log(spdlog::level::warn, "reread",
+                     fmt::format("window [{} .. {}]: {}; re-reading in {}ms ({} of {})",
+                                 model::format_time(w.from), model::format_time(w.to), *a.problem,
+                                 wait.count(), attempt + 1, limits.rereads));
     ++read.rereads;
-    co_await pause(wait, stopping);
+    co_await pause(wait, limits, stopping);
     wait *= 2;
   }
 }

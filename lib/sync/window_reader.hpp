@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct ReadLimits {
   int max_ms_pages = 50;                     ///< pages one millisecond may take
   std::chrono::milliseconds pass_pause{200}; ///< between passes over one millisecond
   std::chrono::milliseconds future_tolerance{std::chrono::hours(24)}; ///< clock skew allowed
+  /// Called while a re-read waits: a bounded, deliberate wait, not a hang (feeds the watchdog).
+  std::function<void()> on_wait;
 };
 
 /// One read window: completely and consistently read, or held.

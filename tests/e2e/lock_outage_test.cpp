@@ -17,29 +17,9 @@
 namespace taosync::e2e {
 namespace {
 
-int free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
 /// GET /healthz; status 0 while the endpoint is not up yet.
 testing::HttpResponse healthz(int port) {
-  try {
-    return testing::http_get(port, "/healthz", 5s);
-  } catch (const std::exception&) {
-    return {};
-  }
-}
-
-bool wait_until(const std::function<bool()>& ok, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ok())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return ok();
+  return get_or_nothing(port, "/healthz");
 }
 
 /// Polls the comparison until it finds no difference or `timeout` passes.

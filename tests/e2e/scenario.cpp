@@ -1,5 +1,8 @@
 #include "scenario.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "compare_rows.hpp"
 
 #include <boost/json/parse.hpp>
@@ -124,6 +127,30 @@ std::int64_t stat_number(const json::value& stats, const std::string& dotted) {
     return 0;
   auto* v = rows::json_path(stats.as_object(), dotted);
   return v && v->is_number() ? v->to_number<std::int64_t>() : 0;
+}
+
+int free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+testing::HttpResponse get_or_nothing(int port, const std::string& target) {
+  try {
+    return testing::http_get(port, target, 5s);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+bool wait_until(const std::function<bool()>& ok, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ok())
+      return true;
+    std::this_thread::sleep_for(200ms);
+  }
+  return ok();
 }
 
 std::chrono::milliseconds random_between(std::chrono::milliseconds lo,

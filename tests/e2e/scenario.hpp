@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,15 @@ std::int64_t stat_calls(const boost::json::value& stats, const std::string& endp
 
 /// A number at a dotted path of the stats ("throttled", "orders"), 0 if absent.
 std::int64_t stat_number(const boost::json::value& stats, const std::string& dotted);
+
+/// A free TCP port on 127.0.0.1 (for the daemon's metrics endpoint).
+int free_port();
+
+/// GET `target` on 127.0.0.1:`port`; status 0 while nothing answers yet.
+testing::HttpResponse get_or_nothing(int port, const std::string& target);
+
+/// Polls `ok` every 200 ms until it holds or `timeout` passes; returns whether it held.
+bool wait_until(const std::function<bool()>& ok, std::chrono::milliseconds timeout);
 
 /// A random duration in [lo, hi] from a generator seeded per test.
 std::chrono::milliseconds random_between(std::chrono::milliseconds lo,
