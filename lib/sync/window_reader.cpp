@@ -229,4 +229,8 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
   }
 }
 
+ReadLimits ReadLimits::from(const config::SyncConfig::Verify& verify) {
+  return ReadLimits{verify.rereads, verify.backoff, verify.future_tolerance};
+}
+
 } // namespace taosync::sync

@@ -5,6 +5,7 @@
 // with backoff, a bounded number of times, and then the window is held, never taken as read.
 
 #include "api/client.hpp"
+#include "config/config.hpp"
 #include "sync/answer_check.hpp"
 #include "sync/window_planner.hpp"
 
@@ -23,12 +24,15 @@ namespace net = boost::asio;
 /// How hard a window is tried before it is held. No request is repeated in a tight loop:
 /// re-reads wait, and every attempt has a budget of calls.
 struct ReadLimits {
-  int rereads = 3;                           ///< re-reads of an answer that did not add up
-  std::chrono::milliseconds backoff{1000};   ///< wait before the first re-read; doubles
+  int rereads;                               ///< sync.verify.rereads
+  std::chrono::milliseconds backoff;         ///< sync.verify.backoff; doubles per re-read
+  std::chrono::milliseconds future_tolerance; ///< sync.verify.future_tolerance
   int max_calls = 64;                        ///< calls one attempt may spend
   int max_ms_pages = 50;                     ///< pages one millisecond may take
   std::chrono::milliseconds pass_pause{200}; ///< between passes over one millisecond
-  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)}; ///< clock skew allowed
+
+  /// The limits of `sync.verify`.
+  static ReadLimits from(const config::SyncConfig::Verify& verify);
 };
 
 /// One read window: completely and consistently read, or held.
