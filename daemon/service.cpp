@@ -218,13 +218,14 @@ void Service::reload() {
   try {
     if (!started_)
       throw std::runtime_error("still starting; try again when ready");
-    config::ReloadPlan plan = config::plan_reload(*cfg_, config::load_config(opts_.config_path));
+    config::Config loaded = config::load_config(opts_.config_path);
+    register_secrets(loaded); // new secrets too, though a restart applies them
+    config::ReloadPlan plan = config::plan_reload(*cfg_, std::move(loaded));
     if (!plan.need_restart.empty()) {
       const bool one = plan.need_restart.size() == 1;
       spdlog::warn("{} changed and need{} a restart; the running value{} stay{} in force until then",
                    joined(plan.need_restart), one ? "s" : "", one ? "" : "s", one ? "s" : "");
     }
-    register_secrets(plan.next);
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);
     rt_.client().reconfigure(config::api_part(next));
