@@ -127,9 +127,9 @@ net::awaitable<int> Service::main_loop() {
 
 void Service::start_side_jobs() {
   if (!cfg_->metrics.listen.empty()) {
-    metrics_ = std::make_unique<obs::MetricsServer>(
-        rt_.io().get_executor(), cfg_->metrics.listen, obs::metrics(),
-        cfg_->metrics.healthy_within, obs::MetricsServerLimits::from(cfg_->metrics));
+    metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_->metrics.listen,
+                                                    obs::metrics(), cfg_->metrics.healthy_within,
+                                                    obs::MetricsServerLimits::from(cfg_->metrics));
     net::co_spawn(rt_.io(), metrics_->run(),
                   [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
     spdlog::info("metrics on http://{}/metrics", cfg_->metrics.listen);
@@ -223,8 +223,9 @@ void Service::reload() {
     config::ReloadPlan plan = config::plan_reload(*cfg_, std::move(loaded));
     if (!plan.need_restart.empty()) {
       const bool one = plan.need_restart.size() == 1;
-      spdlog::warn("{} changed and need{} a restart; the running value{} stay{} in force until then",
-                   joined(plan.need_restart), one ? "s" : "", one ? "" : "s", one ? "s" : "");
+      spdlog::warn(
+          "{} changed and need{} a restart; the running value{} stay{} in force until then",
+          joined(plan.need_restart), one ? "s" : "", one ? "" : "s", one ? "s" : "");
     }
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);

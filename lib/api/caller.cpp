@@ -43,8 +43,7 @@ ApiFailure give_up(const CallSpec& spec, ApiError error, const std::string& why)
 } // namespace
 
 Caller::Caller(std::shared_ptr<const config::ApiConfig> cfg)
-    : cfg_(std::move(cfg)),
-      limiter_(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst),
+    : cfg_(std::move(cfg)), limiter_(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst),
       pool_(cfg_->ca_file, static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1))),
       backoff_(RetryPolicy::from(cfg_->retry)) {}
 

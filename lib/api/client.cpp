@@ -82,8 +82,8 @@ Client::Client(net::any_io_executor /*executor*/, std::shared_ptr<const config::
 
 Client::Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
                TokenSaver save_tokens)
-    : Client(std::move(executor), std::make_shared<const config::ApiConfig>(cfg),
-             std::move(tokens), std::move(save_tokens)) {}
+    : Client(std::move(executor), std::make_shared<const config::ApiConfig>(cfg), std::move(tokens),
+             std::move(save_tokens)) {}
 
 Client::~Client() = default;
 

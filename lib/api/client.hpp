@@ -48,8 +48,8 @@ using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;
 class Client {
 public:
   /// `cfg` is the api settings in force (a part of the config snapshot).
-  Client(net::any_io_executor executor, std::shared_ptr<const config::ApiConfig> cfg,
-         Tokens tokens, TokenSaver save_tokens);
+  Client(net::any_io_executor executor, std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens,
+         TokenSaver save_tokens);
   /// With settings of its own (tests, tools).
   Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
          TokenSaver save_tokens);

@@ -97,13 +97,13 @@ struct SyncConfig {
   ReconcileConfig reconcile;
   /// How far the platform's answers are trusted.
   struct Verify {
-    int rereads = 3;                         ///< re-reads of an answer that does not add up
-    Millis backoff{std::chrono::seconds(1)}; ///< wait before the first re-read; doubles
+    int rereads = 3;                                 ///< re-reads of an answer that does not add up
+    Millis backoff{std::chrono::seconds(1)};         ///< wait before the first re-read; doubles
     Millis future_tolerance{std::chrono::hours(24)}; ///< clock skew allowed in record times
   } verify;
   /// Orders the platform still owes (lines missing, records unusable).
   struct Owed {
-    int per_cycle = 50;                         ///< owed orders re-asked per cycle, at most
+    int per_cycle = 50;                        ///< owed orders re-asked per cycle, at most
     Millis max_backoff{std::chrono::hours(1)}; ///< ceiling of the wait between asks
   } owed;
 };

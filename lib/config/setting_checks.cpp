@@ -114,8 +114,9 @@ Check<std::string> one_of(const std::vector<std::string>& options) {
 
 Check<std::string> matching(std::string text, std::function<bool(const std::string&)> ok,
                             std::string reason) {
-  return {std::move(text), [ok = std::move(ok), reason = std::move(reason)](
-                               const std::string& v) -> std::optional<std::string> {
+  return {std::move(text),
+          [ok = std::move(ok),
+           reason = std::move(reason)](const std::string& v) -> std::optional<std::string> {
             if (ok(v))
               return std::nullopt;
             return reason;
@@ -153,18 +154,16 @@ Check<std::string> web_url() {
 }
 
 Check<std::string> host_port() {
-  return {"HOST:PORT or \"\" (off)",
-          [](const std::string& listen) -> std::optional<std::string> {
+  return {"HOST:PORT or \"\" (off)", [](const std::string& listen) -> std::optional<std::string> {
             if (listen.empty())
               return std::nullopt; // disabled
             const auto colon = listen.rfind(':');
             if (colon == std::string::npos || colon == 0)
               return "expected HOST:PORT such as 127.0.0.1:9464, got '" + listen + "'";
             const std::string port = listen.substr(colon + 1);
-            const bool digits =
-                !port.empty() && port.size() <= 5 &&
-                std::all_of(port.begin(), port.end(),
-                            [](unsigned char c) { return std::isdigit(c); });
+            const bool digits = !port.empty() && port.size() <= 5 &&
+                                std::all_of(port.begin(), port.end(),
+                                            [](unsigned char c) { return std::isdigit(c); });
             if (!digits || std::stoi(port) > 65535)
               return "bad port in '" + listen + "'";
             return std::nullopt;

@@ -32,8 +32,8 @@ bool needs_quotes(const std::string& s) {
     if (std::iscntrl(static_cast<unsigned char>(c)))
       return true;
   }
-  static const std::array<const char*, 11> kWords{"true", "false", "yes", "no", "on", "off",
-                                                  "y",    "n",     "null", "~", ".nan"};
+  static const std::array<const char*, 11> kWords{"true", "false", "yes",  "no", "on",  "off",
+                                                  "y",    "n",     "null", "~",  ".nan"};
   const std::string l = ascii_lower(s);
   for (const char* w : kWords) {
     if (l == w)

@@ -3,8 +3,8 @@
 // its YAML mapping, spelled back as YAML, compared and checked. Each function makes one row
 // of the table from a key, its field accessor and a check.
 
-#include "config/setting_checks.hpp"
 #include "config/secret_text.hpp"
+#include "config/setting_checks.hpp"
 #include "config/settings.hpp"
 #include "config/time_text.hpp"
 #include "config/timezone.hpp"
@@ -66,7 +66,7 @@ Setting make_setting(std::string key, Field field, std::string type, Check<T> ch
 /// A whole number (int).
 template <class Field>
 Setting integer_key(std::string key, Field field, Check<int> check, std::string unit, Reload reload,
-                std::string doc) {
+                    std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&,
                  const Config&) -> std::optional<int> {
     const auto v = s.integer(name);
@@ -84,7 +84,7 @@ Setting integer_key(std::string key, Field field, Check<int> check, std::string 
 /// A number with a fraction (double).
 template <class Field>
 Setting number_key(std::string key, Field field, Check<double> check, std::string unit,
-               Reload reload, std::string doc) {
+                   Reload reload, std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&, const Config&) {
     return s.number(name);
   };
@@ -93,7 +93,8 @@ Setting number_key(std::string key, Field field, Check<double> check, std::strin
 }
 
 /// true or false.
-template <class Field> Setting flag_key(std::string key, Field field, Reload reload, std::string doc) {
+template <class Field>
+Setting flag_key(std::string key, Field field, Reload reload, std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&, const Config&) {
     return s.boolean(name);
   };
@@ -105,7 +106,7 @@ template <class Field> Setting flag_key(std::string key, Field field, Reload rel
 /// A duration ("30s"), held as Millis.
 template <class Field>
 Setting duration_key(std::string key, Field field, Check<Millis> check, Reload reload,
-                 std::string doc) {
+                     std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&, const Config&) {
     return s.duration(name);
   };
@@ -116,7 +117,7 @@ Setting duration_key(std::string key, Field field, Check<Millis> check, Reload r
 /// A duration of whole seconds, held as Seconds.
 template <class Field>
 Setting seconds_key(std::string key, Field field, Check<Seconds> check, Reload reload,
-                std::string doc) {
+                    std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&,
                  const Config&) -> std::optional<Seconds> {
     const auto d = s.duration(name);
@@ -126,16 +127,15 @@ Setting seconds_key(std::string key, Field field, Check<Seconds> check, Reload r
       throw ConfigError(s.key_path(name), "must be whole seconds, got " + format_duration(*d));
     return std::chrono::duration_cast<Seconds>(*d);
   };
-  return make_setting<Seconds>(std::move(key), field, "duration", std::move(check), "", reload,
-                               std::move(doc), read, [](const Seconds& v) {
-                                 return format_duration(std::chrono::duration_cast<Millis>(v));
-                               });
+  return make_setting<Seconds>(
+      std::move(key), field, "duration", std::move(check), "", reload, std::move(doc), read,
+      [](const Seconds& v) { return format_duration(std::chrono::duration_cast<Millis>(v)); });
 }
 
 /// A size in bytes ("16MiB").
 template <class Field>
 Setting bytes_key(std::string key, Field field, Check<std::size_t> check, Reload reload,
-              std::string doc) {
+                  std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&,
                  const Config&) -> std::optional<std::size_t> {
     const auto v = s.bytes(name);
@@ -143,15 +143,15 @@ Setting bytes_key(std::string key, Field field, Check<std::size_t> check, Reload
       return std::nullopt;
     return static_cast<std::size_t>(*v);
   };
-  return make_setting<std::size_t>(
-      std::move(key), field, "size", std::move(check), "bytes", reload, std::move(doc), read,
-      [](const std::size_t& v) { return yaml_bytes(v); });
+  return make_setting<std::size_t>(std::move(key), field, "size", std::move(check), "bytes", reload,
+                                   std::move(doc), read,
+                                   [](const std::size_t& v) { return yaml_bytes(v); });
 }
 
 /// A string.
 template <class Field>
 Setting text_key(std::string key, Field field, Check<std::string> check, Reload reload,
-             std::string doc) {
+                 std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources&, const Config&) {
     return s.string(name);
   };
@@ -162,7 +162,7 @@ Setting text_key(std::string key, Field field, Check<std::string> check, Reload 
 /// One of a fixed set of words.
 template <class Field>
 Setting choice_key(std::string key, Field field, const std::vector<std::string>& options,
-               Reload reload, std::string doc) {
+                   Reload reload, std::string doc) {
   Setting s = text_key(std::move(key), field, one_of(options), reload, std::move(doc));
   s.type = "enum";
   return s;
@@ -198,9 +198,8 @@ Setting time_of_day_key(std::string key, Field field, Reload reload, std::string
     return parse_time_of_day(s.key_path(name), *v);
   };
   return make_setting<std::chrono::minutes>(
-      std::move(key), field, "time of day", any<std::chrono::minutes>(), "", reload,
-      std::move(doc), read,
-      [](const std::chrono::minutes& v) { return "\"" + format_time_of_day(v) + "\""; });
+      std::move(key), field, "time of day", any<std::chrono::minutes>(), "", reload, std::move(doc),
+      read, [](const std::chrono::minutes& v) { return "\"" + format_time_of_day(v) + "\""; });
 }
 
 /// An instant: a date (local midnight in the zone that `zone_of` names, a key read earlier)
@@ -214,20 +213,20 @@ Setting instant_key(std::string key, Field field, ZoneOf zone_of, Reload reload,
       return std::nullopt;
     return parse_instant(s.key_path(name), *v, TimeZone::load(zone_of(c)));
   };
-  return make_setting<TimePoint>(std::move(key), field, "date or time", any<TimePoint>(), "",
-                                 reload, std::move(doc), read, [](const TimePoint& v) {
-                                   return "\"" + format_instant(v) + "\"";
-                                 });
+  return make_setting<TimePoint>(
+      std::move(key), field, "date or time", any<TimePoint>(), "", reload, std::move(doc), read,
+      [](const TimePoint& v) { return "\"" + format_instant(v) + "\""; });
 }
 
 /// A secret string; `secret_part` finds what is secret in a value (all of it, or a URL's
 /// password), which check-config and errors show as "***".
 template <class Field>
 Setting secret_key(std::string key, Field field, std::string credential,
-               std::string (*secret_part)(const std::string&), Check<std::string> check,
-               Reload reload, std::string doc) {
-  auto read = [credential](Section& s, const std::string& name, const Sources& src,
-                           const Config&) { return read_secret(s, name, credential, src); };
+                   std::string (*secret_part)(const std::string&), Check<std::string> check,
+                   Reload reload, std::string doc) {
+  auto read = [credential](Section& s, const std::string& name, const Sources& src, const Config&) {
+    return read_secret(s, name, credential, src);
+  };
   Setting row = make_setting<std::string>(
       std::move(key), field, "secret", std::move(check), "", reload, std::move(doc), read,
       [secret_part](const std::string& v) { return yaml_string(mask_text(v, secret_part(v))); });
@@ -241,7 +240,7 @@ Setting secret_key(std::string key, Field field, std::string credential,
 /// An optional path to a file, relative to the config file's directory.
 template <class Field>
 Setting file_path_key(std::string key, Field field, Check<std::optional<std::string>> check,
-                  Reload reload, std::string doc) {
+                      Reload reload, std::string doc) {
   auto read = [](Section& s, const std::string& name, const Sources& src,
                  const Config&) -> std::optional<std::optional<std::string>> {
     const auto v = s.string(name);

@@ -38,8 +38,9 @@ Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::
                    store::Writer& store_writer, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
       lookups(store_writer.options().named("lookup")), hooks(std::move(engine_hooks)),
-      planner(PlannerSettings::from(cfg->sync)), reconcile_planner(PlannerSettings::from(cfg->sync)),
-      tz(load_zone(cfg->sync.reconcile)), idle_timer(executor) {
+      planner(PlannerSettings::from(cfg->sync)),
+      reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
+      idle_timer(executor) {
   state.shop = cfg->sync.shop;
 }
 

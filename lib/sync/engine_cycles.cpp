@@ -88,8 +88,8 @@ std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t
 }
 
 net::awaitable<void> Engine::Impl::init() {
-  const auto range =
-      init_range(state.init_t0, state.init_cursor, cfg->sync.init.start, now(), cfg->sync.window.lag);
+  const auto range = init_range(state.init_t0, state.init_cursor, cfg->sync.init.start, now(),
+                                cfg->sync.window.lag);
   if (!state.init_t0) {
     state.init_t0 = range.t0; // recorded before the sweep, so a resumed init keeps its T0
     co_await save_state();

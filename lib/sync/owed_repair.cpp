@@ -82,8 +82,8 @@ net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer
   if (settings.per_cycle <= 0)
     co_return totals;
   std::function<std::vector<store::DueOwed>(store::Store&)> job =
-      [shop = settings.shop, n = settings.per_cycle, all = settings.ignore_backoff](
-          store::Store& s) { return s.due_owed(shop, n, all); };
+      [shop = settings.shop, n = settings.per_cycle,
+       all = settings.ignore_backoff](store::Store& s) { return s.due_owed(shop, n, all); };
   const auto due = co_await writer.run<std::vector<store::DueOwed>>(std::move(job));
   for (const auto& d : due) {
     if (stopping)
@@ -108,9 +108,12 @@ net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer
 }
 
 OwedSettings OwedSettings::from(const config::Config& cfg, bool ignore_backoff) {
-  return OwedSettings{cfg.sync.shop,          cfg.sync.owed.per_cycle,
-                      cfg.sync.poll_interval, cfg.sync.owed.max_backoff,
-                      cfg.sync.verify.future_tolerance, ignore_backoff};
+  return OwedSettings{cfg.sync.shop,
+                      cfg.sync.owed.per_cycle,
+                      cfg.sync.poll_interval,
+                      cfg.sync.owed.max_backoff,
+                      cfg.sync.verify.future_tolerance,
+                      ignore_backoff};
 }
 
 } // namespace taosync::sync

@@ -137,7 +137,8 @@ TEST_CASE("an unchanged reload changes nothing, and a changed secret is named, n
 
 TEST_CASE("a row's check names its key, with the range in the message") {
   try {
-    parse_config("api: {app_key: k, app_secret: s, access_token: t, max_in_flight: 300}\n", "/", "");
+    parse_config("api: {app_key: k, app_secret: s, access_token: t, max_in_flight: 300}\n", "/",
+                 "");
     FAIL("expected a ConfigError");
   } catch (const ConfigError& e) {
     CHECK(std::string(e.what()) == "api.max_in_flight: must be between 1 and 256, got 300");
