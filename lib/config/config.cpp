@@ -62,10 +62,15 @@ Config parse_with(const std::string& yaml_text, const Sources& src) {
       section.has(name);
   }
   sections.finish();
+  // Each row is checked as soon as it is read: a later row may rely on an earlier one (the
+  // date of sync.init.start is local to sync.reconcile.timezone).
   Config cfg;
-  for (const Setting& s : settings())
+  for (const Setting& s : settings()) {
     s.read(sections.at(s.section()), src, cfg);
-  validate(cfg);
+    s.validate(cfg);
+  }
+  for (const CrossRule& rule : cross_rules())
+    rule(cfg);
   return cfg;
 }
 

@@ -1,4 +1,5 @@
 #include "config/setting_checks.hpp"
+#include "config/timezone.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -93,6 +94,19 @@ Check<std::string> required(const std::string& reason) {
             if (!v.empty())
               return std::nullopt;
             return reason;
+          }};
+}
+
+Check<std::string> known_zone() {
+  return {"IANA name", [](const std::string& name) -> std::optional<std::string> {
+            if (name.empty())
+              return "is required";
+            try {
+              TimeZone::load(name);
+            } catch (const std::exception& e) {
+              return e.what();
+            }
+            return std::nullopt;
           }};
 }
 

@@ -45,6 +45,8 @@ Check<Seconds> at_least_seconds(Seconds lo);
 
 /// A non-empty string; `reason` replaces "is required" (to say where it may come from).
 Check<std::string> required(const std::string& reason = "is required");
+/// An IANA time zone name that loads ("Asia/Taipei").
+Check<std::string> known_zone();
 /// One of `options`.
 Check<std::string> one_of(const std::vector<std::string>& options);
 /// A string that `ok` accepts; `reason` is the error ("must be ...").

@@ -171,20 +171,9 @@ Setting choice_key(std::string key, Field field, const std::vector<std::string>&
 /// An IANA time zone name; loading it is the check.
 template <class Field>
 Setting zone_key(std::string key, Field field, Reload reload, std::string doc) {
-  auto read = [](Section& s, const std::string& name, const Sources&,
-                 const Config&) -> std::optional<std::string> {
-    auto v = s.string(name);
-    if (!v)
-      return std::nullopt;
-    try {
-      TimeZone::load(*v);
-    } catch (const std::exception& e) {
-      throw ConfigError(s.key_path(name), e.what());
-    }
-    return v;
-  };
-  return make_setting<std::string>(std::move(key), field, "time zone", required(), "", reload,
-                                   std::move(doc), read, yaml_string);
+  Setting s = text_key(std::move(key), field, known_zone(), reload, std::move(doc));
+  s.type = "time zone";
+  return s;
 }
 
 /// A local time of day "HH:MM", held as minutes after midnight.

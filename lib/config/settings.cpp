@@ -143,7 +143,7 @@ std::vector<Setting> sync_rows() {
                               "committing upstream)."));
   rows.push_back(duration_key(TAOSYNC_KEY(sync.window.max_length), at_least(1s), live,
                               "Longest window in one call."));
-  // sync.init.start reads the zone: these rows come before it.
+  // sync.init.start reads the (checked) zone: these rows come before it.
   rows.push_back(flag_key(TAOSYNC_KEY(sync.reconcile.enabled), live,
                           "Once a day, re-sweep the previous local day's modification window."));
   rows.push_back(time_of_day_key(TAOSYNC_KEY(sync.reconcile.at), live, "Local time to run it."));

@@ -147,3 +147,14 @@ TEST_CASE("a row's check names its key, with the range in the message") {
   CHECK(find_setting("api.max_in_flight")->reload == Reload::live);
   CHECK(find_setting("sync.shop")->reload == Reload::restart);
 }
+
+TEST_CASE("a row is checked before later rows read it: a bad zone is named, not the date") {
+  const std::string api = "api: {app_key: k, app_secret: s, access_token: t}\n";
+  try {
+    parse_config(api + "sync: {reconcile: {timezone: Mars/Base}, init: {start: \"2024-01-31\"}}\n",
+                 "/", "");
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.key() == "sync.reconcile.timezone");
+  }
+}
