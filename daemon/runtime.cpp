@@ -43,8 +43,8 @@ std::string token_fingerprint(const std::string& token) {
 }
 
 Runtime::Runtime(config::Config cfg, DatabaseWait wait)
-    : cfg_(std::move(cfg)),
-      writer_(store::writer_options(cfg_.database, wait == DatabaseWait::connect_timeout)) {}
+    : cfg_(std::make_shared<const config::Config>(std::move(cfg))),
+      writer_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout)) {}
 
 Runtime::~Runtime() {
   // The engine and client hold references to each other and to the writer: drop them first.
@@ -57,10 +57,11 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   // inside co_await twice.
   std::function<void(store::Store&)> migrate = [](store::Store& s) { s.migrate(); };
   co_await writer_.run<void>(std::move(migrate));
-  const std::string shop = cfg_.sync.shop;
+  const config::Config& cfg = *cfg_;
+  const std::string shop = cfg.sync.shop;
   const bool resumed =
-      co_await check_shop_stop(writer_, shop, token_fingerprint(stop_key(cfg_.api)));
-  const std::string fingerprint = token_fingerprint(cfg_.api.access_token);
+      co_await check_shop_stop(writer_, shop, token_fingerprint(stop_key(cfg.api)));
+  const std::string fingerprint = token_fingerprint(cfg.api.access_token);
   std::function<std::optional<model::Tokens>(store::Store&)> load = [&](store::Store& s) {
     return s.load_tokens(shop, fingerprint);
   };
@@ -68,7 +69,7 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
   std::optional<model::Tokens> stored;
   if (!resumed)
     stored = co_await writer_.run<std::optional<model::Tokens>>(std::move(load));
-  model::Tokens tokens{cfg_.api.access_token, cfg_.api.refresh_token, {}, {}};
+  model::Tokens tokens{cfg.api.access_token, cfg.api.refresh_token, {}, {}};
   if (stored) {
     obs::register_secret(stored->access_token);
     obs::register_secret(stored->refresh_token);
@@ -84,8 +85,8 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
     };
     co_await writer_.run<void>(std::move(job));
   };
-  client_ = std::make_unique<api::Client>(io_.get_executor(), cfg_.api, std::move(tokens),
-                                          std::move(saver));
+  client_ = std::make_unique<api::Client>(io_.get_executor(), config::api_part(cfg_),
+                                          std::move(tokens), std::move(saver));
   engine_ =
       std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, writer_, std::move(hooks));
 }

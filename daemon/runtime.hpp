@@ -50,13 +50,15 @@ public:
   net::awaitable<void> start(sync::EngineHooks hooks = {});
 
   net::io_context& io() { return io_; }
-  const config::Config& config() const { return cfg_; }
+  const config::Config& config() const { return *cfg_; }
+  /// The config in force when the runtime was made (a reload publishes its own).
+  const config::Snapshot& snapshot() const { return cfg_; }
   store::Writer& writer() { return writer_; }
   api::Client& client() { return *client_; }
   sync::Engine& engine() { return *engine_; }
 
 private:
-  config::Config cfg_;
+  config::Snapshot cfg_;
   net::io_context io_;
   store::Writer writer_;
   std::unique_ptr<api::Client> client_;

@@ -2,6 +2,8 @@
 #include "exit_codes.hpp"
 #include "runtime.hpp"
 
+#include "config/reload.hpp"
+
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
@@ -35,29 +37,18 @@ void log_job_end(const char* what, std::exception_ptr e) {
   }
 }
 
-/// Keys that only a restart applies; a reload that changes them says so.
-void warn_restart_only(const config::Config& old_cfg, const config::Config& cfg) {
-  auto check = [](bool changed, const char* key) {
-    if (changed)
-      spdlog::warn("{} changed: it takes effect after a restart", key);
-  };
-  check(old_cfg.api.base_url != cfg.api.base_url, "api.base_url");
-  check(old_cfg.api.auth_url != cfg.api.auth_url, "api.auth_url");
-  check(old_cfg.api.app_key != cfg.api.app_key, "api.app_key");
-  check(old_cfg.api.app_secret != cfg.api.app_secret, "api.app_secret");
-  check(old_cfg.api.access_token != cfg.api.access_token, "api.access_token");
-  check(old_cfg.database.url != cfg.database.url, "database.url");
-  check(old_cfg.sync.shop != cfg.sync.shop, "sync.shop");
-  check(old_cfg.metrics.listen != cfg.metrics.listen, "metrics.listen");
-  check(old_cfg.metrics.max_connections != cfg.metrics.max_connections, "metrics.max_connections");
-  check(old_cfg.metrics.read_timeout != cfg.metrics.read_timeout, "metrics.read_timeout");
-  check(old_cfg.log.format != cfg.log.format, "log.format");
+/// "a, b" from {"a", "b"}.
+std::string joined(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys)
+    out += (out.empty() ? "" : ", ") + k;
+  return out;
 }
 
 class Service {
 public:
   Service(CliOptions opts, config::Config cfg)
-      : opts_(std::move(opts)), cfg_(cfg), rt_(std::move(cfg)),
+      : opts_(std::move(opts)), rt_(std::move(cfg)), cfg_(rt_.snapshot()),
         signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()) {}
 
   int run() {
@@ -78,8 +69,8 @@ private:
   void begin_shutdown(int signal);
 
   CliOptions opts_;
-  config::Config cfg_; ///< the config in force (for reload comparisons)
   Runtime rt_;
+  config::Snapshot cfg_; ///< the config in force, as last published
   obs::Notifier notifier_;
   net::signal_set signals_;
   std::unique_ptr<obs::ProgressWatchdog> watchdog_;
@@ -113,7 +104,7 @@ net::awaitable<int> Service::main_loop() {
   started_ = true;
   notifier_.ready();
   notifier_.status("ready");
-  spdlog::info("taosyncd {} started for shop {}", TAOSYNC_VERSION, cfg_.sync.shop);
+  spdlog::info("taosyncd {} started for shop {}", TAOSYNC_VERSION, cfg_->sync.shop);
   int code = kExOk;
   try {
     co_await rt_.engine().run();
@@ -135,21 +126,19 @@ net::awaitable<int> Service::main_loop() {
 }
 
 void Service::start_side_jobs() {
-  if (!cfg_.metrics.listen.empty()) {
-    const obs::MetricsServerLimits limits{static_cast<std::size_t>(cfg_.metrics.max_connections),
-                                          cfg_.metrics.read_timeout};
-    metrics_ =
-        std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_.metrics.listen,
-                                             obs::metrics(), cfg_.metrics.healthy_within, limits);
+  if (!cfg_->metrics.listen.empty()) {
+    metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_->metrics.listen,
+                                                    obs::metrics(), cfg_->metrics.healthy_within,
+                                                    obs::MetricsServerLimits::from(cfg_->metrics));
     net::co_spawn(rt_.io(), metrics_->run(),
                   [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
-    spdlog::info("metrics on http://{}/metrics", cfg_.metrics.listen);
+    spdlog::info("metrics on http://{}/metrics", cfg_->metrics.listen);
   }
   if (const auto interval = notifier_.watchdog_interval()) {
     // Progress must be seen within a watchdog period (the engine ticks every few seconds even
     // when idle), with a poll interval of slack for long cycles.
     const auto stall_after = std::max<std::chrono::steady_clock::duration>(
-        *interval * 2, *interval + cfg_.sync.poll_interval);
+        *interval * 2, *interval + cfg_->sync.poll_interval);
     watchdog_ = std::make_unique<obs::ProgressWatchdog>(notifier_, *interval, stall_after);
     net::co_spawn(rt_.io(), watchdog_->run(),
                   [](std::exception_ptr e) { log_job_end("watchdog", e); });
@@ -177,7 +166,7 @@ net::awaitable<void> Service::watch_bans() {
 }
 
 void Service::record_ban(std::chrono::system_clock::time_point until) {
-  std::function<void(store::Store&)> job = [shop = cfg_.sync.shop, until](store::Store& s) {
+  std::function<void(store::Store&)> job = [shop = cfg_->sync.shop, until](store::Store& s) {
     s.save_api_ban(shop, until);
   };
   // Detached: the writer may be inside a long transaction, and the countdown must go on.
@@ -229,17 +218,25 @@ void Service::reload() {
   try {
     if (!started_)
       throw std::runtime_error("still starting; try again when ready");
-    config::Config next = config::load_config(opts_.config_path);
-    warn_restart_only(cfg_, next);
-    register_secrets(next);
-    obs::set_log_level(next.log.level);
-    rt_.client().reconfigure(next.api);
+    config::Config loaded = config::load_config(opts_.config_path);
+    register_secrets(loaded); // new secrets too, though a restart applies them
+    config::ReloadPlan plan = config::plan_reload(*cfg_, std::move(loaded));
+    if (!plan.need_restart.empty()) {
+      const bool one = plan.need_restart.size() == 1;
+      spdlog::warn(
+          "{} changed and need{} a restart; the running value{} stay{} in force until then",
+          joined(plan.need_restart), one ? "s" : "", one ? "" : "s", one ? "s" : "");
+    }
+    auto next = std::make_shared<const config::Config>(std::move(plan.next));
+    obs::set_log_level(next->log.level);
+    rt_.client().reconfigure(config::api_part(next));
     rt_.engine().reconfigure(next);
     if (metrics_)
-      metrics_->set_healthy_within(next.metrics.healthy_within);
+      metrics_->set_healthy_within(next->metrics.healthy_within);
     cfg_ = std::move(next);
-    spdlog::info("config reloaded: poll {}, log level {}",
-                 config::format_duration(cfg_.sync.poll_interval), cfg_.log.level);
+    spdlog::info("config reloaded ({}): poll {}, log level {}",
+                 plan.applied.empty() ? "nothing changed" : "changed: " + joined(plan.applied),
+                 config::format_duration(cfg_->sync.poll_interval), cfg_->log.level);
   } catch (const std::exception& e) {
     spdlog::error("config reload rejected, the running config stays in force: {}", e.what());
   }
@@ -257,7 +254,7 @@ void Service::begin_shutdown(int signal) {
   stopping_ = true;
   notifier_.stopping();
   spdlog::info("{}: stopping after the current transaction (at most {}s)", name,
-               cfg_.shutdown_timeout.count());
+               cfg_->shutdown_timeout.count());
   if (started_) {
     rt_.engine().stop();
     // Calls in flight or waiting (a stalled answer, a ban) end now, not at their timeout; a
@@ -266,7 +263,7 @@ void Service::begin_shutdown(int signal) {
   }
   rt_.writer().stop();
   // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.
-  const auto deadline = cfg_.shutdown_timeout - std::chrono::milliseconds(250);
+  const auto deadline = cfg_->shutdown_timeout - std::chrono::milliseconds(250);
   std::thread([deadline] {
     std::this_thread::sleep_for(deadline);
     spdlog::error("shutdown_timeout reached: exiting now; PostgreSQL rolls back the open "

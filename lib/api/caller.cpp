@@ -42,22 +42,16 @@ ApiFailure give_up(const CallSpec& spec, ApiError error, const std::string& why)
 
 } // namespace
 
-Caller::Caller(const config::ApiConfig& cfg)
-    : cfg_(cfg), limiter_(cfg.rate_limit.requests_per_second, cfg.rate_limit.burst),
-      pool_(cfg.ca_file, static_cast<std::size_t>(std::max(cfg.max_in_flight, 1))),
-      backoff_(RetryPolicy::from(cfg.retry)) {}
+Caller::Caller(std::shared_ptr<const config::ApiConfig> cfg)
+    : cfg_(std::move(cfg)), limiter_(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst),
+      pool_(cfg_->ca_file, static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1))),
+      backoff_(RetryPolicy::from(cfg_->retry)) {}
 
-void Caller::reconfigure(const config::ApiConfig& cfg) {
-  cfg_.rate_limit = cfg.rate_limit;
-  cfg_.retry = cfg.retry;
-  cfg_.timeout = cfg.timeout;
-  cfg_.max_response_bytes = cfg.max_response_bytes;
-  cfg_.max_in_flight = cfg.max_in_flight;
-  cfg_.items_batch_size = cfg.items_batch_size;
-  cfg_.max_page_size = cfg.max_page_size;
-  limiter_.set_rate(cfg.rate_limit.requests_per_second, cfg.rate_limit.burst);
-  backoff_.set_policy(RetryPolicy::from(cfg.retry));
-  pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg.max_in_flight, 1)));
+void Caller::reconfigure(std::shared_ptr<const config::ApiConfig> cfg) {
+  cfg_ = std::move(cfg);
+  limiter_.set_rate(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst);
+  backoff_.set_policy(RetryPolicy::from(cfg_->retry));
+  pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1)));
 }
 
 CallCounters Caller::counters() const {
@@ -73,15 +67,17 @@ void Caller::count_retry() {
 
 net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
                                                         const BodyHandler& handle) {
+  // One attempt, one snapshot: a reload while it waits does not mix settings.
+  const std::shared_ptr<const config::ApiConfig> cfg = cfg_;
   cancellation_.throw_if_cancelled(spec.description);
   co_await limiter_.acquire(&cancellation_);
   const SystemParams system{
-      cfg_.app_key, spec.access_token,
+      cfg->app_key, spec.access_token,
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
   const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
-                             signed_query(spec.path, *spec.business, system, cfg_.app_secret);
+                             signed_query(spec.path, *spec.business, system, cfg->app_secret);
   const auto start = Clock::now();
-  auto response = co_await pool_.get(*spec.gateway, target, limits_of(cfg_), &cancellation_);
+  auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &cancellation_);
   cancellation_.throw_if_cancelled(spec.description); // not an answer: never counted or retried
   std::optional<ApiError> error;
   if (!response.ok())
@@ -92,7 +88,7 @@ net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
     error = handle(response.value().body);
   if (error) {
     redact(error->message, spec.access_token);
-    redact(error->message, cfg_.app_secret);
+    redact(error->message, cfg->app_secret);
     if (const auto it = spec.business->find("refresh_token"); it != spec.business->end())
       redact(error->message, it->second);
   }

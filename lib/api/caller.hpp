@@ -12,6 +12,7 @@
 #include "api/url.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,15 +37,21 @@ struct CallSpec {
 /// Sends calls for one app. Single-threaded: use it from coroutines of one executor.
 class Caller {
 public:
-  explicit Caller(const config::ApiConfig& cfg);
+  /// `cfg` is the api settings in force, shared with whoever publishes the next ones.
+  explicit Caller(std::shared_ptr<const config::ApiConfig> cfg);
 
   /// Runs a call until it succeeds (nullopt) or ends in an auth, refresh_dead or fatal error
   /// (returned). Throws ApiFailure when transient errors outlast api.retry.max_attempts or
   /// bans outlast kMaxThrottlesPerCall.
   net::awaitable<std::optional<ApiError>> run(const CallSpec& spec, const BodyHandler& handle);
 
-  /// New rate limit, timeout, response cap and retry policy (SIGHUP).
-  void reconfigure(const config::ApiConfig& cfg);
+  /// Puts new settings in force (SIGHUP): the rate limit, timeout, response cap, retry
+  /// policy and connection count. Keys and URLs are read at construction only: a reload
+  /// keeps them (config::plan_reload).
+  void reconfigure(std::shared_ptr<const config::ApiConfig> cfg);
+
+  /// The settings in force.
+  const config::ApiConfig& settings() const { return *cfg_; }
 
   /// Counts one retry that the caller of run() decided on (after a token refresh).
   void count_retry();
@@ -61,7 +68,7 @@ public:
 private:
   net::awaitable<std::optional<ApiError>> attempt(const CallSpec& spec, const BodyHandler& handle);
 
-  config::ApiConfig cfg_; // holds the app secret: never logged
+  std::shared_ptr<const config::ApiConfig> cfg_; // holds the app secret: never logged
   RateLimiter limiter_;
   ConnectionPool pool_;
   Backoff backoff_;

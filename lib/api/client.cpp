@@ -29,11 +29,10 @@ Url checked_gateway(const std::string& text, std::string_view key, bool allow_in
 } // namespace
 
 struct Client::Impl {
-  Impl(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save)
-      : base(checked_gateway(cfg.base_url, "api.base_url", cfg.allow_insecure_http)),
-        auth(checked_gateway(cfg.auth_url, "api.auth_url", cfg.allow_insecure_http)),
-        items_batch_size(cfg.items_batch_size), caller(cfg),
-        keeper(std::move(tokens), std::move(save), caller, auth) {}
+  Impl(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save)
+      : base(checked_gateway(cfg->base_url, "api.base_url", cfg->allow_insecure_http)),
+        auth(checked_gateway(cfg->auth_url, "api.auth_url", cfg->allow_insecure_http)),
+        caller(std::move(cfg)), keeper(std::move(tokens), std::move(save), caller, auth) {}
 
   // One business call: retries inside the caller; one token refresh on IllegalAccessToken.
   template <class T>
@@ -73,14 +72,18 @@ struct Client::Impl {
 
   Url base;
   Url auth;
-  int items_batch_size;
   Caller caller;
   TokenKeeper keeper;
 };
 
-Client::Client(net::any_io_executor /*executor*/, const config::ApiConfig& cfg, Tokens tokens,
+Client::Client(net::any_io_executor /*executor*/, std::shared_ptr<const config::ApiConfig> cfg,
+               Tokens tokens, TokenSaver save_tokens)
+    : impl_(std::make_unique<Impl>(std::move(cfg), std::move(tokens), std::move(save_tokens))) {}
+
+Client::Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
                TokenSaver save_tokens)
-    : impl_(std::make_unique<Impl>(cfg, std::move(tokens), std::move(save_tokens))) {}
+    : Client(std::move(executor), std::make_shared<const config::ApiConfig>(cfg), std::move(tokens),
+             std::move(save_tokens)) {}
 
 Client::~Client() = default;
 
@@ -91,10 +94,10 @@ net::awaitable<Page<Order>> Client::list_orders(const OrdersQuery& query) {
 net::awaitable<Page<OrderLine>> Client::get_lines(const std::vector<std::string>& line_ids) {
   if (line_ids.empty())
     co_return Page<OrderLine>{};
-  if (line_ids.size() > static_cast<std::size_t>(impl_->items_batch_size))
+  const int batch_size = impl_->caller.settings().items_batch_size;
+  if (line_ids.size() > static_cast<std::size_t>(batch_size))
     throw std::invalid_argument("get_lines: " + std::to_string(line_ids.size()) +
-                                " ids exceed api.items_batch_size " +
-                                std::to_string(impl_->items_batch_size));
+                                " ids exceed api.items_batch_size " + std::to_string(batch_size));
   co_return co_await impl_->call<Page<OrderLine>>(kLinesPath, lines_params(line_ids),
                                                   parse_lines_page);
 }
@@ -103,9 +106,8 @@ net::awaitable<OrderDetail> Client::get_order(const std::string& trade_order_id)
   return impl_->call<OrderDetail>(kOrderPath, order_params(trade_order_id), parse_order_detail);
 }
 
-void Client::reconfigure(const config::ApiConfig& cfg) {
-  impl_->items_batch_size = cfg.items_batch_size;
-  impl_->caller.reconfigure(cfg);
+void Client::reconfigure(std::shared_ptr<const config::ApiConfig> cfg) {
+  impl_->caller.reconfigure(std::move(cfg));
 }
 
 void Client::cancel() {

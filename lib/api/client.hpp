@@ -28,6 +28,10 @@ using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;
 /// All coroutines must run on the executor given at construction (one thread).
 class Client {
 public:
+  /// `cfg` is the api settings in force (a part of the config snapshot).
+  Client(net::any_io_executor executor, std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens,
+         TokenSaver save_tokens);
+  /// With settings of its own (tests, tools).
   Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
          TokenSaver save_tokens);
   ~Client();
@@ -43,8 +47,9 @@ public:
   /// /order/get: one order with its lines.
   net::awaitable<OrderDetail> get_order(const std::string& trade_order_id);
 
-  /// Applies new rate limits, timeouts and retry settings (SIGHUP). Keys and URLs stay.
-  void reconfigure(const config::ApiConfig& cfg);
+  /// Puts new settings in force (SIGHUP): rate limits, timeouts, retries, batch sizes. Keys
+  /// and URLs are read at construction only (a reload keeps them: config::plan_reload).
+  void reconfigure(std::shared_ptr<const config::ApiConfig> cfg);
 
   /// Totals so far.
   CallCounters counters() const;

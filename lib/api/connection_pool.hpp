@@ -17,10 +17,10 @@
 
 namespace taosync::api {
 
-/// Per-request limits.
+/// Per-request limits (api.timeout, api.max_response_bytes).
 struct HttpLimits {
-  std::chrono::milliseconds timeout{std::chrono::seconds(30)}; ///< connect + write + read
-  std::size_t max_response_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds timeout; ///< connect + write + read
+  std::size_t max_response_bytes;
 };
 
 /// Hands each request a connection: an idle one of its origin, else a new one. A connection

@@ -1,8 +1,11 @@
 #pragma once
-// The daemon's configuration: one typed struct, loaded and validated from YAML.
+// The daemon's configuration: one typed struct, loaded and validated from YAML. Each field's
+// initializer is its key's default; every key has one row in the settings table
+// (settings.cpp), which parses, checks, renders and reloads it.
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -126,6 +129,15 @@ struct Config {
   MetricsConfig metrics;
   Seconds shutdown_timeout{10};
 };
+
+/// The config in force, immutable and shared by the components that read it; a reload
+/// publishes a new one rather than changing fields under a running component.
+using Snapshot = std::shared_ptr<const Config>;
+
+/// The api settings of a snapshot, sharing its lifetime.
+inline std::shared_ptr<const ApiConfig> api_part(const Snapshot& snapshot) {
+  return {snapshot, &snapshot->api};
+}
 
 /// Loads and validates a YAML file; throws ConfigError naming the bad key.
 Config load_config(const std::string& path);

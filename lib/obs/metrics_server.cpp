@@ -188,4 +188,9 @@ net::awaitable<void> MetricsServer::serve(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+MetricsServerLimits MetricsServerLimits::from(const config::MetricsConfig& metrics) {
+  return MetricsServerLimits{static_cast<std::size_t>(metrics.max_connections),
+                             metrics.read_timeout};
+}
+
 } // namespace taosync::obs

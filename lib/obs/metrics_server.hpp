@@ -4,6 +4,7 @@
 // connections, closes one that sends nothing for read_timeout, and backs off when accept()
 // fails, so a flood of idle clients can neither exhaust descriptors nor make it spin.
 
+#include "config/config.hpp"
 #include "obs/log_throttle.hpp"
 #include "obs/metrics.hpp"
 
@@ -31,15 +32,19 @@ net::ip::tcp::endpoint parse_listen(const std::string& listen);
 
 /// Connection limits of the endpoint (metrics.max_connections, metrics.read_timeout).
 struct MetricsServerLimits {
-  std::size_t max_connections = 16;
-  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)}; ///< per request, and idle
+  std::size_t max_connections;
+  std::chrono::milliseconds read_timeout; ///< per request, and idle
+
+  /// The limits of `metrics`.
+  static MetricsServerLimits from(const config::MetricsConfig& metrics);
 };
 
 class MetricsServer {
 public:
   /// Binds and listens now; throws std::system_error naming the address if that fails.
   MetricsServer(net::any_io_executor executor, const std::string& listen, Metrics& metrics,
-                std::chrono::milliseconds healthy_within, MetricsServerLimits limits = {});
+                std::chrono::milliseconds healthy_within,
+                MetricsServerLimits limits = MetricsServerLimits::from({}));
 
   /// Accepts connections until stop(); each is served on its own coroutine.
   net::awaitable<void> run();

@@ -62,9 +62,9 @@ ConnectionSettings connection_settings(const config::DatabaseConfig& db) {
 }
 
 ConnectionSettings connection_settings(std::string url) {
-  ConnectionSettings s;
-  s.url = std::move(url);
-  return s;
+  config::DatabaseConfig db;
+  db.url = std::move(url);
+  return connection_settings(db);
 }
 
 std::string with_libpq_defaults(std::string_view url,

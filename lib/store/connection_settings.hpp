@@ -14,21 +14,21 @@ namespace taosync::store {
 
 using Millis = std::chrono::milliseconds;
 
-/// Everything needed to open one connection.
+/// Everything needed to open one connection: database.*, built by connection_settings().
 struct ConnectionSettings {
-  std::string url = "postgresql:///taosync"; ///< as configured; may hold a password
-  Millis connect_timeout{std::chrono::seconds(30)};
-  Millis statement_timeout{std::chrono::minutes(5)}; ///< 0: none
-  Millis lock_timeout{std::chrono::seconds(30)};     ///< 0: none
-  Millis keepalives_idle{std::chrono::seconds(60)};
-  Millis keepalives_interval{std::chrono::seconds(10)};
-  int keepalives_count = 6;
+  std::string url; ///< as configured; may hold a password
+  Millis connect_timeout;
+  Millis statement_timeout; ///< 0: none
+  Millis lock_timeout;      ///< 0: none
+  Millis keepalives_idle;
+  Millis keepalives_interval;
+  int keepalives_count;
 };
 
 /// The settings of database.* in the config.
 ConnectionSettings connection_settings(const config::DatabaseConfig& db);
 
-/// Settings with the defaults and `url` (tests, tools).
+/// `url` with the config's defaults for the rest (tests, tools).
 ConnectionSettings connection_settings(std::string url);
 
 /// `url` with each of `params` (libpq keyword, value) appended where the URL does not set

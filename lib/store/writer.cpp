@@ -128,8 +128,9 @@ Writer::Writer(WriterOptions options) {
 
 Writer::Writer(std::string url, std::chrono::milliseconds max_backoff)
     : Writer([&] {
-        WriterOptions o;
-        o.connection = connection_settings(std::move(url));
+        config::DatabaseConfig db;
+        db.url = std::move(url);
+        WriterOptions o = writer_options(db, false);
         o.max_backoff = max_backoff;
         return o;
       }()) {}

@@ -34,19 +34,16 @@ std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
   }
 }
 
-PlannerSettings planner_settings(const config::Config& cfg) {
-  return PlannerSettings{cfg.sync.page_size, 0.8, cfg.sync.window.max_length};
-}
-
 } // namespace
 
-Engine::Impl::Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
+Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
                    store::Writer& store_writer, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
       lookups(store_writer.options().named("lookup")), hooks(std::move(engine_hooks)),
-      planner(planner_settings(cfg)), reconcile_planner(planner_settings(cfg)),
-      tz(load_zone(cfg.sync.reconcile)), idle_timer(executor) {
-  state.shop = cfg.sync.shop;
+      planner(PlannerSettings::from(cfg->sync)),
+      reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
+      idle_timer(executor) {
+  state.shop = cfg->sync.shop;
 }
 
 TimePoint Engine::Impl::now() {
@@ -59,13 +56,13 @@ net::awaitable<void> Engine::Impl::load_state() {
   }
   // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
   // coroutine's by-value parameter twice.
-  std::function<store::SyncState(store::Store&)> job = [shop = cfg.sync.shop](store::Store& s) {
+  std::function<store::SyncState(store::Store&)> job = [shop = cfg->sync.shop](store::Store& s) {
     return s.load_state(shop);
   };
   state = co_await writer.run<store::SyncState>(std::move(job));
-  state.shop = cfg.sync.shop;
+  state.shop = cfg->sync.shop;
   std::function<std::optional<store::HeldWindow>(store::Store&)> held_job =
-      [shop = cfg.sync.shop](store::Store& s) { return s.load_held(shop); };
+      [shop = cfg->sync.shop](store::Store& s) { return s.load_held(shop); };
   held = co_await writer.run<std::optional<store::HeldWindow>>(std::move(held_job));
   if (held) {
     spdlog::warn("shop {} was held at window [{} .. {}] ({}); reading it again", state.shop,
@@ -133,14 +130,14 @@ void Engine::Impl::committed(const CommittedBatch& batch) {
 std::chrono::milliseconds Engine::Impl::next_wait() {
   if (!held) {
     held_streak = 0;
-    return cfg.sync.poll_interval;
+    return cfg->sync.poll_interval;
   }
   // A window that keeps failing verification is asked again less and less often.
-  auto wait = std::max(cfg.sync.poll_interval, cfg.sync.verify.backoff);
+  auto wait = std::max(cfg->sync.poll_interval, cfg->sync.verify.backoff);
   for (int i = 0; i < held_streak && wait < kMaxHeldWait; ++i)
     wait *= 2;
   ++held_streak;
-  return std::min(wait, std::max(kMaxHeldWait, cfg.sync.poll_interval));
+  return std::min(wait, std::max(kMaxHeldWait, cfg->sync.poll_interval));
 }
 
 net::awaitable<void> Engine::Impl::idle() {
@@ -204,26 +201,22 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
                       "; retrying at the next poll");
 }
 
-void Engine::Impl::apply(const config::Config& config) {
-  const bool zone_changed = config.sync.reconcile.timezone != cfg.sync.reconcile.timezone ||
-                            config.sync.reconcile.enabled != cfg.sync.reconcile.enabled;
-  const auto shop = cfg.sync.shop; // the shop key does not change under a running engine
-  cfg.sync = config.sync;
-  cfg.sync.shop = shop;
-  cfg.api.items_batch_size = config.api.items_batch_size;
-  cfg.api.max_in_flight = config.api.max_in_flight;
-  cfg.database.batch_orders = config.database.batch_orders;
+void Engine::Impl::apply(config::Snapshot config) {
+  // Restart-only keys (the shop) arrive unchanged: config::plan_reload keeps them.
+  const bool zone_changed = config->sync.reconcile.timezone != cfg->sync.reconcile.timezone ||
+                            config->sync.reconcile.enabled != cfg->sync.reconcile.enabled;
+  cfg = std::move(config);
   if (zone_changed) {
-    tz = load_zone(cfg.sync.reconcile);
+    tz = load_zone(cfg->sync.reconcile);
   }
-  planner.set_settings(planner_settings(cfg));
-  reconcile_planner.set_settings(planner_settings(cfg));
+  planner.set_settings(PlannerSettings::from(cfg->sync));
+  reconcile_planner.set_settings(PlannerSettings::from(cfg->sync));
   spdlog::info("sync settings reloaded: poll every {}ms, window overlap {}ms, lag {}ms",
-               cfg.sync.poll_interval.count(), cfg.sync.window.overlap.count(),
-               cfg.sync.window.lag.count());
+               cfg->sync.poll_interval.count(), cfg->sync.window.overlap.count(),
+               cfg->sync.window.lag.count());
 }
 
-Engine::Engine(net::any_io_executor executor, config::Config cfg, api::Client& client,
+Engine::Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
                store::Writer& writer, EngineHooks hooks)
     : impl_(std::make_unique<Impl>(executor, std::move(cfg), client, writer, std::move(hooks))) {}
 
@@ -294,8 +287,8 @@ net::awaitable<void> Engine::resync(const std::string& trade_order_id) {
   }
 }
 
-void Engine::reconfigure(const config::Config& cfg) {
-  net::dispatch(impl_->ex, [impl = impl_.get(), cfg] { impl->apply(cfg); });
+void Engine::reconfigure(config::Snapshot cfg) {
+  net::dispatch(impl_->ex, [impl = impl_.get(), cfg = std::move(cfg)] { impl->apply(cfg); });
 }
 
 void Engine::stop() {

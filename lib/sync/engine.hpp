@@ -43,7 +43,7 @@ struct EngineHooks {
 
 class Engine {
 public:
-  Engine(net::any_io_executor executor, config::Config cfg, api::Client& client,
+  Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
          store::Writer& writer, EngineHooks hooks = {});
   ~Engine();
   Engine(const Engine&) = delete;
@@ -60,8 +60,9 @@ public:
   /// Re-reads one order through /order/get and writes it in one transaction.
   net::awaitable<void> resync(const std::string& trade_order_id);
 
-  /// Applies a reloaded config (poll interval, windows, reconcile). Keys/URLs unchanged.
-  void reconfigure(const config::Config& cfg);
+  /// Puts a reloaded config in force (poll interval, windows, reconcile, batch sizes).
+  /// Restart-only keys such as the shop arrive unchanged (config::plan_reload keeps them).
+  void reconfigure(config::Snapshot cfg);
 
   /// Ends run() after the current batch has committed or rolled back whole.
   void stop();

@@ -26,16 +26,7 @@ std::chrono::milliseconds since(Steady::time_point start) {
 } // namespace
 
 SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
-  SweepOptions o;
-  o.shop = cfg.sync.shop;
-  o.batch_orders = static_cast<std::size_t>(std::max(1, cfg.database.batch_orders));
-  o.fanout.items_batch_size = static_cast<std::size_t>(std::max(1, cfg.api.items_batch_size));
-  o.fanout.max_in_flight = static_cast<std::size_t>(std::max(1, cfg.api.max_in_flight));
-  o.fanout.refetch_all = refetch_all;
-  o.fanout.future_tolerance = cfg.sync.verify.future_tolerance;
-  o.read_limits.rereads = cfg.sync.verify.rereads;
-  o.read_limits.backoff = cfg.sync.verify.backoff;
-  o.read_limits.future_tolerance = cfg.sync.verify.future_tolerance;
+  SweepOptions o = SweepOptions::from(*cfg, refetch_all);
   o.read_limits.on_wait = hooks.on_progress;
   o.lookups = &lookups;
   return o;
@@ -52,13 +43,13 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   }
   // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
   // coroutine's by-value parameter twice.
-  std::function<void(store::Store&)> job = [shop = cfg.sync.shop, now_held](store::Store& s) {
+  std::function<void(store::Store&)> job = [shop = cfg->sync.shop, now_held](store::Store& s) {
     s.save_held(shop, now_held);
   };
   co_await writer.run<void>(std::move(job));
   if (!now_held && held)
     spdlog::info("window [{} .. {}] read and verified: shop {} is no longer held",
-                 model::format_time(held->from), model::format_time(held->to), cfg.sync.shop);
+                 model::format_time(held->from), model::format_time(held->to), cfg->sync.shop);
   held = now_held;
   obs::metrics().set_held(held.has_value());
   {
@@ -71,15 +62,9 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
 }
 
 net::awaitable<void> Engine::Impl::repay(bool ignore_backoff) {
-  OwedSettings settings;
-  settings.ignore_backoff = ignore_backoff;
-  settings.shop = cfg.sync.shop;
-  settings.per_cycle = cfg.sync.owed.per_cycle;
-  settings.first_backoff = cfg.sync.poll_interval;
-  settings.max_backoff = cfg.sync.owed.max_backoff;
-  settings.future_tolerance = cfg.sync.verify.future_tolerance;
+  const OwedSettings settings = OwedSettings::from(*cfg, ignore_backoff);
   co_await repay_owed(client, writer, settings, stopping);
-  std::function<store::OwedSummary(store::Store&)> job = [shop = cfg.sync.shop](store::Store& s) {
+  std::function<store::OwedSummary(store::Store&)> job = [shop = cfg->sync.shop](store::Store& s) {
     return s.owed_summary(shop);
   };
   const auto owed = co_await writer.run<store::OwedSummary>(std::move(job));
@@ -104,8 +89,8 @@ std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t
 }
 
 net::awaitable<void> Engine::Impl::init() {
-  const auto range =
-      init_range(state.init_t0, state.init_cursor, cfg.sync.init.start, now(), cfg.sync.window.lag);
+  const auto range = init_range(state.init_t0, state.init_cursor, cfg->sync.init.start, now(),
+                                cfg->sync.window.lag);
   if (!state.init_t0) {
     state.init_t0 = range.t0; // recorded before the sweep, so a resumed init keeps its T0
     co_await save_state();
@@ -122,7 +107,9 @@ net::awaitable<void> Engine::Impl::init() {
                model::format_time(range.remaining->from), model::format_time(range.remaining->to),
                state.init_cursor ? " (resumed)" : "");
   // No length cap: an init from the far past must not cost one call per empty day.
-  planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, range.remaining->length()});
+  PlannerSettings init_settings = PlannerSettings::from(cfg->sync);
+  init_settings.max_length = range.remaining->length(); // the init sweep has no window limit
+  planner.set_settings(init_settings);
   InitProgress progress(0, Steady::now());
   const auto before = client.counters();
   const auto started = Steady::now();
@@ -163,7 +150,7 @@ net::awaitable<void> Engine::Impl::init() {
   };
   const auto totals = co_await run_sweep(client, writer, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
-  planner.set_settings(PlannerSettings{cfg.sync.page_size, 0.8, cfg.sync.window.max_length});
+  planner.set_settings(PlannerSettings::from(cfg->sync));
   co_await note_held(totals);
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
@@ -186,7 +173,7 @@ net::awaitable<void> Engine::Impl::poll() {
   const auto before = client.counters();
   CycleSummary summary;
   summary.kind = "poll";
-  summary.window = incremental_range(*state.hwm, now(), cfg.sync.window);
+  summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
   if (summary.window) {
     set_phase(Phase::polling);
     CursorFor cursor_for = [base = state](TimePoint end, bool) {
@@ -222,11 +209,11 @@ net::awaitable<void> Engine::Impl::poll() {
 }
 
 net::awaitable<void> Engine::Impl::reconcile_if_due() {
-  if (!cfg.sync.reconcile.enabled || !tz) {
+  if (!cfg->sync.reconcile.enabled || !tz) {
     co_return;
   }
   const auto plan =
-      due_reconciliation(now(), cfg.sync.reconcile.at, *tz, state.last_reconciled_day);
+      due_reconciliation(now(), cfg->sync.reconcile.at, *tz, state.last_reconciled_day);
   if (!plan) {
     co_return;
   }
@@ -237,7 +224,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   spdlog::info("reconcile: re-sweeping local day {:04d}-{:02d}-{:02d} ({}){}",
                static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                static_cast<unsigned>(day.day()), tz->name(),
-               cfg.sync.reconcile.refetch_lines ? ", re-fetching every line" : "");
+               cfg->sync.reconcile.refetch_lines ? ", re-fetching every line" : "");
   CursorFor cursor_for = [this, d = plan->day](TimePoint,
                                                bool last) -> std::optional<store::SyncState> {
     if (!last) {
@@ -248,7 +235,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
     return s;
   };
   OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
-  const SweepOptions options = sweep_options(cfg.sync.reconcile.refetch_lines);
+  const SweepOptions options = sweep_options(cfg->sync.reconcile.refetch_lines);
   const auto totals = co_await run_sweep(client, writer, reconcile_planner, plan->window, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
   if (totals.held) {
@@ -264,9 +251,9 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
 
 net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id) {
   auto detail = co_await client.get_order(trade_order_id);
-  const auto latest = now() + cfg.sync.verify.future_tolerance;
+  const auto latest = now() + cfg->sync.verify.future_tolerance;
   CheckedDetail checked =
-      check_detail(std::move(detail), trade_order_id, OwedContext{}, latest, cfg.sync.shop);
+      check_detail(std::move(detail), trade_order_id, OwedContext{}, latest, cfg->sync.shop);
   if (!checked.order_usable) {
     // Keep the evidence, leave the stored row alone.
     co_await writer.write(std::move(checked.batch));
@@ -277,7 +264,7 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   const auto& order = checked.batch.orders.front();
   const auto got = order.modification_time;
   const auto status_text = order.status;
-  std::function<StoredTimes(store::Store&)> job = [shop = cfg.sync.shop,
+  std::function<StoredTimes(store::Store&)> job = [shop = cfg->sync.shop,
                                                    id = trade_order_id](store::Store& s) {
     return s.modification_times(shop, {id});
   };

@@ -25,7 +25,7 @@
 namespace taosync::sync {
 
 struct Engine::Impl {
-  Impl(net::any_io_executor executor, config::Config config, api::Client& api_client,
+  Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
        store::Writer& store_writer, EngineHooks engine_hooks);
 
   // engine.cpp
@@ -40,7 +40,8 @@ struct Engine::Impl {
   void set_phase(Phase phase);
   void publish();
   void committed(const CommittedBatch& batch);
-  void apply(const config::Config& config);
+  /// Puts a new config snapshot in force (on the engine's executor).
+  void apply(config::Snapshot config);
   static TimePoint now();
 
   // engine_cycles.cpp
@@ -56,7 +57,7 @@ struct Engine::Impl {
   std::optional<std::chrono::sys_days> reconciled_before(TimePoint t0) const;
 
   net::any_io_executor ex;
-  config::Config cfg;
+  config::Snapshot cfg; ///< the config in force; a reload swaps it between cycles' reads
   api::Client& client;
   store::Writer& writer;
   store::Writer lookups; ///< a second connection for the fan-out's stored-time queries

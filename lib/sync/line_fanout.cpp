@@ -168,4 +168,10 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
   co_return stats;
 }
 
+FanoutSettings FanoutSettings::from(const config::Config& cfg, bool refetch_all) {
+  return FanoutSettings{static_cast<std::size_t>(std::max(1, cfg.api.items_batch_size)),
+                        static_cast<std::size_t>(std::max(1, cfg.api.max_in_flight)), refetch_all,
+                        cfg.sync.verify.future_tolerance};
+}
+
 } // namespace taosync::sync

@@ -107,4 +107,13 @@ net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer
   co_return totals;
 }
 
+OwedSettings OwedSettings::from(const config::Config& cfg, bool ignore_backoff) {
+  return OwedSettings{cfg.sync.shop,
+                      cfg.sync.owed.per_cycle,
+                      cfg.sync.poll_interval,
+                      cfg.sync.owed.max_backoff,
+                      cfg.sync.verify.future_tolerance,
+                      ignore_backoff};
+}
+
 } // namespace taosync::sync

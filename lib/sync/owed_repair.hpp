@@ -5,6 +5,7 @@
 // that stays broken costs a call an hour, not a loop.
 
 #include "api/client.hpp"
+#include "config/config.hpp"
 #include "store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -21,12 +22,15 @@ namespace net = boost::asio;
 /// How owed orders are re-asked.
 struct OwedSettings {
   std::string shop;
-  int per_cycle = 50;                                               ///< sync.owed.per_cycle
-  std::chrono::milliseconds first_backoff{std::chrono::minutes(1)}; ///< the poll interval
-  std::chrono::milliseconds max_backoff{std::chrono::hours(1)};     ///< sync.owed.max_backoff
-  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)};
+  int per_cycle;                              ///< sync.owed.per_cycle
+  std::chrono::milliseconds first_backoff;    ///< sync.poll_interval
+  std::chrono::milliseconds max_backoff;      ///< sync.owed.max_backoff
+  std::chrono::milliseconds future_tolerance; ///< sync.verify.future_tolerance
   /// Ask every owed order, due or not (`taosyncd once`: one complete attempt now).
-  bool ignore_backoff = false;
+  bool ignore_backoff;
+
+  /// The settings of `cfg`.
+  static OwedSettings from(const config::Config& cfg, bool ignore_backoff);
 };
 
 /// What one round of re-asks did.

@@ -217,4 +217,13 @@ net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer
   co_return co_await pipeline.run();
 }
 
+SweepOptions SweepOptions::from(const config::Config& cfg, bool refetch_all) {
+  return SweepOptions{cfg.sync.shop,
+                      static_cast<std::size_t>(std::max(1, cfg.database.batch_orders)),
+                      FanoutSettings::from(cfg, refetch_all),
+                      ReadLimits::from(cfg.sync.verify),
+                      nullptr,
+                      {}};
+}
+
 } // namespace taosync::sync

@@ -28,7 +28,7 @@ namespace net = boost::asio;
 /// How a sweep runs.
 struct SweepOptions {
   std::string shop;
-  std::size_t batch_orders = 500; ///< database.batch_orders
+  std::size_t batch_orders; ///< database.batch_orders
   FanoutSettings fanout;
   ReadLimits read_limits;
   /// Where the fetcher asks for stored modification times: a second connection lets it work
@@ -37,6 +37,9 @@ struct SweepOptions {
   /// Called once with the total_count of the first window tried; with a fresh planner that is
   /// the whole range, so it estimates the sweep's size for progress reports.
   std::function<void(std::int64_t)> on_estimate;
+
+  /// The options of `cfg` (no lookups connection, no estimate callback).
+  static SweepOptions from(const config::Config& cfg, bool refetch_all);
 };
 
 /// What one committed batch held, with what the write did.

@@ -162,4 +162,8 @@ bool passes_agree(const std::vector<model::Order>& a, const std::vector<model::O
   return snapshot(a) == snapshot(b);
 }
 
+PlannerSettings PlannerSettings::from(const config::SyncConfig& sync) {
+  return PlannerSettings{sync.page_size, kWindowFill, sync.window.max_length};
+}
+
 } // namespace taosync::sync

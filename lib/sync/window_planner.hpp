@@ -24,11 +24,18 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
+/// The share of a page each window aims to fill: below 1 so that the density estimate's
+/// error rarely overflows a page (which costs a split and a second call).
+inline constexpr double kWindowFill = 0.8;
+
 /// How the planner sizes windows.
 struct PlannerSettings {
-  int page_size = 100;                       ///< orders one /orders/get page holds
-  double fill = 0.8;                         ///< aim for this share of a page per window
-  Millis max_length{std::chrono::hours(24)}; ///< no window is longer than this
+  int page_size;             ///< orders one /orders/get page holds (sync.page_size)
+  double fill = kWindowFill; ///< aim for this share of a page per window
+  Millis max_length;         ///< no window is longer than this (sync.window.max_length)
+
+  /// The settings of `sync`; the init sweep narrows max_length to its range.
+  static PlannerSettings from(const config::SyncConfig& sync);
 };
 
 /// What to do after reading a window's first page.

@@ -246,4 +246,12 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
   }
 }
 
+ReadLimits ReadLimits::from(const config::SyncConfig::Verify& verify) {
+  ReadLimits limits; // the rest keeps its defaults; on_wait is the engine's to set
+  limits.rereads = verify.rereads;
+  limits.backoff = verify.backoff;
+  limits.future_tolerance = verify.future_tolerance;
+  return limits;
+}
+
 } // namespace taosync::sync

@@ -5,6 +5,7 @@
 // with backoff, a bounded number of times, and then the window is held, never taken as read.
 
 #include "api/client.hpp"
+#include "config/config.hpp"
 #include "sync/answer_check.hpp"
 #include "sync/window_planner.hpp"
 
@@ -24,12 +25,15 @@ namespace net = boost::asio;
 /// How hard a window is tried before it is held. No request is repeated in a tight loop:
 /// re-reads wait, and every attempt has a budget of calls.
 struct ReadLimits {
-  int rereads = 3;                           ///< re-reads of an answer that did not add up
-  std::chrono::milliseconds backoff{1000};   ///< wait before the first re-read; doubles
-  int max_calls = 64;                        ///< calls one attempt may spend
-  int max_ms_pages = 50;                     ///< pages one millisecond may take
-  std::chrono::milliseconds pass_pause{200}; ///< between passes over one millisecond
-  std::chrono::milliseconds future_tolerance{std::chrono::hours(24)}; ///< clock skew allowed
+  int rereads;                                ///< sync.verify.rereads
+  std::chrono::milliseconds backoff;          ///< sync.verify.backoff; doubles per re-read
+  std::chrono::milliseconds future_tolerance; ///< sync.verify.future_tolerance
+  int max_calls = 64;                         ///< calls one attempt may spend
+  int max_ms_pages = 50;                      ///< pages one millisecond may take
+  std::chrono::milliseconds pass_pause{200};  ///< between passes over one millisecond
+
+  /// The limits of `sync.verify`.
+  static ReadLimits from(const config::SyncConfig::Verify& verify);
   /// Called while a re-read waits: a bounded, deliberate wait, not a hang (feeds the watchdog).
   std::function<void()> on_wait;
 };

@@ -112,14 +112,28 @@ TEST_CASE("run: READY after migration, STATUS, metrics, SIGHUP reload, SIGTERM e
   CHECK(notify.wait_for("WATCHDOG=1", 5s));
   CHECK(wait_until([&] { return notify.count("WATCHDOG=1") >= 3; }, 5s));
 
-  // A good reload applies; a bad one is rejected and the old config stays.
+  // A good reload applies; a restart-only key it changes is named and keeps its running
+  // value; a bad reload is rejected and the old config stays.
   w.cfg.poll_interval = "300ms";
+  w.cfg.shop = "renamed";
+  w.cfg.app_secret = "test-app-secret-changed";
   w.write();
   d.kill(SIGHUP);
   REQUIRE(notify.wait_for("RELOADING=1", 10s));
   CHECK(notify.wait_for("READY=1", 10s));
   CHECK(wait_until([&] { return d.stderr_text().find("config reloaded") != std::string::npos; },
                    10s));
+  CHECK(d.stderr_text().find("changed: sync.poll_interval") != std::string::npos);
+  CHECK(d.stderr_text().find("api.app_secret, sync.shop changed and need a restart") !=
+        std::string::npos);
+  // The shop in force is still "default": the next cycles keep writing its rows.
+  const std::string synced = w.query("SELECT max(last_cycle_at) FROM taosync.sync_state");
+  CHECK(wait_until(
+      [&] {
+        return w.query("SELECT max(last_cycle_at) FROM taosync.sync_state") != synced &&
+               w.query("SELECT count(*) FROM taosync.sync_state WHERE shop = 'renamed'") == "0";
+      },
+      10s));
   std::ofstream(w.config_path, std::ios::app) << "sync:\n  pol_interval: 30s\n";
   d.kill(SIGHUP);
   REQUIRE(notify.wait_for("RELOADING=1", 10s));

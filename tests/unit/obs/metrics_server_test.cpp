@@ -23,7 +23,7 @@ struct RunningServer {
   obs::Metrics metrics;
   obs::MetricsServer server;
   std::thread thread;
-  explicit RunningServer(obs::MetricsServerLimits limits = {})
+  explicit RunningServer(obs::MetricsServerLimits limits = obs::MetricsServerLimits::from({}))
       : server(io.get_executor(), "127.0.0.1:0", metrics, 2s, limits) {
     net::co_spawn(io, server.run(), [](std::exception_ptr) {});
     thread = std::thread([this] { io.run(); });

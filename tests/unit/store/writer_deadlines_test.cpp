@@ -57,8 +57,9 @@ private:
 };
 
 WriterOptions options(const std::string& url) {
-  WriterOptions o;
-  o.connection = connection_settings(url);
+  taosync::config::DatabaseConfig db;
+  db.url = url;
+  WriterOptions o = writer_options(db, false);
   o.max_backoff = 400ms;
   return o;
 }

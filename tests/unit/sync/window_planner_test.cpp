@@ -363,3 +363,13 @@ TEST_CASE("two page-through passes agree on the same orders in any order") {
   CHECK_FALSE(passes_agree({a, b}, {a}));
   CHECK(passes_agree({}, {}));
 }
+
+TEST_CASE("planner settings come from sync.* with the one window fill") {
+  taosync::config::SyncConfig sync;
+  sync.page_size = 40;
+  sync.window.max_length = 6h;
+  const PlannerSettings s = PlannerSettings::from(sync);
+  CHECK(s.page_size == 40);
+  CHECK(s.max_length == 6h);
+  CHECK(s.fill == kWindowFill);
+}
