@@ -1,6 +1,6 @@
 #pragma once
 // One app's calls, one attempt loop: pace with the shared token bucket, sign, send over the
-// pooled connections, parse, and retry what DESIGN §1 says to retry (ApiCallLimit after the
+// pooled connections, parse, and retry what docs/design.md §1 says to retry (ApiCallLimit after the
 // ban, transient errors with backoff). Auth errors go back to the client, which refreshes.
 
 #include "api/cancellation.hpp"

@@ -19,8 +19,8 @@ namespace taosync::api {
 
 /// Per-request limits (api.timeout, api.max_response_bytes).
 struct HttpLimits {
-  std::chrono::milliseconds timeout; ///< connect + write + read
-  std::size_t max_response_bytes;
+  std::chrono::milliseconds timeout{}; ///< connect + write + read
+  std::size_t max_response_bytes{};
 };
 
 /// Hands each request a connection: an idle one of its origin, else a new one. A connection

@@ -1,6 +1,6 @@
 #pragma once
 // The platform's error envelope {"type","code","message","request_id"} and what each error
-// means for the client (DESIGN §1).
+// means for the client (docs/design.md §1).
 
 #include "api/outcome.hpp"
 

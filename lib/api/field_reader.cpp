@@ -38,26 +38,6 @@ std::string_view view(const json::string& s) {
 
 } // namespace
 
-bool is_decimal(std::string_view text) {
-  std::size_t i = 0;
-  if (i < text.size() && text[i] == '-')
-    ++i;
-  const auto digits = [&] {
-    const std::size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
-      ++i;
-    return i > start;
-  };
-  if (!digits())
-    return false;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    if (!digits())
-      return false;
-  }
-  return i == text.size();
-}
-
 FieldReader::FieldReader(const json::object& object, std::string_view parent,
                          std::optional<std::size_t> index)
     : object_(object), parent_(parent), index_(index) {}

@@ -5,6 +5,8 @@
 
 #include "api/records.hpp"
 
+#include "model/rules.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -18,16 +20,16 @@ namespace taosync::api {
 
 /// Longest string field accepted (a 1 MiB title is a broken record, not a title).
 inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;
-/// Longest id accepted.
-inline constexpr std::size_t kMaxIdBytes = 64;
+/// Longest id accepted (the rule every layer shares).
+using model::kMaxIdBytes;
 /// Longest decimal amount accepted.
 inline constexpr std::size_t kMaxAmountBytes = 40;
 
 /// Whether a field must be present.
 enum class Presence { required, optional };
 
-/// Returns true for "62", "-3", "10.50": an optional minus, digits, optionally '.' and digits.
-bool is_decimal(std::string_view text);
+/// True for "62", "-3", "10.50": an optional minus, digits, optionally '.' and digits.
+using model::is_decimal;
 
 /// Reads fields of one JSON object. Reasons name fields by their path: `parent` and `index`
 /// give "delivery_info.city", "shipment_list[1].order_no" or "[0].propertyId" (built only

@@ -8,7 +8,7 @@
 
 namespace taosync::api {
 
-/// What the caller should do about an API error (DESIGN §1).
+/// What the caller should do about an API error (docs/design.md §1).
 enum class ErrorKind {
   throttled,    ///< ApiCallLimit: pause every call of the app for `ban`, then retry
   auth,         ///< IllegalAccessToken: refresh the token once

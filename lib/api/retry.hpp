@@ -12,9 +12,9 @@ namespace taosync::api {
 /// How often and how patiently a transient failure is retried. The numbers come from
 /// `api.retry` (from()), whose defaults are the config's.
 struct RetryPolicy {
-  int max_attempts; ///< attempts in all, the first included
-  std::chrono::milliseconds initial_backoff;
-  std::chrono::milliseconds max_backoff;
+  int max_attempts{}; ///< attempts in all, the first included
+  std::chrono::milliseconds initial_backoff{};
+  std::chrono::milliseconds max_backoff{};
 
   /// The policy of `api.retry`.
   static RetryPolicy from(const config::ApiConfig::Retry& retry);

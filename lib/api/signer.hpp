@@ -1,5 +1,5 @@
 #pragma once
-// The lazop request signature (DESIGN §1): HMAC-SHA256 over the API path and the sorted
+// The lazop request signature (docs/design.md §1): HMAC-SHA256 over the API path and the sorted
 // key/value pairs, upper-case hex.
 
 #include <map>

@@ -1,5 +1,7 @@
 #include "api/url.hpp"
 
+#include "model/rules.hpp"
+
 #include "api/outcome.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -70,11 +72,7 @@ Url parse_url(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  if (host == "localhost")
-    return true;
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(std::string(host), ec);
-  return !ec && address.is_loopback();
+  return model::is_loopback_host(host);
 }
 
 void check_transport_security(const Url& url, std::string_view config_key,

@@ -1,5 +1,7 @@
 #include "config/setting_checks.hpp"
+
 #include "config/timezone.hpp"
+#include "model/rules.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -154,7 +156,7 @@ std::string url_host(const std::string& url) {
 }
 
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return model::is_loopback_host(host);
 }
 
 Check<std::string> web_url() {

@@ -32,8 +32,8 @@ net::ip::tcp::endpoint parse_listen(const std::string& listen);
 
 /// Connection limits of the endpoint (metrics.max_connections, metrics.read_timeout).
 struct MetricsServerLimits {
-  std::size_t max_connections;
-  std::chrono::milliseconds read_timeout; ///< per request, and idle
+  std::size_t max_connections{};
+  std::chrono::milliseconds read_timeout{}; ///< per request, and idle
 
   /// The limits of `metrics`.
   static MetricsServerLimits from(const config::MetricsConfig& metrics);

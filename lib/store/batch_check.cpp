@@ -1,5 +1,7 @@
 #include "store/batch_check.hpp"
 
+#include "model/rules.hpp"
+
 #include "store/text_repair.hpp"
 
 #include <unordered_map>
@@ -8,7 +10,6 @@
 namespace taosync::store {
 namespace {
 
-constexpr std::size_t kMaxIdLength = 64;        // ids are numeric strings; keys must stay small
 constexpr std::size_t kMaxStatusLength = 64;    // statuses are short words; they go into NOTIFY
 constexpr std::size_t kMaxQuoted = 40;          // how much of a bad value a reason quotes
 constexpr std::string_view kEndpoint = "store"; // rejected by the store, not by the parser
@@ -54,7 +55,7 @@ std::string line_problem(const model::OrderLine& l) {
 }
 
 model::RejectedRecord reject(const std::string& id, std::string reason, const std::string& raw) {
-  return {std::string(kEndpoint), clean_text(std::string_view(id).substr(0, kMaxIdLength)),
+  return {std::string(kEndpoint), clean_text(std::string_view(id).substr(0, model::kMaxIdBytes)),
           std::move(reason), clean_text(raw)};
 }
 
@@ -154,7 +155,7 @@ void keep_newest(std::vector<const T*>& kept, std::unordered_map<std::string_vie
 std::string id_problem(std::string_view id) {
   if (id.empty())
     return "empty";
-  if (id.size() > kMaxIdLength)
+  if (id.size() > model::kMaxIdBytes)
     return "longer than 64 bytes";
   for (char c : id)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))

@@ -13,7 +13,7 @@ namespace taosync::store {
 
 /// How a caller waits for an unreachable database.
 struct ConnectPolicy {
-  Millis max_backoff; ///< database.reconnect_max_backoff
+  Millis max_backoff{}; ///< database.reconnect_max_backoff
   /// Give up (DatabaseUnreachable) this long after the first failed attempt; nullopt: never.
   std::optional<Millis> give_up_after;
 };

@@ -17,12 +17,12 @@ using Millis = std::chrono::milliseconds;
 /// Everything needed to open one connection: database.*, built by connection_settings().
 struct ConnectionSettings {
   std::string url; ///< as configured; may hold a password
-  Millis connect_timeout;
-  Millis statement_timeout; ///< 0: none
-  Millis lock_timeout;      ///< 0: none
-  Millis keepalives_idle;
-  Millis keepalives_interval;
-  int keepalives_count;
+  Millis connect_timeout{};
+  Millis statement_timeout{}; ///< 0: none
+  Millis lock_timeout{};      ///< 0: none
+  Millis keepalives_idle{};
+  Millis keepalives_interval{};
+  int keepalives_count{};
 };
 
 /// The settings of database.* in the config.

@@ -120,18 +120,6 @@ std::string jsonb_safe(std::string_view json) {
   return out;
 }
 
-bool is_decimal(std::string_view s) {
-  if (s.starts_with('-'))
-    s.remove_prefix(1);
-  const auto dot = s.find('.');
-  const auto digits = [](std::string_view d) {
-    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
-  };
-  if (dot == std::string_view::npos)
-    return digits(s);
-  return digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
-}
-
 std::string array_literal(const std::vector<std::string>& items) {
   std::string out = "{";
   for (const auto& item : items) {

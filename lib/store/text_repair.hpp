@@ -3,6 +3,8 @@
 // and jsonb refuses the escape \u0000 and unpaired surrogate escapes. One bad character must
 // not fail a whole batch, so such characters become U+FFFD.
 
+#include "model/rules.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +23,8 @@ bool is_jsonb_safe(std::string_view json);
 /// `json` cleaned as text, with \u0000 and unpaired surrogate escapes replaced by \ufffd.
 std::string jsonb_safe(std::string_view json);
 
-/// True if `s` is a plain decimal amount: -?digits[.digits] (what numeric accepts).
-bool is_decimal(std::string_view s);
+/// True if `s` is a plain decimal amount (the rule every layer shares).
+using model::is_decimal;
 
 /// A PostgreSQL array literal {"a","b"} of `items` (quotes and backslashes escaped).
 std::string array_literal(const std::vector<std::string>& items);

@@ -42,13 +42,13 @@ struct Heartbeat {
 /// How a Writer connects, waits and reports.
 struct WriterOptions {
   ConnectionSettings connection;
-  std::chrono::milliseconds max_backoff; ///< database.reconnect_max_backoff
+  std::chrono::milliseconds max_backoff{}; ///< database.reconnect_max_backoff
   /// One-shot commands: a job that cannot reach the database for this long throws
   /// DatabaseUnreachable, one whose lock waits keep timing out for this long throws
   /// DatabaseTimeout. nullopt (the daemon): wait for ever.
   std::optional<std::chrono::milliseconds> give_up_after;
   /// A job waiting this long is logged with what blocks it (database.report_blocked_after).
-  std::chrono::milliseconds report_blocked_after;
+  std::chrono::milliseconds report_blocked_after{};
   std::string name = "write"; ///< names its jobs in logs and /healthz
   /// Shared by the Writers made with named() copies; the Writer makes one if null.
   std::shared_ptr<Heartbeat> heartbeat;

@@ -1,5 +1,5 @@
 #pragma once
-// The one log line per cycle (DESIGN §5): window, orders new/updated/unchanged, lines, API
+// The one log line per cycle (docs/design.md §5): window, orders new/updated/unchanged, lines, API
 // calls, throttles, retries, lag and duration. Pure.
 
 #include "model/calls.hpp"

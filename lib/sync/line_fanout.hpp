@@ -23,11 +23,11 @@ namespace net = boost::asio;
 
 /// How lines are fetched.
 struct FanoutSettings {
-  std::size_t items_batch_size; ///< api.items_batch_size
-  std::size_t max_in_flight;    ///< api.max_in_flight
-  bool refetch_all;             ///< reconciliation with refetch_lines: every listed order
+  std::size_t items_batch_size{}; ///< api.items_batch_size
+  std::size_t max_in_flight{};    ///< api.max_in_flight
+  bool refetch_all{};             ///< reconciliation with refetch_lines: every listed order
   /// Clock skew allowed in a line's modification_time (sync.verify.future_tolerance).
-  std::chrono::milliseconds future_tolerance;
+  std::chrono::milliseconds future_tolerance{};
 
   /// The settings of `cfg`; `refetch_all` for a reconciliation that re-fetches every line.
   static FanoutSettings from(const config::Config& cfg, bool refetch_all);

@@ -22,12 +22,12 @@ namespace net = boost::asio;
 /// How owed orders are re-asked.
 struct OwedSettings {
   std::string shop;
-  int per_cycle;                              ///< sync.owed.per_cycle
-  std::chrono::milliseconds first_backoff;    ///< sync.poll_interval
-  std::chrono::milliseconds max_backoff;      ///< sync.owed.max_backoff
-  std::chrono::milliseconds future_tolerance; ///< sync.verify.future_tolerance
+  int per_cycle{};                              ///< sync.owed.per_cycle
+  std::chrono::milliseconds first_backoff{};    ///< sync.poll_interval
+  std::chrono::milliseconds max_backoff{};      ///< sync.owed.max_backoff
+  std::chrono::milliseconds future_tolerance{}; ///< sync.verify.future_tolerance
   /// Ask every owed order, due or not (`taosyncd once`: one complete attempt now).
-  bool ignore_backoff;
+  bool ignore_backoff{};
 
   /// The settings of `cfg`.
   static OwedSettings from(const config::Config& cfg, bool ignore_backoff);

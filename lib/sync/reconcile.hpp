@@ -1,6 +1,6 @@
 #pragma once
-// Daily reconciliation (DESIGN §3): once a day, at a local time, re-sweep the previous local
-// day's modification window, as the platform's docs advise. Pure: the clock and the zone are
+// Daily reconciliation (docs/design.md §3): once a day, at a local time, re-sweep the previous
+// local day's modification window, as the platform's docs advise. Pure: the clock and the zone are
 // arguments.
 
 #include "config/timezone.hpp"

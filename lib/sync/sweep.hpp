@@ -28,7 +28,7 @@ namespace net = boost::asio;
 /// How a sweep runs.
 struct SweepOptions {
   std::string shop;
-  std::size_t batch_orders; ///< database.batch_orders
+  std::size_t batch_orders{}; ///< database.batch_orders
   FanoutSettings fanout;
   ReadLimits read_limits;
   /// Where the fetcher asks for stored modification times: a second connection lets it work

@@ -1,5 +1,5 @@
 #pragma once
-// The window planner (DESIGN §3): which modification-time window to read next so that each
+// The window planner (docs/design.md §3): which modification-time window to read next so that each
 // /orders/get answer fits in one page. Pure: it takes values (times, counts) and returns values.
 
 #include "config/config.hpp"
@@ -30,9 +30,9 @@ inline constexpr double kWindowFill = 0.8;
 
 /// How the planner sizes windows.
 struct PlannerSettings {
-  int page_size;             ///< orders one /orders/get page holds (sync.page_size)
+  int page_size{};           ///< orders one /orders/get page holds (sync.page_size)
   double fill = kWindowFill; ///< aim for this share of a page per window
-  Millis max_length;         ///< no window is longer than this (sync.window.max_length)
+  Millis max_length{};       ///< no window is longer than this (sync.window.max_length)
 
   /// The settings of `sync`; the init sweep narrows max_length to its range.
   static PlannerSettings from(const config::SyncConfig& sync);

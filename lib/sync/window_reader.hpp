@@ -25,12 +25,12 @@ namespace net = boost::asio;
 /// How hard a window is tried before it is held. No request is repeated in a tight loop:
 /// re-reads wait, and every attempt has a budget of calls.
 struct ReadLimits {
-  int rereads;                                ///< sync.verify.rereads
-  std::chrono::milliseconds backoff;          ///< sync.verify.backoff; doubles per re-read
-  std::chrono::milliseconds future_tolerance; ///< sync.verify.future_tolerance
-  int max_calls = 64;                         ///< calls one attempt may spend
-  int max_ms_pages = 50;                      ///< pages one millisecond may take
-  std::chrono::milliseconds pass_pause{200};  ///< between passes over one millisecond
+  int rereads{};                                ///< sync.verify.rereads
+  std::chrono::milliseconds backoff{};          ///< sync.verify.backoff; doubles per re-read
+  std::chrono::milliseconds future_tolerance{}; ///< sync.verify.future_tolerance
+  int max_calls = 64;                           ///< calls one attempt may spend
+  int max_ms_pages = 50;                        ///< pages one millisecond may take
+  std::chrono::milliseconds pass_pause{200};    ///< between passes over one millisecond
 
   /// The limits of `sync.verify`.
   static ReadLimits from(const config::SyncConfig::Verify& verify);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The taosync benchmarks (issue 6). Each scenario starts its own throwaway PostgreSQL and
+# The taosync benchmarks. Each scenario starts its own throwaway PostgreSQL and
 # taosync-sim, runs the real taosyncd, and adds its figures to a table printed at the end.
 #
 #   tests/bench/run.sh [raw] [throttled] [fresh] [scale] [idle]     (default: all five)

@@ -1,4 +1,4 @@
-// Error envelopes are classified the way DESIGN §1's table says.
+// Error envelopes are classified the way docs/design.md §1's table says.
 
 #include "api/error_envelope.hpp"
 #include "api/parse.hpp"

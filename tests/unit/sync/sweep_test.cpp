@@ -34,7 +34,7 @@ struct SweepRun {
 using AfterCommit = std::function<void(const CommittedBatch&, std::atomic<bool>& stopping)>;
 
 SweepOptions sweep_options() {
-  SweepOptions options;
+  SweepOptions options = SweepOptions::from(config::Config{}, false);
   options.shop = kShop;
   options.batch_orders = kBatchOrders;
   options.read_limits.rereads = 1;

@@ -18,7 +18,7 @@ namespace {
 
 // Re-reads and passes without the production waits: these tests count attempts, not time.
 ReadLimits quick_limits() {
-  ReadLimits limits;
+  ReadLimits limits = ReadLimits::from(config::Config{}.sync.verify);
   limits.rereads = 2;
   limits.backoff = 1ms;
   limits.pass_pause = 1ms;
