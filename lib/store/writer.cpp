@@ -141,10 +141,6 @@ Writer::~Writer() {
   impl_->store.reset();
 }
 
-net::awaitable<WriteResult> Writer::write(Batch batch) {
-  return run<WriteResult>([b = std::move(batch)](Store& store) { return store.write(b); });
-}
-
 const WriterOptions& Writer::options() const {
   return impl_->options;
 }

@@ -82,9 +82,6 @@ public:
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
   }
 
-  /// Convenience: write one batch.
-  net::awaitable<WriteResult> write(Batch batch);
-
   /// The options it was made with.
   const WriterOptions& options() const;
 
@@ -94,7 +91,7 @@ public:
   /// Called (on the writer thread) after each wait before a reconnect attempt or a retry after
   /// a lock timeout: a database outage or a lock held elsewhere is a deliberate, logged wait,
   /// not a stuck loop, so the daemon feeds its watchdog from it. Shared with the Writers made
-  /// from options().named(...), such as the engine's lookups.
+  /// from options().named(...), such as the Database's lookups connection.
   void set_heartbeat(std::function<void()> beat);
 
 private:
