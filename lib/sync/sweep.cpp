@@ -221,7 +221,6 @@ SweepOptions SweepOptions::from(const config::Config& cfg, bool refetch_all) {
                       static_cast<std::size_t>(std::max(1, cfg.database.batch_orders)),
                       FanoutSettings::from(cfg, refetch_all),
                       ReadLimits::from(cfg.sync.verify),
-                      nullptr,
                       {}};
 }
 

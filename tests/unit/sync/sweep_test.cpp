@@ -44,7 +44,7 @@ SweepOptions sweep_options() {
 }
 
 // Sweeps `range` with a fresh planner; each window's cursor is its end.
-SweepRun sweep(const config::ApiConfig& cfg, store::Database& db, Window range,
+SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window range,
                const AfterCommit& after_commit = {}) {
   SweepRun run;
   const SweepOptions options = sweep_options();
@@ -66,8 +66,8 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& db, Window range,
         after_commit(b, stopping);
     };
     try {
-      run.totals = co_await run_sweep(client, db, planner, range, options, std::move(cursor_for),
-                                      std::move(on_commit), stopping);
+      run.totals = co_await run_sweep(client, database, planner, range, options,
+                                      std::move(cursor_for), std::move(on_commit), stopping);
     } catch (...) {
       run.failure = std::current_exception();
     }
@@ -114,10 +114,10 @@ TEST_CASE("a sweep commits every order once, in batches that carry the cursor of
           "window they hold") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Database db(url, 100ms);
+  store::Database database(url, 100ms);
   const auto range = whole_history();
 
-  const auto run = sweep(client_config(sim.port()), db, range);
+  const auto run = sweep(client_config(sim.port()), database, range);
 
   REQUIRE_FALSE(run.failure);
   CHECK(run.totals.complete);
@@ -150,11 +150,11 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
           "the range") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Database db(url, 100ms);
+  store::Database database(url, 100ms);
   const auto range = whole_history();
   const auto cfg = client_config(sim.port());
 
-  const auto first = sweep(cfg, db, range, [](const CommittedBatch&, auto& stopping) {
+  const auto first = sweep(cfg, database, range, [](const CommittedBatch&, auto& stopping) {
     stopping = true; // a SIGTERM after the first commit
   });
 
@@ -167,7 +167,7 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
 
-  const auto rest = sweep(cfg, db, Window{*hwm + 1ms, range.to});
+  const auto rest = sweep(cfg, database, Window{*hwm + 1ms, range.to});
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
@@ -181,13 +181,13 @@ TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was c
   options.stall = 50ms; // a stall fault closes the connection soon
   sim::testkit::SimHarness sim(options);
   const auto url = migrated_database();
-  store::Database db(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run =
-      sweep(client_config(sim.port()), db, whole_history(), [&](const CommittedBatch& b, auto&) {
-        if (b.cursor) // from here on every call fails, past its retries
-          control(sim.port(), R"({"fault_rate":1})");
-      });
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
+                         [&](const CommittedBatch& b, auto&) {
+                           if (b.cursor) // from here on every call fails, past its retries
+                             control(sim.port(), R"({"fault_rate":1})");
+                         });
 
   REQUIRE(run.failure);
   CHECK_THROWS_AS(std::rethrow_exception(run.failure), api::ApiFailure);
@@ -202,16 +202,16 @@ TEST_CASE("a failed write ends the sweep with its error, and the batches before 
           "committed") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Database db(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run =
-      sweep(client_config(sim.port()), db, whole_history(), [&](const CommittedBatch&, auto&) {
-        // every later write finds its table gone
-        pqxx::connection conn(url);
-        pqxx::work tx(conn);
-        tx.exec("ALTER TABLE IF EXISTS taosync.order_lines RENAME TO gone");
-        tx.commit();
-      });
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
+                         [&](const CommittedBatch&, auto&) {
+                           // every later write finds its table gone
+                           pqxx::connection conn(url);
+                           pqxx::work tx(conn);
+                           tx.exec("ALTER TABLE IF EXISTS taosync.order_lines RENAME TO gone");
+                           tx.commit();
+                         });
 
   REQUIRE(run.failure);
   CHECK(what(run.failure).find("order_lines") != std::string::npos);
@@ -226,13 +226,13 @@ TEST_CASE("a window whose answers never add up ends the sweep held, after commit
           "before it") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Database db(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run =
-      sweep(client_config(sim.port()), db, whole_history(), [&](const CommittedBatch& b, auto&) {
-        if (b.cursor) // from here on every listing page drops a record
-          control(sim.port(), R"({"lies":{"short_page":1}})");
-      });
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
+                         [&](const CommittedBatch& b, auto&) {
+                           if (b.cursor) // from here on every listing page drops a record
+                             control(sim.port(), R"({"lies":{"short_page":1}})");
+                         });
 
   REQUIRE_FALSE(run.failure);
   CHECK_FALSE(run.totals.complete);
