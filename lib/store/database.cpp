@@ -4,21 +4,20 @@
 
 namespace taosync::store {
 
-Database::Database(WriterOptions options) : writer_(options), lookups_(options.named("lookup")) {}
+// The lookups connection takes the writer's options as completed by the writer, so that the
+// two share one heartbeat.
+Database::Database(WriterOptions options)
+    : writer_(std::move(options)), lookups_(writer_.options().named("lookup")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
-    : Database([&] {
-        config::DatabaseConfig db;
-        db.url = std::move(url);
-        WriterOptions o = writer_options(db, false);
-        o.max_backoff = max_backoff;
-        return o;
-      }()) {}
+    : Database(writer_options(std::move(url), max_backoff)) {}
 
 template <class R> net::awaitable<R> Database::run(Writer& on, std::function<R(Store&)> job) {
-  // Every operation builds its job here, in an ordinary function, and hands it on as a named
-  // std::function: GCC 12 destroys a lambda temporary inside a coroutine's co_await expression
-  // twice (a double free once it captures a string), so no caller may write one there.
+  // GCC 12 destroys a lambda converted to std::function inside a coroutine's co_await
+  // expression twice (a double free once it captures a string). So every operation builds its
+  // job here, in an ordinary function, and callers co_await only the typed method; neither this
+  // nor Writer::run is a coroutine, and the job reaches the writer thread's coroutine moved,
+  // never converted.
   return on.run<R>(std::move(job));
 }
 

@@ -62,6 +62,9 @@ struct WriterOptions {
 /// database.connect_timeout.
 WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up);
 
+/// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
+WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff);
+
 class Writer {
 public:
   /// Starts the thread; connects lazily on the first job.
@@ -78,7 +81,7 @@ public:
   /// transaction). A statement cut by database.statement_timeout throws DatabaseTimeout
   /// naming the key. Other exceptions propagate.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
-    // Not a coroutine itself: GCC 12 mishandles temporaries in `co_return co_await f(tmp)`.
+    // Not a coroutine itself, for the compiler bug described at Database::run.
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
   }
 

@@ -1,6 +1,7 @@
 // The typed Database against a throwaway PostgreSQL: each operation round-trips, one whose
-// connection is killed while it waits is retried whole, and lookups are answered on their own
-// connection while the writer waits inside a transaction.
+// connection is killed while it waits is retried whole, lookups are answered on their own
+// connection while the writer waits inside a transaction, and both connections feed one
+// heartbeat.
 
 #include "store/database.hpp"
 #include "store_fixture.hpp"
@@ -11,6 +12,7 @@
 #include <boost/asio/use_future.hpp>
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -189,4 +191,24 @@ TEST_CASE("lookups are answered while the writer waits inside a transaction") {
   REQUIRE(saved.wait_for(20s) == std::future_status::ready);
   saved.get();
   CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(20));
+}
+
+TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the database") {
+  testing::PgCluster pg;
+  const auto url = pg.create_database();
+  IoThread io;
+  Database db(url, kMaxBackoff);
+  wait_for(db.migrate());
+  std::atomic<int> beats = 0;
+  db.set_heartbeat([&beats] { ++beats; });
+  pg.stop_immediate();
+
+  const std::vector<std::string> ids{"1"};
+  auto looked_up = io.start(db.modification_times(kShop, ids));
+  for (int i = 0; i < 100 && beats == 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  CHECK(beats > 0);
+  db.stop();
+  REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
+  CHECK_THROWS_AS(looked_up.get(), WriterStopped);
 }
