@@ -90,7 +90,7 @@ TEST_CASE("the lines of new orders come in calls of up to items_batch_size ids p
   const auto orders = listed_orders(cfg);
   const auto owner = owners(orders);
   store::Database database(migrated_database(), 100ms);
-  FanoutSettings settings;
+  FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
   settings.items_batch_size = 50;
 
   auto batch = batch_of(orders);
@@ -131,7 +131,7 @@ TEST_CASE("lines the platform leaves out become owed, and their orders keep the 
   const auto owner = owners(orders);
   const auto url = migrated_database();
   store::Database database(url, 100ms);
-  FanoutSettings settings;
+  FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
   settings.items_batch_size = 50;
 
   auto batch = batch_of(orders);
@@ -213,7 +213,7 @@ TEST_CASE("at most max_in_flight item calls are in flight at once") {
     CountingProxy proxy(sim.port());
     auto cfg = client_config(proxy.port());
     cfg.max_in_flight = 8; // the client's own pool would allow more
-    FanoutSettings settings;
+    FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
     settings.items_batch_size = 10; // many more calls than workers
     settings.max_in_flight = limit;
 

@@ -34,7 +34,8 @@ struct SweepRun {
 using AfterCommit = std::function<void(const CommittedBatch&, std::atomic<bool>& stopping)>;
 
 SweepOptions sweep_options() {
-  SweepOptions options;
+  // The configured defaults (a default-initialized SweepOptions leaves its fan-out unset).
+  SweepOptions options = SweepOptions::from(config::Config{}, false);
   options.shop = kShop;
   options.batch_orders = kBatchOrders;
   options.read_limits.rereads = 1;
