@@ -21,18 +21,10 @@ using StoredOrder = std::optional<model::OrderDetail>;
 /// Audits the sample; returns how many orders differ.
 net::awaitable<int> audit_sample(Runtime& rt, int sample) {
   const std::string shop = rt.config().sync.shop;
-  // Jobs are named, not temporaries: GCC 12 destroys a temporary passed into a coroutine
-  // inside co_await twice.
-  std::function<std::vector<std::string>(store::Store&)> sample_job = [&](store::Store& s) {
-    return s.sample_recent_orders(shop, sample);
-  };
-  const auto ids = co_await rt.writer().run<std::vector<std::string>>(std::move(sample_job));
+  const auto ids = co_await rt.database().sample_recent_orders(shop, sample);
   int differing = 0, pending = 0, missing = 0, rejected = 0;
   for (const std::string& id : ids) {
-    std::function<StoredOrder(store::Store&)> load_job = [&](store::Store& s) {
-      return s.load_order(shop, id);
-    };
-    const StoredOrder stored = co_await rt.writer().run<StoredOrder>(std::move(load_job));
+    const StoredOrder stored = co_await rt.database().load_order(shop, id);
     const model::OrderDetail fresh = co_await rt.client().get_order(id);
     const auto latest =
         std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +

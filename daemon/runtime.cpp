@@ -44,31 +44,24 @@ std::string token_fingerprint(const std::string& token) {
 
 Runtime::Runtime(config::Config cfg, DatabaseWait wait)
     : cfg_(std::make_shared<const config::Config>(std::move(cfg))),
-      writer_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout)) {}
+      db_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout)) {}
 
 Runtime::~Runtime() {
-  // The engine and client hold references to each other and to the writer: drop them first.
+  // The engine and client hold references to each other and to the database: drop them first.
   engine_.reset();
   client_.reset();
 }
 
 net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
-  // Jobs are named, not temporaries: GCC 12 destroys a temporary passed into a coroutine
-  // inside co_await twice.
-  std::function<void(store::Store&)> migrate = [](store::Store& s) { s.migrate(); };
-  co_await writer_.run<void>(std::move(migrate));
+  co_await db_.migrate();
   const config::Config& cfg = *cfg_;
   const std::string shop = cfg.sync.shop;
-  const bool resumed =
-      co_await check_shop_stop(writer_, shop, token_fingerprint(stop_key(cfg.api)));
+  const bool resumed = co_await check_shop_stop(db_, shop, token_fingerprint(stop_key(cfg.api)));
   const std::string fingerprint = token_fingerprint(cfg.api.access_token);
-  std::function<std::optional<model::Tokens>(store::Store&)> load = [&](store::Store& s) {
-    return s.load_tokens(shop, fingerprint);
-  };
   // After a resumed stop, tokens refreshed from the dead refresh token are useless.
   std::optional<model::Tokens> stored;
   if (!resumed)
-    stored = co_await writer_.run<std::optional<model::Tokens>>(std::move(load));
+    stored = co_await db_.load_tokens(shop, fingerprint);
   model::Tokens tokens{cfg.api.access_token, cfg.api.refresh_token, {}, {}};
   if (stored) {
     obs::register_secret(stored->access_token);
@@ -80,15 +73,12 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
                            fingerprint](const model::Tokens& t) -> net::awaitable<void> {
     obs::register_secret(t.access_token);
     obs::register_secret(t.refresh_token);
-    std::function<void(store::Store&)> job = [shop, fingerprint, t](store::Store& s) {
-      s.save_tokens(shop, t, fingerprint);
-    };
-    co_await writer_.run<void>(std::move(job));
+    co_await db_.save_tokens(shop, t, fingerprint);
   };
   client_ = std::make_unique<api::Client>(io_.get_executor(), config::api_part(cfg_),
                                           std::move(tokens), std::move(saver));
   engine_ =
-      std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, writer_, std::move(hooks));
+      std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, db_, std::move(hooks));
 }
 
 int exit_code_for(std::exception_ptr e) {

@@ -6,7 +6,7 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 #include "sync/engine.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -53,14 +53,15 @@ public:
   const config::Config& config() const { return *cfg_; }
   /// The config in force when the runtime was made (a reload publishes its own).
   const config::Snapshot& snapshot() const { return cfg_; }
-  store::Writer& writer() { return writer_; }
+  /// Both database connections: the writer and the lookups connection.
+  store::Database& database() { return db_; }
   api::Client& client() { return *client_; }
   sync::Engine& engine() { return *engine_; }
 
 private:
   config::Snapshot cfg_;
   net::io_context io_;
-  store::Writer writer_;
+  store::Database db_;
   std::unique_ptr<api::Client> client_;
   std::unique_ptr<sync::Engine> engine_;
 };

@@ -116,7 +116,7 @@ net::awaitable<int> Service::main_loop() {
     metrics_->stop();
   ban_timer_.cancel();
   if (watchdog_) {
-    rt_.writer().set_heartbeat(nullptr);
+    rt_.database().set_heartbeat(nullptr);
     watchdog_->stop();
   }
   boost::system::error_code ignored;
@@ -143,7 +143,7 @@ void Service::start_side_jobs() {
     net::co_spawn(rt_.io(), watchdog_->run(),
                   [](std::exception_ptr e) { log_job_end("watchdog", e); });
     // Waiting out a database outage is progress of its own kind: keep the watchdog fed.
-    rt_.writer().set_heartbeat([w = watchdog_.get()] { w->mark_progress(); });
+    rt_.database().set_heartbeat([w = watchdog_.get()] { w->mark_progress(); });
   }
   net::co_spawn(rt_.io(), watch_bans(), [](std::exception_ptr e) { log_job_end("ban watch", e); });
 }
@@ -166,14 +166,12 @@ net::awaitable<void> Service::watch_bans() {
 }
 
 void Service::record_ban(std::chrono::system_clock::time_point until) {
-  std::function<void(store::Store&)> job = [shop = cfg_->sync.shop, until](store::Store& s) {
-    s.save_api_ban(shop, until);
-  };
   // Detached: the writer may be inside a long transaction, and the countdown must go on.
-  net::co_spawn(rt_.io(), rt_.writer().run<void>(std::move(job)), [](std::exception_ptr e) {
-    if (e)
-      log_job_end("recording the ban", e);
-  });
+  net::co_spawn(rt_.io(), rt_.database().save_api_ban(cfg_->sync.shop, until),
+                [](std::exception_ptr e) {
+                  if (e)
+                    log_job_end("recording the ban", e);
+                });
 }
 
 void Service::on_status(const sync::EngineStatus& st) {
@@ -261,7 +259,7 @@ void Service::begin_shutdown(int signal) {
     // write transaction in progress still commits or rolls back whole.
     rt_.client().cancel();
   }
-  rt_.writer().stop();
+  rt_.database().stop();
   // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.
   const auto deadline = cfg_->shutdown_timeout - std::chrono::milliseconds(250);
   std::thread([deadline] {

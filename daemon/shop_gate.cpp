@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <functional>
-
 namespace taosync::daemon {
 
 ShopAdmission admit_shop(const store::ShopFlags& flags, const std::string& refresh_fingerprint) {
@@ -26,14 +24,9 @@ std::string reauthorize_hint() {
          "refresh token changes";
 }
 
-net::awaitable<bool> check_shop_stop(store::Writer& writer, const std::string& shop,
+net::awaitable<bool> check_shop_stop(store::Database& db, const std::string& shop,
                                      const std::string& refresh_fingerprint) {
-  // Jobs are named, not temporaries: GCC 12 destroys a temporary passed into a coroutine
-  // inside co_await twice.
-  std::function<store::ShopFlags(store::Store&)> load = [shop](store::Store& s) {
-    return s.load_flags(shop);
-  };
-  const store::ShopFlags flags = co_await writer.run<store::ShopFlags>(std::move(load));
+  const store::ShopFlags flags = co_await db.load_flags(shop);
   const ShopAdmission admission = admit_shop(flags, refresh_fingerprint);
   if (admission == ShopAdmission::refuse)
     throw ShopStopped("shop " + shop + " is stopped (" + flags.stopped_reason + "); " +
@@ -44,10 +37,7 @@ net::awaitable<bool> check_shop_stop(store::Writer& writer, const std::string& s
                  "resuming with the configured tokens",
                  shop, flags.stopped_reason);
   if (resume || flags.refresh_fingerprint != refresh_fingerprint) {
-    std::function<void(store::Store&)> save = [shop, refresh_fingerprint, resume](store::Store& s) {
-      s.save_refresh_fingerprint(shop, refresh_fingerprint, resume);
-    };
-    co_await writer.run<void>(std::move(save));
+    co_await db.save_refresh_fingerprint(shop, refresh_fingerprint, resume);
   }
   co_return resume;
 }

@@ -3,8 +3,8 @@
 // syncs refuses it (exit 77) until the configured refresh token changes, which lifts the stop.
 
 #include "config/config.hpp"
+#include "store/database.hpp"
 #include "store/shop_flags.hpp"
-#include "store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -41,7 +41,7 @@ public:
 /// At start, before any API call: throws ShopStopped for a stopped shop, lifts a stop whose
 /// refresh token has been changed since (returns true then: stored tokens refreshed from the
 /// dead one must not be used), and records `refresh_fingerprint` for the next start.
-net::awaitable<bool> check_shop_stop(store::Writer& writer, const std::string& shop,
+net::awaitable<bool> check_shop_stop(store::Database& db, const std::string& shop,
                                      const std::string& refresh_fingerprint);
 
 } // namespace taosync::daemon

@@ -84,6 +84,14 @@ WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up) {
   return o;
 }
 
+WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff) {
+  config::DatabaseConfig db;
+  db.url = std::move(url);
+  WriterOptions o = writer_options(db, false);
+  o.max_backoff = max_backoff;
+  return o;
+}
+
 struct Writer::Impl {
   explicit Impl(WriterOptions o)
       : options(std::move(o)), monitor(options.connection, options.name, look_after(options),
@@ -127,22 +135,12 @@ Writer::Writer(WriterOptions options) {
 }
 
 Writer::Writer(std::string url, std::chrono::milliseconds max_backoff)
-    : Writer([&] {
-        config::DatabaseConfig db;
-        db.url = std::move(url);
-        WriterOptions o = writer_options(db, false);
-        o.max_backoff = max_backoff;
-        return o;
-      }()) {}
+    : Writer(writer_options(std::move(url), max_backoff)) {}
 
 Writer::~Writer() {
   stop();
   impl_->pool.join();
   impl_->store.reset();
-}
-
-net::awaitable<WriteResult> Writer::write(Batch batch) {
-  return run<WriteResult>([b = std::move(batch)](Store& store) { return store.write(b); });
 }
 
 const WriterOptions& Writer::options() const {

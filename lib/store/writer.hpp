@@ -62,6 +62,9 @@ struct WriterOptions {
 /// database.connect_timeout.
 WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up);
 
+/// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
+WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff);
+
 class Writer {
 public:
   /// Starts the thread; connects lazily on the first job.
@@ -78,12 +81,9 @@ public:
   /// transaction). A statement cut by database.statement_timeout throws DatabaseTimeout
   /// naming the key. Other exceptions propagate.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
-    // Not a coroutine itself: GCC 12 mishandles temporaries in `co_return co_await f(tmp)`.
+    // Not a coroutine itself, for the compiler bug described at Database::run.
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
   }
-
-  /// Convenience: write one batch.
-  net::awaitable<WriteResult> write(Batch batch);
 
   /// The options it was made with.
   const WriterOptions& options() const;
@@ -94,7 +94,7 @@ public:
   /// Called (on the writer thread) after each wait before a reconnect attempt or a retry after
   /// a lock timeout: a database outage or a lock held elsewhere is a deliberate, logged wait,
   /// not a stuck loop, so the daemon feeds its watchdog from it. Shared with the Writers made
-  /// from options().named(...), such as the engine's lookups.
+  /// from options().named(...), such as the Database's lookups connection.
   void set_heartbeat(std::function<void()> beat);
 
 private:

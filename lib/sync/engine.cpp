@@ -11,7 +11,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <functional>
 
 namespace taosync::sync {
 
@@ -37,10 +36,9 @@ std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
 } // namespace
 
 Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
-                   store::Writer& store_writer, EngineHooks engine_hooks)
-    : ex(executor), cfg(std::move(config)), client(api_client), writer(store_writer),
-      lookups(store_writer.options().named("lookup")), hooks(std::move(engine_hooks)),
-      planner(PlannerSettings::from(cfg->sync)),
+                   store::Database& database, EngineHooks engine_hooks)
+    : ex(executor), cfg(std::move(config)), client(api_client), db(database),
+      hooks(std::move(engine_hooks)), planner(PlannerSettings::from(cfg->sync)),
       reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
       idle_timer(executor) {
   state.shop = cfg->sync.shop;
@@ -54,16 +52,10 @@ net::awaitable<void> Engine::Impl::load_state() {
   if (loaded) {
     co_return;
   }
-  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
-  // coroutine's by-value parameter twice.
-  std::function<store::SyncState(store::Store&)> job = [shop = cfg->sync.shop](store::Store& s) {
-    return s.load_state(shop);
-  };
-  state = co_await writer.run<store::SyncState>(std::move(job));
-  state.shop = cfg->sync.shop;
-  std::function<std::optional<store::HeldWindow>(store::Store&)> held_job =
-      [shop = cfg->sync.shop](store::Store& s) { return s.load_held(shop); };
-  held = co_await writer.run<std::optional<store::HeldWindow>>(std::move(held_job));
+  const std::string shop = cfg->sync.shop;
+  state = co_await db.load_state(shop);
+  state.shop = shop;
+  held = co_await db.load_held(shop);
   if (held) {
     spdlog::warn("shop {} was held at window [{} .. {}] ({}); reading it again", state.shop,
                  model::format_time(held->from), model::format_time(held->to), held->reason);
@@ -83,8 +75,7 @@ net::awaitable<void> Engine::Impl::load_state() {
 }
 
 net::awaitable<void> Engine::Impl::save_state() {
-  std::function<void(store::Store&)> job = [s = state](store::Store& st) { st.save_state(s); };
-  co_await writer.run<void>(std::move(job)); // (explicit std::function: see load_state)
+  co_await db.save_state(state);
 }
 
 void Engine::Impl::publish() {
@@ -217,8 +208,8 @@ void Engine::Impl::apply(config::Snapshot config) {
 }
 
 Engine::Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
-               store::Writer& writer, EngineHooks hooks)
-    : impl_(std::make_unique<Impl>(executor, std::move(cfg), client, writer, std::move(hooks))) {}
+               store::Database& db, EngineHooks hooks)
+    : impl_(std::make_unique<Impl>(executor, std::move(cfg), client, db, std::move(hooks))) {}
 
 Engine::~Engine() = default;
 
@@ -293,7 +284,6 @@ void Engine::reconfigure(config::Snapshot cfg) {
 
 void Engine::stop() {
   impl_->stopping = true;
-  impl_->lookups.stop(); // a lookup waiting for the database gives up
   net::post(impl_->ex, [impl = impl_.get()] { impl->idle_timer.cancel(); });
 }
 

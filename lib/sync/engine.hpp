@@ -4,7 +4,7 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 #include "sync/engine_status.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -44,7 +44,7 @@ struct EngineHooks {
 class Engine {
 public:
   Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
-         store::Writer& writer, EngineHooks hooks = {});
+         store::Database& db, EngineHooks hooks = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

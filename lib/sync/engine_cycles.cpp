@@ -28,7 +28,6 @@ std::chrono::milliseconds since(Steady::time_point start) {
 SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
   SweepOptions o = SweepOptions::from(*cfg, refetch_all);
   o.read_limits.on_wait = hooks.on_progress;
-  o.lookups = &lookups;
   return o;
 }
 
@@ -41,12 +40,7 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   } else if (!totals.complete || !held) {
     co_return; // stopped early, or nothing was held: nothing to record
   }
-  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
-  // coroutine's by-value parameter twice.
-  std::function<void(store::Store&)> job = [shop = cfg->sync.shop, now_held](store::Store& s) {
-    s.save_held(shop, now_held);
-  };
-  co_await writer.run<void>(std::move(job));
+  co_await db.save_held(cfg->sync.shop, now_held);
   if (!now_held && held)
     spdlog::info("window [{} .. {}] read and verified: shop {} is no longer held",
                  model::format_time(held->from), model::format_time(held->to), cfg->sync.shop);
@@ -63,11 +57,8 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
 
 net::awaitable<void> Engine::Impl::repay(bool ignore_backoff) {
   const OwedSettings settings = OwedSettings::from(*cfg, ignore_backoff);
-  co_await repay_owed(client, writer, settings, stopping);
-  std::function<store::OwedSummary(store::Store&)> job = [shop = cfg->sync.shop](store::Store& s) {
-    return s.owed_summary(shop);
-  };
-  const auto owed = co_await writer.run<store::OwedSummary>(std::move(job));
+  co_await repay_owed(client, db, settings, stopping);
+  const auto owed = co_await db.owed_summary(cfg->sync.shop);
   obs::metrics().set_owed(static_cast<std::uint64_t>(owed.orders),
                           static_cast<std::uint64_t>(owed.lines));
   bool changed = false;
@@ -148,7 +139,7 @@ net::awaitable<void> Engine::Impl::init() {
       publish();
     }
   };
-  const auto totals = co_await run_sweep(client, writer, planner, *range.remaining, options,
+  const auto totals = co_await run_sweep(client, db, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
   planner.set_settings(PlannerSettings::from(cfg->sync));
   co_await note_held(totals);
@@ -184,7 +175,7 @@ net::awaitable<void> Engine::Impl::poll() {
     };
     OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
     const SweepOptions options = sweep_options(false);
-    const auto totals = co_await run_sweep(client, writer, planner, *summary.window, options,
+    const auto totals = co_await run_sweep(client, db, planner, *summary.window, options,
                                            std::move(cursor_for), std::move(on_commit), stopping);
     co_await note_held(totals);
     summary.windows = totals.windows;
@@ -236,7 +227,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   };
   OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
   const SweepOptions options = sweep_options(cfg->sync.reconcile.refetch_lines);
-  const auto totals = co_await run_sweep(client, writer, reconcile_planner, plan->window, options,
+  const auto totals = co_await run_sweep(client, db, reconcile_planner, plan->window, options,
                                          std::move(cursor_for), std::move(on_commit), stopping);
   if (totals.held) {
     // The day is not marked reconciled: the next cycle tries it again.
@@ -256,7 +247,7 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
       check_detail(std::move(detail), trade_order_id, OwedContext{}, latest, cfg->sync.shop);
   if (!checked.order_usable) {
     // Keep the evidence, leave the stored row alone.
-    co_await writer.write(std::move(checked.batch));
+    co_await db.write_batch(std::move(checked.batch));
     throw RecordRejected("resync " + trade_order_id + ": rejected: " + checked.problem +
                          "; the stored row is unchanged and the record is in "
                          "taosync.rejected_records");
@@ -264,12 +255,9 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   const auto& order = checked.batch.orders.front();
   const auto got = order.modification_time;
   const auto status_text = order.status;
-  std::function<StoredTimes(store::Store&)> job = [shop = cfg->sync.shop,
-                                                   id = trade_order_id](store::Store& s) {
-    return s.modification_times(shop, {id});
-  };
-  const auto stored = co_await writer.run<StoredTimes>(std::move(job));
-  const auto result = co_await writer.write(std::move(checked.batch));
+  const std::vector<std::string> ids(1, trade_order_id);
+  const auto stored = co_await db.modification_times(cfg->sync.shop, ids);
+  const auto result = co_await db.write_batch(std::move(checked.batch));
   const std::string owed = checked.problem.empty() ? "" : "; still owed: " + checked.problem;
   if (result.stale > 0) {
     spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "

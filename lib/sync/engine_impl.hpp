@@ -12,7 +12,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "store/writer.hpp"
+#include "store/database.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -26,7 +26,7 @@ namespace taosync::sync {
 
 struct Engine::Impl {
   Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
-       store::Writer& store_writer, EngineHooks engine_hooks);
+       store::Database& database, EngineHooks engine_hooks);
 
   // engine.cpp
   net::awaitable<void> load_state();
@@ -59,8 +59,7 @@ struct Engine::Impl {
   net::any_io_executor ex;
   config::Snapshot cfg; ///< the config in force; a reload swaps it between cycles' reads
   api::Client& client;
-  store::Writer& writer;
-  store::Writer lookups; ///< a second connection for the fan-out's stored-time queries
+  store::Database& db; ///< owned by the caller, with both of its connections
   EngineHooks hooks;
   WindowPlanner planner;           ///< incremental and init windows
   WindowPlanner reconcile_planner; ///< a day's windows, with their own density

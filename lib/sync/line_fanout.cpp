@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <functional>
 #include <iterator>
 #include <unordered_map>
 
@@ -57,19 +56,13 @@ net::awaitable<void> fanout_worker(FanoutWork& work) {
   }
 }
 
-net::awaitable<StoredTimes> stored_times(store::Writer& writer, const store::Batch& batch) {
+net::awaitable<StoredTimes> stored_times(store::Database& db, const store::Batch& batch) {
   std::vector<std::string> ids;
   ids.reserve(batch.orders.size());
   for (const auto& o : batch.orders) {
     ids.push_back(o.trade_order_id);
   }
-  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
-  // coroutine's by-value parameter twice.
-  std::function<StoredTimes(store::Store&)> job = [shop = batch.shop,
-                                                   ids = std::move(ids)](store::Store& s) {
-    return s.modification_times(shop, ids);
-  };
-  co_return co_await writer.run<StoredTimes>(std::move(job));
+  co_return co_await db.modification_times(batch.shop, ids);
 }
 
 void warn_missing(const LineCollation& c) {
@@ -119,7 +112,7 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
   co_return std::move(work.out);
 }
 
-net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& writer,
+net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
                                        store::Batch& batch, const FanoutSettings& settings) {
   FanoutStats stats;
   owe_rejected_orders(batch);
@@ -128,7 +121,7 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& write
   }
   StoredTimes stored;
   if (!settings.refetch_all) {
-    stored = co_await stored_times(writer, batch);
+    stored = co_await stored_times(db, batch);
   }
   const LinePlan plan =
       plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);

@@ -6,7 +6,7 @@
 #include "api/client.hpp"
 #include "config/config.hpp"
 #include "store/batch.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -60,7 +60,7 @@ struct FanoutStats {
 /// order with a line still missing or unusable gets the lines that did arrive, keeps the
 /// stored versions of the others, and is remembered as owed in the same transaction.
 /// Listing records that were rejected (with a usable id) are owed too.
-net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Writer& writer,
+net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
                                        store::Batch& batch, const FanoutSettings& settings);
 
 } // namespace taosync::sync

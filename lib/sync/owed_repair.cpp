@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 
 namespace taosync::sync {
@@ -20,16 +19,10 @@ model::TimePoint latest_trusted(const OwedSettings& s) {
          s.future_tolerance;
 }
 
-net::awaitable<void> postpone(store::Writer& writer, const OwedSettings& settings,
+net::awaitable<void> postpone(store::Database& db, const OwedSettings& settings,
                               const store::DueOwed& due, const std::string& reason) {
-  // An explicit std::function: GCC 12 destroys an implicitly converted temporary passed to a
-  // coroutine's by-value parameter twice.
-  std::function<void(store::Store&)> job =
-      [shop = settings.shop, id = due.order.trade_order_id, reason,
-       delay = owed_backoff(settings, due.attempts)](store::Store& s) {
-        s.postpone_owed(shop, id, reason, delay);
-      };
-  co_await writer.run<void>(std::move(job));
+  co_await db.postpone_owed(settings.shop, due.order.trade_order_id, reason,
+                            owed_backoff(settings, due.attempts));
 }
 
 /// What one ask came to.
@@ -39,7 +32,7 @@ struct AskResult {
 };
 
 // Asks for one owed order.
-net::awaitable<AskResult> repay_one(api::Client& client, store::Writer& writer,
+net::awaitable<AskResult> repay_one(api::Client& client, store::Database& db,
                                     const OwedSettings& settings, const store::DueOwed& due) {
   const auto& id = due.order.trade_order_id;
   std::optional<model::OrderDetail> detail;
@@ -59,7 +52,7 @@ net::awaitable<AskResult> repay_one(api::Client& client, store::Writer& writer,
       check_detail(std::move(*detail), id, owed, latest_trusted(settings), settings.shop);
   std::string problem = checked.problem;
   if (checked.order_usable || !checked.batch.rejected.empty()) {
-    const auto result = co_await writer.write(std::move(checked.batch));
+    const auto result = co_await db.write_batch(std::move(checked.batch));
     if (checked.order_usable && result.stale > 0)
       problem = "the stored row is newer than /order/get's answer";
   }
@@ -75,27 +68,24 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
   return std::min(wait, settings.max_backoff);
 }
 
-net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer,
+net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
                                       const OwedSettings& settings,
                                       const std::atomic<bool>& stopping) {
   OwedTotals totals;
   if (settings.per_cycle <= 0)
     co_return totals;
-  std::function<std::vector<store::DueOwed>(store::Store&)> job =
-      [shop = settings.shop, n = settings.per_cycle,
-       all = settings.ignore_backoff](store::Store& s) { return s.due_owed(shop, n, all); };
-  const auto due = co_await writer.run<std::vector<store::DueOwed>>(std::move(job));
+  const auto due = co_await db.due_owed(settings.shop, settings.per_cycle, settings.ignore_backoff);
   for (const auto& d : due) {
     if (stopping)
       break;
     ++totals.asked;
-    const AskResult r = co_await repay_one(client, writer, settings, d);
+    const AskResult r = co_await repay_one(client, db, settings, d);
     if (r.problem.empty()) {
       ++totals.settled;
       continue;
     }
     ++totals.still_owed;
-    co_await postpone(writer, settings, d, r.problem);
+    co_await postpone(db, settings, d, r.problem);
     spdlog::debug("owed order {} still owed ({} ask(s) failed): {}", d.order.trade_order_id,
                   d.attempts + 1, r.problem);
     if (r.unreachable)

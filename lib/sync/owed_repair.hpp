@@ -6,7 +6,7 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -46,7 +46,7 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 /// Re-asks the due owed orders (at most per_cycle). Throws api::ApiFailure for errors that
 /// concern the whole app (a dead token, a refused signature); an error about one order only
 /// postpones that order.
-net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Writer& writer,
+net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
                                       const OwedSettings& settings,
                                       const std::atomic<bool>& stopping);
 

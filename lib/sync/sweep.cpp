@@ -48,10 +48,10 @@ void add(store::WriteResult& to, const store::WriteResult& r) {
 
 class Pipeline {
 public:
-  Pipeline(net::any_io_executor ex, api::Client& client, store::Writer& writer,
+  Pipeline(net::any_io_executor ex, api::Client& client, store::Database& db,
            WindowPlanner& planner, const SweepOptions& options, CursorFor cursor_for,
            OnCommit on_commit, const std::atomic<bool>& stopping)
-      : client_(client), writer_(writer), planner_(planner), options_(options),
+      : client_(client), db_(db), planner_(planner), options_(options),
         cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stopping_(stopping),
         windows_(ex, kWindowQueue), batches_(ex, kBatchQueue) {}
 
@@ -153,8 +153,7 @@ private:
     if (quitting()) {
       co_return;
     }
-    store::Writer& lookups = options_.lookups ? *options_.lookups : writer_;
-    const FanoutStats stats = co_await fill_lines(client_, lookups, batch, options_.fanout);
+    const FanoutStats stats = co_await fill_lines(client_, db_, batch, options_.fanout);
     totals_.line_calls += stats.calls;
     totals_.missing_lines += stats.missing_lines;
     BatchItem item{std::move(batch)};
@@ -176,7 +175,7 @@ private:
         }
         CommittedBatch done{
             item.batch->orders.size(), item.batch->lines.size(), item.batch->cursor, {}};
-        done.result = co_await writer_.write(std::move(*item.batch));
+        done.result = co_await db_.write_batch(std::move(*item.batch));
         ++totals_.batches;
         add(totals_.written, done.result);
         if (on_commit_) {
@@ -191,7 +190,7 @@ private:
   }
 
   api::Client& client_;
-  store::Writer& writer_;
+  store::Database& db_;
   WindowPlanner& planner_;
   const SweepOptions& options_;
   CursorFor cursor_for_;
@@ -206,14 +205,14 @@ private:
 
 } // namespace
 
-net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer,
+net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
                                       OnCommit on_commit, const std::atomic<bool>& stopping) {
   planner.start(range.from, range.to);
   auto ex = co_await net::this_coro::executor;
-  Pipeline pipeline(ex, client, writer, planner, options, std::move(cursor_for),
-                    std::move(on_commit), stopping);
+  Pipeline pipeline(ex, client, db, planner, options, std::move(cursor_for), std::move(on_commit),
+                    stopping);
   co_return co_await pipeline.run();
 }
 
@@ -222,7 +221,6 @@ SweepOptions SweepOptions::from(const config::Config& cfg, bool refetch_all) {
                       static_cast<std::size_t>(std::max(1, cfg.database.batch_orders)),
                       FanoutSettings::from(cfg, refetch_all),
                       ReadLimits::from(cfg.sync.verify),
-                      nullptr,
                       {}};
 }
 

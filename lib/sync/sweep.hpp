@@ -7,7 +7,7 @@
 
 #include "api/client.hpp"
 #include "store/batch.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 #include "sync/line_fanout.hpp"
 #include "sync/window_planner.hpp"
 #include "sync/window_reader.hpp"
@@ -31,14 +31,11 @@ struct SweepOptions {
   std::size_t batch_orders{}; ///< database.batch_orders
   FanoutSettings fanout;
   ReadLimits read_limits;
-  /// Where the fetcher asks for stored modification times: a second connection lets it work
-  /// while the writer commits the previous batch (nullptr: the writer itself).
-  store::Writer* lookups = nullptr;
   /// Called once with the total_count of the first window tried; with a fresh planner that is
   /// the whole range, so it estimates the sweep's size for progress reports.
   std::function<void(std::int64_t)> on_estimate;
 
-  /// The options of `cfg` (no lookups connection, no estimate callback).
+  /// The options of `cfg` (no estimate callback).
   static SweepOptions from(const config::Config& cfg, bool refetch_all);
 };
 
@@ -74,7 +71,7 @@ using OnCommit = std::function<void(const CommittedBatch&)>;
 /// Sweeps `range` with `planner` (its density estimate carries over). Stops early, at a batch
 /// boundary, once `stopping` is set. Throws the first failure (api::ApiFailure, a store error)
 /// after the in-flight transaction has committed or rolled back.
-net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Writer& writer,
+net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
                                       OnCommit on_commit, const std::atomic<bool>& stopping);

@@ -40,7 +40,7 @@ TEST_CASE("the writer runs jobs on its own thread and returns their results") {
     co_await writer.run<void>([](Store& s) { s.migrate(); });
     job_thread =
         co_await writer.run<std::thread::id>([](Store&) { return std::this_thread::get_id(); });
-    co_return co_await writer.write(std::move(first));
+    co_return co_await writer.run<WriteResult>([&](Store& s) { return s.write(first); });
   });
   CHECK(job_thread != std::this_thread::get_id());
   CHECK(result.inserted == 1);
@@ -63,7 +63,7 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
   auto first = batch_with_lines(kShop, {make_order("1", 10)});
   run_on_io<void>([&]() -> net::awaitable<void> {
     co_await writer.run<void>([](Store& s) { s.migrate(); });
-    co_await writer.write(std::move(first));
+    co_await writer.run<WriteResult>([&](Store& s) { return s.write(first); });
   });
 
   pg.stop_immediate();

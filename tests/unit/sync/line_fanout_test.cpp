@@ -1,11 +1,11 @@
 // fill_lines against an in-process taosync-sim through the real api::Client, with a real
-// store::Writer on a throwaway PostgreSQL for the stored modification times: lines are packed
+// store::Database on a throwaway PostgreSQL for the stored modification times: lines are packed
 // into calls across orders, an unchanged order is not asked again, missing lines become owed,
 // a line naming another order is rejected, and no more than max_in_flight calls run at once.
 
 #include "counting_proxy.hpp"
 #include "sim_fixture.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 #include "sync/line_fanout.hpp"
 
 #include <doctest/doctest.h>
@@ -43,19 +43,19 @@ store::Batch batch_of(const std::vector<api::Order>& orders) {
 }
 
 // Runs fill_lines on `batch` and returns its stats.
-FanoutStats fill(const config::ApiConfig& cfg, store::Writer& writer, store::Batch& batch,
+FanoutStats fill(const config::ApiConfig& cfg, store::Database& database, store::Batch& batch,
                  const FanoutSettings& settings) {
   const std::function<net::awaitable<FanoutStats>(api::Client&)> body =
       [&](api::Client& client) -> net::awaitable<FanoutStats> {
-    co_return co_await fill_lines(client, writer, batch, settings);
+    co_return co_await fill_lines(client, database, batch, settings);
   };
   return with_client(cfg, body);
 }
 
-// Commits `batch` through `writer`.
-store::WriteResult write(store::Writer& writer, store::Batch batch) {
+// Commits `batch` through `database`.
+store::WriteResult write(store::Database& database, store::Batch batch) {
   net::io_context io;
-  auto result = net::co_spawn(io, writer.write(std::move(batch)), net::use_future);
+  auto result = net::co_spawn(io, database.write_batch(std::move(batch)), net::use_future);
   io.run();
   return result.get();
 }
@@ -89,12 +89,12 @@ TEST_CASE("the lines of new orders come in calls of up to items_batch_size ids p
   const auto cfg = client_config(sim.port());
   const auto orders = listed_orders(cfg);
   const auto owner = owners(orders);
-  store::Writer writer(migrated_database(), 100ms);
-  FanoutSettings settings = FanoutSettings::from(config::Config{}, false);
+  store::Database database(migrated_database(), 100ms);
+  FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
   settings.items_batch_size = 50;
 
   auto batch = batch_of(orders);
-  const auto stats = fill(cfg, writer, batch, settings);
+  const auto stats = fill(cfg, database, batch, settings);
 
   CHECK(stats.orders == 100);
   CHECK(stats.missing_lines == 0);
@@ -109,12 +109,12 @@ TEST_CASE("the lines of new orders come in calls of up to items_batch_size ids p
   CHECK(batch.owed.empty());
   CHECK(batch.rejected.empty());
 
-  const auto written = write(writer, std::move(batch));
+  const auto written = write(database, std::move(batch));
   CHECK(written.inserted == 100);
 
   // Listed again unchanged: nothing is stale, so no line is fetched.
   auto again = batch_of(orders);
-  const auto second = fill(cfg, writer, again, settings);
+  const auto second = fill(cfg, database, again, settings);
   CHECK(second.orders == 0);
   CHECK(second.calls == 0);
   CHECK(again.lines.empty());
@@ -130,12 +130,12 @@ TEST_CASE("lines the platform leaves out become owed, and their orders keep the 
   const auto orders = listed_orders(cfg);
   const auto owner = owners(orders);
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
-  FanoutSettings settings = FanoutSettings::from(config::Config{}, false);
+  store::Database database(url, 100ms);
+  FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
   settings.items_batch_size = 50;
 
   auto batch = batch_of(orders);
-  const auto stats = fill(cfg, writer, batch, settings);
+  const auto stats = fill(cfg, database, batch, settings);
 
   REQUIRE_FALSE(batch.owed.empty());
   CHECK(stats.calls > (owner.size() + 49) / 50); // the missing ones were asked once more
@@ -161,7 +161,7 @@ TEST_CASE("lines the platform leaves out become owed, and their orders keep the 
   CHECK(batch.lines_for.size() == 100); // an incomplete set keeps its stored lines
 
   const auto owed_orders = batch.owed.size();
-  const auto written = write(writer, std::move(batch));
+  const auto written = write(database, std::move(batch));
   CHECK(written.owed == owed_orders);
   const auto summary = store::Store(url).owed_summary(kShop);
   CHECK(summary.orders == static_cast<std::int64_t>(100 - settled.size()));
@@ -175,10 +175,10 @@ TEST_CASE("a line that names another order than the one listing it is rejected a
   const auto cfg = client_config(sim.port());
   const auto orders = listed_orders(cfg);
   const auto owner = owners(orders);
-  store::Writer writer(migrated_database(), 100ms);
+  store::Database database(migrated_database(), 100ms);
 
   auto batch = batch_of(orders);
-  fill(cfg, writer, batch, FanoutSettings::from(config::Config{}, false));
+  fill(cfg, database, batch, FanoutSettings::from(config::Config{}, false));
 
   REQUIRE_FALSE(batch.rejected.empty());
   std::set<std::string> owed_lines;
@@ -206,19 +206,19 @@ TEST_CASE("at most max_in_flight item calls are in flight at once") {
   sim::testkit::SimHarness sim(options);
   const auto orders = listed_orders(client_config(sim.port()));
   const auto owner = owners(orders);
-  store::Writer writer(migrated_database(), 100ms);
+  store::Database database(migrated_database(), 100ms);
 
   for (const std::size_t limit : {std::size_t{1}, std::size_t{3}}) {
     CAPTURE(limit);
     CountingProxy proxy(sim.port());
     auto cfg = client_config(proxy.port());
     cfg.max_in_flight = 8; // the client's own pool would allow more
-    FanoutSettings settings = FanoutSettings::from(config::Config{}, false);
+    FanoutSettings settings = FanoutSettings::from(config::Config{}, false); // the defaults
     settings.items_batch_size = 10; // many more calls than workers
     settings.max_in_flight = limit;
 
     auto batch = batch_of(orders);
-    const auto stats = fill(cfg, writer, batch, settings);
+    const auto stats = fill(cfg, database, batch, settings);
 
     CHECK(stats.calls == (owner.size() + 9) / 10);
     CHECK(batch.lines.size() == owner.size());

@@ -1,10 +1,10 @@
 // run_sweep, the list -> lines -> write pipeline, against an in-process taosync-sim through the
-// real api::Client and a real store::Writer on a throwaway PostgreSQL: batches commit in
+// real api::Client and a real store::Database on a throwaway PostgreSQL: batches commit in
 // order with the cursor of the last window they hold, a stop ends it at a batch boundary, and
 // a failure in a stage or a held window leaves the database at the last commit.
 
 #include "sim_fixture.hpp"
-#include "store/writer.hpp"
+#include "store/database.hpp"
 #include "sync/sweep.hpp"
 
 #include <doctest/doctest.h>
@@ -34,6 +34,7 @@ struct SweepRun {
 using AfterCommit = std::function<void(const CommittedBatch&, std::atomic<bool>& stopping)>;
 
 SweepOptions sweep_options() {
+  // The configured defaults (a default-initialized SweepOptions leaves its fan-out unset).
   SweepOptions options = SweepOptions::from(config::Config{}, false);
   options.shop = kShop;
   options.batch_orders = kBatchOrders;
@@ -44,7 +45,7 @@ SweepOptions sweep_options() {
 }
 
 // Sweeps `range` with a fresh planner; each window's cursor is its end.
-SweepRun sweep(const config::ApiConfig& cfg, store::Writer& writer, Window range,
+SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window range,
                const AfterCommit& after_commit = {}) {
   SweepRun run;
   const SweepOptions options = sweep_options();
@@ -66,7 +67,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Writer& writer, Window range
         after_commit(b, stopping);
     };
     try {
-      run.totals = co_await run_sweep(client, writer, planner, range, options,
+      run.totals = co_await run_sweep(client, database, planner, range, options,
                                       std::move(cursor_for), std::move(on_commit), stopping);
     } catch (...) {
       run.failure = std::current_exception();
@@ -114,10 +115,10 @@ TEST_CASE("a sweep commits every order once, in batches that carry the cursor of
           "window they hold") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
+  store::Database database(url, 100ms);
   const auto range = whole_history();
 
-  const auto run = sweep(client_config(sim.port()), writer, range);
+  const auto run = sweep(client_config(sim.port()), database, range);
 
   REQUIRE_FALSE(run.failure);
   CHECK(run.totals.complete);
@@ -150,11 +151,11 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
           "the range") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
+  store::Database database(url, 100ms);
   const auto range = whole_history();
   const auto cfg = client_config(sim.port());
 
-  const auto first = sweep(cfg, writer, range, [](const CommittedBatch&, auto& stopping) {
+  const auto first = sweep(cfg, database, range, [](const CommittedBatch&, auto& stopping) {
     stopping = true; // a SIGTERM after the first commit
   });
 
@@ -167,7 +168,7 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
 
-  const auto rest = sweep(cfg, writer, Window{*hwm + 1ms, range.to});
+  const auto rest = sweep(cfg, database, Window{*hwm + 1ms, range.to});
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
@@ -181,9 +182,9 @@ TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was c
   options.stall = 50ms; // a stall fault closes the connection soon
   sim::testkit::SimHarness sim(options);
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run = sweep(client_config(sim.port()), writer, whole_history(),
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
                          [&](const CommittedBatch& b, auto&) {
                            if (b.cursor) // from here on every call fails, past its retries
                              control(sim.port(), R"({"fault_rate":1})");
@@ -202,16 +203,16 @@ TEST_CASE("a failed write ends the sweep with its error, and the batches before 
           "committed") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run =
-      sweep(client_config(sim.port()), writer, whole_history(), [&](const CommittedBatch&, auto&) {
-        // every later write finds its table gone
-        pqxx::connection conn(url);
-        pqxx::work tx(conn);
-        tx.exec("ALTER TABLE IF EXISTS taosync.order_lines RENAME TO gone");
-        tx.commit();
-      });
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
+                         [&](const CommittedBatch&, auto&) {
+                           // every later write finds its table gone
+                           pqxx::connection conn(url);
+                           pqxx::work tx(conn);
+                           tx.exec("ALTER TABLE IF EXISTS taosync.order_lines RENAME TO gone");
+                           tx.commit();
+                         });
 
   REQUIRE(run.failure);
   CHECK(what(run.failure).find("order_lines") != std::string::npos);
@@ -226,9 +227,9 @@ TEST_CASE("a window whose answers never add up ends the sweep held, after commit
           "before it") {
   sim::testkit::SimHarness sim(shop_of(1000));
   const auto url = migrated_database();
-  store::Writer writer(url, 100ms);
+  store::Database database(url, 100ms);
 
-  const auto run = sweep(client_config(sim.port()), writer, whole_history(),
+  const auto run = sweep(client_config(sim.port()), database, whole_history(),
                          [&](const CommittedBatch& b, auto&) {
                            if (b.cursor) // from here on every listing page drops a record
                              control(sim.port(), R"({"lies":{"short_page":1}})");

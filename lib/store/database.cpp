@@ -1,0 +1,123 @@
+#include "store/database.hpp"
+
+#include <utility>
+
+namespace taosync::store {
+
+// The lookups connection takes the writer's options as completed by the writer, so that the
+// two share one heartbeat.
+Database::Database(WriterOptions options)
+    : writer_(std::move(options)), lookups_(writer_.options().named("lookup")) {}
+
+Database::Database(std::string url, std::chrono::milliseconds max_backoff)
+    : Database(writer_options(std::move(url), max_backoff)) {}
+
+template <class R> net::awaitable<R> Database::run(Writer& on, std::function<R(Store&)> job) {
+  // GCC 12 destroys a lambda converted to std::function inside a coroutine's co_await
+  // expression twice (a double free once it captures a string). So every operation builds its
+  // job here, in an ordinary function, and callers co_await only the typed method; neither this
+  // nor Writer::run is a coroutine, and the job reaches the writer thread's coroutine moved,
+  // never converted.
+  return on.run<R>(std::move(job));
+}
+
+net::awaitable<void> Database::migrate() {
+  return run<void>(writer_, [](Store& s) { s.migrate(); });
+}
+
+net::awaitable<SyncState> Database::load_state(const std::string& shop) {
+  return run<SyncState>(writer_, [shop](Store& s) { return s.load_state(shop); });
+}
+
+net::awaitable<void> Database::save_state(const SyncState& state) {
+  return run<void>(writer_, [state](Store& s) { s.save_state(state); });
+}
+
+net::awaitable<WriteResult> Database::write_batch(Batch batch) {
+  return run<WriteResult>(writer_, [b = std::move(batch)](Store& s) { return s.write(b); });
+}
+
+net::awaitable<StoredTimes>
+Database::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
+  return run<StoredTimes>(
+      lookups_, [shop, order_ids](Store& s) { return s.modification_times(shop, order_ids); });
+}
+
+net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::string& shop,
+                                                                   const std::string& fingerprint) {
+  return run<std::optional<model::Tokens>>(
+      writer_, [shop, fingerprint](Store& s) { return s.load_tokens(shop, fingerprint); });
+}
+
+net::awaitable<void> Database::save_tokens(const std::string& shop, const model::Tokens& tokens,
+                                           const std::string& fingerprint) {
+  return run<void>(
+      writer_, [shop, tokens, fingerprint](Store& s) { s.save_tokens(shop, tokens, fingerprint); });
+}
+
+net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop, int limit,
+                                                        bool due_or_not) {
+  return run<std::vector<DueOwed>>(
+      writer_, [shop, limit, due_or_not](Store& s) { return s.due_owed(shop, limit, due_or_not); });
+}
+
+net::awaitable<void> Database::postpone_owed(const std::string& shop, const std::string& id,
+                                             const std::string& reason,
+                                             std::chrono::milliseconds delay) {
+  return run<void>(
+      writer_, [shop, id, reason, delay](Store& s) { s.postpone_owed(shop, id, reason, delay); });
+}
+
+net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
+  return run<OwedSummary>(writer_, [shop](Store& s) { return s.owed_summary(shop); });
+}
+
+net::awaitable<void> Database::save_held(const std::string& shop,
+                                         const std::optional<HeldWindow>& held) {
+  return run<void>(writer_, [shop, held](Store& s) { s.save_held(shop, held); });
+}
+
+net::awaitable<std::optional<HeldWindow>> Database::load_held(const std::string& shop) {
+  return run<std::optional<HeldWindow>>(writer_, [shop](Store& s) { return s.load_held(shop); });
+}
+
+net::awaitable<ShopFlags> Database::load_flags(const std::string& shop) {
+  return run<ShopFlags>(writer_, [shop](Store& s) { return s.load_flags(shop); });
+}
+
+net::awaitable<void> Database::save_refresh_fingerprint(const std::string& shop,
+                                                        const std::string& fingerprint,
+                                                        bool resume) {
+  return run<void>(writer_, [shop, fingerprint, resume](Store& s) {
+    s.save_refresh_fingerprint(shop, fingerprint, resume);
+  });
+}
+
+net::awaitable<void> Database::save_api_ban(const std::string& shop,
+                                            std::chrono::system_clock::time_point until) {
+  return run<void>(writer_, [shop, until](Store& s) { s.save_api_ban(shop, until); });
+}
+
+net::awaitable<std::vector<std::string>> Database::sample_recent_orders(const std::string& shop,
+                                                                        int n) {
+  return run<std::vector<std::string>>(
+      writer_, [shop, n](Store& s) { return s.sample_recent_orders(shop, n); });
+}
+
+net::awaitable<std::optional<model::OrderDetail>> Database::load_order(const std::string& shop,
+                                                                       const std::string& id) {
+  return run<std::optional<model::OrderDetail>>(
+      writer_, [shop, id](Store& s) { return s.load_order(shop, id); });
+}
+
+void Database::stop() {
+  writer_.stop();
+  lookups_.stop();
+}
+
+void Database::set_heartbeat(std::function<void()> beat) {
+  // The lookups connection shares the writer's heartbeat (WriterOptions::named).
+  writer_.set_heartbeat(std::move(beat));
+}
+
+} // namespace taosync::store

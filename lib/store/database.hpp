@@ -1,0 +1,114 @@
+#pragma once
+// The daemon's database as typed operations, each an awaitable. It owns two connections, each
+// a Writer (its own thread, reconnect with backoff, retry of a whole transaction, blocked-wait
+// reports): the writer, which runs every write and the reads ordered with them, and the
+// lookups connection, which answers the line fan-out's stored-time queries while the writer
+// is inside a transaction.
+
+#include "model/records.hpp"
+#include "model/tokens.hpp"
+#include "store/batch.hpp"
+#include "store/owed_rows.hpp"
+#include "store/shop_flags.hpp"
+#include "store/store.hpp"
+#include "store/sync_state.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace taosync::store {
+
+namespace net = boost::asio;
+
+/// Stored modification_time by order id.
+using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
+
+/// The database operations of the sync and the commands. Each runs as one transaction on the
+/// writer thread (or the lookups thread, where said) and is retried whole after a lost
+/// connection or a lock timeout (see Writer::run); the awaiting coroutine resumes on its own
+/// executor with the result.
+class Database {
+public:
+  /// Starts both threads; each connects lazily on its first operation. The lookups connection
+  /// uses `options` under the name "lookup" and shares the heartbeat.
+  explicit Database(WriterOptions options);
+  /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
+  Database(std::string url, std::chrono::milliseconds max_backoff);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Applies pending migrations and checks the role's rights (Store::migrate).
+  net::awaitable<void> migrate();
+
+  /// The shop's cursor, or a fresh state if none is stored.
+  net::awaitable<SyncState> load_state(const std::string& shop);
+  /// Stores the cursor alone, in its own transaction.
+  net::awaitable<void> save_state(const SyncState& state);
+
+  /// Writes a batch (and its cursor, if any) in one transaction.
+  net::awaitable<WriteResult> write_batch(Batch batch);
+
+  /// Stored modification_time of those of `order_ids` that exist, asked on the lookups
+  /// connection: it does not wait for a write transaction in progress.
+  net::awaitable<StoredTimes> modification_times(const std::string& shop,
+                                                 const std::vector<std::string>& order_ids);
+
+  /// Tokens stored after a refresh that descend from the configured token `fingerprint`.
+  net::awaitable<std::optional<model::Tokens>> load_tokens(const std::string& shop,
+                                                           const std::string& fingerprint);
+  /// Stores refreshed tokens, tied to the configured token `fingerprint`.
+  net::awaitable<void> save_tokens(const std::string& shop, const model::Tokens& tokens,
+                                   const std::string& fingerprint);
+
+  /// Up to `limit` owed orders due for another ask (or any, if `due_or_not`).
+  net::awaitable<std::vector<DueOwed>> due_owed(const std::string& shop, int limit,
+                                                bool due_or_not);
+  /// Records a failed ask for an owed order; the next one waits `delay`.
+  net::awaitable<void> postpone_owed(const std::string& shop, const std::string& id,
+                                     const std::string& reason, std::chrono::milliseconds delay);
+  /// What the shop is owed.
+  net::awaitable<OwedSummary> owed_summary(const std::string& shop);
+
+  /// Records the window the shop is held at (nullopt: not held any more).
+  net::awaitable<void> save_held(const std::string& shop, const std::optional<HeldWindow>& held);
+  /// The window the shop is held at, if any.
+  net::awaitable<std::optional<HeldWindow>> load_held(const std::string& shop);
+
+  /// The shop's stop, stop fingerprint and ban end.
+  net::awaitable<ShopFlags> load_flags(const std::string& shop);
+  /// Records the configured refresh token's fingerprint; with `resume`, also lifts a stop.
+  net::awaitable<void> save_refresh_fingerprint(const std::string& shop,
+                                                const std::string& fingerprint, bool resume);
+  /// Records the end of a platform ban.
+  net::awaitable<void> save_api_ban(const std::string& shop,
+                                    std::chrono::system_clock::time_point until);
+
+  /// Up to `n` order ids of the shop, most recently modified first, sampled at random.
+  net::awaitable<std::vector<std::string>> sample_recent_orders(const std::string& shop, int n);
+  /// The stored order with its lines, or nullopt.
+  net::awaitable<std::optional<model::OrderDetail>> load_order(const std::string& shop,
+                                                               const std::string& id);
+
+  /// Stops retrying on both connections (shutdown): an operation waiting for a reconnect or a
+  /// lock throws WriterStopped.
+  void stop();
+
+  /// Called while either connection waits out an outage or a lock (see Writer::set_heartbeat).
+  void set_heartbeat(std::function<void()> beat);
+
+private:
+  /// Runs `job` on `on`'s thread.
+  template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
+
+  Writer writer_;
+  Writer lookups_;
+};
+
+} // namespace taosync::store

@@ -1,0 +1,214 @@
+// The typed Database against a throwaway PostgreSQL: each operation round-trips, one whose
+// connection is killed while it waits is retried whole, lookups are answered on their own
+// connection while the writer waits inside a transaction, and both connections feed one
+// heartbeat.
+
+#include "store/database.hpp"
+#include "store_fixture.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+using namespace taosync;
+using namespace taosync::store;
+using namespace taosync::store::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kShop = "shop-db";
+constexpr std::chrono::milliseconds kMaxBackoff{400};
+
+/// Awaits `op` on a fresh io_context (as the daemon's network thread would) and returns its
+/// result.
+template <class R> R wait_for(net::awaitable<R> op) {
+  net::io_context io;
+  auto future = net::co_spawn(io, std::move(op), net::use_future);
+  io.run();
+  return future.get();
+}
+
+/// An io_context run by its own thread, so that a test can start operations and watch them.
+class IoThread {
+public:
+  IoThread() : thread_([this] { io_.run(); }) {}
+  ~IoThread() {
+    guard_.reset();
+    thread_.join();
+  }
+  IoThread(const IoThread&) = delete;
+  IoThread& operator=(const IoThread&) = delete;
+  /// Starts `op`; its result arrives in the future.
+  template <class R> std::future<R> start(net::awaitable<R> op) {
+    return net::co_spawn(io_, std::move(op), net::use_future);
+  }
+
+private:
+  net::io_context io_;
+  net::executor_work_guard<net::io_context::executor_type> guard_ = net::make_work_guard(io_);
+  std::thread thread_;
+};
+
+/// Another session holding the shop's sync_state row locked until release() (or the end).
+class RowLock {
+public:
+  explicit RowLock(const std::string& url) : conn_(url), tx_(conn_) {
+    tx_.exec_params("SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
+  }
+  void release() { tx_.commit(); }
+
+private:
+  pqxx::connection conn_;
+  pqxx::work tx_;
+};
+
+/// The pid of the backend of the test's database waiting for a lock (waits up to 10 s).
+int lock_waiter(const std::string& url) {
+  pqxx::connection conn(url);
+  for (int i = 0; i < 200; ++i) {
+    pqxx::nontransaction tx(conn);
+    const auto rows = tx.exec("SELECT pid FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND wait_event_type = 'Lock'");
+    if (!rows.empty())
+      return rows[0][0].as<int>();
+    std::this_thread::sleep_for(50ms);
+  }
+  FAIL("no backend waited for the row lock");
+  return 0;
+}
+
+SyncState cursor_at(std::int64_t ms) {
+  SyncState s;
+  s.shop = kShop;
+  s.hwm = at_ms(ms);
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("each database operation round-trips") {
+  Database db(fresh_database(), kMaxBackoff);
+  wait_for(db.migrate());
+
+  wait_for(db.save_state(cursor_at(30)));
+  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(30));
+
+  auto batch = batch_with_lines(kShop, {make_order("1", 10), make_order("2", 20)});
+  CHECK(wait_for(db.write_batch(std::move(batch))).inserted == 2);
+  const std::vector<std::string> ids{"1", "3"};
+  const auto times = wait_for(db.modification_times(kShop, ids));
+  REQUIRE(times.size() == 1);
+  CHECK(times.at("1") == at_ms(10));
+  CHECK(wait_for(db.sample_recent_orders(kShop, 5)).size() == 2);
+  const auto order = wait_for(db.load_order(kShop, "2"));
+  REQUIRE(order);
+  CHECK(order->order.modification_time == at_ms(20));
+  CHECK_FALSE(wait_for(db.load_order(kShop, "9")));
+
+  wait_for(db.save_tokens(kShop, model::Tokens{"access", "refresh", {}, {}}, "fp"));
+  const auto tokens = wait_for(db.load_tokens(kShop, "fp"));
+  REQUIRE(tokens);
+  CHECK(tokens->refresh_token == "refresh");
+  CHECK_FALSE(wait_for(db.load_tokens(kShop, "other-fp")));
+
+  Batch owed;
+  owed.shop = kShop;
+  owed.owed = {OwedOrder{"5001", {"50011"}, at_ms(50), "1 line(s) missing"}};
+  wait_for(db.write_batch(std::move(owed)));
+  CHECK(wait_for(db.due_owed(kShop, 10, false)).size() == 1);
+  CHECK(wait_for(db.owed_summary(kShop)).orders == 1);
+  wait_for(db.postpone_owed(kShop, "5001", "still missing", std::chrono::hours(1)));
+  CHECK(wait_for(db.due_owed(kShop, 10, false)).empty());
+  const auto any = wait_for(db.due_owed(kShop, 10, true));
+  REQUIRE(any.size() == 1);
+  CHECK(any[0].attempts == 1);
+
+  wait_for(db.save_held(kShop, HeldWindow{at_ms(100), at_ms(200), "page 1 holds 3", {}}));
+  const auto held = wait_for(db.load_held(kShop));
+  REQUIRE(held);
+  CHECK(held->reason == "page 1 holds 3");
+  wait_for(db.save_held(kShop, std::nullopt));
+  CHECK_FALSE(wait_for(db.load_held(kShop)));
+
+  CHECK(wait_for(db.load_flags(kShop)).refresh_fingerprint.empty());
+  wait_for(db.save_refresh_fingerprint(kShop, "refresh-fp", false));
+  const auto until = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                     std::chrono::hours(1);
+  wait_for(db.save_api_ban(kShop, until));
+  const ShopFlags flags = wait_for(db.load_flags(kShop));
+  CHECK(flags.refresh_fingerprint == "refresh-fp");
+  CHECK(flags.api_banned_until == until);
+}
+
+TEST_CASE("an operation whose connection is killed while it waits is retried whole") {
+  const auto url = migrated_database();
+  IoThread io;
+  Database db(url, kMaxBackoff);
+  wait_for(db.save_state(cursor_at(10)));
+  RowLock lock(url);
+
+  // The batch's cursor must wait for the locked row; its backend is killed meanwhile.
+  auto batch = batch_with_lines(kShop, {make_order("7", 70)});
+  batch.cursor = cursor_at(70);
+  auto written = io.start(db.write_batch(std::move(batch)));
+  const int waiter = lock_waiter(url);
+  CHECK(query_value<bool>(url, "SELECT pg_terminate_backend(" + std::to_string(waiter) + ")"));
+  lock.release();
+
+  REQUIRE(written.wait_for(20s) == std::future_status::ready);
+  CHECK(written.get().inserted == 1); // the killed attempt left nothing behind
+  CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.orders") == 1);
+  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(70));
+}
+
+TEST_CASE("lookups are answered while the writer waits inside a transaction") {
+  const auto url = migrated_database();
+  IoThread io;
+  Database db(url, kMaxBackoff);
+  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)})));
+  wait_for(db.save_state(cursor_at(10)));
+  RowLock lock(url);
+
+  auto saved = io.start(db.save_state(cursor_at(20)));
+  const int waiter = lock_waiter(url);
+  const std::vector<std::string> ids{"1"};
+  auto looked_up = io.start(db.modification_times(kShop, ids));
+  REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
+  CHECK(looked_up.get().at("1") == at_ms(10));
+  CHECK(saved.wait_for(0s) == std::future_status::timeout); // the writer is still blocked
+  CHECK(query_value<int>(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND pid <> " +
+                                  std::to_string(waiter) + " AND wait_event_type = 'Lock'") == 0);
+
+  lock.release();
+  REQUIRE(saved.wait_for(20s) == std::future_status::ready);
+  saved.get();
+  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(20));
+}
+
+TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the database") {
+  testing::PgCluster pg;
+  const auto url = pg.create_database();
+  IoThread io;
+  Database db(url, kMaxBackoff);
+  wait_for(db.migrate());
+  std::atomic<int> beats = 0;
+  db.set_heartbeat([&beats] { ++beats; });
+  pg.stop_immediate();
+
+  const std::vector<std::string> ids{"1"};
+  auto looked_up = io.start(db.modification_times(kShop, ids));
+  for (int i = 0; i < 100 && beats == 0; ++i)
+    std::this_thread::sleep_for(50ms);
+  CHECK(beats > 0);
+  db.stop();
+  REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
+  CHECK_THROWS_AS(looked_up.get(), WriterStopped);
+}
