@@ -25,7 +25,7 @@ done
 # on without leak checks (and says so) rather than failing every test.
 probe_leak_checks() {
   local out
-  if ! out="$(ASAN_OPTIONS=detect_leaks=1 build-asan/bin/config_unit_tests --no-run=true 2>&1)" &&
+  if ! out="$(ASAN_OPTIONS=detect_leaks=1 build-asan/bin/taosync_config_test --no-run=true 2>&1)" &&
     grep -q "LeakSanitizer has encountered a fatal error" <<<"$out"; then
     echo "sanitize: LeakSanitizer cannot run here (no ptrace): leak checks off" >&2
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
