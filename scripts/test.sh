@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test with ctest
-# (unit, PostgreSQL integration, simulator contract, end-to-end and ops tests).
-# Extra arguments go to ctest, e.g. `scripts/test.sh -L e2e` or `-R seed`.
+# (unit, PostgreSQL integration, simulator contract, in-process async, end-to-end and ops
+# tests). A full run (no arguments) also checks the formatting first and, after the tests,
+# runs the sanitizer builds (scripts/sanitize.sh; TAOSYNC_SANITIZE="asan tsan" by default,
+# "none" skips them).
+# Extra arguments go to ctest for the default build only, e.g. `scripts/test.sh -L e2e` or
+# `-R seed`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+full=$(($# == 0))
+if ((full)); then
+  scripts/check-format.sh
+fi
 if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
   ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "$@"
 else
   ctest --preset default "$@"
+fi
+sanitize="${TAOSYNC_SANITIZE-asan tsan}"
+if ((full)) && [[ -n "$sanitize" && "$sanitize" != none ]]; then
+  # shellcheck disable=SC2086 # a list of preset names
+  scripts/sanitize.sh $sanitize
 fi

@@ -23,12 +23,18 @@ namespace {
 /// Installs logging into a string stream for the test's lifetime.
 struct CapturedLog {
   std::ostringstream out;
+  /// Restored on destruction: a default logger left writing into `out` would write into a
+  /// dead object when a later test logs.
+  std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
   explicit CapturedLog(const std::string& format, const std::string& level = "trace") {
     config::LogConfig cfg;
     cfg.format = format;
     cfg.level = level;
     obs::init_logging(cfg, std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
   }
+  ~CapturedLog() { spdlog::set_default_logger(previous); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
   std::vector<std::string> lines() const {
     std::vector<std::string> v;
     std::istringstream in(out.str());
