@@ -62,8 +62,6 @@ public:
 
   /// Totals so far (refreshes are the client's to fill in).
   CallCounters counters() const;
-  /// The connection pool (tests read its reuse figures).
-  const ConnectionPool& pool() const { return pool_; }
 
 private:
   net::awaitable<std::optional<ApiError>> attempt(const CallSpec& spec, const BodyHandler& handle);

@@ -35,13 +35,6 @@ void ConnectionPool::set_max_idle(std::size_t max_idle) {
       connections.resize(max_idle_);
 }
 
-std::size_t ConnectionPool::idle_count() const {
-  std::size_t n = 0;
-  for (const auto& [origin, connections] : idle_)
-    n += connections.size();
-  return n;
-}
-
 std::unique_ptr<HttpConnection> ConnectionPool::take_idle(const std::string& origin) {
   auto it = idle_.find(origin);
   if (it == idle_.end() || it->second.empty())
@@ -71,7 +64,6 @@ net::awaitable<Outcome<HttpResponse>> ConnectionPool::get(const Url& origin,
     std::optional<NetworkFailure> failure;
     try {
       if (!connection) {
-        ++opened_;
         connection = co_await HttpConnection::open(tls_, origin, deadline, cancel);
       }
       Cancellation::Registration registration;

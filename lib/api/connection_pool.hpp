@@ -46,14 +46,8 @@ public:
   /// Changes how many idle connections are kept per origin.
   void set_max_idle(std::size_t max_idle);
 
-  /// Connections opened so far (a measure of reuse).
-  std::uint64_t connections_opened() const { return opened_; }
-
   /// Requests sent so far, including one re-sent after a stale keep-alive connection.
   std::uint64_t requests_sent() const { return sent_; }
-
-  /// Idle connections held now, over all origins.
-  std::size_t idle_count() const;
 
 private:
   std::unique_ptr<HttpConnection> take_idle(const std::string& origin);
@@ -62,7 +56,6 @@ private:
   ssl::context tls_;
   std::size_t max_idle_;
   std::map<std::string, std::vector<std::unique_ptr<HttpConnection>>> idle_;
-  std::uint64_t opened_ = 0;
   std::uint64_t sent_ = 0;
 };
 

@@ -33,9 +33,6 @@ public:
   /// New rate and burst (SIGHUP).
   void set_rate(double rate_per_second, int burst);
 
-  /// The end of the current ban (in the past when none).
-  Clock::time_point paused_until() const { return paused_until_; }
-
 private:
   TokenBucket bucket_;
   Clock::time_point paused_until_{};

@@ -27,9 +27,6 @@ public:
   /// Whatever is pending (orders, rejects or just a cursor), or nullopt.
   std::optional<store::Batch> flush();
 
-  /// Orders in the batch being built.
-  std::size_t pending_orders() const { return current_.orders.size(); }
-
 private:
   void append(model::Order order);
   store::Batch take();
