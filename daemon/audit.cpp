@@ -6,6 +6,7 @@
 #include "runtime.hpp"
 
 #include "store/store.hpp"
+#include "sync/answer_check.hpp"
 #include "sync/detail_check.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,9 +27,7 @@ net::awaitable<int> audit_sample(Runtime& rt, int sample) {
   for (const std::string& id : ids) {
     const StoredOrder stored = co_await rt.database().load_order(shop, id);
     const model::OrderDetail fresh = co_await rt.client().get_order(id);
-    const auto latest =
-        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
-        rt.config().sync.verify.future_tolerance;
+    const auto latest = sync::latest_believable(rt.config().sync.verify.future_tolerance);
     const auto checked = sync::check_detail(fresh, id, {}, latest, shop);
     if (!checked.order_usable || !checked.problem.empty()) {
       // An answer the sync would not store whole is not a yardstick for the database.

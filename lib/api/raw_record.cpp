@@ -26,17 +26,6 @@ bool has_escaped_nul(std::string_view raw_json) {
   return false;
 }
 
-std::string truncate_utf8(std::string text, std::size_t limit) {
-  if (text.size() <= limit)
-    return text;
-  std::size_t cut = limit;
-  // Step back over continuation bytes (10xxxxxx) to the start of a sequence.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-    --cut;
-  text.resize(cut);
-  return text;
-}
-
 RejectedRecord make_rejected(std::string_view endpoint, const json::value& record,
                              std::string_view id_key, std::string reason,
                              std::optional<std::string_view> raw_text) {

@@ -10,6 +10,9 @@ namespace taosync::model {
 /// Longest id kept: ids are numeric strings, and keys must stay small.
 inline constexpr std::size_t kMaxIdBytes = 64;
 
+/// Raw JSON stored with a rejected record is cut to this size (at a UTF-8 boundary).
+inline constexpr std::size_t kMaxRejectedRawBytes = 64 * 1024;
+
 /// True if `s` is a plain decimal amount: -?digits[.digits] (what `numeric` accepts).
 inline bool is_decimal(std::string_view s) {
   if (s.starts_with('-'))

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace taosync::model {
@@ -50,6 +51,17 @@ inline std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
     i += len;
   }
   return std::nullopt;
+}
+
+/// `text` cut to at most `limit` bytes without splitting a UTF-8 sequence.
+inline std::string truncate_utf8(std::string text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut; // step back over continuation bytes (10xxxxxx) to the start of a sequence
+  text.resize(cut);
+  return text;
 }
 
 } // namespace taosync::model

@@ -155,7 +155,6 @@ void Metrics::window_reread(std::uint64_t n) {
 void Metrics::window_held() {
   std::lock_guard lock(impl_->mu);
   ++impl_->held_total;
-  impl_->held = true;
 }
 
 void Metrics::set_held(bool held) {

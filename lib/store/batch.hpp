@@ -7,9 +7,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace taosync::store {
+
+/// Stored modification_time by order id: what decides which listed orders need their lines.
+using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
 
 /// An order the platform still owes: its listed record could not be stored (`line_ids`
 /// empty), or some of its lines did not come back usable (`line_ids` names them).

@@ -27,9 +27,6 @@ namespace taosync::store {
 
 namespace net = boost::asio;
 
-/// Stored modification_time by order id.
-using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
-
 /// The database operations of the sync and the commands. Each runs as one transaction on the
 /// writer thread (or the lookups thread, where said) and is retried whole after a lost
 /// connection or a lock timeout (see Writer::run); the awaiting coroutine resumes on its own

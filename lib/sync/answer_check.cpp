@@ -2,6 +2,9 @@
 
 #include "sync/cycle_summary.hpp"
 
+#include "model/rules.hpp"
+#include "model/utf8.hpp"
+
 #include <algorithm>
 
 namespace taosync::sync {
@@ -9,19 +12,17 @@ namespace taosync::sync {
 namespace {
 
 constexpr std::string_view kLinesEndpoint = "/order/items/get";
-// Raw JSON kept with a rejected record; the rest is cut (the record is in the answer's log).
-constexpr std::size_t kMaxRawBytes = 16 * 1024;
 
 std::string truncated(const std::string& raw) {
-  if (raw.size() <= kMaxRawBytes)
-    return raw;
-  std::size_t cut = kMaxRawBytes;
-  while (cut > 0 && (static_cast<unsigned char>(raw[cut]) & 0xC0) == 0x80)
-    --cut; // never cut a UTF-8 sequence in two
-  return raw.substr(0, cut);
+  return model::truncate_utf8(raw, model::kMaxRejectedRawBytes);
 }
 
 } // namespace
+
+TimePoint latest_believable(std::chrono::milliseconds future_tolerance) {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
+         future_tolerance;
+}
 
 std::optional<std::string> listing_problem(const model::Page<model::Order>& page, int asked_page,
                                            int page_size) {
@@ -46,7 +47,7 @@ std::optional<std::string> order_time_problem(const model::Order& order, const T
   const auto t = order.modification_time;
   if (t > bounds.latest)
     return "modification_time " + model::format_time(t) + " is in the future (after " +
-           model::format_time(bounds.latest) + ", now plus sync.future_tolerance)";
+           model::format_time(bounds.latest) + ", now plus sync.verify.future_tolerance)";
   if (bounds.asked && (t < bounds.asked->from || t > bounds.asked->to))
     return "modification_time " + model::format_time(t) + " lies outside the asked window [" +
            model::format_time(bounds.asked->from) + " .. " + model::format_time(bounds.asked->to) +
@@ -62,7 +63,7 @@ std::optional<std::string> line_problem(const model::OrderLine& line,
   if (line.modification_time > latest)
     return "modification_time " + model::format_time(line.modification_time) +
            " is in the future (after " + model::format_time(latest) +
-           ", now plus sync.future_tolerance)";
+           ", now plus sync.verify.future_tolerance)";
   return std::nullopt;
 }
 

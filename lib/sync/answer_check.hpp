@@ -6,6 +6,7 @@
 #include "model/records.hpp"
 #include "sync/window_planner.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct TimeBounds {
   std::optional<Window> asked;
   TimePoint latest;
 };
+
+/// The latest modification_time a record may believably carry now: the clock plus the
+/// configured tolerance for skew (sync.verify.future_tolerance).
+TimePoint latest_believable(std::chrono::milliseconds future_tolerance);
 
 /// Why `order`'s modification_time cannot be true for what was asked, or nullopt. Such a
 /// record never reaches the tables: a time from the future would make the monotonic upsert

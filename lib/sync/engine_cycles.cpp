@@ -1,6 +1,7 @@
 // The engine's cycles: the init sweep, an incremental poll, the daily reconciliation and the
 // single-order resync.
 #include "obs/metrics.hpp"
+#include "sync/answer_check.hpp"
 #include "sync/cycle_summary.hpp"
 #include "sync/detail_check.hpp"
 #include "sync/engine_impl.hpp"
@@ -242,7 +243,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
 
 net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id) {
   auto detail = co_await client.get_order(trade_order_id);
-  const auto latest = now() + cfg->sync.verify.future_tolerance;
+  const auto latest = latest_believable(cfg->sync.verify.future_tolerance);
   CheckedDetail checked =
       check_detail(std::move(detail), trade_order_id, OwedContext{}, latest, cfg->sync.shop);
   if (!checked.order_usable) {
@@ -255,11 +256,12 @@ net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id
   const auto& order = checked.batch.orders.front();
   const auto got = order.modification_time;
   const auto status_text = order.status;
-  const std::vector<std::string> ids(1, trade_order_id);
-  const auto stored = co_await db.modification_times(cfg->sync.shop, ids);
   const auto result = co_await db.write_batch(std::move(checked.batch));
   const std::string owed = checked.problem.empty() ? "" : "; still owed: " + checked.problem;
   if (result.stale > 0) {
+    // A stale write left the stored row as it was: read its time only to say so.
+    const std::vector<std::string> ids(1, trade_order_id);
+    const auto stored = co_await db.modification_times(cfg->sync.shop, ids);
     spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "
                  "answer (modified {}){}",
                  trade_order_id, model::format_time(stored.at(trade_order_id)),

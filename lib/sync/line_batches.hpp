@@ -3,6 +3,7 @@
 // /order/items/get calls, and which orders came back complete. Pure.
 
 #include "model/records.hpp"
+#include "store/batch.hpp"
 
 #include <cstddef>
 #include <string>
@@ -12,7 +13,7 @@
 namespace taosync::sync {
 
 /// Stored modification times by order id.
-using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
+using store::StoredTimes;
 
 /// The line fetch for one batch of orders.
 struct LinePlan {

@@ -1,4 +1,5 @@
 #include "sync/line_fanout.hpp"
+#include "sync/answer_check.hpp"
 
 #include "sync/line_batches.hpp"
 
@@ -79,11 +80,6 @@ void owe_rejected_orders(store::Batch& batch) {
       batch.owed.push_back(store::OwedOrder{r.record_id, {}, std::nullopt, r.reason});
 }
 
-std::chrono::sys_time<std::chrono::milliseconds> latest_trusted(const FanoutSettings& s) {
-  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
-         s.future_tolerance;
-}
-
 } // namespace
 
 net::awaitable<FetchedLines> fetch_lines(api::Client& client,
@@ -126,7 +122,8 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
   const LinePlan plan =
       plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);
   FetchedLines got = co_await fetch_lines(client, plan.calls, settings.max_in_flight);
-  LineCollation c = collate_lines(batch.orders, plan.orders, got.lines, latest_trusted(settings));
+  LineCollation c = collate_lines(batch.orders, plan.orders, got.lines,
+                                  latest_believable(settings.future_tolerance));
   if (!c.incomplete.empty()) {
     // One more ask for what did not come back (a record can vanish from one answer in churn).
     const auto retry_calls = chunk_ids(c.missing_line_ids(), settings.items_batch_size);
@@ -134,7 +131,8 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
     got.calls += again.calls;
     append(got.lines, std::move(again.lines));
     append(got.rejected, std::move(again.rejected));
-    c = collate_lines(batch.orders, plan.orders, std::move(got.lines), latest_trusted(settings));
+    c = collate_lines(batch.orders, plan.orders, std::move(got.lines),
+                      latest_believable(settings.future_tolerance));
     if (!c.incomplete.empty()) {
       warn_missing(c);
     }

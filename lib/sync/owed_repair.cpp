@@ -1,4 +1,5 @@
 #include "sync/owed_repair.hpp"
+#include "sync/answer_check.hpp"
 
 #include "sync/detail_check.hpp"
 
@@ -13,11 +14,6 @@ namespace {
 
 // The platform's answer for an order that does not exist (any more).
 constexpr std::string_view kNotFound = "order_not_found";
-
-model::TimePoint latest_trusted(const OwedSettings& s) {
-  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
-         s.future_tolerance;
-}
 
 net::awaitable<void> postpone(store::Database& db, const OwedSettings& settings,
                               const store::DueOwed& due, const std::string& reason) {
@@ -48,8 +44,8 @@ net::awaitable<AskResult> repay_one(api::Client& client, store::Database& db,
   if (!detail)
     co_return failure;
   OwedContext owed{due.order.line_ids, due.order.modification_time};
-  CheckedDetail checked =
-      check_detail(std::move(*detail), id, owed, latest_trusted(settings), settings.shop);
+  CheckedDetail checked = check_detail(std::move(*detail), id, owed,
+                                       latest_believable(settings.future_tolerance), settings.shop);
   std::string problem = checked.problem;
   if (checked.order_usable || !checked.batch.rejected.empty()) {
     const auto result = co_await db.write_batch(std::move(checked.batch));

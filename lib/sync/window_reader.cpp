@@ -38,10 +38,6 @@ model::OrdersQuery query_for(const Window& w, int page, int page_size) {
   return q;
 }
 
-TimePoint latest_trusted(const ReadLimits& limits) {
-  return std::chrono::floor<std::chrono::milliseconds>(Clock::now()) + limits.future_tolerance;
-}
-
 // Waits `d`, or less once `stopping` is set; says it is alive while it waits.
 net::awaitable<void> pause(std::chrono::milliseconds d, const ReadLimits& limits,
                            const std::atomic<bool>& stopping) {
@@ -84,7 +80,8 @@ struct Attempt {
       problem = std::move(why);
       return false;
     }
-    reject_untrusted_orders(p.items, p.rejected, TimeBounds{w, latest_trusted(limits)},
+    reject_untrusted_orders(p.items, p.rejected,
+                            TimeBounds{w, latest_believable(limits.future_tolerance)},
                             kOrdersEndpoint);
     return true;
   }

@@ -22,19 +22,6 @@ testing::HttpResponse healthz(int port) {
   return get_or_nothing(port, "/healthz");
 }
 
-/// Polls the comparison until it finds no difference or `timeout` passes.
-CompareReport converge(Scenario& s, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::this_thread::sleep_for(500ms);
-    auto report = s.compare({}, true);
-    if (report.differences() == 0 || std::chrono::steady_clock::now() > deadline) {
-      std::cout << report.summary();
-      return report;
-    }
-  }
-}
-
 } // namespace
 
 TEST_CASE("a table locked by another session: the blocker is named, /healthz is 503, then it "

@@ -12,19 +12,6 @@
 namespace taosync::e2e {
 namespace {
 
-/// Polls the comparison until it finds no difference or `timeout` passes.
-CompareReport converge(Scenario& s, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    std::this_thread::sleep_for(500ms);
-    auto report = s.compare({}, true);
-    if (report.differences() == 0 || std::chrono::steady_clock::now() > deadline) {
-      std::cout << report.summary();
-      return report;
-    }
-  }
-}
-
 /// Takes PostgreSQL away for `down`, then brings it back.
 void outage(Scenario& s, testing::Process& daemon, std::chrono::milliseconds down) {
   s.pg().stop_immediate();

@@ -129,6 +129,18 @@ std::int64_t stat_number(const json::value& stats, const std::string& dotted) {
   return v && v->is_number() ? v->to_number<std::int64_t>() : 0;
 }
 
+CompareReport converge(Scenario& s, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::this_thread::sleep_for(500ms);
+    auto report = s.compare({}, true);
+    if (report.differences() == 0 || std::chrono::steady_clock::now() > deadline) {
+      std::cout << report.summary();
+      return report;
+    }
+  }
+}
+
 int free_port() {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});

@@ -81,6 +81,10 @@ std::int64_t stat_calls(const boost::json::value& stats, const std::string& endp
 /// A number at a dotted path of the stats ("throttled", "orders"), 0 if absent.
 std::int64_t stat_number(const boost::json::value& stats, const std::string& dotted);
 
+/// Compares every 500 ms until no difference is left or `timeout` passes; prints and returns
+/// the last report.
+CompareReport converge(Scenario& s, std::chrono::milliseconds timeout);
+
 /// A free TCP port on 127.0.0.1 (for the daemon's metrics endpoint).
 int free_port();
 

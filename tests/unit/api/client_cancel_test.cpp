@@ -22,15 +22,10 @@ namespace {
 
 const std::vector<std::string> kOneId{"1"};
 
+// Everything slow but the cancel: a call only ends early if the cancel ends it.
 config::ApiConfig config_for(const TestServer& server) {
-  config::ApiConfig cfg;
-  cfg.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/rest";
-  cfg.auth_url = cfg.base_url;
-  cfg.app_key = "k";
-  cfg.app_secret = "s3cr3t-value";
+  config::ApiConfig cfg = loopback_api_config(server);
   cfg.timeout = 60s;
-  cfg.rate_limit.requests_per_second = 1000;
-  cfg.rate_limit.burst = 100;
   cfg.retry.initial_backoff = 60s;
   cfg.retry.max_backoff = 60s;
   return cfg;

@@ -20,20 +20,6 @@ namespace {
 
 const std::vector<std::string> kOneId{"1"};
 
-config::ApiConfig config_for(const TestServer& server) {
-  config::ApiConfig cfg;
-  cfg.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/rest";
-  cfg.auth_url = cfg.base_url;
-  cfg.app_key = "k";
-  cfg.app_secret = "s3cr3t-value";
-  cfg.timeout = 2s;
-  cfg.rate_limit.requests_per_second = 1000;
-  cfg.rate_limit.burst = 100;
-  cfg.retry.initial_backoff = 10ms;
-  cfg.retry.max_backoff = 50ms;
-  return cfg;
-}
-
 TestReply envelope(const std::string& code, const std::string& message) {
   return {200, R"({"type":"ISV","code":")" + code + R"(","message":")" + message +
                    R"(","request_id":"0b1"})"};
@@ -73,7 +59,7 @@ TEST_CASE("ApiCallLimit pauses every call for the ban, then all succeed") {
     }
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
-  api::Client client(io.get_executor(), config_for(server), {"t", "r", {}, {}}, {});
+  api::Client client(io.get_executor(), loopback_api_config(server), {"t", "r", {}, {}}, {});
   const auto start = Clock::now();
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
@@ -112,8 +98,8 @@ TEST_CASE("IllegalAccessToken triggers one refresh for all callers; tokens saved
     new_token_calls_at_save = new_token_calls;
     saved.push_back(t);
   };
-  api::Client client(io.get_executor(), config_for(server), {"access-1", "refresh-1", {}, {}},
-                     saver);
+  api::Client client(io.get_executor(), loopback_api_config(server),
+                     {"access-1", "refresh-1", {}, {}}, saver);
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     failed = co_await concurrently(
@@ -137,7 +123,7 @@ TEST_CASE("a dead refresh token stops the call, saying the seller must re-author
       return envelope("IllegalRefreshToken", "refresh token expired");
     return envelope("IllegalAccessToken", "expired");
   });
-  api::Client client(io.get_executor(), config_for(server), {"a", "r", {}, {}}, {});
+  api::Client client(io.get_executor(), loopback_api_config(server), {"a", "r", {}, {}}, {});
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {
@@ -159,7 +145,7 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
       return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
     return envelope("IllegalAccessToken", "expired");
   });
-  api::Client client(io.get_executor(), config_for(server), {"a1", "r1", {}, {}}, {});
+  api::Client client(io.get_executor(), loopback_api_config(server), {"a1", "r1", {}, {}}, {});
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {

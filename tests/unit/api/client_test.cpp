@@ -25,17 +25,10 @@ const std::vector<std::string> kOneId{"1"};
 const std::string kSecret = "test-app-secret";
 
 config::ApiConfig config_for(const TestServer& server) {
-  config::ApiConfig cfg;
-  cfg.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/rest";
-  cfg.auth_url = cfg.base_url;
+  config::ApiConfig cfg = loopback_api_config(server);
   cfg.app_key = "test-app-key";
   cfg.app_secret = kSecret;
-  cfg.timeout = 2s;
-  cfg.rate_limit.requests_per_second = 1000;
-  cfg.rate_limit.burst = 100;
   cfg.retry.max_attempts = 4;
-  cfg.retry.initial_backoff = 10ms;
-  cfg.retry.max_backoff = 50ms;
   return cfg;
 }
 

@@ -138,4 +138,19 @@ void run_coroutine(net::io_context& io, std::function<net::awaitable<void>()> bo
     std::rethrow_exception(failure);
 }
 
+config::ApiConfig loopback_api_config(const TestServer& server) {
+  using namespace std::chrono_literals;
+  config::ApiConfig cfg;
+  cfg.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/rest";
+  cfg.auth_url = cfg.base_url;
+  cfg.app_key = "k";
+  cfg.app_secret = "s3cr3t-value";
+  cfg.timeout = 2s;
+  cfg.rate_limit.requests_per_second = 1000;
+  cfg.rate_limit.burst = 100;
+  cfg.retry.initial_backoff = 10ms;
+  cfg.retry.max_backoff = 50ms;
+  return cfg;
+}
+
 } // namespace taosync::testing

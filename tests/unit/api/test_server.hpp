@@ -3,6 +3,7 @@
 // each request through a handler, and counts connections and requests.
 
 #include "api/signer.hpp"
+#include "config/config.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -71,5 +72,9 @@ private:
 /// Runs `body` on `io` until it finishes (at most `limit`), rethrowing what it threw.
 void run_coroutine(net::io_context& io, std::function<net::awaitable<void>()> body,
                    std::chrono::seconds limit = std::chrono::seconds(30));
+
+/// A client config for `server` over plain http on loopback: quick timeouts and retries, a
+/// rate limit that never throttles. Tests change what they exercise.
+config::ApiConfig loopback_api_config(const TestServer& server);
 
 } // namespace taosync::testing
