@@ -75,8 +75,8 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
     obs::register_secret(t.refresh_token);
     co_await db_.save_tokens(shop, t, fingerprint);
   };
-  client_ = std::make_unique<api::Client>(io_.get_executor(), config::api_part(cfg_),
-                                          std::move(tokens), std::move(saver));
+  client_ =
+      std::make_unique<api::Client>(config::api_part(cfg_), std::move(tokens), std::move(saver));
   engine_ =
       std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, db_, std::move(hooks));
 }

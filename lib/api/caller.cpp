@@ -33,11 +33,10 @@ void redact(std::string& text, std::string_view secret) {
     text.replace(pos, secret.size(), "***");
 }
 
-ApiFailure give_up(const CallSpec& spec, ApiError error, const std::string& why) {
-  error.message = std::string(spec.description) + ": " + why + "; last error " + error.code + ": " +
-                  error.message;
-  spdlog::error("API call failed for good: {}", error.message);
-  return ApiFailure(std::move(error));
+// The error a call ends with when retrying stops helping: the last error, saying why.
+ApiError given_up(ApiError error, const std::string& why) {
+  error.message = why + "; last error " + error.code + ": " + error.message;
+  return error;
 }
 
 } // namespace
@@ -111,7 +110,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
       ++counters_.throttled;
       obs::metrics().throttled();
       if (++throttles > kMaxThrottlesPerCall)
-        throw give_up(spec, *error, "still throttled after " + std::to_string(throttles) + " bans");
+        co_return given_up(*error, "still throttled after " + std::to_string(throttles) + " bans");
       const auto until = std::chrono::system_clock::now() + error->ban;
       obs::api_ban().record(until);
       // Calls in flight are refused by the same ban: the first one says so, once.
@@ -126,7 +125,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
     if (error->kind != ErrorKind::transient)
       co_return error;
     if (++failures >= backoff_.policy().max_attempts)
-      throw give_up(spec, *error, "gave up after " + std::to_string(failures) + " attempts");
+      co_return given_up(*error, "gave up after " + std::to_string(failures) + " attempts");
     const auto wait = backoff_.delay(failures);
     spdlog::warn("{}: attempt {}/{} failed ({}: {}); retrying in {} ms", spec.description, failures,
                  backoff_.policy().max_attempts, error->code, error->message, wait.count());

@@ -40,9 +40,10 @@ public:
   /// `cfg` is the api settings in force, shared with whoever publishes the next ones.
   explicit Caller(std::shared_ptr<const config::ApiConfig> cfg);
 
-  /// Runs a call until it succeeds (nullopt) or ends in an auth, refresh_dead or fatal error
-  /// (returned). Throws ApiFailure when transient errors outlast api.retry.max_attempts or
-  /// bans outlast kMaxThrottlesPerCall.
+  /// Runs a call until it succeeds (nullopt) or ends in an error, which it returns: auth,
+  /// refresh_dead or fatal at once, transient once api.retry.max_attempts are spent, throttled
+  /// once kMaxThrottlesPerCall bans are. It neither throws for an answer nor logs the end:
+  /// the client throws once and whoever catches logs once.
   net::awaitable<std::optional<ApiError>> run(const CallSpec& spec, const BodyHandler& handle);
 
   /// Puts new settings in force (SIGHUP): the rate limit, timeout, response cap, retry

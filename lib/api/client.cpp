@@ -2,10 +2,10 @@
 
 #include "api/call_params.hpp"
 #include "api/caller.hpp"
-#include "api/endpoints.hpp"
 #include "api/parse.hpp"
 #include "api/token_keeper.hpp"
 #include "api/url.hpp"
+#include "model/endpoints.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -65,8 +65,7 @@ struct Client::Impl {
                           "re-authorize the app)";
       }
       error->message = description + ": " + error->message;
-      spdlog::error("API call failed for good: {}: {}", error->code, error->message);
-      throw ApiFailure(std::move(*error));
+      throw ApiFailure(std::move(*error)); // the one throw of a failed call; the catcher logs
     }
   }
 
@@ -76,19 +75,17 @@ struct Client::Impl {
   TokenKeeper keeper;
 };
 
-Client::Client(net::any_io_executor /*executor*/, std::shared_ptr<const config::ApiConfig> cfg,
-               Tokens tokens, TokenSaver save_tokens)
+Client::Client(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save_tokens)
     : impl_(std::make_unique<Impl>(std::move(cfg), std::move(tokens), std::move(save_tokens))) {}
 
-Client::Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
-               TokenSaver save_tokens)
-    : Client(std::move(executor), std::make_shared<const config::ApiConfig>(cfg), std::move(tokens),
+Client::Client(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save_tokens)
+    : Client(std::make_shared<const config::ApiConfig>(cfg), std::move(tokens),
              std::move(save_tokens)) {}
 
 Client::~Client() = default;
 
 net::awaitable<Page<Order>> Client::list_orders(const OrdersQuery& query) {
-  return impl_->call<Page<Order>>(kOrdersPath, orders_params(query), parse_orders_page);
+  return impl_->call<Page<Order>>(model::kOrdersPath, orders_params(query), parse_orders_page);
 }
 
 net::awaitable<Page<OrderLine>> Client::get_lines(const std::vector<std::string>& line_ids) {
@@ -98,12 +95,13 @@ net::awaitable<Page<OrderLine>> Client::get_lines(const std::vector<std::string>
   if (line_ids.size() > static_cast<std::size_t>(batch_size))
     throw std::invalid_argument("get_lines: " + std::to_string(line_ids.size()) +
                                 " ids exceed api.items_batch_size " + std::to_string(batch_size));
-  co_return co_await impl_->call<Page<OrderLine>>(kLinesPath, lines_params(line_ids),
+  co_return co_await impl_->call<Page<OrderLine>>(model::kLinesPath, lines_params(line_ids),
                                                   parse_lines_page);
 }
 
 net::awaitable<OrderDetail> Client::get_order(const std::string& trade_order_id) {
-  return impl_->call<OrderDetail>(kOrderPath, order_params(trade_order_id), parse_order_detail);
+  return impl_->call<OrderDetail>(model::kOrderPath, order_params(trade_order_id),
+                                  parse_order_detail);
 }
 
 void Client::reconfigure(std::shared_ptr<const config::ApiConfig> cfg) {

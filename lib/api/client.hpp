@@ -25,15 +25,13 @@ namespace net = boost::asio;
 using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;
 
 /// The API client. One per app; every call shares its rate limiter and connection pool.
-/// All coroutines must run on the executor given at construction (one thread).
+/// Single-threaded: every call must run on one executor, the one of its first call.
 class Client {
 public:
   /// `cfg` is the api settings in force (a part of the config snapshot).
-  Client(net::any_io_executor executor, std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens,
-         TokenSaver save_tokens);
+  Client(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save_tokens);
   /// With settings of its own (tests, tools).
-  Client(net::any_io_executor executor, const config::ApiConfig& cfg, Tokens tokens,
-         TokenSaver save_tokens);
+  Client(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save_tokens);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

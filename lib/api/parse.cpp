@@ -1,6 +1,5 @@
 #include "api/parse.hpp"
 
-#include "api/endpoints.hpp"
 #include "api/error_envelope.hpp"
 #include "api/field_reader.hpp"
 #include "api/json_document.hpp"
@@ -9,6 +8,7 @@
 #include "api/raw_record.hpp"
 #include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
+#include "model/endpoints.hpp"
 
 namespace taosync::api {
 namespace {
@@ -107,7 +107,7 @@ void take_embedded_lines(const json::array& list, OrderDetail& detail) {
   Page<OrderLine> lines;
   lines.items.reserve(list.size());
   for (const auto& record : list)
-    take_record(kOrderPath, "trade_order_line_id", record, std::nullopt, read_line, lines);
+    take_record(model::kOrderPath, "trade_order_line_id", record, std::nullopt, read_line, lines);
   for (const auto& line : lines.items)
     detail.order.line_ids.push_back(line.trade_order_line_id);
   for (const auto& rejected : lines.rejected)
@@ -152,33 +152,33 @@ std::chrono::seconds seconds_field(const json::object& object, std::string_view 
 } // namespace
 
 Outcome<Page<Order>> parse_orders_page(std::string_view body) {
-  return parse_list_page<Order>(kOrdersPath, "trade_order_id", body, read_order);
+  return parse_list_page<Order>(model::kOrdersPath, "trade_order_id", body, read_order);
 }
 
 Outcome<Page<OrderLine>> parse_lines_page(std::string_view body) {
-  return parse_list_page<OrderLine>(kLinesPath, "trade_order_line_id", body, read_line);
+  return parse_list_page<OrderLine>(model::kLinesPath, "trade_order_line_id", body, read_line);
 }
 
 Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   body = without_bom(body);
   const JsonDocument doc(body);
   const json::object* result = nullptr;
-  if (auto error = open_result(kOrderPath, doc, result))
+  if (auto error = open_result(model::kOrderPath, doc, result))
     return *error;
   if (says_unsuccessful(doc.root(), *result))
-    return malformed_body(kOrderPath, "the answer says success: false");
+    return malformed_body(model::kOrderPath, "the answer says success: false");
   const auto* module_value = result->if_contains("module");
   if (module_value == nullptr || module_value->is_null())
     return ApiError{ErrorKind::fatal,
                     "order_not_found",
-                    std::string(kOrderPath) + ": the response has no module",
+                    std::string(model::kOrderPath) + ": the response has no module",
                     {},
                     {}};
   OrderDetail detail;
   const json::object* module = module_value->if_object();
   if (module == nullptr) {
-    detail.rejected.push_back(
-        make_rejected(kOrderPath, *module_value, "trade_order_id", "module is not an object"));
+    detail.rejected.push_back(make_rejected(model::kOrderPath, *module_value, "trade_order_id",
+                                            "module is not an object"));
     return detail;
   }
   FieldReader reader(*module);
@@ -197,7 +197,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   if (problem) {
     detail.order = Order{};
     detail.rejected.push_back(
-        make_rejected(kOrderPath, *module_value, "trade_order_id", std::move(*problem)));
+        make_rejected(model::kOrderPath, *module_value, "trade_order_id", std::move(*problem)));
     return detail;
   }
   detail.order.raw_json = std::move(raw);
@@ -211,8 +211,8 @@ Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seco
   body = without_bom(body);
   const JsonDocument doc(body);
   if (!doc.ok())
-    return malformed_body(kRefreshPath, doc.error());
-  if (auto error = envelope_error(kRefreshPath, doc.root()))
+    return malformed_body(model::kRefreshPath, doc.error());
+  if (auto error = envelope_error(model::kRefreshPath, doc.root()))
     return *error;
   const json::object* object = &doc.root().get_object();
   for (const char* nested : {"result", "data"})
@@ -221,7 +221,7 @@ Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seco
   const auto access = token_field(*object, "access_token");
   const auto refresh = token_field(*object, "refresh_token");
   if (!access)
-    return malformed_body(kRefreshPath, "no access_token");
+    return malformed_body(model::kRefreshPath, "no access_token");
   Tokens tokens;
   tokens.access_token = std::string(*access);
   tokens.refresh_token = refresh ? std::string(*refresh) : std::string();

@@ -1,8 +1,8 @@
 #include "api/token_keeper.hpp"
 
 #include "api/call_params.hpp"
-#include "api/endpoints.hpp"
 #include "api/parse.hpp"
+#include "model/endpoints.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -82,7 +82,7 @@ net::awaitable<Tokens> TokenKeeper::request_new_tokens() {
   if (tokens_.refresh_token.empty())
     throw refresh_dead("no_refresh_token", "no refresh token is configured");
   const Params business{{"refresh_token", tokens_.refresh_token}};
-  const std::string description = describe_call(kRefreshPath, {});
+  const std::string description = describe_call(model::kRefreshPath, {});
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   std::optional<Tokens> fresh;
   const BodyHandler handle = [&](std::string_view body) -> std::optional<ApiError> {
@@ -92,12 +92,16 @@ net::awaitable<Tokens> TokenKeeper::request_new_tokens() {
     fresh = std::move(outcome.value());
     return std::nullopt;
   };
-  spdlog::warn("access token refused; refreshing it through {}", kRefreshPath);
-  const CallSpec spec{&auth_gateway_, kRefreshPath, &business, {}, description};
+  spdlog::warn("access token refused; refreshing it through {}", model::kRefreshPath);
+  const CallSpec spec{&auth_gateway_, model::kRefreshPath, &business, {}, description};
   if (auto error = co_await caller_.run(spec, handle)) {
-    spdlog::error("{} refused ({}: {}): the seller must re-authorize the app", kRefreshPath,
-                  error->code, error->message);
-    throw refresh_dead(error->code, std::string(kRefreshPath) + " answered " + error->code);
+    // The platform could not be asked (retries spent): try again later, the token may be fine.
+    if (error->kind == ErrorKind::transient || error->kind == ErrorKind::throttled) {
+      error->message = description + ": " + error->message;
+      throw ApiFailure(std::move(*error));
+    }
+    throw refresh_dead(error->code, std::string(model::kRefreshPath) + " answered " + error->code +
+                                        ": " + error->message);
   }
   if (fresh->refresh_token.empty()) // some gateways keep the old refresh token valid
     fresh->refresh_token = tokens_.refresh_token;

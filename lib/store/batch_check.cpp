@@ -1,5 +1,6 @@
 #include "store/batch_check.hpp"
 
+#include "model/newest.hpp"
 #include "model/rules.hpp"
 
 #include "store/text_repair.hpp"
@@ -139,17 +140,6 @@ bool shipments_distinct(const model::OrderLine& l) {
   return true;
 }
 
-/// Keeps the newest of records sharing a key; on a tie the later one.
-template <class T, class Key>
-void keep_newest(std::vector<const T*>& kept, std::unordered_map<std::string_view, std::size_t>& at,
-                 const T* rec, Key key) {
-  auto [it, fresh] = at.try_emplace(key(*rec), kept.size());
-  if (fresh)
-    kept.push_back(rec);
-  else if (kept[it->second]->modification_time <= rec->modification_time)
-    kept[it->second] = rec;
-}
-
 } // namespace
 
 std::string id_problem(std::string_view id) {
@@ -177,7 +167,7 @@ CheckedBatch check_batch(const Batch& batch) {
     const model::Order* rec = &o;
     if (!order_text_ok(o))
       rec = &out.repaired_orders.emplace_back(repaired(o));
-    keep_newest(out.orders, order_at, rec, [](const model::Order& x) { return x.trade_order_id; });
+    model::keep_newest(out.orders, order_at, std::string_view(rec->trade_order_id), rec);
   }
   std::unordered_set<std::string_view> sets;
   for (const auto& id : batch.lines_for)
@@ -194,8 +184,7 @@ CheckedBatch check_batch(const Batch& batch) {
     const model::OrderLine* rec = &l;
     if (!line_text_ok(l) || !shipments_distinct(l))
       rec = &out.repaired_lines.emplace_back(repaired(l));
-    keep_newest(out.lines, line_at, rec,
-                [](const model::OrderLine& x) { return x.trade_order_line_id; });
+    model::keep_newest(out.lines, line_at, std::string_view(rec->trade_order_line_id), rec);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include "sync/cycle_summary.hpp"
 
+#include "model/endpoints.hpp"
 #include "model/rules.hpp"
 #include "model/utf8.hpp"
 
@@ -10,8 +11,6 @@
 namespace taosync::sync {
 
 namespace {
-
-constexpr std::string_view kLinesEndpoint = "/order/items/get";
 
 std::string truncated(const std::string& raw) {
   return model::truncate_utf8(raw, model::kMaxRejectedRawBytes);
@@ -81,7 +80,7 @@ void reject_untrusted_orders(std::vector<model::Order>& orders,
 }
 
 model::RejectedRecord rejected_line(const model::OrderLine& line, std::string reason) {
-  return model::RejectedRecord{std::string(kLinesEndpoint), line.trade_order_line_id,
+  return model::RejectedRecord{std::string(model::kLinesPath), line.trade_order_line_id,
                                std::move(reason), truncated(line.raw_json)};
 }
 

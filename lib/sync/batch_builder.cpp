@@ -1,5 +1,7 @@
 #include "sync/batch_builder.hpp"
 
+#include "model/newest.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -20,12 +22,8 @@ store::Batch BatchBuilder::take() {
 
 void BatchBuilder::append(model::Order order) {
   // An order modified while the sweep ran can show up in two windows: keep the newest.
-  const auto [it, fresh] = index_.try_emplace(order.trade_order_id, current_.orders.size());
-  if (fresh) {
-    current_.orders.push_back(std::move(order));
-  } else if (current_.orders[it->second].modification_time <= order.modification_time) {
-    current_.orders[it->second] = std::move(order);
-  }
+  std::string id = order.trade_order_id;
+  model::keep_newest(current_.orders, index_, std::move(id), std::move(order));
 }
 
 std::vector<store::Batch> BatchBuilder::add(std::vector<model::Order> orders,

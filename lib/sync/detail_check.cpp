@@ -1,5 +1,6 @@
 #include "sync/detail_check.hpp"
 
+#include "model/endpoints.hpp"
 #include "sync/answer_check.hpp"
 
 #include <algorithm>
@@ -22,14 +23,14 @@ CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_i
   }
   if (order.trade_order_id != asked_id) {
     out.problem = "asked for order " + asked_id + ", the answer is order " + order.trade_order_id;
-    out.batch.rejected.push_back(
-        model::RejectedRecord{"/order/get", order.trade_order_id, out.problem, order.raw_json});
+    out.batch.rejected.push_back(model::RejectedRecord{
+        std::string(model::kOrderPath), order.trade_order_id, out.problem, order.raw_json});
     return out;
   }
   if (auto problem = order_time_problem(order, TimeBounds{std::nullopt, latest})) {
     out.problem = *problem;
-    out.batch.rejected.push_back(
-        model::RejectedRecord{"/order/get", order.trade_order_id, *problem, order.raw_json});
+    out.batch.rejected.push_back(model::RejectedRecord{
+        std::string(model::kOrderPath), order.trade_order_id, *problem, order.raw_json});
     return out;
   }
   out.order_usable = true;

@@ -4,10 +4,7 @@
 #include "sync/cycle_summary.hpp"
 #include "sync/engine_impl.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,8 +13,6 @@ namespace taosync::sync {
 
 namespace {
 
-// How often an idle engine reports progress (systemd's watchdog is fed from on_progress).
-constexpr std::chrono::seconds kIdleTick{5};
 // The longest wait between cycles while a window stays held.
 constexpr std::chrono::milliseconds kMaxHeldWait = std::chrono::minutes(5);
 
@@ -40,7 +35,7 @@ Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::
     : ex(executor), cfg(std::move(config)), client(api_client), db(database),
       hooks(std::move(engine_hooks)), planner(PlannerSettings::from(cfg->sync)),
       reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
-      idle_timer(executor) {
+      stop(executor) {
   state.shop = cfg->sync.shop;
 }
 
@@ -55,12 +50,10 @@ net::awaitable<void> Engine::Impl::load_state() {
   const std::string shop = cfg->sync.shop;
   state = co_await db.load_state(shop);
   state.shop = shop;
-  held = co_await db.load_held(shop);
-  if (held) {
+  show_held(co_await db.load_held(shop));
+  if (held)
     spdlog::warn("shop {} was held at window [{} .. {}] ({}); reading it again", state.shop,
                  model::format_time(held->from), model::format_time(held->to), held->reason);
-    obs::metrics().set_held(true);
-  }
   loaded = true;
   if (state.stopped) {
     // The daemon refuses a stopped shop before the engine runs, and lifts the stop once the
@@ -79,25 +72,23 @@ net::awaitable<void> Engine::Impl::save_state() {
 }
 
 void Engine::Impl::publish() {
-  EngineStatus copy;
-  {
-    std::lock_guard lock(status_mutex);
-    if (state.hwm) {
-      status.lag = std::chrono::duration_cast<std::chrono::seconds>(now() - *state.hwm);
-    }
-    copy = status;
-  }
-  if (hooks.on_status) {
-    hooks.on_status(copy);
-  }
+  if (state.hwm)
+    status.lag = std::chrono::duration_cast<std::chrono::seconds>(now() - *state.hwm);
+  if (hooks.on_status)
+    hooks.on_status(status);
 }
 
 void Engine::Impl::set_phase(Phase phase) {
-  {
-    std::lock_guard lock(status_mutex);
-    status.phase = phase;
-  }
+  status.phase = phase;
   publish();
+}
+
+void Engine::Impl::show_held(std::optional<store::HeldWindow> now_held) {
+  held = std::move(now_held);
+  obs::metrics().set_held(held.has_value());
+  status.held = held ? "at [" + model::format_time(held->from) + " .. " +
+                           model::format_time(held->to) + "]: " + held->reason
+                     : std::string();
 }
 
 void Engine::Impl::committed(const CommittedBatch& batch) {
@@ -131,22 +122,6 @@ std::chrono::milliseconds Engine::Impl::next_wait() {
   return std::min(wait, std::max(kMaxHeldWait, cfg->sync.poll_interval));
 }
 
-net::awaitable<void> Engine::Impl::idle() {
-  const auto until = std::chrono::steady_clock::now() + next_wait();
-  while (!stopping) {
-    const auto left = until - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero()) {
-      break;
-    }
-    idle_timer.expires_after(std::min<std::chrono::steady_clock::duration>(left, kIdleTick));
-    // operation_aborted is expected: stop() cancels the timer to end the wait early
-    co_await idle_timer.async_wait(net::as_tuple(net::use_awaitable));
-    if (hooks.on_progress) {
-      hooks.on_progress();
-    }
-  }
-}
-
 net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool rethrow_all) {
   std::optional<api::ApiError> api_error;
   std::string what = "unknown error";
@@ -161,7 +136,7 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     what = e.what();
   } catch (...) {
   }
-  if (stopping && !rethrow_all) {
+  if (stop.requested() && !rethrow_all) {
     spdlog::info("shutting down: {} ended with: {}", to_string(status.phase), what);
     co_return;
   }
@@ -214,29 +189,29 @@ Engine::Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client&
 Engine::~Engine() = default;
 
 net::awaitable<void> Engine::run() {
-  co_await impl_->load_state();
-  while (!impl_->stopping) {
+  Impl& e = *impl_;
+  co_await e.load_state();
+  while (!e.stop.requested()) {
     std::exception_ptr err;
     try {
-      if (!impl_->state.init_done) {
-        co_await impl_->init();
+      if (!e.state.init_done) {
+        co_await e.init();
       } else {
-        co_await impl_->reconcile_if_due();
-        co_await impl_->poll();
+        co_await e.reconcile_if_due();
+        co_await e.poll();
       }
-      co_await impl_->repay(false);
+      co_await e.repay(false);
     } catch (...) {
       err = std::current_exception();
     }
     if (err) {
-      co_await impl_->handle_failure(err, false);
-      impl_->set_phase(Phase::idle);
+      co_await e.handle_failure(err, false);
+      e.set_phase(Phase::idle);
     }
-    if (!impl_->stopping) {
-      co_await impl_->idle();
-    }
+    // Idle, saying it is alive (the watchdog), until the next cycle or a stop.
+    co_await e.stop.wait(e.next_wait(), e.hooks.on_progress);
   }
-  impl_->set_phase(Phase::stopped);
+  e.set_phase(Phase::stopped);
 }
 
 net::awaitable<void> Engine::once() {
@@ -246,10 +221,10 @@ net::awaitable<void> Engine::once() {
     if (!impl_->state.init_done) {
       co_await impl_->init();
     }
-    if (impl_->state.init_done && !impl_->stopping) {
+    if (impl_->state.init_done && !impl_->stop.requested()) {
       co_await impl_->poll();
     }
-    if (!impl_->stopping) {
+    if (!impl_->stop.requested()) {
       co_await impl_->repay(true); // one complete attempt now, whatever the backoff says
     }
     if (impl_->held) {
@@ -269,7 +244,7 @@ net::awaitable<void> Engine::resync(const std::string& trade_order_id) {
   std::exception_ptr err;
   try {
     co_await impl_->load_state();
-    co_await impl_->write_order(trade_order_id);
+    co_await impl_->resync(trade_order_id);
   } catch (...) {
     err = std::current_exception();
   }
@@ -283,13 +258,7 @@ void Engine::reconfigure(config::Snapshot cfg) {
 }
 
 void Engine::stop() {
-  impl_->stopping = true;
-  net::post(impl_->ex, [impl = impl_.get()] { impl->idle_timer.cancel(); });
-}
-
-EngineStatus Engine::status() const {
-  std::lock_guard lock(impl_->status_mutex);
-  return impl_->status;
+  impl_->stop.request();
 }
 
 } // namespace taosync::sync

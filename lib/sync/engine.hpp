@@ -37,7 +37,8 @@ public:
 
 /// Hooks the daemon gives the engine.
 struct EngineHooks {
-  std::function<void(const EngineStatus&)> on_status; ///< status changed (for STATUS=)
+  /// The status changed (for STATUS=, /healthz): one value, handed out on the engine's thread.
+  std::function<void(const EngineStatus&)> on_status;
   std::function<void()> on_progress; ///< the loop made real progress (for WATCHDOG=1)
 };
 
@@ -64,10 +65,8 @@ public:
   /// Restart-only keys such as the shop arrive unchanged (config::plan_reload keeps them).
   void reconfigure(config::Snapshot cfg);
 
-  /// Ends run() after the current batch has committed or rolled back whole.
+  /// Ends run() after the current batch has committed or rolled back whole. Thread-safe.
   void stop();
-
-  EngineStatus status() const;
 
 private:
   struct Impl;

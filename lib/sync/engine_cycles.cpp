@@ -45,31 +45,20 @@ net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
   if (!now_held && held)
     spdlog::info("window [{} .. {}] read and verified: shop {} is no longer held",
                  model::format_time(held->from), model::format_time(held->to), cfg->sync.shop);
-  held = now_held;
-  obs::metrics().set_held(held.has_value());
-  {
-    std::lock_guard lock(status_mutex);
-    status.held = held ? "at [" + model::format_time(held->from) + " .. " +
-                             model::format_time(held->to) + "]: " + held->reason
-                       : std::string();
-  }
+  show_held(std::move(now_held));
   publish();
 }
 
 net::awaitable<void> Engine::Impl::repay(bool ignore_backoff) {
   const OwedSettings settings = OwedSettings::from(*cfg, ignore_backoff);
-  co_await repay_owed(client, db, settings, stopping);
+  co_await repay_owed(client, db, settings, stop);
   const auto owed = co_await db.owed_summary(cfg->sync.shop);
   obs::metrics().set_owed(static_cast<std::uint64_t>(owed.orders),
                           static_cast<std::uint64_t>(owed.lines));
-  bool changed = false;
-  {
-    std::lock_guard lock(status_mutex);
-    changed = status.owed_orders != static_cast<std::uint64_t>(owed.orders);
+  if (status.owed_orders != static_cast<std::uint64_t>(owed.orders)) {
     status.owed_orders = static_cast<std::uint64_t>(owed.orders);
-  }
-  if (changed)
     publish();
+  }
 }
 
 std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t0) const {
@@ -110,38 +99,24 @@ net::awaitable<void> Engine::Impl::init() {
   options.on_estimate = [&](std::int64_t total) {
     progress.set_total(static_cast<std::uint64_t>(std::max<std::int64_t>(0, total)));
     spdlog::info("init: about {} orders to sweep", total);
-    std::lock_guard lock(status_mutex);
     status.init_total_orders = progress.total();
   };
   // Callbacks are named std::functions: GCC 12 destroys a lambda implicitly converted for a
   // coroutine's by-value parameter twice.
-  CursorFor cursor_for = [base = state, t0 = range.t0, this](TimePoint end, bool last) {
-    auto s = base;
-    s.init_cursor = end;
-    s.last_cycle_at = std::chrono::system_clock::now();
-    if (last) {
-      s.hwm = t0;
-      s.init_done = true;
-      s.last_reconciled_day = reconciled_before(t0);
-    }
-    return std::optional<store::SyncState>(s);
-  };
+  CursorFor cursor_for = init_cursor(state, range.t0, reconciled_before(range.t0));
   OnCommit on_commit = [&](const CommittedBatch& batch) {
     committed(batch);
     progress.add(batch.orders);
     obs::metrics().set_init_progress(progress.done(), std::max(progress.done(), progress.total()));
-    {
-      std::lock_guard lock(status_mutex);
-      status.init_done_orders = progress.done();
-      status.orders_per_second = progress.rate(Steady::now());
-    }
+    status.init_done_orders = progress.done();
+    status.orders_per_second = progress.rate(Steady::now());
     if (progress.due(Steady::now())) {
       spdlog::info("{}", progress.line(Steady::now()));
       publish();
     }
   };
   const auto totals = co_await run_sweep(client, db, planner, *range.remaining, options,
-                                         std::move(cursor_for), std::move(on_commit), stopping);
+                                         std::move(cursor_for), std::move(on_commit), stop);
   planner.set_settings(PlannerSettings::from(cfg->sync));
   co_await note_held(totals);
   if (state.init_done) {
@@ -168,16 +143,11 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
   if (summary.window) {
     set_phase(Phase::polling);
-    CursorFor cursor_for = [base = state](TimePoint end, bool) {
-      auto s = base;
-      s.hwm = std::max(*base.hwm, end); // the overlap re-read never moves the cursor back
-      s.last_cycle_at = std::chrono::system_clock::now();
-      return std::optional<store::SyncState>(s);
-    };
+    CursorFor cursor_for = poll_cursor(state);
     OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
     const SweepOptions options = sweep_options(false);
     const auto totals = co_await run_sweep(client, db, planner, *summary.window, options,
-                                           std::move(cursor_for), std::move(on_commit), stopping);
+                                           std::move(cursor_for), std::move(on_commit), stop);
     co_await note_held(totals);
     summary.windows = totals.windows;
     summary.listed = totals.listed;
@@ -193,10 +163,7 @@ net::awaitable<void> Engine::Impl::poll() {
     obs::metrics().set_last_success(std::chrono::system_clock::now());
   }
   state.last_cycle_orders = static_cast<std::int64_t>(summary.listed);
-  {
-    std::lock_guard lock(status_mutex);
-    status.last_cycle_orders = summary.listed;
-  }
+  status.last_cycle_orders = summary.listed;
   set_phase(Phase::idle);
 }
 
@@ -217,19 +184,11 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
                static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                static_cast<unsigned>(day.day()), tz->name(),
                cfg->sync.reconcile.refetch_lines ? ", re-fetching every line" : "");
-  CursorFor cursor_for = [this, d = plan->day](TimePoint,
-                                               bool last) -> std::optional<store::SyncState> {
-    if (!last) {
-      return std::nullopt; // reconciliation never moves the incremental cursor
-    }
-    auto s = state;
-    s.last_reconciled_day = d;
-    return s;
-  };
+  CursorFor cursor_for = reconcile_cursor(state, plan->day);
   OnCommit on_commit = [this](const CommittedBatch& b) { committed(b); };
   const SweepOptions options = sweep_options(cfg->sync.reconcile.refetch_lines);
   const auto totals = co_await run_sweep(client, db, reconcile_planner, plan->window, options,
-                                         std::move(cursor_for), std::move(on_commit), stopping);
+                                         std::move(cursor_for), std::move(on_commit), stop);
   if (totals.held) {
     // The day is not marked reconciled: the next cycle tries it again.
     obs::metrics().window_held();
@@ -241,7 +200,8 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   spdlog::info("{}", summary_line(summary));
 }
 
-net::awaitable<void> Engine::Impl::write_order(const std::string& trade_order_id) {
+net::awaitable<void> Engine::Impl::resync(const std::string& trade_order_id) {
+  // No cursor: one order's row and lines, in one transaction.
   auto detail = co_await client.get_order(trade_order_id);
   const auto latest = latest_believable(cfg->sync.verify.future_tolerance);
   CheckedDetail checked =

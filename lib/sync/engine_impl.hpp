@@ -7,20 +7,16 @@
 #include "store/sync_state.hpp"
 #include "sync/engine.hpp"
 #include "sync/line_batches.hpp"
+#include "sync/stop_signal.hpp"
 #include "sync/sweep.hpp"
 #include "sync/window_planner.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "store/database.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace taosync::sync {
 
@@ -28,27 +24,29 @@ struct Engine::Impl {
   Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
        store::Database& database, EngineHooks engine_hooks);
 
-  // engine.cpp
+  // engine.cpp: what the loop needs between cycles
   net::awaitable<void> load_state();
   net::awaitable<void> save_state();
-  net::awaitable<void> idle();
   /// How long to wait before the next cycle: the poll interval, or longer while held.
   std::chrono::milliseconds next_wait();
-  /// Logs a failed cycle; rethrows it if it is fatal (after stopping the shop if the refresh
-  /// token is dead).
+  /// Logs a failed cycle, once; rethrows it if it is fatal (after stopping the shop if the
+  /// refresh token is dead), and always if `rethrow_all` (a one-shot command reports it).
   net::awaitable<void> handle_failure(std::exception_ptr err, bool rethrow_all);
   void set_phase(Phase phase);
+  /// Hands the status, as one value, to the on_status hook.
   void publish();
   void committed(const CommittedBatch& batch);
   /// Puts a new config snapshot in force (on the engine's executor).
   void apply(config::Snapshot config);
+  /// Records the held window (or its absence) in memory, the metrics and the status.
+  void show_held(std::optional<store::HeldWindow> now_held);
   static TimePoint now();
 
-  // engine_cycles.cpp
+  // engine_cycles.cpp: one function per cycle kind, each with its cursor policy
   net::awaitable<void> init();
   net::awaitable<void> poll();
   net::awaitable<void> reconcile_if_due();
-  net::awaitable<void> write_order(const std::string& trade_order_id);
+  net::awaitable<void> resync(const std::string& trade_order_id);
   /// Re-asks the owed orders that are due and publishes how much is still owed.
   net::awaitable<void> repay(bool ignore_backoff);
   /// Records what a sweep said about held windows: held (log, metric, sync state) or clear.
@@ -68,11 +66,9 @@ struct Engine::Impl {
   std::optional<store::HeldWindow> held; ///< as stored in taosync.held_windows
   int held_streak = 0;                   ///< cycles in a row that ended held
   bool loaded = false;
-  std::atomic<bool> stopping{false};
-  net::steady_timer idle_timer;
+  StopSignal stop;
   obs::LogThrottle failure_log{std::chrono::minutes(1)}; ///< "cycle failed" lines
-
-  mutable std::mutex status_mutex; ///< status() may be asked from another thread
+  /// What the engine is doing: changed on the executor only, handed out by publish().
   EngineStatus status;
 };
 

@@ -1,4 +1,6 @@
 #include "sync/line_fanout.hpp"
+
+#include "model/endpoints.hpp"
 #include "sync/answer_check.hpp"
 
 #include "sync/line_batches.hpp"
@@ -76,7 +78,7 @@ void warn_missing(const LineCollation& c) {
 // Listing records that could not be stored, but name an order: ask for it again later.
 void owe_rejected_orders(store::Batch& batch) {
   for (const auto& r : batch.rejected)
-    if (r.endpoint == "/orders/get" && store::id_problem(r.record_id).empty())
+    if (r.endpoint == model::kOrdersPath && store::id_problem(r.record_id).empty())
       batch.owed.push_back(store::OwedOrder{r.record_id, {}, std::nullopt, r.reason});
 }
 

@@ -65,14 +65,13 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 }
 
 net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
-                                      const OwedSettings& settings,
-                                      const std::atomic<bool>& stopping) {
+                                      const OwedSettings& settings, const StopSignal& stop) {
   OwedTotals totals;
   if (settings.per_cycle <= 0)
     co_return totals;
   const auto due = co_await db.due_owed(settings.shop, settings.per_cycle, settings.ignore_backoff);
   for (const auto& d : due) {
-    if (stopping)
+    if (stop.requested())
       break;
     ++totals.asked;
     const AskResult r = co_await repay_one(client, db, settings, d);

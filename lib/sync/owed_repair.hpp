@@ -7,10 +7,10 @@
 #include "api/client.hpp"
 #include "config/config.hpp"
 #include "store/database.hpp"
+#include "sync/stop_signal.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -47,7 +47,6 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 /// concern the whole app (a dead token, a refused signature); an error about one order only
 /// postpones that order.
 net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
-                                      const OwedSettings& settings,
-                                      const std::atomic<bool>& stopping);
+                                      const OwedSettings& settings, const StopSignal& stop);
 
 } // namespace taosync::sync

@@ -50,9 +50,9 @@ class Pipeline {
 public:
   Pipeline(net::any_io_executor ex, api::Client& client, store::Database& db,
            WindowPlanner& planner, const SweepOptions& options, CursorFor cursor_for,
-           OnCommit on_commit, const std::atomic<bool>& stopping)
+           OnCommit on_commit, const StopSignal& stop)
       : client_(client), db_(db), planner_(planner), options_(options),
-        cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stopping_(stopping),
+        cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stop_(stop),
         windows_(ex, kWindowQueue), batches_(ex, kBatchQueue) {}
 
   // Runs the three stages to their end and returns the totals, or throws the first failure.
@@ -70,7 +70,7 @@ public:
   }
 
 private:
-  bool quitting() const { return failure_ != nullptr || stopping_.load(); }
+  bool quitting() const { return failure_ != nullptr || stop_.requested(); }
 
   // Records the first real failure; errors of a stage whose neighbour already quit are noise.
   void fail(std::exception_ptr e) {
@@ -90,8 +90,7 @@ private:
     std::exception_ptr err;
     try {
       while (!planner_.done() && !quitting()) {
-        WindowRead read =
-            co_await read_next_window(client_, planner_, options_.read_limits, stopping_);
+        WindowRead read = co_await read_next_window(client_, planner_, options_.read_limits, stop_);
         if (totals_.list_calls == 0 && options_.on_estimate && read.held.empty()) {
           options_.on_estimate(read.first_total);
         }
@@ -195,7 +194,7 @@ private:
   const SweepOptions& options_;
   CursorFor cursor_for_;
   OnCommit on_commit_;
-  const std::atomic<bool>& stopping_;
+  const StopSignal& stop_;
   WindowChannel windows_;
   BatchChannel batches_;
   SweepTotals totals_;
@@ -208,11 +207,11 @@ private:
 net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
-                                      OnCommit on_commit, const std::atomic<bool>& stopping) {
+                                      OnCommit on_commit, const StopSignal& stop) {
   planner.start(range.from, range.to);
   auto ex = co_await net::this_coro::executor;
   Pipeline pipeline(ex, client, db, planner, options, std::move(cursor_for), std::move(on_commit),
-                    stopping);
+                    stop);
   co_return co_await pipeline.run();
 }
 

@@ -8,13 +8,13 @@
 #include "api/client.hpp"
 #include "store/batch.hpp"
 #include "store/database.hpp"
+#include "sync/cursor_policy.hpp"
 #include "sync/line_fanout.hpp"
 #include "sync/window_planner.hpp"
 #include "sync/window_reader.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -63,17 +63,15 @@ struct SweepTotals {
   std::string held_reason;
 };
 
-/// The cursor to commit with a window ending at `end`; `last` if it ends the range.
-using CursorFor = std::function<std::optional<store::SyncState>(TimePoint end, bool last)>;
 /// Called on the sweep's executor after each commit.
 using OnCommit = std::function<void(const CommittedBatch&)>;
 
 /// Sweeps `range` with `planner` (its density estimate carries over). Stops early, at a batch
-/// boundary, once `stopping` is set. Throws the first failure (api::ApiFailure, a store error)
+/// boundary, once `stop` is requested. Throws the first failure (api::ApiFailure, a store error)
 /// after the in-flight transaction has committed or rolled back.
 net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
-                                      OnCommit on_commit, const std::atomic<bool>& stopping);
+                                      OnCommit on_commit, const StopSignal& stop);
 
 } // namespace taosync::sync

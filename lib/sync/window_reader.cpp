@@ -1,14 +1,15 @@
 #include "sync/window_reader.hpp"
 
-#include "api/async_sleep.hpp"
+#include "model/endpoints.hpp"
+#include "model/newest.hpp"
 #include "obs/log_throttle.hpp"
 #include "sync/cycle_summary.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
 #include <optional>
+#include <unordered_map>
 
 namespace taosync::sync {
 
@@ -16,9 +17,6 @@ namespace {
 
 // Passes over an overfull millisecond before settling for the union of what was seen.
 constexpr int kMaxPasses = 6;
-// Waits are cut into slices so that a stop is noticed promptly.
-constexpr std::chrono::milliseconds kWaitSlice{100};
-constexpr std::string_view kOrdersEndpoint = "/orders/get";
 
 using Clock = std::chrono::system_clock;
 
@@ -36,20 +34,6 @@ model::OrdersQuery query_for(const Window& w, int page, int page_size) {
   q.page = page;
   q.page_size = page_size;
   return q;
-}
-
-// Waits `d`, or less once `stopping` is set; says it is alive while it waits.
-net::awaitable<void> pause(std::chrono::milliseconds d, const ReadLimits& limits,
-                           const std::atomic<bool>& stopping) {
-  const auto until = std::chrono::steady_clock::now() + d;
-  while (!stopping) {
-    const auto left = until - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero())
-      break;
-    co_await api::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kWaitSlice));
-    if (limits.on_wait)
-      limits.on_wait();
-  }
 }
 
 /// The state of one attempt at a window.
@@ -82,7 +66,7 @@ struct Attempt {
     }
     reject_untrusted_orders(p.items, p.rejected,
                             TimeBounds{w, latest_believable(limits.future_tolerance)},
-                            kOrdersEndpoint);
+                            model::kOrdersPath);
     return true;
   }
 };
@@ -92,15 +76,18 @@ struct Pass {
   std::vector<model::RejectedRecord> rejected;
 };
 
-// Adds `orders` to `seen`, keeping the newest version of each order.
-void keep_newest(std::map<std::string, model::Order>& seen, std::vector<model::Order>&& orders) {
-  for (auto& o : orders) {
-    auto [it, fresh] = seen.try_emplace(o.trade_order_id, o);
-    if (!fresh && it->second.modification_time < o.modification_time) {
-      it->second = std::move(o);
+// What the passes over one millisecond saw: the newest version of each order.
+struct Seen {
+  std::vector<model::Order> orders;
+  std::unordered_map<std::string, std::size_t> at;
+
+  void add(std::vector<model::Order>&& pass) {
+    for (auto& o : pass) {
+      std::string id = o.trade_order_id;
+      model::keep_newest(orders, at, std::move(id), std::move(o));
     }
   }
-}
+};
 
 // Reads every page of the one-millisecond window `w` once, from a verified first page.
 net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
@@ -125,15 +112,14 @@ net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
 // pass saw is kept (the newest version of each order): a re-read is harmless, a miss is not.
 // Returns false when an answer did not add up (a.problem says why).
 net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model::Order> first,
-                                  const std::atomic<bool>& stopping) {
-  std::map<std::string, model::Order> seen;
+                                  const StopSignal& stop) {
+  Seen seen;
   auto previous = co_await read_pass(a, w, std::move(first));
   if (!previous)
     co_return false;
   bool agreed = false;
   for (int pass = 2; pass <= kMaxPasses && !agreed; ++pass) {
-    co_await pause(a.limits.pass_pause * (pass - 1), a.limits,
-                   stopping); // never a burst of re-reads
+    co_await stop.wait(a.limits.pass_pause * (pass - 1), a.limits.on_wait); // never a burst
     auto p1 = co_await a.ask(w, 1);
     if (!p1 || !a.verify(*p1, w, 1))
       co_return false;
@@ -141,17 +127,15 @@ net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model
     if (!current)
       co_return false;
     agreed = passes_agree(previous->orders, current->orders);
-    keep_newest(seen, std::move(previous->orders));
+    seen.add(std::move(previous->orders));
     previous = std::move(current);
   }
   if (!agreed) {
     spdlog::warn("orders modified at {} kept changing over {} passes; keeping every order seen",
                  model::format_time(w.from), kMaxPasses);
   }
-  keep_newest(seen, std::move(previous->orders));
-  for (auto& [id, o] : seen) {
-    a.read.orders.push_back(std::move(o));
-  }
+  seen.add(std::move(previous->orders));
+  a.read.orders = std::move(seen.orders);
   a.read.rejected = std::move(previous->rejected);
   a.read.paged = true;
   co_return true;
@@ -159,8 +143,7 @@ net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model
 
 // One attempt: splits until a window fits a page, then verifies what it keeps. Returns true
 // when the window was read; false with a.problem set when an answer did not add up.
-net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner,
-                                    const std::atomic<bool>& stopping) {
+net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const StopSignal& stop) {
   std::optional<Window> last;
   for (;;) {
     const Window w = planner.next();
@@ -201,7 +184,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner,
       co_return false;
     spdlog::info("{} orders share modification time {}: paging through that millisecond",
                  page->total_count, model::format_time(w.from));
-    if (!co_await page_through(a, w, std::move(*page), stopping))
+    if (!co_await page_through(a, w, std::move(*page), stop))
       co_return false;
     planner.accept(w, static_cast<std::int64_t>(a.read.orders.size()));
     co_return true;
@@ -211,8 +194,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner,
 } // namespace
 
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits,
-                                            const std::atomic<bool>& stopping) {
+                                            const ReadLimits& limits, const StopSignal& stop) {
   WindowRead read;
   const int page_size = planner.settings().page_size;
   auto wait = limits.backoff;
@@ -221,10 +203,10 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
     read.orders.clear();
     read.rejected.clear();
     read.paged = false;
-    if (co_await attempt_window(a, planner, stopping))
+    if (co_await attempt_window(a, planner, stop))
       co_return read;
     const auto& w = read.window;
-    if (attempt >= limits.rereads || stopping) {
+    if (attempt >= limits.rereads || stop.requested()) {
       read.held = *a.problem;
       window_log().log(spdlog::level::warn, "held",
                        fmt::format("window [{} .. {}] held after {} re-read(s): {}; the cursor "
@@ -238,7 +220,7 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
                                  model::format_time(w.from), model::format_time(w.to), *a.problem,
                                  wait.count(), attempt + 1, limits.rereads));
     ++read.rereads;
-    co_await pause(wait, limits, stopping);
+    co_await stop.wait(wait, limits.on_wait);
     wait *= 2;
   }
 }

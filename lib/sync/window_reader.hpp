@@ -7,11 +7,11 @@
 #include "api/client.hpp"
 #include "config/config.hpp"
 #include "sync/answer_check.hpp"
+#include "sync/stop_signal.hpp"
 #include "sync/window_planner.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -53,9 +53,9 @@ struct WindowRead {
 };
 
 /// Reads the next window of `planner` and, unless it is held, moves the planner past it.
-/// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stopping`.
+/// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stop` is
+/// requested.
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits,
-                                            const std::atomic<bool>& stopping);
+                                            const ReadLimits& limits, const StopSignal& stop);
 
 } // namespace taosync::sync

@@ -69,7 +69,7 @@ TEST_CASE("cancel() ends calls stalled on an unanswered request at once") {
   TestServer server(io, [](const SeenRequest&) {
     return TestReply{200, read_api_data("seed_order_items_get.json"), 30s};
   });
-  api::Client client(io.get_executor(), config_for(server), {"t", "r", {}, {}}, {});
+  api::Client client(config_for(server), {"t", "r", {}, {}}, {});
   const auto [codes, took] = cancel_after_start(io, client, 3);
   CHECK(codes == std::vector<std::string>{"cancelled", "cancelled", "cancelled"});
   CHECK(took < 5s); // not the 30 s stall, nor the 60 s timeout
@@ -99,14 +99,14 @@ TEST_CASE("cancel() ends the wait for a ban and the backoff before a retry") {
                             R"(last 60 seconds","request_id":"0b1"})"};
     return TestReply{503, "busy"};
   });
-  api::Client ban_client(io.get_executor(), config_for(server), {"t", "r", {}, {}}, {});
+  api::Client ban_client(config_for(server), {"t", "r", {}, {}}, {});
   const auto [ban_codes, ban_took] = cancel_after_start(io, ban_client, 1);
   CHECK(ban_codes == std::vector<std::string>{"cancelled"});
   CHECK(ban_took < 5s);
   CHECK(obs::api_ban().in_force()); // the ban was recorded for STATUS= and /healthz
   obs::api_ban().clear();
 
-  api::Client retry_client(io.get_executor(), config_for(server), {"t", "r", {}, {}}, {});
+  api::Client retry_client(config_for(server), {"t", "r", {}, {}}, {});
   const auto [retry_codes, retry_took] = cancel_after_start(io, retry_client, 1);
   CHECK(retry_codes == std::vector<std::string>{"cancelled"});
   CHECK(retry_took < 5s);

@@ -59,7 +59,7 @@ TEST_CASE("ApiCallLimit pauses every call for the ban, then all succeed") {
     }
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
-  api::Client client(io.get_executor(), loopback_api_config(server), {"t", "r", {}, {}}, {});
+  api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
   const auto start = Clock::now();
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
@@ -98,8 +98,7 @@ TEST_CASE("IllegalAccessToken triggers one refresh for all callers; tokens saved
     new_token_calls_at_save = new_token_calls;
     saved.push_back(t);
   };
-  api::Client client(io.get_executor(), loopback_api_config(server),
-                     {"access-1", "refresh-1", {}, {}}, saver);
+  api::Client client(loopback_api_config(server), {"access-1", "refresh-1", {}, {}}, saver);
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     failed = co_await concurrently(
@@ -123,7 +122,7 @@ TEST_CASE("a dead refresh token stops the call, saying the seller must re-author
       return envelope("IllegalRefreshToken", "refresh token expired");
     return envelope("IllegalAccessToken", "expired");
   });
-  api::Client client(io.get_executor(), loopback_api_config(server), {"a", "r", {}, {}}, {});
+  api::Client client(loopback_api_config(server), {"a", "r", {}, {}}, {});
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {
@@ -145,7 +144,7 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
       return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
     return envelope("IllegalAccessToken", "expired");
   });
-  api::Client client(io.get_executor(), loopback_api_config(server), {"a1", "r1", {}, {}}, {});
+  api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, {});
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {

@@ -54,7 +54,7 @@ std::optional<api::ApiError>
 with_client(net::io_context& io, const config::ApiConfig& cfg,
             const std::function<net::awaitable<void>(api::Client&)>& body, api::Tokens t = tokens(),
             api::TokenSaver saver = {}) {
-  api::Client client(io.get_executor(), cfg, std::move(t), std::move(saver));
+  api::Client client(cfg, std::move(t), std::move(saver));
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {
@@ -175,7 +175,7 @@ TEST_CASE("a connection the server closed while idle is replaced without a retry
   });
   api::CallCounters counters;
   auto cfg = config_for(server);
-  api::Client client(io.get_executor(), cfg, tokens(), {});
+  api::Client client(cfg, tokens(), {});
   run_coroutine(io, [&]() -> net::awaitable<void> {
     co_await client.list_orders(api::OrdersQuery());
     net::steady_timer t(io, 20ms);
@@ -223,7 +223,7 @@ TEST_CASE("HTTP 503 and malformed bodies are retried until the call succeeds") {
       return TestReply{200, ok_orders().body, {}, false, true}; // truncated
     return ok_orders();
   });
-  api::Client client(io.get_executor(), config_for(server), tokens(), {});
+  api::Client client(config_for(server), tokens(), {});
   api::Page<api::Order> page;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     page = co_await client.list_orders(api::OrdersQuery());
@@ -280,7 +280,7 @@ TEST_CASE("plain http:// is refused for a host that is not loopback") {
   config::ApiConfig cfg;
   cfg.base_url = "http://api.example.com/rest";
   try {
-    api::Client client(io.get_executor(), cfg, tokens(), {});
+    api::Client client(cfg, tokens(), {});
     FAIL("the client accepted http:// to a remote host");
   } catch (const ApiFailure& e) {
     CHECK(e.error().code == "insecure_http");
@@ -288,8 +288,8 @@ TEST_CASE("plain http:// is refused for a host that is not loopback") {
     CHECK(std::string(e.what()).find("api.base_url") != std::string::npos);
   }
   cfg.allow_insecure_http = true;
-  CHECK_NOTHROW(api::Client(io.get_executor(), cfg, tokens(), {}));
+  CHECK_NOTHROW(api::Client(cfg, tokens(), {}));
   cfg.allow_insecure_http = false;
   cfg.base_url = "http://localhost:8080/rest";
-  CHECK_NOTHROW(api::Client(io.get_executor(), cfg, tokens(), {}));
+  CHECK_NOTHROW(api::Client(cfg, tokens(), {}));
 }

@@ -58,7 +58,7 @@ config::ApiConfig https_config(const std::string& host, unsigned short port) {
 
 std::optional<api::ApiError> call_lines(net::io_context& io, const config::ApiConfig& cfg,
                                         int calls) {
-  api::Client client(io.get_executor(), cfg, {"t", "r", {}, {}}, {});
+  api::Client client(cfg, {"t", "r", {}, {}}, {});
   std::optional<api::ApiError> failure;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {

@@ -70,7 +70,7 @@ template <class R>
 R with_client(const config::ApiConfig& cfg,
               const std::function<net::awaitable<R>(api::Client&)>& body) {
   net::io_context io;
-  api::Client client(io.get_executor(), cfg, api::Tokens{cfg.access_token, cfg.refresh_token}, {});
+  api::Client client(cfg, api::Tokens{cfg.access_token, cfg.refresh_token}, {});
   auto result = net::co_spawn(io, body(client), net::use_future);
   io.run();
   return result.get();

@@ -30,8 +30,8 @@ struct SweepRun {
   std::exception_ptr failure; ///< what run_sweep threw, if anything
 };
 
-/// Called after each commit, on the sweep's executor; may set `stopping`.
-using AfterCommit = std::function<void(const CommittedBatch&, std::atomic<bool>& stopping)>;
+/// Called after each commit, on the sweep's executor; may request a stop.
+using AfterCommit = std::function<void(const CommittedBatch&, StopSignal& stop)>;
 
 SweepOptions sweep_options() {
   // The configured defaults (a default-initialized SweepOptions leaves its fan-out unset).
@@ -52,7 +52,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
   const std::function<net::awaitable<bool>(api::Client&)> body =
       [&](api::Client& client) -> net::awaitable<bool> {
     WindowPlanner planner(PlannerSettings{100, 0.8, range.length()});
-    std::atomic<bool> stopping = false;
+    StopSignal stop(co_await net::this_coro::executor);
     // Named std::functions: GCC 12 destroys a lambda converted for a coroutine's by-value
     // parameter twice.
     CursorFor cursor_for = [](TimePoint end, bool) {
@@ -64,11 +64,11 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
     OnCommit on_commit = [&](const CommittedBatch& b) {
       run.committed.push_back(b);
       if (after_commit)
-        after_commit(b, stopping);
+        after_commit(b, stop);
     };
     try {
       run.totals = co_await run_sweep(client, database, planner, range, options,
-                                      std::move(cursor_for), std::move(on_commit), stopping);
+                                      std::move(cursor_for), std::move(on_commit), stop);
     } catch (...) {
       run.failure = std::current_exception();
     }
@@ -155,8 +155,8 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
   const auto range = whole_history();
   const auto cfg = client_config(sim.port());
 
-  const auto first = sweep(cfg, database, range, [](const CommittedBatch&, auto& stopping) {
-    stopping = true; // a SIGTERM after the first commit
+  const auto first = sweep(cfg, database, range, [](const CommittedBatch&, auto& stop) {
+    stop.request(); // a SIGTERM after the first commit
   });
 
   REQUIRE_FALSE(first.failure);

@@ -33,10 +33,12 @@ std::vector<WindowRead> read_range(const config::ApiConfig& cfg, Window range, i
     // The whole range may be one window, so that the first answer overflows and splits.
     WindowPlanner planner(PlannerSettings{page_size, 0.8, range.length()});
     planner.start(range.from, range.to);
-    const std::atomic<bool> stopping = stop;
+    StopSignal stop_signal(co_await net::this_coro::executor);
+    if (stop)
+      stop_signal.request();
     std::vector<WindowRead> reads;
     while (!planner.done()) {
-      auto read = co_await read_next_window(client, planner, limits, stopping);
+      auto read = co_await read_next_window(client, planner, limits, stop_signal);
       const bool held = !read.held.empty();
       if (held) {
         // the planner has not moved past a held window
