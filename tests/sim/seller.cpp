@@ -20,7 +20,8 @@ SellerConfig seller_config(const SimOptions& options, int index, std::int64_t an
   const auto number = std::to_string(index + 1);
   SellerConfig c;
   c.name = "shop-" + number;
-  c.seed = index == 0 ? options.seed : hash_of(options.seed, 0x5E11E5u, static_cast<unsigned>(index));
+  c.seed =
+      index == 0 ? options.seed : hash_of(options.seed, 0x5E11E5u, static_cast<unsigned>(index));
   c.token_suffix = many ? "-" + number : "";
   c.access_token = options.access_token + c.token_suffix;
   c.refresh_token = options.refresh_token + c.token_suffix;
@@ -37,8 +38,8 @@ SellerConfig seller_config(const SimOptions& options, int index, std::int64_t an
 
 Seller::Seller(SellerConfig config, const SimOptions& options, std::int64_t now_ms)
     : config_(std::move(config)), shop_(config_.shop),
-      tokens_(config_.access_token, config_.refresh_token, options.token_ttl, now_ms,
-              config_.seed, config_.token_suffix),
+      tokens_(config_.access_token, config_.refresh_token, options.token_ttl, now_ms, config_.seed,
+              config_.token_suffix),
       process_rng_(hash_of(config_.seed, 0x9055u)) {}
 
 std::int64_t Seller::change_event(int bulk_same_ms, std::int64_t now_ms) {
