@@ -40,8 +40,8 @@ TEST_CASE("taosync-compare compares one named shop or every seller the simulator
   s.config().shop = "shop-2";
   const auto lost = s.query("SELECT min(trade_order_id) FROM taosync.orders WHERE shop = $1");
   REQUIRE(!lost.empty());
-  s.query("WITH gone AS (DELETE FROM taosync.orders WHERE shop = $1 AND trade_order_id = '" +
-          lost + "' RETURNING 1) SELECT count(*) FROM gone");
+  s.query("WITH gone AS (DELETE FROM taosync.orders WHERE shop = $1 AND trade_order_id = '" + lost +
+          "' RETURNING 1) SELECT count(*) FROM gone");
   CHECK_MESSAGE(run_compare(s, {"--all-shops"}, out) == 1, out);
   CHECK(out.find("missing order " + lost) != std::string::npos);
   CHECK(out.find("shops: 2 compared, 1 differ") != std::string::npos);

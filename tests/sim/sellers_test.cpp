@@ -177,8 +177,9 @@ TEST_CASE("one seller's tokens can be expired and revoked while the others keep 
   SimHarness sim(options);
   HttpClient client(sim.port());
 
-  auto r = client.post("/_sim/control",
-                       R"({"seller":"shop-2","expire_access_token":true,"revoke_refresh_tokens":true})");
+  auto r =
+      client.post("/_sim/control",
+                  R"({"seller":"shop-2","expire_access_token":true,"revoke_refresh_tokens":true})");
   REQUIRE(r.status == 200);
   CHECK(code_of(call_api(client, "/orders/get", {}, seller_caller(2))) == "IllegalAccessToken");
   CHECK(code_of(refresh(client, "test-refresh-token-2")) == "IllegalRefreshToken");
@@ -201,7 +202,8 @@ TEST_CASE("one seller's tokens can be expired and revoked while the others keep 
   CHECK(code_of(call_api(client, "/orders/get", {}, seller_caller(3))) == "0");
 
   // Bad requests name what is wrong and change nothing.
-  auto unknown = client.post("/_sim/control", R"({"seller":"shop-7","revoke_refresh_tokens":true})");
+  auto unknown =
+      client.post("/_sim/control", R"({"seller":"shop-7","revoke_refresh_tokens":true})");
   CHECK(unknown.status == 400);
   CHECK(unknown.body.find("shop-7") != std::string::npos);
   auto app_wide = client.post("/_sim/control", R"({"seller":"shop-3","rate_limit":1})");
