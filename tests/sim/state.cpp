@@ -1,12 +1,20 @@
 #include "state.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace taosync::sim {
 
 namespace {
 
 std::vector<std::unique_ptr<Seller>> make_sellers(const SimOptions& o) {
+  // parse_options() checks these for the command line; SimOptions built in code may not be.
+  if (o.sellers < 1 || o.sellers > kMaxSellers)
+    throw std::invalid_argument("sellers: must be within 1.." + std::to_string(kMaxSellers) +
+                                ", got " + std::to_string(o.sellers));
+  if (!o.seller_orders.empty() && o.seller_orders.size() != static_cast<std::size_t>(o.sellers))
+    throw std::invalid_argument("seller_orders: lists " + std::to_string(o.seller_orders.size()) +
+                                " sellers but sellers is " + std::to_string(o.sellers));
   auto anchor = o.anchor_ms < 0 ? wall_ms() : o.anchor_ms;
   std::vector<std::unique_ptr<Seller>> sellers;
   sellers.reserve(static_cast<std::size_t>(o.sellers));
