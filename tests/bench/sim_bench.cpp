@@ -3,7 +3,10 @@
 // RSS, then has C keep-alive clients fetch 100-order /orders/get pages (modification windows
 // sized to ~100 orders) for S seconds, and prints pages per second and the simulator's CPU time
 // per page. Not a ctest test: run it by hand, e.g. `build/bin/sim_bench --orders 1000000`.
+// With --seller-orders LIST (taosync-sim's flag, e.g. 100000,2000x50) the simulator serves
+// many sellers and every page is asked as a random seller, with windows sized to its orders.
 
+#include "options.hpp"
 #include "testkit/http_client.hpp"
 
 #include <atomic>
@@ -25,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Args {
   long orders = 1000000;
+  std::string seller_orders; ///< passed on to taosync-sim when set
   int seconds = 5;
   int clients = 4;
 };
@@ -35,6 +39,8 @@ Args parse_args(int argc, char** argv) {
     std::string flag = argv[i];
     if (flag == "--orders")
       a.orders = std::stol(argv[i + 1]);
+    else if (flag == "--seller-orders")
+      a.seller_orders = argv[i + 1];
     else if (flag == "--seconds")
       a.seconds = std::stoi(argv[i + 1]);
     else if (flag == "--clients")
@@ -44,7 +50,7 @@ Args parse_args(int argc, char** argv) {
 }
 
 /// Starts the simulator; returns its pid and port.
-std::pair<pid_t, std::uint16_t> start_sim(const std::string& bin, long orders) {
+std::pair<pid_t, std::uint16_t> start_sim(const std::string& bin, const Args& args) {
   int fds[2];
   if (pipe(fds) != 0)
     throw std::runtime_error("pipe failed");
@@ -52,8 +58,12 @@ std::pair<pid_t, std::uint16_t> start_sim(const std::string& bin, long orders) {
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
-    std::string n = std::to_string(orders);
-    execl(bin.c_str(), bin.c_str(), "--orders", n.c_str(), static_cast<char*>(nullptr));
+    std::string n = std::to_string(args.orders);
+    if (args.seller_orders.empty())
+      execl(bin.c_str(), bin.c_str(), "--orders", n.c_str(), static_cast<char*>(nullptr));
+    else
+      execl(bin.c_str(), bin.c_str(), "--seller-orders", args.seller_orders.c_str(),
+            static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -98,16 +108,27 @@ int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   std::string bin =
       std::string(argv[0]).substr(0, std::string(argv[0]).rfind('/') + 1) + "taosync-sim";
+  // Orders per seller, as the simulator sizes them.
+  std::vector<long> seller_orders{args.orders};
+  if (!args.seller_orders.empty()) {
+    auto sim_options = taosync::sim::parse_options({"--seller-orders", args.seller_orders});
+    seller_orders.assign(sim_options.seller_orders.begin(), sim_options.seller_orders.end());
+  }
+  long total = 0;
+  for (auto n : seller_orders)
+    total += n;
   auto t0 = Clock::now();
-  auto [pid, port] = start_sim(bin, args.orders);
+  auto [pid, port] = start_sim(bin, args);
   std::chrono::duration<double> startup = Clock::now() - t0;
-  std::printf("orders: %ld  start: %.2f s  RSS: %.1f MiB\n", args.orders, startup.count(),
-              static_cast<double>(rss_kib(pid)) / 1024.0);
+  std::printf("sellers: %zu  orders: %ld  start: %.2f s  RSS: %.1f MiB\n", seller_orders.size(),
+              total, startup.count(), static_cast<double>(rss_kib(pid)) / 1024.0);
 
-  // History is 90 days ending at the anchor; ~100 orders per window.
+  // History is 90 days ending at the anchor; ~100 orders per window of each seller.
   const std::int64_t anchor = 1593076987000;
   const std::int64_t history = 90LL * 86400000;
-  const std::int64_t width = history / std::max<long>(1, args.orders / 100);
+  std::vector<std::int64_t> widths;
+  for (auto n : seller_orders)
+    widths.push_back(history / std::max<long>(1, n / 100));
   std::atomic<long> pages{0}, orders_seen{0}, failures{0};
   auto cpu0 = cpu_seconds(pid);
   auto deadline = Clock::now() + std::chrono::seconds(args.seconds);
@@ -118,13 +139,19 @@ int main(int argc, char** argv) {
       std::uint64_t x = 12345 + static_cast<std::uint64_t>(c);
       while (Clock::now() < deadline) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        auto seller = seller_orders.size() == 1 ? 0 : (x >> 40) % seller_orders.size();
+        auto width = widths[seller];
+        Caller caller;
+        if (seller_orders.size() > 1)
+          caller.access_token += "-" + std::to_string(seller + 1);
         auto from =
             anchor - history +
             static_cast<std::int64_t>((x >> 16) % static_cast<std::uint64_t>(history - width));
         auto r = call_api(client, "/orders/get",
                           {{"Page_Size", "100"},
                            {"modification_time_start", std::to_string(from)},
-                           {"modification_time_end", std::to_string(from + width)}});
+                           {"modification_time_end", std::to_string(from + width)}},
+                          caller);
         if (!r.ok() || r.body.find("\"code\":\"0\"") == std::string::npos) {
           ++failures;
           continue;

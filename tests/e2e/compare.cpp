@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <unordered_set>
 
 namespace taosync::e2e {
@@ -56,11 +57,14 @@ public:
 
   CompareReport run() {
     load_rejected();
-    stream_truth(opt_.sim_port, [this](json::object&& order) {
-      chunk_.push_back(std::move(order));
-      if (chunk_.size() >= opt_.chunk_orders)
-        flush();
-    });
+    stream_truth(
+        opt_.sim_port,
+        [this](json::object&& order) {
+          chunk_.push_back(std::move(order));
+          if (chunk_.size() >= opt_.chunk_orders)
+            flush();
+        },
+        opt_.seller);
     flush();
     check_totals();
     check_history_duplicates();
@@ -388,6 +392,25 @@ void Comparer::check_bad_records() {
 
 CompareReport compare_with_truth(const CompareOptions& options) {
   return Comparer(options).run();
+}
+
+std::vector<ShopPair> shops_to_compare(const std::vector<std::string>& sellers,
+                                       const std::string& shop, bool all_shops) {
+  std::vector<ShopPair> pairs;
+  if (all_shops) {
+    for (const auto& s : sellers)
+      pairs.push_back({s, s});
+    return pairs;
+  }
+  if (std::find(sellers.begin(), sellers.end(), shop) != sellers.end())
+    return {{shop, shop}};
+  if (sellers.size() == 1)
+    return {{shop, ""}};
+  std::string known;
+  for (const auto& s : sellers)
+    known += (known.empty() ? "" : ", ") + s;
+  throw std::invalid_argument("--shop " + shop +
+                              ": the simulator has no seller of that name (it has " + known + ")");
 }
 
 } // namespace taosync::e2e

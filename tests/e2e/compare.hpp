@@ -15,7 +15,8 @@ namespace taosync::e2e {
 struct CompareOptions {
   int sim_port = 0;
   std::string db_url;
-  std::string shop = "default";
+  std::string shop = "default";         ///< the database's `shop` column
+  std::string seller;                   ///< the simulator's seller ("shop-2"); empty: its first
   std::size_t chunk_orders = 1000;      ///< truth orders compared per database round
   std::size_t max_details = 25;         ///< difference lines kept in the report
   std::set<std::string> ignore_columns; ///< e.g. {"orders.seller_full_name"}
@@ -50,6 +51,19 @@ struct CompareReport {
 
 /// Streams /_sim/truth and compares it with the database. Throws on I/O or SQL errors.
 CompareReport compare_with_truth(const CompareOptions& options);
+
+/// Which database shop is compared with which simulator seller.
+struct ShopPair {
+  std::string shop;
+  std::string seller; ///< empty: the simulator's first seller
+};
+
+/// The pairs to compare: every seller with the database shop of its name (`all_shops`); or
+/// `shop` with the seller of that name, or with the only seller of a one-seller simulator
+/// whatever its name. Throws std::invalid_argument naming a shop that a simulator
+/// with several sellers does not serve.
+std::vector<ShopPair> shops_to_compare(const std::vector<std::string>& sellers,
+                                       const std::string& shop, bool all_shops);
 
 /// "062.50" -> "62.5", "62.00" -> "62": decimals compared by value, not by spelling.
 std::string normalize_decimal(const std::string& text);

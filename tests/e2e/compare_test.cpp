@@ -180,6 +180,27 @@ TEST_CASE("truth lines: framing is skipped, a trailing comma or closing bracket 
   CHECK_THROWS(parse_truth_line("{\"trade_order_id\":", o));
 }
 
+TEST_CASE("shops to compare: every seller, the named one, or a one-seller simulator's only one") {
+  const std::vector<std::string> three{"shop-1", "shop-2", "shop-3"};
+  auto all = shops_to_compare(three, "default", true);
+  REQUIRE(all.size() == 3);
+  CHECK(all[1].shop == "shop-2");
+  CHECK(all[1].seller == "shop-2");
+  auto named = shops_to_compare(three, "shop-3", false);
+  REQUIRE(named.size() == 1);
+  CHECK(named[0].seller == "shop-3");
+  auto only = shops_to_compare({"shop-1"}, "default", false);
+  REQUIRE(only.size() == 1);
+  CHECK(only[0].shop == "default");
+  CHECK(only[0].seller.empty());
+  try {
+    shops_to_compare(three, "shop-9", false);
+    FAIL("an unknown shop must be refused");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("shop-9") != std::string::npos);
+  }
+}
+
 TEST_CASE("decimals are normalized by value") {
   CHECK(normalize_decimal("62") == "62");
   CHECK(normalize_decimal("62.00") == "62");

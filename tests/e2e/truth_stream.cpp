@@ -87,13 +87,15 @@ bool parse_truth_line(std::string_view line, json::object& out) {
 }
 
 void stream_truth(int sim_port, const std::function<void(json::object&&)>& on_order,
-                  std::chrono::seconds timeout) {
+                  const std::string& seller, std::chrono::seconds timeout) {
+  // Seller names are "shop-N": nothing in them needs escaping in a query string.
+  const std::string target = seller.empty() ? "/_sim/truth" : "/_sim/truth?seller=" + seller;
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(timeout);
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
                                         static_cast<unsigned short>(sim_port)));
-  http::request<http::empty_body> req{http::verb::get, "/_sim/truth", 11};
+  http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1");
   http::write(stream, req);
 
@@ -102,7 +104,7 @@ void stream_truth(int sim_port, const std::function<void(json::object&&)>& on_or
   parser.body_limit(boost::none); // 1M orders are hundreds of MiB
   http::read_header(stream, buffer, parser);
   if (parser.get().result_int() != 200)
-    throw std::runtime_error("/_sim/truth: HTTP " + std::to_string(parser.get().result_int()));
+    throw std::runtime_error(target + ": HTTP " + std::to_string(parser.get().result_int()));
 
   LineSplitter splitter(on_order);
   std::array<char, 1 << 16> chunk{};

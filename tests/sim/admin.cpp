@@ -73,6 +73,32 @@ std::string set_lies(const boost::json::value& v, LieRates& lies) {
   return "";
 }
 
+/// A seller key's value must be `true`: it is an action, not a setting.
+std::string expect_true(const boost::json::value& v) {
+  return v.is_bool() && v.as_bool() ? "" : "must be true";
+}
+
+/// The keys that act on one seller: its tokens.
+std::string apply_seller_key(Seller& seller, std::string_view key, const boost::json::value& v) {
+  if (key == "expire_access_token") {
+    if (auto e = expect_true(v); !e.empty())
+      return e;
+    seller.tokens().expire_access(wall_ms());
+    return "";
+  }
+  if (key == "revoke_refresh_tokens") {
+    if (auto e = expect_true(v); !e.empty())
+      return e;
+    seller.tokens().revoke_refresh_tokens();
+    return "";
+  }
+  return "unknown key";
+}
+
+bool is_seller_key(std::string_view key) {
+  return key == "expire_access_token" || key == "revoke_refresh_tokens";
+}
+
 std::string apply_key(LiveSettings& live, std::string_view key, const boost::json::value& v) {
   if (key == "arrivals")
     return set_number(v, live.arrivals);
@@ -130,11 +156,55 @@ std::string stats_body(SimState& state) {
   json::num(out, "max_identical_per_second",
             static_cast<std::int64_t>(stats.repeats.max_identical_per_second()));
   out += '}';
-  json::num(out, "orders", static_cast<std::int64_t>(state.shop().orders().size()));
-  json::num(out, "lines", state.shop().line_total());
-  json::num(out, "changes", state.shop().changes_applied());
-  json::num(out, "arrivals", state.shop().arrivals());
-  out += '}';
+  std::int64_t orders = 0, lines = 0, changes = 0, arrivals = 0;
+  for (const auto& seller : state.sellers()) {
+    orders += static_cast<std::int64_t>(seller->shop().orders().size());
+    lines += seller->shop().line_total();
+    changes += seller->shop().changes_applied();
+    arrivals += seller->shop().arrivals();
+  }
+  json::num(out, "orders", orders);
+  json::num(out, "lines", lines);
+  json::num(out, "changes", changes);
+  json::num(out, "arrivals", arrivals);
+  json::key(out, "sellers");
+  out += '{';
+  for (const auto& seller : state.sellers()) {
+    json::key(out, seller->name(), seller == state.sellers().front());
+    out += '{';
+    json::key(out, "calls", true);
+    out += '{';
+    bool first_endpoint = true;
+    for (const auto& [endpoint, outcomes] : seller->calls()) {
+      json::key(out, endpoint, first_endpoint);
+      append_counts(out, outcomes);
+      first_endpoint = false;
+    }
+    out += '}';
+    json::num(out, "orders", static_cast<std::int64_t>(seller->shop().orders().size()));
+    json::num(out, "lines", seller->shop().line_total());
+    json::num(out, "changes", seller->shop().changes_applied());
+    json::num(out, "arrivals", seller->shop().arrivals());
+    out += '}';
+  }
+  out += "}}";
+  return out;
+}
+
+std::string sellers_body(const SimState& state) {
+  std::string out = "{\"sellers\":[";
+  for (const auto& seller : state.sellers()) {
+    if (seller != state.sellers().front())
+      out += ',';
+    out += '{';
+    json::str(out, "name", seller->name(), true);
+    json::num(out, "orders", static_cast<std::int64_t>(seller->shop().orders().size()));
+    // A test tool's fake tokens: listed so that a test can call as any seller.
+    json::str(out, "access_token", seller->tokens().access_token());
+    json::str(out, "refresh_token", seller->initial_refresh_token());
+    out += '}';
+  }
+  out += "]}";
   return out;
 }
 
@@ -165,11 +235,30 @@ std::string apply_control(SimState& state, std::string_view body) {
   auto value = boost::json::parse(body, ec);
   if (ec || !value.is_object())
     return "the body must be a JSON object";
+  const auto& object = value.as_object();
+  Seller* seller = &state.first_seller();
+  if (auto it = object.find("seller"); it != object.end()) {
+    seller = it->value().is_string() ? state.find_seller(it->value().as_string()) : nullptr;
+    if (seller == nullptr)
+      return "seller: no such seller: " + boost::json::serialize(it->value());
+  }
+  // Check everything before changing anything: a rejected body changes nothing.
   auto live = state.live();
-  for (const auto& [key, v] : value.as_object()) {
+  for (const auto& [key, v] : object) {
+    if (key == "seller" || is_seller_key(key))
+      continue;
+    if (object.contains("seller"))
+      return std::string(key) + ": applies to every seller; send it without \"seller\"";
     if (auto problem = apply_key(live, key, v); !problem.empty())
       return std::string(key) + ": " + problem;
   }
+  for (const auto& [key, v] : object)
+    if (is_seller_key(key))
+      if (auto problem = expect_true(v); !problem.empty())
+        return std::string(key) + ": " + problem;
+  for (const auto& [key, v] : object)
+    if (is_seller_key(key))
+      apply_seller_key(*seller, key, v);
   if (live.fault_rate > 1 || live.bad_record_rate > 1)
     return "fault_rate and bad_record_rate must be within 0..1";
   bool limits_changed =
@@ -180,22 +269,23 @@ std::string apply_control(SimState& state, std::string_view body) {
   return "";
 }
 
-std::string mutate_body(SimState& state, std::int64_t n) {
-  auto applied = state.mutate(n);
+std::string mutate_body(SimState& state, Seller& seller, std::int64_t n) {
+  auto applied = state.mutate(seller, n);
   std::string out = "{";
   json::num(out, "requested", n, true);
   json::num(out, "applied", applied);
-  json::num(out, "changes", state.shop().changes_applied());
+  json::num(out, "changes", seller.shop().changes_applied());
   out += '}';
   return out;
 }
 
-void truth_chunk(const SimState& state, std::size_t begin, std::size_t end, std::string& out) {
-  RenderMode mode{state.options().seed, state.live().bad_record_rate, true, kSellerName};
-  const auto& orders = state.shop().orders();
+void truth_chunk(const SimState& state, const Seller& seller, std::size_t begin, std::size_t end,
+                 std::string& out) {
+  RenderMode mode{seller.seed(), state.live().bad_record_rate, true, kSellerName};
+  const auto& orders = seller.shop().orders();
   for (auto i = begin; i < end; ++i) {
     out += i == 0 ? "\n" : ",\n";
-    render_order_module(out, orders[i], describe_order(state.options().seed, orders[i].id), mode);
+    render_order_module(out, orders[i], describe_order(seller.seed(), orders[i].id), mode);
   }
 }
 

@@ -114,8 +114,9 @@ std::variant<std::vector<std::uint64_t>, ApiError> parse_line_ids(std::string_vi
   return ids;
 }
 
-RenderMode serving_mode(SimState& state, std::string_view seller_name = kSellerName) {
-  return RenderMode{state.options().seed, state.live().bad_record_rate, false, seller_name};
+RenderMode serving_mode(const SimState& state, const Seller& seller,
+                        std::string_view seller_name = kSellerName) {
+  return RenderMode{seller.seed(), state.live().bad_record_rate, false, seller_name};
 }
 
 } // namespace
@@ -130,7 +131,8 @@ std::string error_body(const ApiError& error, const std::string& request_id) {
   return out;
 }
 
-ApiAnswer orders_get(SimState& state, const api::Params& params, const std::string& request_id) {
+ApiAnswer orders_get(SimState& state, Seller& seller, const api::Params& params,
+                     const std::string& request_id) {
   auto parsed = parse_list_query(state, params);
   if (auto* e = std::get_if<ApiError>(&parsed))
     return *e;
@@ -138,24 +140,25 @@ ApiAnswer orders_get(SimState& state, const api::Params& params, const std::stri
   // --churn-per-page: the result set shifts between any two successive listing requests,
   // whether they are pages of one listing or windows of a sweep.
   if (state.live().churn_per_page > 0)
-    state.mutate(state.live().churn_per_page);
-  auto page = list_orders(state.shop(), q);
+    state.mutate(seller, state.live().churn_per_page);
+  const auto& shop = seller.shop();
+  auto page = list_orders(shop, q);
   // The seed's unwindowed listing shows an older spelling of the seller's name.
-  auto mode = serving_mode(state, q.from || q.to ? kSellerName : kSellerNameUnwindowed);
+  auto mode = serving_mode(state, seller, q.from || q.to ? kSellerName : kSellerNameUnwindowed);
   Listing listing{{}, page.total, q.page, q.page_size};
   listing.records.reserve(page.orders.size());
   for (auto index : page.orders) {
-    const auto& rec = state.shop().orders()[index];
+    const auto& rec = shop.orders()[index];
     auto& record = listing.records.emplace_back();
     record.reserve(1200);
-    render_order_summary(record, rec, describe_order(state.options().seed, rec.id), mode);
+    render_order_summary(record, rec, describe_order(seller.seed(), rec.id), mode);
   }
   auto liar = state.liar();
   lie_in_orders(liar, listing, q);
   return envelope(liar, listing.result(), request_id);
 }
 
-ApiAnswer order_items_get(SimState& state, const api::Params& params,
+ApiAnswer order_items_get(SimState& state, Seller& seller, const api::Params& params,
                           const std::string& request_id) {
   auto it = params.find("trade_order_line_id_list");
   if (it == params.end())
@@ -166,40 +169,43 @@ ApiAnswer order_items_get(SimState& state, const api::Params& params,
   auto page_size = int_param(params, "Page_Size");
   if (auto* e = std::get_if<ApiError>(&page_size))
     return *e;
-  auto mode = serving_mode(state);
+  auto mode = serving_mode(state, seller);
+  const auto& shop = seller.shop();
   Listing listing{{}, 0, 1, std::get<0>(page_size).value_or(50)};
   std::set<std::uint64_t> seen;
   for (auto line_id : std::get<0>(parsed)) {
     auto [order_id, k] = owner_of_line(line_id);
-    auto index = k >= 0 && seen.insert(line_id).second ? state.shop().find(order_id) : std::nullopt;
-    if (!index || k >= state.shop().orders()[*index].lines)
-      continue; // unknown ids are simply absent
-    const auto& rec = state.shop().orders()[*index];
-    render_item_line(listing.records.emplace_back(), rec,
-                     describe_order(state.options().seed, rec.id), k, mode);
+    auto index = k >= 0 && seen.insert(line_id).second ? shop.find(order_id) : std::nullopt;
+    if (!index || k >= shop.orders()[*index].lines)
+      continue; // unknown ids (another seller's among them) are simply absent
+    const auto& rec = shop.orders()[*index];
+    render_item_line(listing.records.emplace_back(), rec, describe_order(seller.seed(), rec.id), k,
+                     mode);
   }
   listing.total_count = static_cast<std::int64_t>(listing.records.size());
   auto liar = state.liar();
-  lie_in_items(liar, listing, state.shop());
+  lie_in_items(liar, listing, shop);
   return envelope(liar, listing.result(), request_id);
 }
 
-ApiAnswer order_get(SimState& state, const api::Params& params, const std::string& request_id) {
+ApiAnswer order_get(SimState& state, Seller& seller, const api::Params& params,
+                    const std::string& request_id) {
   if (!params.contains("trade_order_id"))
     return missing_parameter("trade_order_id");
   auto id = int_param(params, "trade_order_id");
   if (auto* e = std::get_if<ApiError>(&id))
     return *e;
   auto value = *std::get<0>(id);
-  auto index = value > 0 ? state.shop().find(static_cast<std::uint64_t>(value)) : std::nullopt;
+  const auto& shop = seller.shop();
+  auto index = value > 0 ? shop.find(static_cast<std::uint64_t>(value)) : std::nullopt;
   if (!index)
     return invalid_parameter("trade_order_id", "no such order: " + std::to_string(value));
-  const auto& rec = state.shop().orders()[*index];
+  const auto& rec = shop.orders()[*index];
   std::string module;
-  render_order_module(module, rec, describe_order(state.options().seed, rec.id),
-                      serving_mode(state));
+  render_order_module(module, rec, describe_order(seller.seed(), rec.id),
+                      serving_mode(state, seller));
   auto liar = state.liar();
-  if (!lie_in_order(liar, module, rec.lines, state.shop()))
+  if (!lie_in_order(liar, module, rec.lines, shop))
     return envelope(liar, "{\"success\":false,\"module\":null}", request_id);
   return envelope(liar, "{\"success\":true,\"module\":" + module + "}", request_id);
 }
@@ -208,7 +214,8 @@ ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::s
   auto it = params.find("refresh_token");
   if (it == params.end())
     return missing_parameter("refresh_token");
-  auto issued = state.tokens().refresh(it->second, wall_ms());
+  auto* seller = state.seller_by_refresh_token(it->second);
+  auto issued = seller ? seller->tokens().refresh(it->second, wall_ms()) : std::nullopt;
   if (!issued)
     return ApiError{"ISV", "IllegalRefreshToken",
                     "The specified refresh token is invalid or expired"};

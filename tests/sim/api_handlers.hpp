@@ -13,17 +13,20 @@ namespace taosync::sim {
 /// A full JSON response body, or a platform error.
 using ApiAnswer = std::variant<std::string, ApiError>;
 
-/// /orders/get: Order_Status, Page_Size, Page, modification_time_start/_end.
-ApiAnswer orders_get(SimState& state, const api::Params& params, const std::string& request_id);
+/// /orders/get of `seller` (the access token's): Order_Status, Page_Size, Page,
+/// modification_time_start/_end.
+ApiAnswer orders_get(SimState& state, Seller& seller, const api::Params& params,
+                     const std::string& request_id);
 
 /// /order/items/get: trade_order_line_id_list (one bare id or a JSON array), Page_Size.
-ApiAnswer order_items_get(SimState& state, const api::Params& params,
+ApiAnswer order_items_get(SimState& state, Seller& seller, const api::Params& params,
                           const std::string& request_id);
 
 /// /order/get: trade_order_id.
-ApiAnswer order_get(SimState& state, const api::Params& params, const std::string& request_id);
+ApiAnswer order_get(SimState& state, Seller& seller, const api::Params& params,
+                    const std::string& request_id);
 
-/// /auth/token/refresh: refresh_token.
+/// /auth/token/refresh: refresh_token, of whichever seller holds it.
 ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::string& request_id);
 
 /// The error envelope: {"type":..,"code":..,"message":..,"request_id":..}.

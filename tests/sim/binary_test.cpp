@@ -80,4 +80,10 @@ TEST_CASE("taosync-sim rejects unknown flags with a usage error") {
   CHECK(sim.stop(0) == 64);
 }
 
+TEST_CASE("taosync-sim rejects --seller-orders that disagree with --sellers with a usage error") {
+  Child sim({"--sellers", "2", "--seller-orders", "10,20,30"});
+  CHECK(sim.first_line.empty());
+  CHECK(sim.stop(0) == 64);
+}
+
 } // namespace taosync::sim::test

@@ -91,10 +91,11 @@ std::string url_encode(std::string_view text) {
 }
 
 TokenBook::TokenBook(std::string access_token, std::string refresh_token,
-                     std::chrono::milliseconds ttl, std::int64_t now_ms, std::uint64_t seed)
+                     std::chrono::milliseconds ttl, std::int64_t now_ms, std::uint64_t seed,
+                     std::string suffix)
     : access_(std::move(access_token)),
       access_expires_ms_(ttl.count() > 0 ? now_ms + ttl.count() : INT64_MAX), ttl_(ttl),
-      seed_(seed) {
+      seed_(seed), suffix_(std::move(suffix)) {
   refresh_tokens_.insert(std::move(refresh_token));
 }
 
@@ -108,8 +109,8 @@ std::optional<IssuedTokens> TokenBook::refresh(std::string_view refresh_token,
     return std::nullopt;
   ++issued_;
   IssuedTokens t;
-  t.access_token = token_text("access", seed_, issued_);
-  t.refresh_token = token_text("refresh", seed_, issued_);
+  t.access_token = token_text("access", seed_, issued_) + suffix_;
+  t.refresh_token = token_text("refresh", seed_, issued_) + suffix_;
   using namespace std::chrono;
   t.expires_in = ttl_.count() > 0 ? duration_cast<seconds>(ttl_) : seconds(days(30));
   t.refresh_expires_in = seconds(days(180));
@@ -120,7 +121,7 @@ std::optional<IssuedTokens> TokenBook::refresh(std::string_view refresh_token,
 }
 
 std::optional<ApiError> check_call(std::string_view api_path, const api::Params& params,
-                                   const GateConfig& config, const TokenBook& tokens,
+                                   const GateConfig& config, const TokenBook* tokens,
                                    std::int64_t now_ms, bool is_token_call) {
   for (const char* name : {"app_key", "timestamp", "sign_method", "sign"})
     if (auto it = params.find(name); it == params.end() || it->second.empty())
@@ -143,7 +144,8 @@ std::optional<ApiError> check_call(std::string_view api_path, const api::Params&
   if (api::sign(api_path, params, config.app_secret) != params.at("sign"))
     return ApiError{"ISV", "IncompleteSignature",
                     "The request signature does not conform to platform standards"};
-  if (!is_token_call && !tokens.access_ok(params.at("access_token"), now_ms))
+  if (!is_token_call &&
+      (tokens == nullptr || !tokens->access_ok(params.at("access_token"), now_ms)))
     return ApiError{"ISV", "IllegalAccessToken",
                     "The specified access token is invalid or expired"};
   return std::nullopt;

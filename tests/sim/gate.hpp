@@ -44,12 +44,28 @@ struct IssuedTokens {
 /// The seller's tokens. One access token is valid at a time; refresh tokens stay valid.
 class TokenBook {
 public:
-  /// `ttl` 0 = the access token never expires.
+  /// `ttl` 0 = the access token never expires. Every issued token ends in `suffix`, so that
+  /// the books of several sellers never issue the same token.
   TokenBook(std::string access_token, std::string refresh_token, std::chrono::milliseconds ttl,
-            std::int64_t now_ms, std::uint64_t seed);
+            std::int64_t now_ms, std::uint64_t seed, std::string suffix = {});
 
   /// True if `token` is the current access token and has not expired at `now_ms`.
   bool access_ok(std::string_view token, std::int64_t now_ms) const;
+
+  /// True if `token` is the current access token, expired or not.
+  bool holds_access(std::string_view token) const { return token == access_; }
+
+  /// True if `token` is a valid refresh token.
+  bool knows_refresh(std::string_view token) const { return refresh_tokens_.contains(token); }
+
+  /// The current access token.
+  const std::string& access_token() const { return access_; }
+
+  /// The current access token stops working at `now_ms`.
+  void expire_access(std::int64_t now_ms) { access_expires_ms_ = now_ms; }
+
+  /// Every refresh token stops working (the seller withdrew the app's authorisation).
+  void revoke_refresh_tokens() { refresh_tokens_.clear(); }
 
   /// Issues a new pair for a known refresh token (the old access token dies), or nullopt.
   std::optional<IssuedTokens> refresh(std::string_view refresh_token, std::int64_t now_ms);
@@ -60,6 +76,7 @@ private:
   std::set<std::string, std::less<>> refresh_tokens_;
   std::chrono::milliseconds ttl_;
   std::uint64_t seed_;
+  std::string suffix_;
   std::uint64_t issued_ = 0;
 };
 
@@ -71,9 +88,10 @@ struct GateConfig {
 };
 
 /// Checks app_key, timestamp, sign_method, sign and (unless `is_token_call`) access_token of
-/// a call to `api_path` ("/orders/get"). Returns the first error, or nullopt.
+/// a call to `api_path` ("/orders/get") against `tokens`, the book of the seller the access
+/// token names (nullptr: it names none). Returns the first error, or nullopt.
 std::optional<ApiError> check_call(std::string_view api_path, const api::Params& params,
-                                   const GateConfig& config, const TokenBook& tokens,
+                                   const GateConfig& config, const TokenBook* tokens,
                                    std::int64_t now_ms, bool is_token_call);
 
 } // namespace taosync::sim

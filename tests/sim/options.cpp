@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -72,6 +73,41 @@ void set_latency(LiveSettings& s, std::string_view text) {
                                       : to_non_negative("--latency-ms", text.substr(colon + 1)));
 }
 
+/// "100000,2000x50": counts separated by commas, each optionally repeated ("COUNTxTIMES").
+std::vector<std::uint64_t> parse_seller_orders(std::string_view text) {
+  constexpr std::string_view kFlag = "--seller-orders";
+  std::vector<std::uint64_t> counts;
+  while (true) {
+    auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    auto x = item.find('x');
+    auto count = to_non_negative(kFlag, item.substr(0, x));
+    auto times = x == std::string_view::npos ? 1 : to_non_negative(kFlag, item.substr(x + 1));
+    if (times < 1 || times > kMaxSellers ||
+        counts.size() + static_cast<std::size_t>(times) > kMaxSellers)
+      throw std::invalid_argument(std::string(kFlag) + ": at most " + std::to_string(kMaxSellers) +
+                                  " sellers, got " + std::string(item));
+    counts.insert(counts.end(), static_cast<std::size_t>(times), static_cast<std::uint64_t>(count));
+    if (comma == std::string_view::npos)
+      return counts;
+    text = text.substr(comma + 1);
+  }
+}
+
+/// Reconciles --sellers with --seller-orders once every flag is read.
+void settle_sellers(SimOptions& o, bool sellers_given) {
+  if (sellers_given && (o.sellers < 1 || o.sellers > kMaxSellers))
+    throw std::invalid_argument("--sellers: must be within 1.." + std::to_string(kMaxSellers) +
+                                ", got " + std::to_string(o.sellers));
+  if (o.seller_orders.empty())
+    return;
+  auto listed = static_cast<int>(o.seller_orders.size());
+  if (sellers_given && o.sellers != listed)
+    throw std::invalid_argument("--seller-orders: lists " + std::to_string(listed) +
+                                " sellers but --sellers is " + std::to_string(o.sellers));
+  o.sellers = listed;
+}
+
 using Setter = std::function<void(SimOptions&, std::string_view)>;
 
 const std::map<std::string, Setter, std::less<>>& setters() {
@@ -81,6 +117,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
        [](SimOptions& o, auto v) {
          o.orders = static_cast<std::uint64_t>(to_non_negative("--orders", v));
        }},
+      {"--sellers",
+       [](SimOptions& o, auto v) {
+         o.sellers = static_cast<int>(std::min<std::int64_t>(to_int("--sellers", v), INT32_MAX));
+       }},
+      {"--seller-orders", [](SimOptions& o, auto v) { o.seller_orders = parse_seller_orders(v); }},
       {"--seed", [](SimOptions& o,
                     auto v) { o.seed = static_cast<std::uint64_t>(to_non_negative("--seed", v)); }},
       {"--app-key", [](SimOptions& o, auto v) { o.app_key = v; }},
@@ -172,8 +213,14 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   throw std::invalid_argument("not a duration (use ms, s, m, h or d): " + std::string(text));
 }
 
+std::uint64_t orders_of_seller(const SimOptions& options, int index) {
+  return options.seller_orders.empty() ? options.orders
+                                       : options.seller_orders.at(static_cast<std::size_t>(index));
+}
+
 SimOptions parse_options(const std::vector<std::string>& args) {
   SimOptions o;
+  bool sellers_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     std::string_view value;
@@ -190,7 +237,9 @@ SimOptions parse_options(const std::vector<std::string>& args) {
       value = args[++i];
     }
     it->second(o, value);
+    sellers_given = sellers_given || flag == "--sellers";
   }
+  settle_sellers(o, sellers_given);
   if (o.max_page_size < 1 || o.max_ids < 1)
     throw std::invalid_argument("--max-page-size and --max-ids must be >= 1");
   return o;
@@ -199,6 +248,7 @@ SimOptions parse_options(const std::vector<std::string>& args) {
 std::string usage() {
   return R"(taosync-sim: a simulator of the Taobao TW order API (see tests/sim/README.md)
   --listen HOST:PORT [127.0.0.1:0]   --orders N [1000]          --seed S [1]
+  --sellers N [1]  --seller-orders N1,N2,... (COUNTxTIMES repeats a count)
   --app-key K  --app-secret S  --access-token T  --refresh-token T
   --token-ttl DUR [0 = never]        --history DUR [90d]        --anchor MS|now [1593076987000]
   --arrivals R/s  --changes R/s  --bulk-same-ms K  --churn-per-page K

@@ -37,6 +37,9 @@ struct SimOptions {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 0; ///< 0 = pick a free port
   std::uint64_t orders = 1000;   ///< total orders at start, the seed's two included
+  int sellers = 1;               ///< sellers served by the one gateway (1..kMaxSellers)
+  /// Orders at start of each seller (its size is `sellers`); empty = `orders` for every one.
+  std::vector<std::uint64_t> seller_orders;
   std::uint64_t seed = 1;
   std::string app_key = "test-app-key";
   std::string app_secret = "test-app-secret";
@@ -54,6 +57,12 @@ struct SimOptions {
   int max_ids = 50;
   LiveSettings live;
 };
+
+/// Most sellers one simulator serves: their order ids share the id space (see seller.hpp).
+inline constexpr int kMaxSellers = 1000;
+
+/// Orders at start of seller `index` (0-based).
+std::uint64_t orders_of_seller(const SimOptions& options, int index);
 
 /// Parses a duration such as "250ms", "30s", "2m", "1h", "90d"; a bare number is seconds.
 /// Throws std::invalid_argument naming the text.

@@ -3,6 +3,7 @@
 #include "admin.hpp"
 #include "api_handlers.hpp"
 #include "faults.hpp"
+#include "json_out.hpp"
 #include "repeats.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -48,6 +49,14 @@ void log_exception(std::exception_ptr e) {
   }
 }
 
+/// An admin error body: {"error":"<problem>"}.
+std::string admin_error(std::string_view problem) {
+  std::string out = "{\"error\":\"";
+  json::escape(out, problem);
+  out += "\"}";
+  return out;
+}
+
 struct Target {
   std::string_view path;
   std::string_view query;
@@ -80,8 +89,9 @@ net::awaitable<bool> send(beast::tcp_stream& stream, const Request& req, http::s
   co_return req.keep_alive();
 }
 
-/// Streams /_sim/truth with chunked encoding; the data is frozen meanwhile.
-net::awaitable<bool> send_truth(beast::tcp_stream& stream, const Request& req, SimState& state) {
+/// Streams `seller`'s /_sim/truth with chunked encoding; the data is frozen meanwhile.
+net::awaitable<bool> send_truth(beast::tcp_stream& stream, const Request& req, SimState& state,
+                                const Seller& seller) {
   struct Freeze {
     SimState& s;
     explicit Freeze(SimState& st) : s(st) { s.freeze(); }
@@ -96,9 +106,9 @@ net::awaitable<bool> send_truth(beast::tcp_stream& stream, const Request& req, S
   stream.expires_after(kWriteTimeout);
   co_await http::async_write_header(stream, sr, net::use_awaitable);
   std::string chunk = "{\"orders\":[";
-  auto total = state.shop().orders().size();
+  auto total = seller.shop().orders().size();
   for (std::size_t begin = 0; begin < total; begin += kTruthChunkOrders) {
-    truth_chunk(state, begin, std::min(total, begin + kTruthChunkOrders), chunk);
+    truth_chunk(state, seller, begin, std::min(total, begin + kTruthChunkOrders), chunk);
     stream.expires_after(kWriteTimeout);
     co_await net::async_write(stream, http::make_chunk(net::buffer(chunk)), net::use_awaitable);
     chunk.clear();
@@ -109,50 +119,76 @@ net::awaitable<bool> send_truth(beast::tcp_stream& stream, const Request& req, S
   co_return req.keep_alive();
 }
 
+/// The seller a `seller=shop-2` query parameter names (the first seller without one), or
+/// nullptr for an unknown name.
+Seller* seller_of_query(SimState& state, const api::Params& query) {
+  auto it = query.find("seller");
+  return it == query.end() ? &state.first_seller() : state.find_seller(it->second);
+}
+
 net::awaitable<bool> serve_admin(beast::tcp_stream& stream, const Request& req, SimState& state,
                                  Target target) {
   auto path = target.path;
+  api::Params query;
+  parse_form(target.query, query);
+  auto* seller = seller_of_query(state, query);
+  if (seller == nullptr)
+    co_return co_await send(stream, req, http::status::not_found,
+                            admin_error("no such seller: " + query.at("seller")));
   if (path == "/_sim/truth")
-    co_return co_await send_truth(stream, req, state);
+    co_return co_await send_truth(stream, req, state, *seller);
   if (path == "/_sim/stats")
     co_return co_await send(stream, req, http::status::ok, stats_body(state));
+  if (path == "/_sim/sellers")
+    co_return co_await send(stream, req, http::status::ok, sellers_body(state));
   if (path == "/_sim/control" && req.method() == http::verb::post) {
     auto problem = apply_control(state, req.body());
     if (!problem.empty())
-      co_return co_await send(stream, req, http::status::bad_request,
-                              "{\"error\":\"" + problem + "\"}");
+      co_return co_await send(stream, req, http::status::bad_request, admin_error(problem));
     co_return co_await send(stream, req, http::status::ok, settings_body(state.live()));
   }
   if (path == "/_sim/mutate") {
-    api::Params params;
-    parse_form(target.query, params);
     std::int64_t n = 1;
-    if (auto it = params.find("n"); it != params.end()) {
+    if (auto it = query.find("n"); it != query.end()) {
       auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
       if (ec != std::errc{} || n < 0)
         co_return co_await send(stream, req, http::status::bad_request,
                                 "{\"error\":\"n must be a non-negative integer\"}");
     }
-    co_return co_await send(stream, req, http::status::ok, mutate_body(state, n));
+    co_return co_await send(stream, req, http::status::ok, mutate_body(state, *seller, n));
   }
   co_return co_await send(stream, req, http::status::not_found, "{\"error\":\"no such page\"}");
 }
 
-using Handler = ApiAnswer (*)(SimState&, const api::Params&, const std::string&);
+using Handler = ApiAnswer (*)(SimState&, Seller&, const api::Params&, const std::string&);
 
-/// Runs the gateway checks and the endpoint; returns the body and the outcome for the stats.
-std::pair<std::string, std::string> dispatch(SimState& state, std::string_view api_path,
-                                             const api::Params& params,
+constexpr std::string_view kTokenRefresh = "/auth/token/refresh";
+
+/// The seller a call is made for: the one holding its access token (or, for a token refresh,
+/// its refresh token), expired or not; nullptr if the token is nobody's.
+Seller* seller_of_call(SimState& state, std::string_view api_path, const api::Params& params) {
+  bool token_call = api_path == kTokenRefresh;
+  auto it = params.find(token_call ? "refresh_token" : "access_token");
+  if (it == params.end())
+    return nullptr;
+  return token_call ? state.seller_by_refresh_token(it->second)
+                    : state.seller_by_access_token(it->second);
+}
+
+/// Runs the gateway checks and the endpoint of a call for `seller`; returns the body and the
+/// outcome for the stats.
+std::pair<std::string, std::string> dispatch(SimState& state, Seller* seller,
+                                             std::string_view api_path, const api::Params& params,
                                              const std::string& request_id) {
   static const std::map<std::string, Handler, std::less<>> kHandlers = {
       {"/orders/get", orders_get},
       {"/order/items/get", order_items_get},
       {"/order/get", order_get},
-      {"/auth/token/refresh", token_refresh},
   };
   auto fail = [&](const ApiError& e) { return std::pair(error_body(e, request_id), e.code); };
   auto it = kHandlers.find(api_path);
-  if (it == kHandlers.end())
+  bool token_call = api_path == kTokenRefresh;
+  if (it == kHandlers.end() && !token_call)
     return fail({"ISV", "InvalidApiPath", "The specified API path is invalid"});
   if (auto ban = state.throttle().admit(Throttle::Clock::now())) {
     ++state.stats().throttled;
@@ -160,10 +196,12 @@ std::pair<std::string, std::string> dispatch(SimState& state, std::string_view a
                  "The request has exceeded the limit of calls, this ban will last " +
                      std::to_string(ban->count()) + " seconds"});
   }
-  bool token_call = api_path == "/auth/token/refresh";
-  if (auto e = check_call(api_path, params, state.gate(), state.tokens(), wall_ms(), token_call))
+  // The rate limit above is the app's, over all sellers; the token decides whose data it is.
+  const TokenBook* tokens = seller ? &seller->tokens() : nullptr;
+  if (auto e = check_call(api_path, params, state.gate(), tokens, wall_ms(), token_call))
     return fail(*e);
-  auto answer = it->second(state, params, request_id);
+  auto answer = token_call ? token_refresh(state, params, request_id)
+                           : it->second(state, *seller, params, request_id);
   if (auto* e = std::get_if<ApiError>(&answer))
     return fail(*e);
   return {std::move(std::get<std::string>(answer)), "ok"};
@@ -197,10 +235,16 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     if (delay > 0)
       co_await sleep_for(std::chrono::milliseconds(delay));
   }
+  auto* seller = seller_of_call(state, api_path, params);
+  auto count = [&](std::string_view outcome) {
+    state.stats().count_call(api_path, outcome);
+    if (seller != nullptr)
+      count_call(seller->calls(), api_path, outcome);
+  };
   auto fault = roll_fault(live.fault_rate, state.fault_rng());
   if (fault != Fault::none) {
     state.stats().count_fault(fault_name(fault));
-    state.stats().count_call(api_path, fault_name(fault));
+    count(fault_name(fault));
   }
   switch (fault) {
   case Fault::reset:
@@ -223,7 +267,7 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     break;
   }
   auto request_id = state.next_request_id();
-  auto [body, outcome] = dispatch(state, api_path, params, request_id);
+  auto [body, outcome] = dispatch(state, seller, api_path, params, request_id);
   if (fault == Fault::truncated) {
     co_await send_truncated(stream, body);
     co_return false;
@@ -231,7 +275,7 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
   if (fault == Fault::malformed)
     body.resize(body.size() / 2); // complete HTTP, broken JSON
   else
-    state.stats().count_call(api_path, outcome);
+    count(outcome);
   co_return co_await send(stream, req, http::status::ok, std::move(body));
 }
 

@@ -53,13 +53,14 @@ Status next_status(Status from, std::uint64_t h) {
 } // namespace
 
 Shop::Shop(const ShopConfig& config)
-    : seed_(config.seed), life_rng_(hash_of(config.seed, 0x11FEC7C1Eu)) {
+    : seed_(config.seed), id_lane_(config.id_lane), id_lanes_(std::max(1u, config.id_lanes)),
+      life_rng_(hash_of(config.seed, 0x11FEC7C1Eu)) {
   generate(config);
 }
 
 void Shop::generate(const ShopConfig& config) {
   Prng gen(hash_of(config.seed, 0x6E4E7A7Eu));
-  auto generated = config.orders > 2 ? config.orders - 2 : 0;
+  auto generated = config.seed_orders ? (config.orders > 2 ? config.orders - 2 : 0) : config.orders;
   auto history_ms = static_cast<std::uint64_t>(config.history.count());
   std::vector<std::int64_t> created(generated);
   for (auto& c : created)
@@ -68,13 +69,15 @@ void Shop::generate(const ShopConfig& config) {
 
   orders_.reserve(generated + 2);
   // The seed's orders, exactly as the seed shows them (ids below every generated id).
-  orders_.push_back(
-      {kSeedOrderB, 1592640805902, 1592641475712, 0, OrderRec::kNone, Status::ready_to_ship, 1});
-  orders_.push_back(
-      {kSeedOrderA, 1592988843859, 1592990587586, 0, OrderRec::kNone, Status::ready_to_ship, 1});
+  if (config.seed_orders) {
+    orders_.push_back(
+        {kSeedOrderB, 1592640805902, 1592641475712, 0, OrderRec::kNone, Status::ready_to_ship, 1});
+    orders_.push_back(
+        {kSeedOrderA, 1592988843859, 1592990587586, 0, OrderRec::kNone, Status::ready_to_ship, 1});
+  }
   for (auto c : created) {
     OrderRec o;
-    o.id = kIdBase + next_slot_++ * kSlotStride + gen.below(kLineStride);
+    o.id = next_id(gen);
     o.creation_ms = c;
     auto age = config.anchor_ms - c;
     o.status = status_for_age(age, gen.next());
@@ -117,6 +120,12 @@ std::optional<std::uint32_t> Shop::find(std::uint64_t id) const {
   if (it == orders_.end() || it->id != id)
     return std::nullopt;
   return static_cast<std::uint32_t>(it - orders_.begin());
+}
+
+std::uint64_t Shop::next_id(Prng& rng) {
+  // With one lane this is kIdBase + slot * kSlotStride + rng.below(kLineStride).
+  auto offset = rng.below(kLineStride / id_lanes_) * id_lanes_ + id_lane_;
+  return kIdBase + next_slot_++ * kSlotStride + offset;
 }
 
 std::int64_t Shop::stamp(std::int64_t now_ms) {
@@ -188,7 +197,7 @@ std::vector<Change> Shop::apply_changes(int n, std::int64_t now_ms) {
 std::uint32_t Shop::add_order(std::int64_t now_ms) {
   auto ms = stamp(now_ms);
   OrderRec o;
-  o.id = kIdBase + next_slot_++ * kSlotStride + life_rng_.below(kLineStride);
+  o.id = next_id(life_rng_);
   o.creation_ms = ms;
   o.mtime_ms = ms;
   o.status = Status::unpaid;

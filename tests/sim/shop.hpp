@@ -39,6 +39,11 @@ struct ShopConfig {
   std::uint64_t orders = 1000; ///< total, the seed's two included
   std::int64_t anchor_ms = 1593076987000;
   std::chrono::milliseconds history = std::chrono::days{90};
+  bool seed_orders = true; ///< holds the seed's two orders
+  /// Order ids of several shops never collide: shop `id_lane` of `id_lanes` draws the random
+  /// part of its ids from the residue class id_lane modulo id_lanes.
+  std::uint32_t id_lane = 0;
+  std::uint32_t id_lanes = 1;
 };
 
 /// All orders, sorted by id (new orders get ever larger ids).
@@ -80,12 +85,15 @@ public:
 
 private:
   std::int64_t stamp(std::int64_t now_ms);
+  std::uint64_t next_id(Prng& rng);
   std::optional<Change> change_one(std::int64_t ms);
   void set_status(std::uint32_t index, Status to, std::int64_t ms);
   void track_active(std::uint32_t index);
   void generate(const ShopConfig& config);
 
   std::uint64_t seed_;
+  std::uint32_t id_lane_;
+  std::uint32_t id_lanes_;
   std::vector<OrderRec> orders_;
   MtimeIndex by_mtime_;
   std::vector<std::uint32_t> by_creation_;

@@ -1,31 +1,31 @@
 #include "state.hpp"
 
-#include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace taosync::sim {
 
 namespace {
 
-ShopConfig shop_config(const SimOptions& o) {
-  ShopConfig c;
-  c.seed = o.seed;
-  c.orders = o.orders;
-  c.anchor_ms = o.anchor_ms < 0 ? wall_ms() : o.anchor_ms;
-  c.history = o.history;
-  return c;
+std::vector<std::unique_ptr<Seller>> make_sellers(const SimOptions& o) {
+  // parse_options() checks these for the command line; SimOptions built in code may not be.
+  if (o.sellers < 1 || o.sellers > kMaxSellers)
+    throw std::invalid_argument("sellers: must be within 1.." + std::to_string(kMaxSellers) +
+                                ", got " + std::to_string(o.sellers));
+  if (!o.seller_orders.empty() && o.seller_orders.size() != static_cast<std::size_t>(o.sellers))
+    throw std::invalid_argument("seller_orders: lists " + std::to_string(o.seller_orders.size()) +
+                                " sellers but sellers is " + std::to_string(o.sellers));
+  auto anchor = o.anchor_ms < 0 ? wall_ms() : o.anchor_ms;
+  std::vector<std::unique_ptr<Seller>> sellers;
+  sellers.reserve(static_cast<std::size_t>(o.sellers));
+  for (int i = 0; i < o.sellers; ++i)
+    sellers.push_back(std::make_unique<Seller>(seller_config(o, i, anchor), o, wall_ms()));
+  return sellers;
 }
 
 double steady_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-
-/// Exponential inter-event time of a Poisson process of `rate` per second.
-double exponential(Prng& rng, double rate) {
-  return -std::log(1.0 - rng.unit()) / rate;
-}
-
-constexpr int kMaxEventsPerTick = 100000;
 
 } // namespace
 
@@ -36,13 +36,33 @@ std::int64_t wall_ms() {
 }
 
 SimState::SimState(SimOptions options)
-    : options_(std::move(options)), live_(options_.live), shop_(shop_config(options_)),
-      tokens_(options_.access_token, options_.refresh_token, options_.token_ttl, wall_ms(),
-              options_.seed),
-      gate_{options_.app_key, options_.app_secret, std::chrono::seconds(7200)},
+    : options_(std::move(options)), live_(options_.live),
+      sellers_(make_sellers(options_)), gate_{options_.app_key, options_.app_secret,
+                                              std::chrono::seconds(7200)},
       fault_rng_(hash_of(options_.seed, 0xFA017u)), latency_rng_(hash_of(options_.seed, 0x1A7u)),
-      lie_rng_(hash_of(options_.seed, 0x11E5u)), process_rng_(hash_of(options_.seed, 0x9055u)) {
+      lie_rng_(hash_of(options_.seed, 0x11E5u)) {
   apply_rate_limit();
+}
+
+Seller* SimState::find_seller(std::string_view name) {
+  for (auto& s : sellers_)
+    if (s->name() == name)
+      return s.get();
+  return nullptr;
+}
+
+Seller* SimState::seller_by_access_token(std::string_view token) {
+  for (auto& s : sellers_)
+    if (s->tokens().holds_access(token))
+      return s.get();
+  return nullptr;
+}
+
+Seller* SimState::seller_by_refresh_token(std::string_view token) {
+  for (auto& s : sellers_)
+    if (s->tokens().knows_refresh(token))
+      return s.get();
+  return nullptr;
 }
 
 void SimState::apply_rate_limit() {
@@ -50,27 +70,14 @@ void SimState::apply_rate_limit() {
                       Throttle::Clock::now());
 }
 
-std::int64_t SimState::change_event(std::int64_t now) {
-  // A platform batch job: every 10th change event touches K orders in the very same ms.
-  ++change_events_;
-  int n = live_.bulk_same_ms > 1 && change_events_ % 10 == 0 ? live_.bulk_same_ms : 1;
-  return static_cast<std::int64_t>(shop_.apply_changes(n, now).size());
-}
-
-std::int64_t SimState::mutate(std::int64_t n) {
-  if (frozen_ > 0) {
-    deferred_ += n;
-    return 0;
-  }
-  return static_cast<std::int64_t>(shop_.apply_changes(static_cast<int>(n), wall_ms()).size());
+std::int64_t SimState::mutate(Seller& seller, std::int64_t n) {
+  return seller.mutate(n, frozen_ > 0, wall_ms());
 }
 
 void SimState::thaw() {
-  if (--frozen_ == 0 && deferred_ > 0) {
-    auto n = deferred_;
-    deferred_ = 0;
-    mutate(n);
-  }
+  if (--frozen_ == 0)
+    for (auto& s : sellers_)
+      s->apply_deferred(wall_ms());
 }
 
 void SimState::tick() {
@@ -78,22 +85,8 @@ void SimState::tick() {
     return; // the processes catch up after the truth stream
   auto now_s = steady_seconds();
   auto now = wall_ms();
-  if (live_.arrivals != arrivals_rate_ || next_arrival_s_ < 0) {
-    arrivals_rate_ = live_.arrivals;
-    next_arrival_s_ = arrivals_rate_ > 0 ? now_s + exponential(process_rng_, arrivals_rate_) : -1;
-  }
-  if (live_.changes != changes_rate_ || next_change_s_ < 0) {
-    changes_rate_ = live_.changes;
-    next_change_s_ = changes_rate_ > 0 ? now_s + exponential(process_rng_, changes_rate_) : -1;
-  }
-  for (int i = 0; arrivals_rate_ > 0 && next_arrival_s_ <= now_s && i < kMaxEventsPerTick; ++i) {
-    shop_.add_order(now);
-    next_arrival_s_ += exponential(process_rng_, arrivals_rate_);
-  }
-  for (int i = 0; changes_rate_ > 0 && next_change_s_ <= now_s && i < kMaxEventsPerTick; ++i) {
-    change_event(now);
-    next_change_s_ += exponential(process_rng_, changes_rate_);
-  }
+  for (auto& s : sellers_)
+    s->tick(live_, now_s, now);
 }
 
 std::string SimState::next_request_id() {

@@ -5,31 +5,45 @@
 #include "gate.hpp"
 #include "options.hpp"
 #include "prng.hpp"
-#include "shop.hpp"
+#include "seller.hpp"
 #include "stats.hpp"
 #include "throttle.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace taosync::sim {
 
 /// Milliseconds since the epoch on the wall clock.
 std::int64_t wall_ms();
 
-/// The simulator's state.
+/// The simulator's state: one app (gateway settings, rate limit, faults, lies, stats) and its
+/// sellers.
 class SimState {
 public:
-  /// Generates the shop; `options.anchor_ms` < 0 means "now".
+  /// Generates every seller's shop; `options.anchor_ms` < 0 means "now".
   explicit SimState(SimOptions options);
 
   const SimOptions& options() const { return options_; }
   LiveSettings& live() { return live_; }
   const LiveSettings& live() const { return live_; }
-  Shop& shop() { return shop_; }
-  const Shop& shop() const { return shop_; }
-  TokenBook& tokens() { return tokens_; }
+
+  /// Every seller, in order (shop-1 first).
+  const std::vector<std::unique_ptr<Seller>>& sellers() const { return sellers_; }
+  /// The first seller: the one admin endpoints mean when they name none.
+  Seller& first_seller() { return *sellers_.front(); }
+  const Seller& first_seller() const { return *sellers_.front(); }
+  /// The seller named `name` ("shop-2"), or nullptr.
+  Seller* find_seller(std::string_view name);
+  /// The seller whose current access token (expired or not) is `token`, or nullptr.
+  Seller* seller_by_access_token(std::string_view token);
+  /// The seller holding the valid refresh token `token`, or nullptr.
+  Seller* seller_by_refresh_token(std::string_view token);
+
   const GateConfig& gate() const { return gate_; }
   Stats& stats() { return stats_; }
   Throttle& throttle() { return throttle_; }
@@ -42,11 +56,11 @@ public:
   /// Applies the rate-limit settings of live() to the throttle.
   void apply_rate_limit();
 
-  /// Applies n lifecycle changes now, or defers them while the truth is being streamed.
-  /// Returns the number applied (0 when deferred).
-  std::int64_t mutate(std::int64_t n);
+  /// Applies n lifecycle changes to `seller` now, or defers them while the truth is being
+  /// streamed. Returns the number applied (0 when deferred).
+  std::int64_t mutate(Seller& seller, std::int64_t n);
 
-  /// Runs the arrival and change processes up to now (called by a timer).
+  /// Runs every seller's arrival and change processes up to now (called by a timer).
   void tick();
 
   /// While frozen (a /_sim/truth stream is running) the data does not change.
@@ -57,27 +71,17 @@ public:
   std::string next_request_id();
 
 private:
-  std::int64_t change_event(std::int64_t now);
-
   SimOptions options_;
   LiveSettings live_;
-  Shop shop_;
-  TokenBook tokens_;
+  std::vector<std::unique_ptr<Seller>> sellers_;
   GateConfig gate_;
   Stats stats_;
   Throttle throttle_;
   Prng fault_rng_;
   Prng latency_rng_;
   Prng lie_rng_;
-  Prng process_rng_;
   int frozen_ = 0;
-  std::int64_t deferred_ = 0;
   std::uint64_t requests_ = 0;
-  std::uint64_t change_events_ = 0;
-  double next_arrival_s_ = -1; // seconds on the steady clock; < 0 = not scheduled
-  double next_change_s_ = -1;
-  double arrivals_rate_ = 0;
-  double changes_rate_ = 0;
 };
 
 } // namespace taosync::sim

@@ -2,7 +2,7 @@
 
 namespace taosync::sim {
 
-void Stats::count_call(std::string_view endpoint, std::string_view outcome) {
+void count_call(CallCounts& calls, std::string_view endpoint, std::string_view outcome) {
   auto it = calls.find(endpoint);
   if (it == calls.end())
     it = calls.emplace(std::string(endpoint), std::map<std::string, std::uint64_t, std::less<>>{})
@@ -11,6 +11,10 @@ void Stats::count_call(std::string_view endpoint, std::string_view outcome) {
   if (jt == it->second.end())
     jt = it->second.emplace(std::string(outcome), 0).first;
   ++jt->second;
+}
+
+void Stats::count_call(std::string_view endpoint, std::string_view outcome) {
+  sim::count_call(calls, endpoint, outcome);
 }
 
 namespace {

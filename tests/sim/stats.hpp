@@ -10,10 +10,17 @@
 
 namespace taosync::sim {
 
+/// Calls per endpoint ("/orders/get") and outcome ("ok", an error code, a fault's name).
+using CallCounts =
+    std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>, std::less<>>;
+
+/// Counts one call of `endpoint` that ended in `outcome`.
+void count_call(CallCounts& calls, std::string_view endpoint, std::string_view outcome);
+
 /// Calls per endpoint and outcome, throttled calls, injected faults, lies told and identical
 /// listing requests.
 struct Stats {
-  std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>, std::less<>> calls;
+  CallCounts calls;
   std::map<std::string, std::uint64_t, std::less<>> faults;
   std::map<std::string, std::uint64_t, std::less<>> lies;
   std::uint64_t throttled = 0;
