@@ -21,12 +21,12 @@ using StoredOrder = std::optional<model::OrderDetail>;
 
 /// Audits the sample; returns how many orders differ.
 net::awaitable<int> audit_sample(Runtime& rt, int sample) {
-  const std::string shop = rt.config().sync.shop;
+  const std::string shop = rt.first_shop().name;
   const auto ids = co_await rt.database().sample_recent_orders(shop, sample);
   int differing = 0, pending = 0, missing = 0, rejected = 0;
   for (const std::string& id : ids) {
     const StoredOrder stored = co_await rt.database().load_order(shop, id);
-    const model::OrderDetail fresh = co_await rt.client().get_order(id);
+    const model::OrderDetail fresh = co_await rt.first_shop().client->get_order(id);
     const auto latest = sync::latest_believable(rt.config().sync.verify.future_tolerance);
     const auto checked = sync::check_detail(fresh, id, {}, latest, shop);
     if (!checked.order_usable || !checked.problem.empty()) {
@@ -65,7 +65,7 @@ int cmd_audit(const CliOptions& opts) {
   return with_config(opts.config_path, [&](const config::Config& cfg) {
     Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
-      co_await rt.start();
+      co_await rt.start(one_shop(rt.config(), opts.shop));
       const int bad = co_await audit_sample(rt, opts.sample);
       co_return bad > 0 ? kExFailure : kExOk;
     });

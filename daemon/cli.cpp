@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace taosync::daemon {
@@ -59,6 +60,10 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       opts.config_path = value("--config");
     } else if (a.rfind("--config=", 0) == 0) {
       opts.config_path = a.substr(9);
+    } else if (a == "--shop") {
+      opts.shop = value("--shop");
+    } else if (a.rfind("--shop=", 0) == 0) {
+      opts.shop = a.substr(7);
     } else if (a == "--sample") {
       opts.sample = parse_sample(value("--sample"));
     } else if (a.rfind("--sample=", 0) == 0) {
@@ -82,6 +87,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   }
   if (opts.config_path.empty())
     throw UsageError("--config: empty path");
+  if (opts.shop.empty() && std::find(args.begin(), args.end(), "--shop=") != args.end())
+    throw UsageError("--shop: empty name");
   if (opts.command == Command::resync) {
     if (positional.size() != 1)
       throw UsageError("resync: expected exactly one ORDER_ID");
@@ -112,6 +119,8 @@ Commands:
 
 Options:
   -c, --config FILE   config file (default /etc/taosync/taosync.yaml)
+  --shop NAME         once, resync, audit, status: only this configured shop
+                      (resync and audit default to the first shop)
   -h, --help          this text
   -V, --version       print the version
 

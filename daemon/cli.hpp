@@ -16,6 +16,7 @@ struct CliOptions {
   Command command = Command::run;
   std::string order_id; ///< resync
   int sample = 20;      ///< audit --sample
+  std::string shop;     ///< --shop: one configured shop (once, resync, audit, status)
 };
 
 /// A command-line mistake (exit 64); the message says what was wrong.

@@ -120,26 +120,55 @@ int cmd_migrate(const CliOptions& opts) {
 }
 
 int cmd_status(const CliOptions& opts) {
-  return with_config(opts.config_path, [](const config::Config& cfg) {
-    const auto store = store::connect_store_or_give_up(store::connection_settings(cfg.database),
-                                                       cfg.database.reconnect_max_backoff);
-    const auto state = store->load_state(cfg.sync.shop);
-    const auto counts = store->counts(cfg.sync.shop);
-    const auto flags = store->load_flags(cfg.sync.shop);
-    print_status(std::cout, state, counts, flags, cfg);
-    print_trust(std::cout, store->owed_summary(cfg.sync.shop), store->load_held(cfg.sync.shop));
+  return with_config(opts.config_path, [&opts](const config::Config& all) {
+    const auto store = store::connect_store_or_give_up(store::connection_settings(all.database),
+                                                       all.database.reconnect_max_backoff);
+    bool found = false;
+    for (const config::ShopConfig& shop : config::shops_of(all)) {
+      if (!opts.shop.empty() && shop.name != opts.shop)
+        continue;
+      const config::Config cfg = config::for_shop(all, shop);
+      if (found)
+        std::cout << "\n";
+      found = true;
+      const auto state = store->load_state(shop.name);
+      const auto counts = store->counts(shop.name);
+      const auto flags = store->load_flags(shop.name);
+      print_status(std::cout, state, counts, flags, cfg);
+      print_trust(std::cout, store->owed_summary(shop.name), store->load_held(shop.name));
+    }
+    if (!found)
+      throw config::ConfigError("--shop", "no configured shop is named '" + opts.shop + "'");
     return kExOk;
   });
 }
 
 int cmd_once(const CliOptions& opts) {
-  return with_config(opts.config_path, [](const config::Config& cfg) {
+  return with_config(opts.config_path, [&opts](const config::Config& cfg) {
     Runtime rt(cfg, DatabaseWait::connect_timeout);
-    return run_to_exit_code(rt.io(), [&rt]() -> net::awaitable<int> {
-      co_await rt.start();
-      co_await rt.engine().once();
-      spdlog::info("once: done");
-      co_return kExOk;
+    return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
+      co_await rt.start_app();
+      // Each shop in turn; one shop's failure does not keep the others from their cycle. The
+      // exit code is the first failure's.
+      int code = kExOk;
+      for (const config::ShopConfig& shop : config::shops_of(rt.config())) {
+        if (!opts.shop.empty() && shop.name != opts.shop)
+          continue;
+        std::exception_ptr failure;
+        try {
+          ShopPipeline* pipeline = co_await rt.open_shop(shop);
+          co_await pipeline->engine->once();
+          spdlog::info("once: shop {} done", shop.name);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+        if (failure) {
+          const int shop_code = exit_code_for(failure);
+          if (code == kExOk)
+            code = shop_code;
+        }
+      }
+      co_return code;
     });
   });
 }
@@ -148,8 +177,9 @@ int cmd_resync(const CliOptions& opts) {
   return with_config(opts.config_path, [&opts](const config::Config& cfg) {
     Runtime rt(cfg, DatabaseWait::connect_timeout);
     return run_to_exit_code(rt.io(), [&rt, &opts]() -> net::awaitable<int> {
-      co_await rt.start();
-      co_await rt.engine().resync(opts.order_id); // says what it did: stored or unchanged
+      co_await rt.start(one_shop(rt.config(), opts.shop));
+      // says what it did: stored or unchanged
+      co_await rt.first_shop().engine->resync(opts.order_id);
       co_return kExOk;
     });
   });

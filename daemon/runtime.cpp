@@ -47,15 +47,47 @@ Runtime::Runtime(config::Config cfg, DatabaseWait wait)
       db_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout)) {}
 
 Runtime::~Runtime() {
-  // The engine and client hold references to each other and to the database: drop them first.
-  engine_.reset();
-  client_.reset();
+  // Engines and clients hold references to each other and to the database: drop them first.
+  shops_.clear();
 }
 
-net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
+net::awaitable<void> Runtime::start_app() {
   co_await db_.migrate();
-  const config::Config& cfg = *cfg_;
-  const std::string shop = cfg.sync.shop;
+  caller_ = std::make_shared<api::Caller>(config::api_part(cfg_));
+}
+
+net::awaitable<void> Runtime::start(const std::string& only) {
+  co_await start_app();
+  bool found = false;
+  for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
+    if (!only.empty() && shop.name != only)
+      continue;
+    found = true;
+    co_await open_shop(shop);
+  }
+  if (!found)
+    throw config::ConfigError("--shop", "no configured shop is named '" + only + "'");
+}
+
+std::string one_shop(const config::Config& cfg, const std::string& wanted) {
+  return wanted.empty() ? config::shops_of(cfg).front().name : wanted;
+}
+
+ShopPipeline& Runtime::first_shop() {
+  if (shops_.empty())
+    throw std::logic_error("no shop is open");
+  return *shops_.front();
+}
+
+void Runtime::close_shop(const std::string& name) {
+  std::erase_if(shops_, [&](const auto& p) { return p->name == name; });
+}
+
+net::awaitable<ShopPipeline*> Runtime::open_shop(const config::ShopConfig& shop_cfg,
+                                                 sync::EngineHooks hooks) {
+  const auto view = std::make_shared<const config::Config>(config::for_shop(*cfg_, shop_cfg));
+  const config::Config& cfg = *view;
+  const std::string shop = shop_cfg.name;
   const bool resumed = co_await check_shop_stop(db_, shop, token_fingerprint(stop_key(cfg.api)));
   const std::string fingerprint = token_fingerprint(cfg.api.access_token);
   // After a resumed stop, tokens refreshed from the dead refresh token are useless.
@@ -75,10 +107,14 @@ net::awaitable<void> Runtime::start(sync::EngineHooks hooks) {
     obs::register_secret(t.refresh_token);
     co_await db_.save_tokens(shop, t, fingerprint);
   };
-  client_ =
-      std::make_unique<api::Client>(config::api_part(cfg_), std::move(tokens), std::move(saver));
-  engine_ =
-      std::make_unique<sync::Engine>(io_.get_executor(), cfg_, *client_, db_, std::move(hooks));
+  auto pipeline = std::make_unique<ShopPipeline>();
+  pipeline->name = shop;
+  pipeline->shop = shop_cfg;
+  pipeline->client = std::make_unique<api::Client>(caller_, std::move(tokens), std::move(saver));
+  pipeline->engine = std::make_unique<sync::Engine>(io_.get_executor(), view, *pipeline->client,
+                                                    db_, std::move(hooks));
+  shops_.push_back(std::move(pipeline));
+  co_return shops_.back().get();
 }
 
 int exit_code_for(std::exception_ptr e) {

@@ -4,6 +4,7 @@
 
 #include "exit_codes.hpp"
 
+#include "api/caller.hpp"
 #include "api/client.hpp"
 #include "config/config.hpp"
 #include "store/database.hpp"
@@ -17,6 +18,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace taosync::daemon {
 
@@ -39,15 +41,32 @@ enum class DatabaseWait {
   connect_timeout ///< one-shot commands: give up (exit 69) after database.connect_timeout
 };
 
+/// One shop's pipeline: its client, on the app's shared caller, and its engine.
+struct ShopPipeline {
+  std::string name;
+  config::ShopConfig shop;              ///< as configured (a reload compares it)
+  std::unique_ptr<api::Client> client;  ///< the shop's tokens; the app's rate limit and pool
+  std::unique_ptr<sync::Engine> engine; ///< reads its own view of the config (for_shop)
+};
+
 /// The long-lived objects of a command. Construct, then co_await start() on io.
 class Runtime {
 public:
   explicit Runtime(config::Config cfg, DatabaseWait wait = DatabaseWait::forever);
   ~Runtime();
 
-  /// Migrates the schema, loads stored tokens (when they descend from the configured token),
-  /// and builds the client and the engine.
-  net::awaitable<void> start(sync::EngineHooks hooks = {});
+  /// Migrates the schema and makes the app's shared caller (rate limit, pool, retries).
+  net::awaitable<void> start_app();
+  /// Builds the pipeline of `shop`: the stop check (ShopStopped, exit 77, if it stays
+  /// stopped), its tokens (the stored ones when they descend from the configured token), its
+  /// client and its engine. Call after start_app().
+  net::awaitable<ShopPipeline*> open_shop(const config::ShopConfig& shop,
+                                          sync::EngineHooks hooks = {});
+  /// Drops the pipeline of `name` (its engine must have stopped).
+  void close_shop(const std::string& name);
+
+  /// start_app(), then open_shop() for `only` (a shop name), or for every configured shop.
+  net::awaitable<void> start(const std::string& only = {});
 
   net::io_context& io() { return io_; }
   const config::Config& config() const { return *cfg_; }
@@ -55,16 +74,23 @@ public:
   const config::Snapshot& snapshot() const { return cfg_; }
   /// Both database connections: the writer and the lookups connection.
   store::Database& database() { return db_; }
-  api::Client& client() { return *client_; }
-  sync::Engine& engine() { return *engine_; }
+  /// The app's caller, shared by every shop's client.
+  api::Caller& caller() { return *caller_; }
+  /// The open pipelines, in the order they were opened.
+  std::vector<std::unique_ptr<ShopPipeline>>& shops() { return shops_; }
+  /// The first open pipeline (the one-shop commands: resync, audit).
+  ShopPipeline& first_shop();
 
 private:
   config::Snapshot cfg_;
   net::io_context io_;
   store::Database db_;
-  std::unique_ptr<api::Client> client_;
-  std::unique_ptr<sync::Engine> engine_;
+  std::shared_ptr<api::Caller> caller_;
+  std::vector<std::unique_ptr<ShopPipeline>> shops_;
 };
+
+/// `wanted`, or the first configured shop if it is empty (the one-shop commands).
+std::string one_shop(const config::Config& cfg, const std::string& wanted);
 
 /// Runs `body` on `io` until it finishes; returns its exit code, or the code for its
 /// exception (logged).

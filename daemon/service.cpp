@@ -1,6 +1,7 @@
 #include "service.hpp"
 #include "exit_codes.hpp"
 #include "runtime.hpp"
+#include "shop_gate.hpp"
 
 #include "config/reload.hpp"
 
@@ -12,14 +13,17 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace taosync::daemon {
@@ -49,7 +53,8 @@ class Service {
 public:
   Service(CliOptions opts, config::Config cfg)
       : opts_(std::move(opts)), rt_(std::move(cfg)), cfg_(rt_.snapshot()),
-        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()) {}
+        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()),
+        all_ended_(rt_.io(), net::steady_timer::time_point::max()) {}
 
   int run() {
     net::co_spawn(rt_.io(), handle_signals(),
@@ -59,11 +64,18 @@ public:
 
 private:
   net::awaitable<int> main_loop();
+  /// Opens `shop`'s pipeline and runs its engine in the background; false if it cannot start
+  /// (a stopped shop: logged; the others go on).
+  net::awaitable<bool> start_shop(const config::ShopConfig& shop);
+  /// Puts the shops of `cfg` in force: starts the added ones, stops the removed ones.
+  net::awaitable<void> apply_shops(config::Snapshot cfg);
+  /// Called when a shop's engine has ended, with its exit code.
+  void shop_ended(const std::string& name, int code);
   net::awaitable<void> handle_signals();
   void start_side_jobs();
   net::awaitable<void> watch_bans();
   void record_ban(std::chrono::system_clock::time_point until);
-  void on_status(const sync::EngineStatus& st);
+  void on_status(const std::string& shop, const sync::EngineStatus& st);
   void show_status(bool now);
   void reload();
   void begin_shutdown(int signal);
@@ -78,40 +90,112 @@ private:
   net::steady_timer ban_timer_;
   bool started_ = false;
   bool stopping_ = false;
-  std::string engine_line_;                          ///< the engine's last status line
-  sync::Phase engine_phase_ = sync::Phase::starting; ///< and its phase
-  std::string last_status_;                          ///< the last STATUS= sent
+  /// Each running shop's last status line and phase, by shop.
+  std::map<std::string, std::pair<std::string, sync::Phase>> shop_status_;
+  std::size_t running_ = 0;     ///< engines still running
+  int exit_code_ = kExOk;       ///< the first failing shop's, when every shop has ended
+  net::steady_timer all_ended_; ///< cancelled when the last engine ends
+  std::string last_status_;     ///< the last STATUS= sent
   std::chrono::steady_clock::time_point last_status_at_{};
 };
 
-net::awaitable<int> Service::main_loop() {
-  notifier_.status("starting: migrating the database");
+net::awaitable<bool> Service::start_shop(const config::ShopConfig& shop) {
   sync::EngineHooks hooks;
-  hooks.on_status = [this](const sync::EngineStatus& st) { on_status(st); };
+  hooks.on_status = [this, name = shop.name](const sync::EngineStatus& st) { on_status(name, st); };
   hooks.on_progress = [this] {
     if (watchdog_)
       watchdog_->mark_progress();
   };
+  ShopPipeline* pipeline = nullptr;
+  std::exception_ptr refused;
   try {
-    co_await rt_.start(std::move(hooks));
+    pipeline = co_await rt_.open_shop(shop, std::move(hooks));
+  } catch (const ShopStopped&) {
+    refused = std::current_exception(); // this shop alone; the others go on
+  }
+  if (refused) {
+    exit_code_ = exit_code_ == kExOk ? exit_code_for(refused) : exit_code_;
+    co_return false;
+  }
+  ++running_;
+  // Runs until stopped or failed for good; a failure ends this shop, not the daemon.
+  net::co_spawn(rt_.io(), pipeline->engine->run(), [this, name = shop.name](std::exception_ptr e) {
+    int code = kExOk;
+    if (e && !stopping_)
+      code = exit_code_for(e);
+    shop_ended(name, code);
+  });
+  co_return true;
+}
+
+void Service::shop_ended(const std::string& name, int code) {
+  if (code != kExOk)
+    spdlog::error("shop {} stopped syncing (exit code {}); the other shops go on", name, code);
+  if (exit_code_ == kExOk)
+    exit_code_ = code;
+  shop_status_.erase(name);
+  // The pipeline is dropped later, outside its own engine's completion.
+  net::post(rt_.io(), [this, name] { rt_.close_shop(name); });
+  if (--running_ == 0)
+    all_ended_.cancel();
+}
+
+net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
+  const auto wanted = config::shops_of(*cfg);
+  for (auto& pipeline : rt_.shops()) {
+    const bool kept = std::any_of(wanted.begin(), wanted.end(),
+                                  [&](const auto& s) { return s.name == pipeline->name; });
+    if (!kept) {
+      spdlog::info("shop {} was removed from the config: it stops syncing; its rows stay",
+                   pipeline->name);
+      pipeline->engine->stop();
+    }
+  }
+  for (const config::ShopConfig& shop : wanted) {
+    const auto it = std::find_if(rt_.shops().begin(), rt_.shops().end(),
+                                 [&](const auto& p) { return p->name == shop.name; });
+    if (it == rt_.shops().end()) {
+      spdlog::info("shop {} was added to the config: it starts syncing", shop.name);
+      co_await start_shop(shop);
+    } else {
+      if ((*it)->shop.access_token != shop.access_token ||
+          (*it)->shop.refresh_token != shop.refresh_token)
+        spdlog::warn("shop {}: its tokens changed and need a restart; the running ones stay",
+                     shop.name);
+      (*it)->engine->reconfigure(
+          std::make_shared<const config::Config>(config::for_shop(*cfg, (*it)->shop)));
+    }
+  }
+}
+
+net::awaitable<int> Service::main_loop() {
+  notifier_.status("starting: migrating the database");
+  try {
+    co_await rt_.start_app();
+    for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
+      if (stopping_)
+        break;
+      co_await start_shop(shop);
+    }
   } catch (...) {
     if (!stopping_)
       throw;
   }
   if (stopping_)
     co_return kExOk; // a signal arrived while starting
+  if (running_ == 0)
+    co_return exit_code_; // no shop could start: said above, for each
   start_side_jobs();
   started_ = true;
   notifier_.ready();
   notifier_.status("ready");
-  spdlog::info("taosyncd {} started for shop {}", TAOSYNC_VERSION, cfg_->sync.shop);
-  int code = kExOk;
-  try {
-    co_await rt_.engine().run();
-  } catch (...) {
-    if (!stopping_)
-      code = exit_code_for(std::current_exception());
-  }
+  const auto shops = config::shops_of(*cfg_);
+  spdlog::info("taosyncd {} started for {}", TAOSYNC_VERSION,
+               shops.size() == 1 ? "shop " + shops.front().name
+                                 : std::to_string(shops.size()) + " shops");
+  while (running_ > 0) // operation_aborted: the last engine ended
+    co_await all_ended_.async_wait(net::as_tuple(net::use_awaitable));
+  const int code = stopping_ ? kExOk : exit_code_;
   if (metrics_)
     metrics_->stop();
   ban_timer_.cancel();
@@ -167,22 +251,31 @@ net::awaitable<void> Service::watch_bans() {
 
 void Service::record_ban(std::chrono::system_clock::time_point until) {
   // Detached: the writer may be inside a long transaction, and the countdown must go on.
-  net::co_spawn(rt_.io(), rt_.database().save_api_ban(cfg_->sync.shop, until),
+  net::co_spawn(rt_.io(), rt_.database().save_api_ban(config::shops_of(*cfg_).front().name, until),
                 [](std::exception_ptr e) {
                   if (e)
                     log_job_end("recording the ban", e);
                 });
 }
 
-void Service::on_status(const sync::EngineStatus& st) {
-  const bool phase_changed = st.phase != engine_phase_;
-  engine_line_ = st.line();
-  engine_phase_ = st.phase;
+void Service::on_status(const std::string& shop, const sync::EngineStatus& st) {
+  auto& [line, phase] = shop_status_[shop];
+  const bool phase_changed = st.phase != phase;
+  line = st.line();
+  phase = st.phase;
   show_status(phase_changed);
 }
 
 void Service::show_status(bool now) {
-  std::string line = engine_line_;
+  // One shop: its line. Several: "N shops: " and each shop's line.
+  std::string line;
+  if (shop_status_.size() == 1) {
+    line = shop_status_.begin()->second.first;
+  } else {
+    line = std::to_string(shop_status_.size()) + " shops";
+    for (const auto& [shop, st] : shop_status_)
+      line += "; " + shop + ": " + st.first;
+  }
   const auto wall = std::chrono::system_clock::now();
   if (const auto ban = obs::api_ban().in_force(wall))
     line = obs::describe_ban(*ban, wall) + "; " + line;
@@ -227,8 +320,9 @@ void Service::reload() {
     }
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);
-    rt_.client().reconfigure(config::api_part(next));
-    rt_.engine().reconfigure(next);
+    rt_.caller().reconfigure(config::api_part(next));
+    net::co_spawn(rt_.io(), apply_shops(next),
+                  [](std::exception_ptr e) { log_job_end("applying the shops", e); });
     if (metrics_)
       metrics_->set_healthy_within(next->metrics.healthy_within);
     cfg_ = std::move(next);
@@ -254,10 +348,11 @@ void Service::begin_shutdown(int signal) {
   spdlog::info("{}: stopping after the current transaction (at most {}s)", name,
                cfg_->shutdown_timeout.count());
   if (started_) {
-    rt_.engine().stop();
+    for (auto& pipeline : rt_.shops())
+      pipeline->engine->stop();
     // Calls in flight or waiting (a stalled answer, a ban) end now, not at their timeout; a
     // write transaction in progress still commits or rolls back whole.
-    rt_.client().cancel();
+    rt_.caller().cancel();
   }
   rt_.database().stop();
   // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.

@@ -59,8 +59,10 @@ CallCounters Caller::counters() const {
   return counters;
 }
 
-void Caller::count_retry() {
+void Caller::count_retry(CallCounters* tally) {
   ++counters_.retries;
+  if (tally)
+    ++tally->retries;
   obs::metrics().retried();
 }
 
@@ -76,7 +78,8 @@ net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
   const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
                              signed_query(spec.path, *spec.business, system, cfg->app_secret);
   const auto start = Clock::now();
-  auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &cancellation_);
+  auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &cancellation_,
+                                     spec.tally ? &spec.tally->calls : nullptr);
   cancellation_.throw_if_cancelled(spec.description); // not an answer: never counted or retried
   std::optional<ApiError> error;
   if (!response.ok())
@@ -108,6 +111,8 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
       co_return std::nullopt;
     if (error->kind == ErrorKind::throttled) {
       ++counters_.throttled;
+      if (spec.tally)
+        ++spec.tally->throttled;
       obs::metrics().throttled();
       if (++throttles > kMaxThrottlesPerCall)
         co_return given_up(*error, "still throttled after " + std::to_string(throttles) + " bans");
@@ -119,7 +124,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
                      spec.description, error->code, error->ban.count(), obs::format_utc(until));
       else
         spdlog::debug("{}: refused by the ban in force ({})", spec.description, error->code);
-      count_retry();
+      count_retry(spec.tally);
       continue;
     }
     if (error->kind != ErrorKind::transient)
@@ -129,7 +134,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
     const auto wait = backoff_.delay(failures);
     spdlog::warn("{}: attempt {}/{} failed ({}: {}); retrying in {} ms", spec.description, failures,
                  backoff_.policy().max_attempts, error->code, error->message, wait.count());
-    count_retry();
+    count_retry(spec.tally);
     co_await sleep_for(wait, &cancellation_);
   }
 }

@@ -32,9 +32,12 @@ struct CallSpec {
   const Params* business = nullptr;
   std::string_view access_token; ///< empty for the token refresh
   std::string_view description;  ///< describe_call(): safe to log
+  CallCounters* tally = nullptr; ///< the calling client's own counts (many clients, one caller)
 };
 
-/// Sends calls for one app. Single-threaded: use it from coroutines of one executor.
+/// Sends calls for one app: one rate limit, one connection pool and one retry policy, shared
+/// by the clients of every shop of the app. Single-threaded: use it from coroutines of one
+/// executor.
 class Caller {
 public:
   /// `cfg` is the api settings in force, shared with whoever publishes the next ones.
@@ -55,13 +58,13 @@ public:
   const config::ApiConfig& settings() const { return *cfg_; }
 
   /// Counts one retry that the caller of run() decided on (after a token refresh).
-  void count_retry();
+  void count_retry(CallCounters* tally = nullptr);
 
   /// Ends every call at once (shutdown): waits and requests in flight fail, and so does every
   /// later run(), with cancelled_failure. Call it on the calls' executor.
   void cancel() { cancellation_.cancel(); }
 
-  /// Totals so far (refreshes are the client's to fill in).
+  /// The app's totals so far, over every client (refreshes are the clients' to count).
   CallCounters counters() const;
 
 private:

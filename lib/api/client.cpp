@@ -29,10 +29,13 @@ Url checked_gateway(const std::string& text, std::string_view key, bool allow_in
 } // namespace
 
 struct Client::Impl {
-  Impl(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save)
-      : base(checked_gateway(cfg->base_url, "api.base_url", cfg->allow_insecure_http)),
-        auth(checked_gateway(cfg->auth_url, "api.auth_url", cfg->allow_insecure_http)),
-        caller(std::move(cfg)), keeper(std::move(tokens), std::move(save), caller, auth) {}
+  Impl(std::shared_ptr<Caller> shared, Tokens tokens, TokenSaver save)
+      : base(checked_gateway(shared->settings().base_url, "api.base_url",
+                             shared->settings().allow_insecure_http)),
+        auth(checked_gateway(shared->settings().auth_url, "api.auth_url",
+                             shared->settings().allow_insecure_http)),
+        caller_ptr(std::move(shared)), caller(*caller_ptr),
+        keeper(std::move(tokens), std::move(save), caller, auth) {}
 
   // One business call: retries inside the caller; one token refresh on IllegalAccessToken.
   template <class T>
@@ -50,13 +53,13 @@ struct Client::Impl {
     for (bool refreshed = false;; refreshed = true) {
       co_await keeper.save_pending();
       const auto generation = keeper.generation();
-      const CallSpec spec{&base, path, &business, keeper.access_token(), description};
+      const CallSpec spec{&base, path, &business, keeper.access_token(), description, &tally};
       auto error = co_await caller.run(spec, handle);
       if (!error)
         co_return std::move(*result);
       if (error->kind == ErrorKind::auth && !refreshed) {
         co_await keeper.refresh_after_refusal(generation);
-        caller.count_retry();
+        caller.count_retry(&tally);
         continue;
       }
       if (error->kind == ErrorKind::auth) {
@@ -71,12 +74,17 @@ struct Client::Impl {
 
   Url base;
   Url auth;
-  Caller caller;
+  std::shared_ptr<Caller> caller_ptr;
+  Caller& caller;
   TokenKeeper keeper;
+  CallCounters tally; ///< this client's calls (its caller may serve other shops too)
 };
 
+Client::Client(std::shared_ptr<Caller> caller, Tokens tokens, TokenSaver save_tokens)
+    : impl_(std::make_unique<Impl>(std::move(caller), std::move(tokens), std::move(save_tokens))) {}
+
 Client::Client(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save_tokens)
-    : impl_(std::make_unique<Impl>(std::move(cfg), std::move(tokens), std::move(save_tokens))) {}
+    : Client(std::make_shared<Caller>(std::move(cfg)), std::move(tokens), std::move(save_tokens)) {}
 
 Client::Client(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save_tokens)
     : Client(std::make_shared<const config::ApiConfig>(cfg), std::move(tokens),
@@ -113,7 +121,7 @@ void Client::cancel() {
 }
 
 CallCounters Client::counters() const {
-  CallCounters counters = impl_->caller.counters();
+  CallCounters counters = impl_->tally;
   counters.refreshes = impl_->keeper.refreshes();
   return counters;
 }

@@ -19,6 +19,8 @@
 
 namespace taosync::api {
 
+class Caller; // api/caller.hpp: the app's shared rate limit, pool and retries
+
 namespace net = boost::asio;
 
 /// Called after a token refresh, before the new token is used; persists the tokens.
@@ -28,7 +30,11 @@ using TokenSaver = std::function<net::awaitable<void>(const Tokens&)>;
 /// Single-threaded: every call must run on one executor, the one of its first call.
 class Client {
 public:
-  /// `cfg` is the api settings in force (a part of the config snapshot).
+  /// One shop's client on the app's shared caller: every shop's calls draw from one rate limit
+  /// and one connection pool; each shop has its own tokens and counts.
+  Client(std::shared_ptr<Caller> caller, Tokens tokens, TokenSaver save_tokens);
+  /// With a caller of its own; `cfg` is the api settings in force (a part of the config
+  /// snapshot).
   Client(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save_tokens);
   /// With settings of its own (tests, tools).
   Client(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save_tokens);
@@ -45,15 +51,17 @@ public:
   /// /order/get: one order with its lines.
   net::awaitable<OrderDetail> get_order(const std::string& trade_order_id);
 
-  /// Puts new settings in force (SIGHUP): rate limits, timeouts, retries, batch sizes. Keys
-  /// and URLs are read at construction only (a reload keeps them: config::plan_reload).
+  /// Puts new settings in force (SIGHUP) on its caller, for every client sharing it: rate
+  /// limits, timeouts, retries, batch sizes. Keys and URLs are read at construction only (a
+  /// reload keeps them: config::plan_reload).
   void reconfigure(std::shared_ptr<const config::ApiConfig> cfg);
 
-  /// Totals so far.
+  /// This client's totals so far.
   CallCounters counters() const;
 
-  /// Shutdown: every call in flight or waiting (rate limit, ban, backoff) fails at once, and so
-  /// does every later one, with ApiFailure code "cancelled". Call it on the client's executor.
+  /// Shutdown: every call of its caller in flight or waiting (rate limit, ban, backoff) fails
+  /// at once, and so does every later one, with ApiFailure code "cancelled". Call it on the
+  /// client's executor.
   void cancel();
 
 private:

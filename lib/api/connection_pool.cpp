@@ -51,10 +51,9 @@ void ConnectionPool::put_idle(const std::string& origin,
     connections.push_back(std::move(connection));
 }
 
-net::awaitable<Outcome<HttpResponse>> ConnectionPool::get(const Url& origin,
-                                                          const std::string& target,
-                                                          const HttpLimits& limits,
-                                                          Cancellation* cancel) {
+net::awaitable<Outcome<HttpResponse>>
+ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimits& limits,
+                    Cancellation* cancel, std::uint64_t* sent) {
   const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
   const auto request = make_request(origin, target);
   const std::string key = origin.origin();
@@ -70,6 +69,8 @@ net::awaitable<Outcome<HttpResponse>> ConnectionPool::get(const Url& origin,
       if (cancel)
         registration = cancel->on_cancel([c = connection.get()] { c->close(); });
       ++sent_;
+      if (sent)
+        ++*sent;
       auto response = co_await connection->exchange(request, limits.max_response_bytes, deadline);
       if (connection->keep_alive())
         put_idle(key, std::move(connection));

@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "config/bounded_file.hpp"
 #include "config/settings.hpp"
+#include "config/shops.hpp"
 #include "config/yaml_section.hpp"
 
 #include <cstdlib>
@@ -61,6 +62,7 @@ Config parse_with(const std::string& yaml_text, const Sources& src) {
     for (const std::string& name : s.yaml_names())
       section.has(name);
   }
+  sections.at("").has("shops"); // a list, read below
   sections.finish();
   // Each row is checked as soon as it is read: a later row may rely on an earlier one (the
   // date of sync.init.start is local to sync.reconcile.timezone).
@@ -69,6 +71,9 @@ Config parse_with(const std::string& yaml_text, const Sources& src) {
     s.read(sections.at(s.section()), src, cfg);
     s.validate(cfg);
   }
+  if (root.IsMap())
+    cfg.shops =
+        read_shops(static_cast<const YAML::Node&>(root)["shops"], src, cfg.sync.reconcile.timezone);
   for (const CrossRule& rule : cross_rules())
     rule(cfg);
   return cfg;

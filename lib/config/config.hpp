@@ -120,8 +120,21 @@ struct MetricsConfig {
   Millis read_timeout{std::chrono::seconds(10)}; ///< a request (or an idle connection) at most
 };
 
+/// One seller's shop synced by the app. Listed under `shops:`; without that list the one shop
+/// is `sync.shop` with the tokens of `api`.
+struct ShopConfig {
+  std::string name;                    ///< the `shop` key in every table
+  std::string access_token;            ///< secret: never logged
+  std::string refresh_token;           ///< secret: never logged; optional
+  std::optional<TimePoint> init_start; ///< overrides sync.init.start for this shop
+};
+
 /// The whole configuration.
 struct Config {
+  /// The shops, from `shops:` (empty: the one shop of `sync.shop` and the `api` tokens; see
+  /// shops_of). Reloads live: a shop added starts its init, a shop removed stops (its rows
+  /// stay).
+  std::vector<ShopConfig> shops;
   ApiConfig api;
   DatabaseConfig database;
   SyncConfig sync;
@@ -133,6 +146,13 @@ struct Config {
 /// The config in force, immutable and shared by the components that read it; a reload
 /// publishes a new one rather than changing fields under a running component.
 using Snapshot = std::shared_ptr<const Config>;
+
+/// The shops to sync: `cfg.shops`, or the one shop of `sync.shop` and the `api` tokens.
+std::vector<ShopConfig> shops_of(const Config& cfg);
+
+/// `cfg` as one shop's engine sees it: sync.shop, the api tokens and sync.init.start are the
+/// shop's.
+Config for_shop(const Config& cfg, const ShopConfig& shop);
 
 /// The api settings of a snapshot, sharing its lifetime.
 inline std::shared_ptr<const ApiConfig> api_part(const Snapshot& snapshot) {

@@ -71,6 +71,22 @@ std::string key_lines(int depth, const Setting& row) {
   return out + at + "# " + row.name() + "_file: " + row.placeholder + "\n";
 }
 
+// The shops list is not a settings row (it is a list): documented here, commented out.
+constexpr const char* kShopsExample = R"(
+# Several shops of one app (instead of sync.shop and api.access_token / api.refresh_token).
+# Each shop has its own cursor, init, polls, reconciliation and tokens; the app's key, secret
+# and rate limit are shared. Tokens: inline, as *_file, or as the systemd credentials
+# <name>_access_token and <name>_refresh_token. Reloads live: a shop added starts its init, a
+# shop removed stops syncing (its rows stay); changed tokens of a running shop need a restart.
+# shops:
+#   - name: "storefront-a"                   # the shop key in every table (1-64 of A-Z a-z 0-9 _ - .)
+#     access_token_file: "/etc/taosync/storefront-a.access_token"
+#     refresh_token_file: "/etc/taosync/storefront-a.refresh_token"
+#     init: {start: "2024-01-01"}            # optional: overrides sync.init.start
+#   - name: "storefront-b"
+#     access_token_file: "/etc/taosync/storefront-b.access_token"
+)";
+
 } // namespace
 
 std::string example_config() {
@@ -83,7 +99,7 @@ std::string example_config() {
       [&out](int depth, const Setting& row) {
         out += (depth == 0 ? "\n" : "") + key_lines(depth, row);
       });
-  return out;
+  return out + kShopsExample;
 }
 
 } // namespace taosync::config

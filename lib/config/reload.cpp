@@ -1,6 +1,8 @@
 #include "config/reload.hpp"
 #include "config/settings.hpp"
 
+#include <algorithm>
+
 namespace taosync::config {
 
 ReloadPlan plan_reload(const Config& running, Config loaded) {
@@ -15,6 +17,14 @@ ReloadPlan plan_reload(const Config& running, Config loaded) {
       row.keep(plan.next, running);
     }
   }
+  // Shops come and go live; the runtime restarts a shop's pipeline only when it is added.
+  const auto same_shop = [](const ShopConfig& a, const ShopConfig& b) {
+    return a.name == b.name && a.access_token == b.access_token &&
+           a.refresh_token == b.refresh_token && a.init_start == b.init_start;
+  };
+  if (!std::equal(running.shops.begin(), running.shops.end(), plan.next.shops.begin(),
+                  plan.next.shops.end(), same_shop))
+    plan.applied.push_back("shops");
   validate(plan.next);
   return plan;
 }

@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "config/secret_text.hpp"
 #include "config/settings.hpp"
+#include "config/shops.hpp"
 #include "config/yaml_layout.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -45,6 +46,10 @@ std::vector<std::string> secret_values(const Config& cfg) {
     if (std::string s = row.secret_in(cfg); !s.empty())
       out.push_back(std::move(s));
   }
+  for (const ShopConfig& shop : cfg.shops)
+    for (const std::string* s : {&shop.access_token, &shop.refresh_token})
+      if (!s->empty())
+        out.push_back(*s);
   return out;
 }
 
@@ -56,7 +61,7 @@ std::string render_masked(const Config& cfg) {
       [&out, &cfg](int depth, const Setting& row) {
         out += detail::indent(depth) + row.name() + ": " + row.yaml(cfg) + "\n";
       });
-  return out;
+  return out + render_shops(cfg);
 }
 
 std::optional<std::string> inline_secret_warning(const std::string& path) {
@@ -77,6 +82,11 @@ std::optional<std::string> inline_secret_warning(const std::string& path) {
     if (row.secret && !row.secret_part(scalar_at(root, row.key)).empty())
       keys += (keys.empty() ? "" : ", ") + row.key;
   }
+  if (const YAML::Node shops = root["shops"]; shops.IsDefined() && shops.IsSequence())
+    for (std::size_t i = 0; i < shops.size(); ++i)
+      for (const char* name : {"access_token", "refresh_token"})
+        if (!scalar_at(shops[i], name).empty())
+          keys += (keys.empty() ? "" : ", ") + ("shops[" + std::to_string(i) + "]." + name);
   if (keys.empty())
     return std::nullopt;
   char mode[8];

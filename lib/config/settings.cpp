@@ -5,6 +5,7 @@
 
 #include "config/settings.hpp"
 #include "config/setting_kinds.hpp"
+#include "config/shops.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -25,12 +26,6 @@ constexpr Reload restart = Reload::restart;
     return c.path;                                                                                 \
   }
 
-bool shop_key(const std::string& s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-' || c == '.';
-  });
-}
-
 std::vector<Setting> api_rows() {
   std::vector<Setting> rows;
   rows.push_back(text_key(TAOSYNC_KEY(api.base_url), web_url(), restart,
@@ -45,10 +40,10 @@ std::vector<Setting> api_rows() {
                             required("is required (set api.app_secret, api.app_secret_file or the "
                                      "app_secret credential)"),
                             restart, "The app secret."));
+  // Required unless `shops:` lists the shops with their own tokens (a cross rule).
   rows.push_back(secret_key(TAOSYNC_KEY(api.access_token), "access_token", whole_value,
-                            required("is required (set api.access_token, api.access_token_file or "
-                                     "the access_token credential)"),
-                            restart, "The seller's access token."));
+                            any<std::string>(), restart,
+                            "The seller's access token (one shop; several: the shops list)."));
   rows.push_back(secret_key(TAOSYNC_KEY(api.refresh_token), "refresh_token", whole_value,
                             any<std::string>(), restart,
                             "The seller's refresh token; without it an expired access token stops "
@@ -128,7 +123,7 @@ std::vector<Setting> database_rows() {
 std::vector<Setting> sync_rows() {
   std::vector<Setting> rows;
   rows.push_back(text_key(TAOSYNC_KEY(sync.shop),
-                          matching("1-64 of A-Z a-z 0-9 _ - .", shop_key,
+                          matching("1-64 of A-Z a-z 0-9 _ - .", valid_shop_name,
                                    "must be 1-64 characters of A-Z a-z 0-9 _ - ."),
                           restart, "The shop key stored in every table."));
   rows.push_back(duration_key(TAOSYNC_KEY(sync.poll_interval), within(100ms, 24h), live,

@@ -20,6 +20,12 @@ void transport_is_safe(const Config& c, const std::string& url, const std::strin
 
 std::vector<CrossRule> make_cross_rules() {
   return {
+      [](const Config& c) {
+        if (c.shops.empty() && c.api.access_token.empty())
+          throw ConfigError("api.access_token",
+                            "is required (set api.access_token, api.access_token_file or the "
+                            "access_token credential, or list the shops under shops:)");
+      },
       [](const Config& c) { transport_is_safe(c, c.api.base_url, "api.base_url"); },
       [](const Config& c) { transport_is_safe(c, c.api.auth_url, "api.auth_url"); },
       [](const Config& c) {

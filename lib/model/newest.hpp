@@ -13,8 +13,12 @@ template <class T> bool supersedes(const T& candidate, const T& kept) {
 }
 
 namespace newest_detail {
-template <class T> const T& record(const T& r) { return r; }
-template <class T> const T& record(const T* r) { return *r; }
+template <class T> const T& record(const T& r) {
+  return r;
+}
+template <class T> const T& record(const T* r) {
+  return *r;
+}
 } // namespace newest_detail
 
 /// Adds `rec` (a record, or a pointer to one) under `key` to `kept`, first-seen order, unless

@@ -90,6 +90,14 @@ CompareReport Scenario::compare(std::set<std::string> ignore, bool quiet) {
   return report;
 }
 
+int Scenario::compare_shops(const std::vector<std::string>& flags, std::string& out) const {
+  std::vector<std::string> argv{(testing::bin_dir() / "taosync-compare").string(), "--sim-port",
+                                std::to_string(sim_->port()), "--db", db_url_};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  out.clear();
+  return testing::run_command(argv, 120s, &out);
+}
+
 json::value Scenario::stats() const {
   return json::parse(sim_->stats_json());
 }

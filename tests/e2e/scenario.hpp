@@ -56,6 +56,10 @@ public:
   /// Compares the database with /_sim/truth; prints the summary unless `quiet`.
   CompareReport compare(std::set<std::string> ignore = {}, bool quiet = false);
 
+  /// Runs taosync-compare against this simulator and database with `flags` ("--shop",
+  /// "shop-2" or "--all-shops"); returns its exit code and leaves its output in `out`.
+  int compare_shops(const std::vector<std::string>& flags, std::string& out) const;
+
   /// GET /_sim/stats as JSON.
   boost::json::value stats() const;
 

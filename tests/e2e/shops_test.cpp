@@ -9,15 +9,6 @@
 namespace taosync::e2e {
 namespace {
 
-/// Runs taosync-compare with `flags`; returns its exit code and leaves its output in `out`.
-int run_compare(Scenario& s, std::vector<std::string> flags, std::string& out) {
-  std::vector<std::string> argv{(testing::bin_dir() / "taosync-compare").string(), "--sim-port",
-                                std::to_string(s.sim().port()), "--db", s.db_url()};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  out.clear();
-  return testing::run_command(argv, 120s, &out);
-}
-
 TEST_CASE("taosync-compare compares one named shop or every seller the simulator lists") {
   Scenario s({"--seller-orders", "300,200", "--seed", "23"});
   for (int n = 1; n <= 2; ++n) {
@@ -29,11 +20,11 @@ TEST_CASE("taosync-compare compares one named shop or every seller the simulator
   }
 
   std::string out;
-  CHECK_MESSAGE(run_compare(s, {"--all-shops"}, out) == 0, out);
+  CHECK_MESSAGE(s.compare_shops({"--all-shops"}, out) == 0, out);
   CHECK(out.find("shop shop-1: compare: truth orders=300") != std::string::npos);
   CHECK(out.find("shop shop-2: compare: truth orders=200") != std::string::npos);
   CHECK(out.find("shops: 2 compared, 0 differ") != std::string::npos);
-  CHECK_MESSAGE(run_compare(s, {"--shop", "shop-2"}, out) == 0, out);
+  CHECK_MESSAGE(s.compare_shops({"--shop", "shop-2"}, out) == 0, out);
   CHECK(out.find("truth orders=200 ") != std::string::npos);
 
   // One order of shop-2 lost: that shop, and only it, differs.
@@ -42,16 +33,16 @@ TEST_CASE("taosync-compare compares one named shop or every seller the simulator
   REQUIRE(!lost.empty());
   s.query("WITH gone AS (DELETE FROM taosync.orders WHERE shop = $1 AND trade_order_id = '" + lost +
           "' RETURNING 1) SELECT count(*) FROM gone");
-  CHECK_MESSAGE(run_compare(s, {"--all-shops"}, out) == 1, out);
+  CHECK_MESSAGE(s.compare_shops({"--all-shops"}, out) == 1, out);
   CHECK(out.find("missing order " + lost) != std::string::npos);
   CHECK(out.find("shops: 2 compared, 1 differ") != std::string::npos);
-  CHECK_MESSAGE(run_compare(s, {"--shop", "shop-1"}, out) == 0, out);
-  CHECK_MESSAGE(run_compare(s, {"--shop", "shop-2"}, out) == 1, out);
+  CHECK_MESSAGE(s.compare_shops({"--shop", "shop-1"}, out) == 0, out);
+  CHECK_MESSAGE(s.compare_shops({"--shop", "shop-2"}, out) == 1, out);
 
   // A shop the simulator does not serve is a usage error naming it.
-  CHECK(run_compare(s, {"--shop", "shop-9"}, out) == 2);
+  CHECK(s.compare_shops({"--shop", "shop-9"}, out) == 2);
   CHECK(out.find("shop-9") != std::string::npos);
-  CHECK(run_compare(s, {"--shop", "shop-1", "--all-shops"}, out) == 2);
+  CHECK(s.compare_shops({"--shop", "shop-1", "--all-shops"}, out) == 2);
 }
 
 } // namespace

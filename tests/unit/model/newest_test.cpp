@@ -32,7 +32,7 @@ TEST_CASE("newest wins; on a tie the version read last; first-seen order is kept
   add(version("A", 100, "unpaid"));
   add(version("B", 100, "unpaid"));
   add(version("A", 300, "shipped"));
-  add(version("A", 200, "paid")); // older than what is kept: ignored
+  add(version("A", 200, "paid"));     // older than what is kept: ignored
   add(version("B", 100, "canceled")); // a tie: read later, kept
   REQUIRE(kept.size() == 2);
   CHECK(kept[0].trade_order_id == "A");
