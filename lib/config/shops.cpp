@@ -31,8 +31,7 @@ ShopConfig read_shop(const YAML::Node& node, const std::string& path, const Sour
   ShopConfig shop;
   shop.name = s.string("name").value_or("");
   if (!valid_shop_name(shop.name))
-    throw ConfigError(s.key_path("name"),
-                      "is required: 1 to 64 letters, digits, '_', '-' or '.'");
+    throw ConfigError(s.key_path("name"), "is required: 1 to 64 letters, digits, '_', '-' or '.'");
   // Credentials named after the shop: LoadCredential=<shop>_access_token:FILE.
   shop.access_token =
       detail::read_secret(s, "access_token", shop.name + "_access_token", src).value_or("");

@@ -84,9 +84,9 @@ TEST_CASE("a dead refresh token stops its shop alone; SIGHUP adds and removes sh
   s.sim().control(R"({"seller":"shop-2","expire_access_token":true,"revoke_refresh_tokens":true})");
   s.config().shop = "shop-2";
   CHECK_MESSAGE(
-      wait_until([&] { return s.query("SELECT stopped FROM taosync.sync_state WHERE shop = $1") ==
-                              "t"; },
-                 30s),
+      wait_until(
+          [&] { return s.query("SELECT stopped FROM taosync.sync_state WHERE shop = $1") == "t"; },
+          30s),
       daemon.stderr_tail());
   CHECK(daemon.running()); // the daemon goes on with the others
   const auto shop2_rows = s.query("SELECT count(*) FROM taosync.orders WHERE shop = $1");
@@ -97,10 +97,8 @@ TEST_CASE("a dead refresh token stops its shop alone; SIGHUP adds and removes sh
   s.config().shop = "shop-1";
   const auto shop1_rows = s.query("SELECT count(*) FROM taosync.orders WHERE shop = $1");
   daemon.kill(SIGHUP);
-  CHECK_MESSAGE(wait_until([&] { return shop_converged(s, "shop-4"); }, 60s),
-                daemon.stderr_tail());
-  CHECK_MESSAGE(wait_until([&] { return shop_converged(s, "shop-3"); }, 30s),
-                daemon.stderr_tail());
+  CHECK_MESSAGE(wait_until([&] { return shop_converged(s, "shop-4"); }, 60s), daemon.stderr_tail());
+  CHECK_MESSAGE(wait_until([&] { return shop_converged(s, "shop-3"); }, 30s), daemon.stderr_tail());
   CHECK(daemon.running());
   // The removed and the stopped shops keep their rows.
   CHECK(s.query("SELECT count(*) FROM taosync.orders WHERE shop = $1") == shop1_rows);

@@ -93,8 +93,7 @@ TEST_CASE("bad shops entries name the entry and the key") {
   CHECK(shops_error("shops: {name: a}\n").find("shops: must be a list") == 0);
   CHECK(shops_error("shops: []\n").find("shops: is empty") == 0);
   CHECK(shops_error("shops:\n  - access_token: t\n").find("shops[0].name: is required") == 0);
-  CHECK(shops_error("shops:\n  - name: \"a b\"\n    access_token: t\n").find("shops[0].name") ==
-        0);
+  CHECK(shops_error("shops:\n  - name: \"a b\"\n    access_token: t\n").find("shops[0].name") == 0);
   CHECK(shops_error("shops:\n  - name: a\n").find("shops[0].access_token: is required") == 0);
   CHECK(shops_error("shops:\n  - name: a\n    access_token: t\n  - name: a\n    access_token: u\n")
             .find("shops[1].name: shop 'a' is listed twice") == 0);
