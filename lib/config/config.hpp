@@ -120,6 +120,14 @@ struct MetricsConfig {
   Millis read_timeout{std::chrono::seconds(10)}; ///< a request (or an idle connection) at most
 };
 
+/// Several daemons sharing one database and one list of shops: each shop is synced by the one
+/// daemon holding its lease.
+struct HaConfig {
+  bool leases = true;                         ///< take a shop's lease before writing it
+  Millis lease_ttl{std::chrono::seconds(30)}; ///< a lease not renewed for this long expires
+  std::string daemon_id; ///< empty: "<hostname>:<pid>:<random>", chosen at start
+};
+
 /// The whole configuration.
 struct Config {
   ApiConfig api;
@@ -127,6 +135,7 @@ struct Config {
   SyncConfig sync;
   LogConfig log;
   MetricsConfig metrics;
+  HaConfig ha;
   Seconds shutdown_timeout{10};
 };
 

@@ -65,6 +65,13 @@ WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up);
 /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
 WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff);
 
+/// `options` for a daemon that holds shop leases of `lease_ttl` (ha.lease_ttl): every session
+/// ends a transaction left idle for half the ttl. A process frozen (SIGSTOP, a stalled VM)
+/// between its fence and its commit keeps the lease row locked, and a peer's acquire waits
+/// on that lock; the server ends such a session well before the peer's lease would have to
+/// wait beyond a ttl, so a frozen daemon cannot block the shop's new owner.
+WriterOptions with_lease_ttl(WriterOptions options, std::chrono::milliseconds lease_ttl);
+
 class Writer {
 public:
   /// Starts the thread; connects lazily on the first job.
