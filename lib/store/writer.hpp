@@ -86,7 +86,8 @@ public:
   /// A broken connection is reconnected with backoff and `job` is run again, and so is a job
   /// cut by database.lock_timeout (after a backoff), so `job` must be idempotent (a whole
   /// transaction). A statement cut by database.statement_timeout throws DatabaseTimeout
-  /// naming the key. Other exceptions propagate.
+  /// naming the key. Other exceptions propagate, LeaseLost among them: a lease the database
+  /// says is gone stays gone, and retrying would only be refused again.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
     // Not a coroutine itself, for the compiler bug described at Database::run.
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);

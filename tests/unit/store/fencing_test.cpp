@@ -179,6 +179,17 @@ TEST_CASE("every fenced write counts itself under the epoch held") {
   CHECK(commits_at(url, 1) == 7);
 }
 
+TEST_CASE("a lost lease is not retried by the writer") {
+  Writer writer(migrated_database(), kLeaseBackoff);
+  int runs = 0;
+  CHECK_THROWS_AS(await_op(writer.run<void>([&runs](Store&) {
+                    ++runs;
+                    throw LeaseLost("write for shop s refused");
+                  })),
+                  LeaseLost);
+  CHECK(runs == 1);
+}
+
 TEST_CASE("with leases off, writes run unfenced as with a single daemon") {
   const auto url = migrated_database();
   Database db(url, kLeaseBackoff);
