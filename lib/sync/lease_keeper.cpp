@@ -175,7 +175,8 @@ net::awaitable<void> LeaseKeeper::hand_over(std::size_t share) {
     spdlog::info("leases: handing shop {} over: holding {}, share {}", shop, held.size(), share);
     lose(shop, it->second,
          "handed over to a peer (holding " + std::to_string(held.size()) + ", share " +
-             std::to_string(share) + ")");
+             std::to_string(share) + ")",
+         spdlog::level::info);
     // After on_lost: a write that already read its fence commits first (the release waits
     // for the lease row's lock), and none starts after it.
     co_await db_.release(shop, options_.daemon.id, it->second);
@@ -226,7 +227,8 @@ void LeaseKeeper::confirm(const std::string& shop, std::int64_t epoch, Clock::ti
     it->second.confirmed = std::max(it->second.confirmed, sent);
 }
 
-void LeaseKeeper::lose(const std::string& shop, std::int64_t epoch, const std::string& reason) {
+void LeaseKeeper::lose(const std::string& shop, std::int64_t epoch, const std::string& reason,
+                       spdlog::level::level_enum level) {
   {
     std::lock_guard lock(mutex_);
     const auto it = held_.find(shop);
@@ -238,7 +240,7 @@ void LeaseKeeper::lose(const std::string& shop, std::int64_t epoch, const std::s
   db_.drop(shop);
   if (hooks_.on_lost)
     hooks_.on_lost(shop, reason);
-  spdlog::warn("leases: stopped syncing shop {} (epoch {}): {}", shop, epoch, reason);
+  spdlog::log(level, "leases: stopped syncing shop {} (epoch {}): {}", shop, epoch, reason);
 }
 
 void LeaseKeeper::give_up_unconfirmed(Clock::time_point now) {

@@ -14,6 +14,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <spdlog/common.h>
 
 #include <atomic>
 #include <chrono>
@@ -83,8 +84,10 @@ private:
 
   void take(const std::string& shop, std::int64_t epoch, Clock::time_point sent);
   void confirm(const std::string& shop, std::int64_t epoch, Clock::time_point sent);
-  /// Forgets `shop` if it is still held at `epoch`: drops its fence, calls on_lost, logs.
-  void lose(const std::string& shop, std::int64_t epoch, const std::string& reason);
+  /// Forgets `shop` if it is still held at `epoch`: drops its fence, calls on_lost, logs at
+  /// `level` (a handover is routine, a loss is not).
+  void lose(const std::string& shop, std::int64_t epoch, const std::string& reason,
+            spdlog::level::level_enum level = spdlog::level::warn);
   /// Gives up the leases the database has not confirmed for nearly a ttl.
   void give_up_unconfirmed(Clock::time_point now);
   /// When the run loop must look again: the next round or the next give-up deadline.
