@@ -129,6 +129,14 @@ struct ShopConfig {
   std::optional<TimePoint> init_start; ///< overrides sync.init.start for this shop
 };
 
+/// Several daemons sharing one database and one list of shops: each shop is synced by the one
+/// daemon holding its lease.
+struct HaConfig {
+  bool leases = true;                         ///< take a shop's lease before writing it
+  Millis lease_ttl{std::chrono::seconds(30)}; ///< a lease not renewed for this long expires
+  std::string daemon_id; ///< empty: "<hostname>:<pid>:<random>", chosen at start
+};
+
 /// The whole configuration.
 struct Config {
   /// The shops, from `shops:` (empty: the one shop of `sync.shop` and the `api` tokens; see
@@ -140,6 +148,7 @@ struct Config {
   SyncConfig sync;
   LogConfig log;
   MetricsConfig metrics;
+  HaConfig ha;
   Seconds shutdown_timeout{10};
 };
 

@@ -26,6 +26,11 @@ constexpr Reload restart = Reload::restart;
     return c.path;                                                                                 \
   }
 
+bool daemon_id_text(const std::string& s) {
+  return s.size() <= 128 &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isgraph(c) != 0; });
+}
+
 std::vector<Setting> api_rows() {
   std::vector<Setting> rows;
   rows.push_back(text_key(TAOSYNC_KEY(api.base_url), web_url(), restart,
@@ -201,6 +206,20 @@ std::vector<Setting> other_rows() {
   rows.push_back(duration_key(TAOSYNC_KEY(metrics.read_timeout), positive(), restart,
                               "A request must arrive whole within this; an idle keep-alive "
                               "connection is closed after it."));
+  rows.push_back(flag_key(TAOSYNC_KEY(ha.leases), restart,
+                          "Several daemons may share the database and the shops: each shop is "
+                          "written only by the daemon holding its lease, and a write whose "
+                          "lease was lost rolls back."));
+  rows.push_back(duration_key(TAOSYNC_KEY(ha.lease_ttl), within(5s, 10min), restart,
+                              "A lease (and a daemon's heartbeat) not renewed for this long "
+                              "expires and a peer takes the shop over; renewed every third of "
+                              "it."));
+  rows.push_back(text_key(TAOSYNC_KEY(ha.daemon_id),
+                          matching("up to 128 printable characters, no spaces", daemon_id_text,
+                                   "must be up to 128 printable characters without spaces"),
+                          restart,
+                          "This daemon's name in taosync.daemons and taosync.shop_leases; \"\": "
+                          "<hostname>:<pid>:<random>, new at every start."));
   rows.push_back(seconds_key(TAOSYNC_KEY(shutdown_timeout), at_least_seconds(1s), live,
                              "On SIGTERM, the transaction in flight commits or rolls back within "
                              "this."));

@@ -183,7 +183,8 @@ void prepare_batch_write(pqxx::connection_base& conn) {
   conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
 }
 
-WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch) {
+WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
+                        const std::optional<Fence>& fence) {
   const CheckedBatch checked = check_batch(batch);
   WriteResult result;
   pqxx::work tx(conn, "write_batch");
@@ -213,6 +214,7 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch) {
       state.shop = batch.shop;
     upsert_state(tx, state);
   }
+  check_fence(tx, batch.shop, fence); // last: its row lock is held only until the commit
   tx.commit();
   return result;
 }

@@ -2,8 +2,11 @@
 // The batch write: COPY into TEMP staging tables, then set-based statements, one transaction.
 
 #include "store/batch.hpp"
+#include "store/leases.hpp"
 
 #include <pqxx/connection>
+
+#include <optional>
 
 namespace taosync::store {
 
@@ -11,7 +14,9 @@ namespace taosync::store {
 /// connection, before the first write_batch.
 void prepare_batch_write(pqxx::connection_base& conn);
 
-/// Writes `batch` (and its cursor, if any) in one transaction and commits it.
-WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch);
+/// Writes `batch` (and its cursor, if any) in one transaction and commits it, if `fence` (when
+/// set) still holds the shop's lease; LeaseLost otherwise, and nothing is written.
+WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
+                        const std::optional<Fence>& fence = std::nullopt);
 
 } // namespace taosync::store

@@ -20,6 +20,10 @@ struct ConnectionSettings {
   Millis connect_timeout{};
   Millis statement_timeout{}; ///< 0: none
   Millis lock_timeout{};      ///< 0: none
+  /// idle_in_transaction_session_timeout: a session left idle inside a transaction this long is
+  /// ended by the server, its locks with it. Set (to half the lease ttl) when leases are in
+  /// use; 0: none.
+  Millis idle_in_transaction_timeout{};
   Millis keepalives_idle{};
   Millis keepalives_interval{};
   int keepalives_count{};

@@ -29,12 +29,17 @@ net::awaitable<SyncState> Database::load_state(const std::string& shop) {
   return run<SyncState>(writer_, [shop](Store& s) { return s.load_state(shop); });
 }
 
+// Each fenced job asks for its fence when it runs (on the writer thread, at every attempt), not
+// when it is queued: a lease dropped in between refuses the write.
 net::awaitable<void> Database::save_state(const SyncState& state) {
-  return run<void>(writer_, [state](Store& s) { s.save_state(state); });
+  return run<void>(
+      writer_, [state, f = &fences_](Store& s) { s.save_state(state, f->for_write(state.shop)); });
 }
 
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
-  return run<WriteResult>(writer_, [b = std::move(batch)](Store& s) { return s.write(b); });
+  return run<WriteResult>(writer_, [b = std::move(batch), f = &fences_](Store& s) {
+    return s.write(b, f->for_write(b.shop));
+  });
 }
 
 net::awaitable<StoredTimes>
@@ -51,8 +56,9 @@ net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::st
 
 net::awaitable<void> Database::save_tokens(const std::string& shop, const model::Tokens& tokens,
                                            const std::string& fingerprint) {
-  return run<void>(
-      writer_, [shop, tokens, fingerprint](Store& s) { s.save_tokens(shop, tokens, fingerprint); });
+  return run<void>(writer_, [shop, tokens, fingerprint, f = &fences_](Store& s) {
+    s.save_tokens(shop, tokens, fingerprint, f->for_write(shop));
+  });
 }
 
 net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop, int limit,
@@ -64,8 +70,9 @@ net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop,
 net::awaitable<void> Database::postpone_owed(const std::string& shop, const std::string& id,
                                              const std::string& reason,
                                              std::chrono::milliseconds delay) {
-  return run<void>(
-      writer_, [shop, id, reason, delay](Store& s) { s.postpone_owed(shop, id, reason, delay); });
+  return run<void>(writer_, [shop, id, reason, delay, f = &fences_](Store& s) {
+    s.postpone_owed(shop, id, reason, delay, f->for_write(shop));
+  });
 }
 
 net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
@@ -74,7 +81,9 @@ net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
 
 net::awaitable<void> Database::save_held(const std::string& shop,
                                          const std::optional<HeldWindow>& held) {
-  return run<void>(writer_, [shop, held](Store& s) { s.save_held(shop, held); });
+  return run<void>(writer_, [shop, held, f = &fences_](Store& s) {
+    s.save_held(shop, held, f->for_write(shop));
+  });
 }
 
 net::awaitable<std::optional<HeldWindow>> Database::load_held(const std::string& shop) {
@@ -88,14 +97,16 @@ net::awaitable<ShopFlags> Database::load_flags(const std::string& shop) {
 net::awaitable<void> Database::save_refresh_fingerprint(const std::string& shop,
                                                         const std::string& fingerprint,
                                                         bool resume) {
-  return run<void>(writer_, [shop, fingerprint, resume](Store& s) {
-    s.save_refresh_fingerprint(shop, fingerprint, resume);
+  return run<void>(writer_, [shop, fingerprint, resume, f = &fences_](Store& s) {
+    s.save_refresh_fingerprint(shop, fingerprint, resume, f->for_write(shop));
   });
 }
 
 net::awaitable<void> Database::save_api_ban(const std::string& shop,
                                             std::chrono::system_clock::time_point until) {
-  return run<void>(writer_, [shop, until](Store& s) { s.save_api_ban(shop, until); });
+  return run<void>(writer_, [shop, until, f = &fences_](Store& s) {
+    s.save_api_ban(shop, until, f->for_write(shop));
+  });
 }
 
 net::awaitable<std::vector<std::string>> Database::sample_recent_orders(const std::string& shop,
@@ -108,6 +119,56 @@ net::awaitable<std::optional<model::OrderDetail>> Database::load_order(const std
                                                                        const std::string& id) {
   return run<std::optional<model::OrderDetail>>(
       writer_, [shop, id](Store& s) { return s.load_order(shop, id); });
+}
+
+// Leases go through the lookups connection: a renew must not wait behind a long batch write.
+net::awaitable<std::vector<std::string>> Database::heartbeat(const DaemonIdentity& daemon,
+                                                             std::chrono::milliseconds ttl) {
+  return run<std::vector<std::string>>(
+      lookups_, [daemon, ttl](Store& s) { return s.heartbeat(daemon, ttl); });
+}
+
+net::awaitable<void> Database::leave(const std::string& daemon) {
+  return run<void>(lookups_, [daemon](Store& s) { s.leave(daemon); });
+}
+
+net::awaitable<Acquired> Database::acquire(const std::string& shop, const DaemonIdentity& daemon,
+                                           std::chrono::milliseconds ttl) {
+  return run<Acquired>(
+      lookups_, [shop, daemon, ttl](Store& s) { return s.acquire_lease(shop, daemon, ttl); });
+}
+
+net::awaitable<Renewal> Database::renew(const std::string& daemon,
+                                        const std::vector<HeldLease>& held,
+                                        std::chrono::milliseconds ttl) {
+  return run<Renewal>(lookups_,
+                      [daemon, held, ttl](Store& s) { return s.renew_leases(daemon, held, ttl); });
+}
+
+net::awaitable<bool> Database::release(const std::string& shop, const std::string& daemon,
+                                       std::int64_t epoch) {
+  return run<bool>(
+      lookups_, [shop, daemon, epoch](Store& s) { return s.release_lease(shop, daemon, epoch); });
+}
+
+net::awaitable<std::vector<Lease>> Database::leases() {
+  return run<std::vector<Lease>>(lookups_, [](Store& s) { return s.leases(); });
+}
+
+void Database::use_leases(bool in_use) {
+  fences_.set_in_use(in_use);
+}
+
+void Database::hold(const std::string& shop, Fence fence) {
+  fences_.hold(shop, std::move(fence));
+}
+
+void Database::drop(const std::string& shop) {
+  fences_.drop(shop);
+}
+
+std::optional<Fence> Database::fence(const std::string& shop) const {
+  return fences_.held(shop);
 }
 
 void Database::stop() {

@@ -8,6 +8,8 @@
 #include "model/records.hpp"
 #include "model/tokens.hpp"
 #include "store/batch.hpp"
+#include "store/fences.hpp"
+#include "store/leases.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
 #include "store/store.hpp"
@@ -31,6 +33,10 @@ namespace net = boost::asio;
 /// writer thread (or the lookups thread, where said) and is retried whole after a lost
 /// connection or a lock timeout (see Writer::run); the awaiting coroutine resumes on its own
 /// executor with the result.
+///
+/// Fencing: with leases in use (use_leases), each write for a shop commits only while this
+/// daemon holds that shop's lease at the epoch recorded with hold(); otherwise it throws
+/// LeaseLost and writes nothing. LeaseLost is not retried.
 class Database {
 public:
   /// Starts both threads; each connects lazily on its first operation. The lookups connection
@@ -46,10 +52,10 @@ public:
 
   /// The shop's cursor, or a fresh state if none is stored.
   net::awaitable<SyncState> load_state(const std::string& shop);
-  /// Stores the cursor alone, in its own transaction.
+  /// Stores the cursor alone, in its own transaction (fenced).
   net::awaitable<void> save_state(const SyncState& state);
 
-  /// Writes a batch (and its cursor, if any) in one transaction.
+  /// Writes a batch (and its cursor, if any) in one transaction (fenced).
   net::awaitable<WriteResult> write_batch(Batch batch);
 
   /// Stored modification_time of those of `order_ids` that exist, asked on the lookups
@@ -60,30 +66,31 @@ public:
   /// Tokens stored after a refresh that descend from the configured token `fingerprint`.
   net::awaitable<std::optional<model::Tokens>> load_tokens(const std::string& shop,
                                                            const std::string& fingerprint);
-  /// Stores refreshed tokens, tied to the configured token `fingerprint`.
+  /// Stores refreshed tokens, tied to the configured token `fingerprint` (fenced).
   net::awaitable<void> save_tokens(const std::string& shop, const model::Tokens& tokens,
                                    const std::string& fingerprint);
 
   /// Up to `limit` owed orders due for another ask (or any, if `due_or_not`).
   net::awaitable<std::vector<DueOwed>> due_owed(const std::string& shop, int limit,
                                                 bool due_or_not);
-  /// Records a failed ask for an owed order; the next one waits `delay`.
+  /// Records a failed ask for an owed order; the next one waits `delay` (fenced).
   net::awaitable<void> postpone_owed(const std::string& shop, const std::string& id,
                                      const std::string& reason, std::chrono::milliseconds delay);
   /// What the shop is owed.
   net::awaitable<OwedSummary> owed_summary(const std::string& shop);
 
-  /// Records the window the shop is held at (nullopt: not held any more).
+  /// Records the window the shop is held at (nullopt: not held any more) (fenced).
   net::awaitable<void> save_held(const std::string& shop, const std::optional<HeldWindow>& held);
   /// The window the shop is held at, if any.
   net::awaitable<std::optional<HeldWindow>> load_held(const std::string& shop);
 
   /// The shop's stop, stop fingerprint and ban end.
   net::awaitable<ShopFlags> load_flags(const std::string& shop);
-  /// Records the configured refresh token's fingerprint; with `resume`, also lifts a stop.
+  /// Records the configured refresh token's fingerprint; with `resume`, also lifts a stop
+  /// (fenced).
   net::awaitable<void> save_refresh_fingerprint(const std::string& shop,
                                                 const std::string& fingerprint, bool resume);
-  /// Records the end of a platform ban.
+  /// Records the end of a platform ban (fenced).
   net::awaitable<void> save_api_ban(const std::string& shop,
                                     std::chrono::system_clock::time_point until);
 
@@ -92,6 +99,34 @@ public:
   /// The stored order with its lines, or nullopt.
   net::awaitable<std::optional<model::OrderDetail>> load_order(const std::string& shop,
                                                                const std::string& id);
+
+  /// Records this daemon's heartbeat and returns the live daemons' ids (lookups connection).
+  net::awaitable<std::vector<std::string>> heartbeat(const DaemonIdentity& daemon,
+                                                     std::chrono::milliseconds ttl);
+  /// Removes this daemon's heartbeat, so peers count it gone at once (lookups connection).
+  net::awaitable<void> leave(const std::string& daemon);
+  /// Takes `shop`'s lease if it is free, expired or ours (lookups connection).
+  net::awaitable<Acquired> acquire(const std::string& shop, const DaemonIdentity& daemon,
+                                   std::chrono::milliseconds ttl);
+  /// Extends those of `held` still ours; reports the others lost (lookups connection).
+  net::awaitable<Renewal> renew(const std::string& daemon, const std::vector<HeldLease>& held,
+                                std::chrono::milliseconds ttl);
+  /// Ends `daemon`'s lease of `shop` at `epoch` now; false if it was not held (lookups
+  /// connection).
+  net::awaitable<bool> release(const std::string& shop, const std::string& daemon,
+                               std::int64_t epoch);
+  /// Every lease row, by shop (lookups connection).
+  net::awaitable<std::vector<Lease>> leases();
+
+  /// Turns fencing on or off (off by default: writes run as with a single daemon).
+  void use_leases(bool in_use);
+  /// Records that this daemon holds `shop`'s lease at `fence.epoch`: writes for it are fenced
+  /// with it from now on.
+  void hold(const std::string& shop, Fence fence);
+  /// Forgets `shop`'s fence: with leases in use, writes for it are refused from now on.
+  void drop(const std::string& shop);
+  /// The fence held for `shop`, if any.
+  std::optional<Fence> fence(const std::string& shop) const;
 
   /// Stops retrying on both connections (shutdown): an operation waiting for a reconnect or a
   /// lock throws WriterStopped.
@@ -104,6 +139,8 @@ private:
   /// Runs `job` on `on`'s thread.
   template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
 
+  // Declared first, so it outlives the writer threads whose jobs read it.
+  Fences fences_;
   Writer writer_;
   Writer lookups_;
 };

@@ -204,11 +204,38 @@ ALTER TABLE taosync.sync_state
   ADD COLUMN api_banned_until    timestamptz;
 )sql";
 
+// Which daemon syncs which shop. A lease is taken, renewed and released on the database's
+// clock (clock_timestamp()); `epoch` grows each time the shop changes hands, and every write
+// transaction for the shop ends by counting itself in `commits` under the epoch it holds, so a
+// write of a former owner cannot commit (see store/leases.hpp). `daemons` holds each
+// daemon's heartbeat: the live ones share the shops between them.
+constexpr std::string_view kLeasesSql = R"sql(
+CREATE TABLE taosync.shop_leases (
+  shop        text PRIMARY KEY,
+  owner       text NOT NULL,
+  owner_host  text NOT NULL,
+  owner_pid   integer NOT NULL,
+  epoch       bigint NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  acquired_at timestamptz NOT NULL,
+  commits     bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE taosync.daemons (
+  daemon     text PRIMARY KEY,
+  host       text NOT NULL,
+  pid        integer NOT NULL,
+  started_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "orders and lines", kOrdersSql},
     Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
     Migration{3, "owed orders and held windows", kOwedSql},
     Migration{4, "stop fingerprint and ban end", kShopFlagsSql},
+    Migration{5, "shop leases and daemons", kLeasesSql},
 };
 
 } // namespace

@@ -38,6 +38,8 @@ ORDER BY c.relname LIMIT 10
 )sql";
 
 // Every right the sync needs that the session lacks: kind, object, the missing rights.
+// Every table means the lease tables too: each fenced write updates shop_leases, and the
+// lease keeper inserts, updates and deletes rows of shop_leases and daemons.
 // schema_migrations is only read; sequences of identity columns need no grant (PostgreSQL
 // checks none for them), other sequences need USAGE for nextval().
 constexpr std::string_view kMissingRightsSql = R"sql(

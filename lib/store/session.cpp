@@ -11,6 +11,11 @@ namespace {
 constexpr std::string_view kSetTimeouts =
     "SELECT set_config('statement_timeout', $1, false), set_config('lock_timeout', $2, false)";
 
+// Only with leases in use (ConnectionSettings::idle_in_transaction_timeout): otherwise the
+// server's or the role's own setting stands.
+constexpr std::string_view kSetIdleTimeout =
+    "SELECT set_config('idle_in_transaction_session_timeout', $1, false)";
+
 std::string gucs_ms(Millis d) {
   return std::to_string(d.count()) + "ms";
 }
@@ -34,6 +39,8 @@ std::unique_ptr<pqxx::connection> open_session(const ConnectionSettings& s) {
     pqxx::nontransaction tx(*conn, "session_timeouts");
     tx.exec_params(std::string(kSetTimeouts), gucs_ms(s.statement_timeout),
                    gucs_ms(s.lock_timeout));
+    if (s.idle_in_transaction_timeout > Millis{0})
+      tx.exec_params(std::string(kSetIdleTimeout), gucs_ms(s.idle_in_transaction_timeout));
   }
   return conn;
 }

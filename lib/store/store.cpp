@@ -2,6 +2,7 @@
 
 #include "store/batch_write.hpp"
 #include "store/db_errors.hpp"
+#include "store/leases.hpp"
 #include "store/migrations.hpp"
 #include "store/order_rows.hpp"
 #include "store/schema_access.hpp"
@@ -101,9 +102,10 @@ SyncState Store::load_state(const std::string& shop) {
   return select_state(tx, shop);
 }
 
-void Store::save_state(const SyncState& state) {
+void Store::save_state(const SyncState& state, const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_state");
   upsert_state(tx, state);
+  check_fence(tx, state.shop, fence);
   tx.commit();
 }
 
@@ -113,9 +115,10 @@ std::vector<DueOwed> Store::due_owed(const std::string& shop, int limit, bool du
 }
 
 void Store::postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,
-                          std::chrono::milliseconds delay) {
+                          std::chrono::milliseconds delay, const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "postpone_owed");
   store::postpone_owed(tx, shop, id, reason, delay);
+  check_fence(tx, shop, fence);
   tx.commit();
 }
 
@@ -124,9 +127,11 @@ OwedSummary Store::owed_summary(const std::string& shop) {
   return select_owed_summary(tx, shop);
 }
 
-void Store::save_held(const std::string& shop, const std::optional<HeldWindow>& held) {
+void Store::save_held(const std::string& shop, const std::optional<HeldWindow>& held,
+                      const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_held");
   upsert_held(tx, shop, held);
+  check_fence(tx, shop, fence);
   tx.commit();
 }
 
@@ -148,9 +153,9 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
   return out;
 }
 
-WriteResult Store::write(const Batch& batch) {
+WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) {
   const auto start = std::chrono::steady_clock::now();
-  auto result = write_batch(*impl_->conn, batch);
+  auto result = write_batch(*impl_->conn, batch, fence);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;
 }
@@ -173,12 +178,13 @@ std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
 }
 
 void Store::save_tokens(const std::string& shop, const model::Tokens& tokens,
-                        const std::string& config_fingerprint) {
+                        const std::string& config_fingerprint, const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_tokens");
   tx.exec_params0(std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
                   static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
                   static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
                   config_fingerprint);
+  check_fence(tx, shop, fence);
   tx.commit();
 }
 
@@ -208,16 +214,61 @@ ShopFlags Store::load_flags(const std::string& shop) {
 }
 
 void Store::save_refresh_fingerprint(const std::string& shop, const std::string& fingerprint,
-                                     bool resume) {
+                                     bool resume, const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_refresh_fingerprint");
   upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
+  check_fence(tx, shop, fence);
   tx.commit();
 }
 
-void Store::save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until) {
+void Store::save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until,
+                         const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_api_ban");
   upsert_api_ban(tx, shop, until);
+  check_fence(tx, shop, fence);
   tx.commit();
+}
+
+std::vector<std::string> Store::heartbeat(const DaemonIdentity& daemon,
+                                          std::chrono::milliseconds ttl) {
+  pqxx::work tx(*impl_->conn, "heartbeat");
+  auto live = store::heartbeat(tx, daemon, ttl);
+  tx.commit();
+  return live;
+}
+
+void Store::leave(const std::string& daemon) {
+  pqxx::work tx(*impl_->conn, "leave");
+  store::leave(tx, daemon);
+  tx.commit();
+}
+
+Acquired Store::acquire_lease(const std::string& shop, const DaemonIdentity& daemon,
+                              std::chrono::milliseconds ttl) {
+  pqxx::work tx(*impl_->conn, "acquire_lease");
+  auto acquired = store::acquire_lease(tx, shop, daemon, ttl);
+  tx.commit();
+  return acquired;
+}
+
+Renewal Store::renew_leases(const std::string& daemon, const std::vector<HeldLease>& held,
+                            std::chrono::milliseconds ttl) {
+  pqxx::work tx(*impl_->conn, "renew_leases");
+  auto renewal = store::renew_leases(tx, daemon, held, ttl);
+  tx.commit();
+  return renewal;
+}
+
+bool Store::release_lease(const std::string& shop, const std::string& daemon, std::int64_t epoch) {
+  pqxx::work tx(*impl_->conn, "release_lease");
+  const bool released = store::release_lease(tx, shop, daemon, epoch);
+  tx.commit();
+  return released;
+}
+
+std::vector<Lease> Store::leases() {
+  pqxx::read_transaction tx(*impl_->conn, "leases");
+  return select_leases(tx);
 }
 
 } // namespace taosync::store

@@ -6,6 +6,7 @@
 #include "model/tokens.hpp"
 #include "store/batch.hpp"
 #include "store/connection_settings.hpp"
+#include "store/leases.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
 #include "store/sync_state.hpp"
@@ -26,6 +27,8 @@ struct ShopCounts {
   std::int64_t rejected = 0;
 };
 
+/// Each write takes an optional fence: when set, the transaction ends with check_fence() and
+/// commits only while that lease is held (LeaseLost otherwise, nothing written).
 class Store {
 public:
   /// Connects with the settings' deadlines and keepalives; throws pqxx::broken_connection
@@ -53,7 +56,7 @@ public:
   SyncState load_state(const std::string& shop);
 
   /// Stores the cursor alone, in its own transaction.
-  void save_state(const SyncState& state);
+  void save_state(const SyncState& state, const std::optional<Fence>& fence = std::nullopt);
 
   /// Stored modification_time of those of `order_ids` that exist.
   std::unordered_map<std::string, model::TimePoint>
@@ -61,7 +64,7 @@ public:
 
   /// Writes a batch in one transaction (COPY into staging, then set-based upserts).
   /// An order row is only overwritten by data whose modification_time is >= the stored one.
-  WriteResult write(const Batch& batch);
+  WriteResult write(const Batch& batch, const std::optional<Fence>& fence = std::nullopt);
 
   /// Tokens persisted after a refresh, if any, and only if they descend from the configured
   /// access token whose SHA-256 hex is `config_fingerprint` (a re-authorized seller's new
@@ -69,7 +72,8 @@ public:
   std::optional<model::Tokens> load_tokens(const std::string& shop,
                                            const std::string& config_fingerprint);
   void save_tokens(const std::string& shop, const model::Tokens& tokens,
-                   const std::string& config_fingerprint);
+                   const std::string& config_fingerprint,
+                   const std::optional<Fence>& fence = std::nullopt);
 
   /// Up to `limit` owed orders due for another ask (or any, if `due_or_not`), the longest
   /// waiting first.
@@ -77,13 +81,15 @@ public:
 
   /// Records a failed ask for an owed order; the next one waits `delay`.
   void postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,
-                     std::chrono::milliseconds delay);
+                     std::chrono::milliseconds delay,
+                     const std::optional<Fence>& fence = std::nullopt);
 
   /// What the shop is owed.
   OwedSummary owed_summary(const std::string& shop);
 
   /// Records the window the shop is held at (nullopt: not held any more).
-  void save_held(const std::string& shop, const std::optional<HeldWindow>& held);
+  void save_held(const std::string& shop, const std::optional<HeldWindow>& held,
+                 const std::optional<Fence>& fence = std::nullopt);
 
   /// The window the shop is held at, if any.
   std::optional<HeldWindow> load_held(const std::string& shop);
@@ -101,9 +107,20 @@ public:
   ShopFlags load_flags(const std::string& shop);
   /// Records the configured refresh token's fingerprint; with `resume`, also lifts a stop.
   void save_refresh_fingerprint(const std::string& shop, const std::string& fingerprint,
-                                bool resume);
+                                bool resume, const std::optional<Fence>& fence = std::nullopt);
   /// Records the end of a platform ban.
-  void save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until);
+  void save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until,
+                    const std::optional<Fence>& fence = std::nullopt);
+
+  /// Leases (store/leases.hpp), each in its own transaction.
+  std::vector<std::string> heartbeat(const DaemonIdentity& daemon, std::chrono::milliseconds ttl);
+  void leave(const std::string& daemon);
+  Acquired acquire_lease(const std::string& shop, const DaemonIdentity& daemon,
+                         std::chrono::milliseconds ttl);
+  Renewal renew_leases(const std::string& daemon, const std::vector<HeldLease>& held,
+                       std::chrono::milliseconds ttl);
+  bool release_lease(const std::string& shop, const std::string& daemon, std::int64_t epoch);
+  std::vector<Lease> leases();
 
 private:
   struct Impl;

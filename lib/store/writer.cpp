@@ -92,6 +92,11 @@ WriterOptions writer_options(std::string url, std::chrono::milliseconds max_back
   return o;
 }
 
+WriterOptions with_lease_ttl(WriterOptions options, std::chrono::milliseconds lease_ttl) {
+  options.connection.idle_in_transaction_timeout = lease_ttl / 2;
+  return options;
+}
+
 struct Writer::Impl {
   explicit Impl(WriterOptions o)
       : options(std::move(o)), monitor(options.connection, options.name, look_after(options),

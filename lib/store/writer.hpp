@@ -65,6 +65,13 @@ WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up);
 /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
 WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff);
 
+/// `options` for a daemon that holds shop leases of `lease_ttl` (ha.lease_ttl): every session
+/// ends a transaction left idle for half the ttl. A process frozen (SIGSTOP, a stalled VM)
+/// between its fence and its commit keeps the lease row locked, and a peer's acquire waits
+/// on that lock; the server ends such a session well before the peer's lease would have to
+/// wait beyond a ttl, so a frozen daemon cannot block the shop's new owner.
+WriterOptions with_lease_ttl(WriterOptions options, std::chrono::milliseconds lease_ttl);
+
 class Writer {
 public:
   /// Starts the thread; connects lazily on the first job.
@@ -79,7 +86,8 @@ public:
   /// A broken connection is reconnected with backoff and `job` is run again, and so is a job
   /// cut by database.lock_timeout (after a backoff), so `job` must be idempotent (a whole
   /// transaction). A statement cut by database.statement_timeout throws DatabaseTimeout
-  /// naming the key. Other exceptions propagate.
+  /// naming the key. Other exceptions propagate, LeaseLost among them: a lease the database
+  /// says is gone stays gone, and retrying would only be refused again.
   template <class R> net::awaitable<R> run(std::function<R(Store&)> job) {
     // Not a coroutine itself, for the compiler bug described at Database::run.
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);

@@ -102,6 +102,18 @@ TEST_CASE("a missing DML right names the table and the GRANT that fixes it") {
         }).find("USAGE on schema taosync") != std::string::npos);
 }
 
+TEST_CASE("the lease tables need the same DML rights as the data, and are named when missing") {
+  const auto url = migrated_database();
+  admin(url, "CREATE ROLE dml_nolease LOGIN; GRANT USAGE ON SCHEMA taosync TO dml_nolease; "
+             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO "
+             "dml_nolease; REVOKE UPDATE ON taosync.shop_leases FROM dml_nolease; "
+             "REVOKE DELETE ON taosync.daemons FROM dml_nolease");
+  const auto msg = schema_problem([&] { Store(as_role(url, "dml_nolease")).migrate(); });
+  CHECK(msg.find("UPDATE on table taosync.shop_leases") != std::string::npos);
+  CHECK(msg.find("DELETE on table taosync.daemons") != std::string::npos);
+  CHECK(msg.find("taosync.orders") == std::string::npos);
+}
+
 TEST_CASE("a serial column's sequence needs USAGE, an identity column's does not") {
   const auto url = migrated_database();
   admin(url, "CREATE TABLE taosync.extra (id bigserial PRIMARY KEY); "

@@ -1,0 +1,273 @@
+#include "sync/lease_keeper.hpp"
+
+#include "sync/lease_share.hpp"
+
+#include "config/config.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace taosync::sync {
+namespace {
+
+/// Shortest pause of the run loop, so a round that overran its interval is not polled hot.
+constexpr std::chrono::milliseconds kMinPause{10};
+
+std::string duration_text(std::chrono::steady_clock::duration d) {
+  return config::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
+}
+
+/// The message of the exception `e` holds.
+std::string what_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+} // namespace
+
+LeaseKeeper::LeaseKeeper(store::Database& db, LeaseKeeperOptions options, LeaseHooks hooks)
+    : db_(db), options_(std::move(options)), hooks_(std::move(hooks)),
+      failures_(std::chrono::minutes(1)) {
+  if (options_.ttl < std::chrono::milliseconds(3))
+    throw std::invalid_argument("lease keeper: the lease ttl must be at least 3ms, got " +
+                                std::to_string(options_.ttl.count()) + "ms");
+  if (options_.daemon.id.empty())
+    throw std::invalid_argument("lease keeper: the daemon id is empty");
+  db_.use_leases(true);
+}
+
+std::size_t LeaseKeeper::live_daemons() const {
+  return live_.load();
+}
+
+std::map<std::string, std::int64_t> LeaseKeeper::holding() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [shop, held] : held_)
+    out.emplace(shop, held.epoch);
+  return out;
+}
+
+std::chrono::milliseconds LeaseKeeper::renew_interval() const {
+  return options_.ttl / 3;
+}
+
+LeaseKeeper::Clock::duration LeaseKeeper::keep_for() const {
+  return options_.ttl - renew_interval() / 2;
+}
+
+net::awaitable<void> LeaseKeeper::run(const StopSignal& stop) {
+  const auto executor = co_await net::this_coro::executor;
+  round_done_.emplace(executor);
+  auto next_round = Clock::now();
+  while (!stop.requested()) {
+    if (!round_running_ && Clock::now() >= next_round) {
+      round_running_ = true;
+      next_round = Clock::now() + renew_interval();
+      net::co_spawn(executor, round(), [this](std::exception_ptr e) {
+        round_running_ = false;
+        round_done_->cancel();
+        if (e)
+          failures_.log(spdlog::level::warn, "lease round",
+                        "leases: a renew round failed: " + what_of(e) +
+                            "; the leases held are kept while the database confirmed them "
+                            "within " +
+                            duration_text(keep_for()));
+      });
+    }
+    give_up_unconfirmed(Clock::now());
+    co_await stop.wait(next_wake(next_round));
+  }
+  while (round_running_) {
+    round_done_->expires_at(Clock::time_point::max());
+    // operation_aborted is how the round's end (its completion handler) wakes this wait.
+    co_await round_done_->async_wait(net::as_tuple(net::use_awaitable));
+  }
+  co_await release_all();
+}
+
+LeaseKeeper::Clock::duration LeaseKeeper::next_wake(Clock::time_point next_round) const {
+  const auto now = Clock::now();
+  // A round still running past its interval: look again soon, to start the next one.
+  auto wake = round_running_ && next_round <= now ? now + renew_interval() / 4 : next_round;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [shop, held] : held_)
+      wake = std::min(wake, held.confirmed + keep_for());
+  }
+  return std::max<Clock::duration>(wake - now, kMinPause);
+}
+
+net::awaitable<void> LeaseKeeper::round() {
+  // Renew before the heartbeat: a daemon that dies between the two leaves leases that expire
+  // no later than its heartbeat, so a peer that sees it dead finds its shops free.
+  co_await renew_held();
+  const auto live = co_await db_.heartbeat(options_.daemon, options_.ttl);
+  live_ = std::max<std::size_t>(live.size(), 1);
+  const std::size_t share = fair_share(options_.shops.size(), live_.load());
+  if (held_count() < share) {
+    const auto leases = co_await db_.leases();
+    co_await take_free(leases, share);
+  } else if (held_count() > share) {
+    co_await hand_over(share);
+  }
+}
+
+net::awaitable<void> LeaseKeeper::renew_held() {
+  const auto mine = held_leases();
+  if (mine.empty())
+    co_return;
+  const auto sent = Clock::now();
+  const auto renewal = co_await db_.renew(options_.daemon.id, mine, options_.ttl);
+  const auto epoch_of = [&mine](const std::string& shop) {
+    return std::find_if(mine.begin(), mine.end(), [&](const auto& h) { return h.shop == shop; })
+        ->epoch;
+  };
+  for (const auto& shop : renewal.renewed)
+    confirm(shop, epoch_of(shop), sent);
+  for (const auto& lost : renewal.lost)
+    lose(lost.shop, epoch_of(lost.shop),
+         "the renew found it no longer ours at epoch " + std::to_string(epoch_of(lost.shop)) +
+             ": " + lost.now);
+}
+
+net::awaitable<void> LeaseKeeper::take_free(const std::vector<store::Lease>& leases,
+                                            std::size_t share) {
+  for (const auto& shop : by_preference(options_.shops, options_.daemon.id)) {
+    if (held_count() >= share)
+      break;
+    const auto row = std::find_if(leases.begin(), leases.end(),
+                                  [&shop](const auto& l) { return l.shop == shop; });
+    const bool free = row == leases.end() || !row->live || row->owner == options_.daemon.id;
+    if (!free || holding().contains(shop))
+      continue;
+    const auto sent = Clock::now();
+    const auto got = co_await db_.acquire(shop, options_.daemon, options_.ttl);
+    if (got.taken)
+      take(shop, got.lease.epoch, sent);
+  }
+}
+
+net::awaitable<void> LeaseKeeper::hand_over(std::size_t share) {
+  std::vector<std::string> shops;
+  for (const auto& [shop, epoch] : holding())
+    shops.push_back(shop);
+  shops = by_preference(std::move(shops), options_.daemon.id);
+  // The least wanted first: the shops a peer is likelier to want.
+  while (held_count() > share && !shops.empty()) {
+    const std::string shop = shops.back();
+    shops.pop_back();
+    const auto held = holding();
+    const auto it = held.find(shop);
+    if (it == held.end())
+      continue;
+    spdlog::info("leases: handing shop {} over: holding {}, share {}", shop, held.size(), share);
+    lose(shop, it->second,
+         "handed over to a peer (holding " + std::to_string(held.size()) + ", share " +
+             std::to_string(share) + ")",
+         spdlog::level::info);
+    // After on_lost: a write that already read its fence commits first (the release waits
+    // for the lease row's lock), and none starts after it.
+    co_await db_.release(shop, options_.daemon.id, it->second);
+  }
+}
+
+net::awaitable<void> LeaseKeeper::release_all() {
+  for (const auto& [shop, epoch] : holding()) {
+    {
+      std::lock_guard lock(mutex_);
+      held_.erase(shop);
+    }
+    db_.drop(shop);
+    try {
+      if (co_await db_.release(shop, options_.daemon.id, epoch))
+        spdlog::info("leases: released shop {} (epoch {}) on stop", shop, epoch);
+    } catch (const std::exception& e) {
+      spdlog::warn("leases: could not release shop {} on stop ({}); a peer takes it when the "
+                   "lease expires, within {}",
+                   shop, e.what(), duration_text(options_.ttl));
+    }
+  }
+  // Gone from the live daemons at once: the peers' share grows now, not after a ttl.
+  try {
+    co_await db_.leave(options_.daemon.id);
+  } catch (const std::exception& e) {
+    spdlog::warn("leases: could not remove this daemon's heartbeat on stop ({}); peers count "
+                 "it gone within {}",
+                 e.what(), duration_text(options_.ttl));
+  }
+}
+
+void LeaseKeeper::take(const std::string& shop, std::int64_t epoch, Clock::time_point sent) {
+  {
+    std::lock_guard lock(mutex_);
+    held_.insert_or_assign(shop, Held{epoch, sent});
+  }
+  db_.hold(shop, store::Fence{options_.daemon.id, epoch});
+  spdlog::info("leases: took shop {} (epoch {})", shop, epoch);
+  if (hooks_.on_taken)
+    hooks_.on_taken(shop, epoch);
+}
+
+void LeaseKeeper::confirm(const std::string& shop, std::int64_t epoch, Clock::time_point sent) {
+  std::lock_guard lock(mutex_);
+  const auto it = held_.find(shop);
+  if (it != held_.end() && it->second.epoch == epoch)
+    it->second.confirmed = std::max(it->second.confirmed, sent);
+}
+
+void LeaseKeeper::lose(const std::string& shop, std::int64_t epoch, const std::string& reason,
+                       spdlog::level::level_enum level) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = held_.find(shop);
+    if (it == held_.end() || it->second.epoch != epoch)
+      return;
+    held_.erase(it);
+  }
+  // Stop writing first: the fence, then the engine; the log line comes last.
+  db_.drop(shop);
+  if (hooks_.on_lost)
+    hooks_.on_lost(shop, reason);
+  spdlog::log(level, "leases: stopped syncing shop {} (epoch {}): {}", shop, epoch, reason);
+}
+
+void LeaseKeeper::give_up_unconfirmed(Clock::time_point now) {
+  std::vector<std::pair<std::string, Held>> stale;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [shop, held] : held_)
+      if (now >= held.confirmed + keep_for())
+        stale.emplace_back(shop, held);
+  }
+  for (const auto& [shop, held] : stale)
+    lose(shop, held.epoch,
+         "the database has not confirmed the lease for " + duration_text(now - held.confirmed) +
+             " (ttl " + duration_text(options_.ttl) + "); giving it up before it can expire");
+}
+
+std::vector<store::HeldLease> LeaseKeeper::held_leases() const {
+  std::lock_guard lock(mutex_);
+  std::vector<store::HeldLease> out;
+  for (const auto& [shop, held] : held_)
+    out.push_back({shop, held.epoch});
+  return out;
+}
+
+std::size_t LeaseKeeper::held_count() const {
+  std::lock_guard lock(mutex_);
+  return held_.size();
+}
+
+} // namespace taosync::sync
