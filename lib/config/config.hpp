@@ -120,6 +120,11 @@ struct MetricsConfig {
   Millis read_timeout{std::chrono::seconds(10)}; ///< a request (or an idle connection) at most
 };
 
+/// The change feed (taosync.changes).
+struct ChangesConfig {
+  Millis retention{std::chrono::hours(24 * 30)}; ///< rows older than this are deleted; 0 keeps
+};
+
 /// The whole configuration.
 struct Config {
   ApiConfig api;
@@ -127,6 +132,7 @@ struct Config {
   SyncConfig sync;
   LogConfig log;
   MetricsConfig metrics;
+  ChangesConfig changes;
   Seconds shutdown_timeout{10};
 };
 

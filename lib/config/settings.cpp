@@ -206,6 +206,10 @@ std::vector<Setting> other_rows() {
   rows.push_back(duration_key(TAOSYNC_KEY(metrics.read_timeout), positive(), restart,
                               "A request must arrive whole within this; an idle keep-alive "
                               "connection is closed after it."));
+  rows.push_back(duration_key(TAOSYNC_KEY(changes.retention), not_negative("keeps every row"),
+                              restart,
+                              "Rows of the change feed (taosync.changes) older than this are "
+                              "deleted, in small batches at most once an hour."));
   rows.push_back(seconds_key(TAOSYNC_KEY(shutdown_timeout), at_least_seconds(1s), live,
                              "On SIGTERM, the transaction in flight commits or rolls back within "
                              "this."));

@@ -35,7 +35,9 @@ class Database {
 public:
   /// Starts both threads; each connects lazily on its first operation. The lookups connection
   /// uses `options` under the name "lookup" and shares the heartbeat.
-  explicit Database(WriterOptions options);
+  /// `changes_retention` (changes.retention; 0 keeps every row): feed rows older than this
+  /// are deleted after a write, at most once an hour.
+  explicit Database(WriterOptions options, std::chrono::milliseconds changes_retention = {});
   /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
   Database(std::string url, std::chrono::milliseconds max_backoff);
   Database(const Database&) = delete;
@@ -104,8 +106,13 @@ private:
   /// Runs `job` on `on`'s thread.
   template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
 
+  /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
+  void prune_changes_if_due(Store& store);
+
   Writer writer_;
   Writer lookups_;
+  std::chrono::milliseconds changes_retention_;
+  std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
 };
 
 } // namespace taosync::store
