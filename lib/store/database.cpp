@@ -11,8 +11,8 @@ namespace taosync::store {
 // The lookups connection takes the writer's options as completed by the writer, so that the
 // two share one heartbeat.
 Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
-    : writer_(std::move(options)), lookups_(writer_.options().named("lookup")),
-      changes_retention_(changes_retention) {}
+    : changes_retention_(changes_retention), writer_(std::move(options)),
+      lookups_(writer_.options().named("lookup")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}

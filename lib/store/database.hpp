@@ -109,10 +109,11 @@ private:
   /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
   void prune_changes_if_due(Store& store);
 
-  Writer writer_;
-  Writer lookups_;
+  // Before the writers: their threads' jobs use these until the writers are joined.
   std::chrono::milliseconds changes_retention_;
   std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
+  Writer writer_;
+  Writer lookups_;
 };
 
 } // namespace taosync::store
