@@ -26,7 +26,6 @@ struct ChangeListener::Impl {
 ChangeListener::ChangeListener(const ConnectionSettings& settings, bool listen)
     : impl_(std::make_unique<Impl>()) {
   impl_->conn = open_session(settings);
-  impl_->conn->inhibit_reactivation(true); // a lost session must surface: LISTEN dies with it
   if (listen) {
     impl_->receiver = std::make_unique<FeedReceiver>(*impl_->conn);
     impl_->conn->get_notifs(); // sends the LISTEN now, before the first read

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -104,6 +105,12 @@ void check_feed_matches_history(Scenario& s) {
   CHECK(order_mismatches == 0);
   CHECK(line_mismatches == 0);
   CHECK(orders_changed > 10); // the churn was seen as status changes, not only as new orders
+
+  pqxx::nontransaction tx(conn);
+  std::cout << "feed:";
+  for (const auto& r : tx.exec("SELECT kind, count(*) FROM taosync.changes GROUP BY 1 ORDER BY 1"))
+    std::cout << ' ' << r[0].c_str() << '=' << r[1].c_str();
+  std::cout << "; orders with a status change: " << orders_changed << '\n';
 }
 
 TEST_CASE("under churn and kill -9, the feed holds each observed status change once, in order") {
