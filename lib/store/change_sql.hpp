@@ -1,7 +1,9 @@
 #pragma once
 // The SQL of the change feed: line status history and the feed rows of a batch, gathered in
 // the staging table stage_changes by the statements that see the changes, then published into
-// taosync.changes at the end of the write transaction. $1 is always the shop.
+// taosync.changes at the end of the write transaction. $1 is always the shop. As in
+// batch_sql.hpp, real tables are read through their primary key with `= ANY (ARRAY(...))` of
+// the staged keys, so that a plan made on stale statistics cannot scan a whole table.
 
 #include <string_view>
 
@@ -13,16 +15,16 @@ namespace taosync::store::sql {
 /// in order_status_history), and stages the line_status, lines_replaced and shipment rows.
 /// Returns the number of line status changes.
 constexpr std::string_view kRecordLineChanges = R"sql(
-WITH cur AS MATERIALIZED (
+WITH old AS MATERIALIZED (
+  SELECT l.trade_order_line_id, l.trade_order_id, l.status FROM taosync.order_lines l
+  WHERE l.shop = $1
+    AND l.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM stage_lines))
+), cur AS MATERIALIZED (
   SELECT s.trade_order_id, s.trade_order_line_id, s.status,
          TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond' AS mt,
-         l.trade_order_line_id IS NOT NULL AS stored, l.trade_order_id AS old_order,
-         l.status AS old_status
-  FROM stage_lines s
-  LEFT JOIN LATERAL (SELECT trade_order_line_id, trade_order_id, status
-                     FROM taosync.order_lines l
-                     WHERE l.shop = $1 AND l.trade_order_line_id = s.trade_order_line_id
-                     OFFSET 0) l ON true -- OFFSET 0: a primary-key probe per staged line
+         o.trade_order_line_id IS NOT NULL AS stored, o.trade_order_id AS old_order,
+         o.status AS old_status
+  FROM stage_lines s LEFT JOIN old o ON o.trade_order_line_id = s.trade_order_line_id
 ), hist AS (
   INSERT INTO taosync.order_line_status_history
     (shop, trade_order_id, trade_order_line_id, old_status, new_status, modification_time)
@@ -38,40 +40,41 @@ WITH cur AS MATERIALIZED (
   RETURNING 1
 ), replaced_feed AS ( -- only orders stored before: a new order's lines come with order_new
   INSERT INTO stage_changes (trade_order_id, kind, detail)
-  SELECT w.trade_order_id, 'lines_replaced', jsonb_build_object('added', a.ids, 'removed', r.ids)
+  SELECT w.trade_order_id, 'lines_replaced',
+         jsonb_build_object('added', coalesce(a.ids, '[]'), 'removed', coalesce(r.ids, '[]'))
   FROM stage_sets w
-  CROSS JOIN LATERAL (
-    SELECT coalesce(jsonb_agg(c.trade_order_line_id ORDER BY c.trade_order_line_id), '[]') AS ids
-    FROM cur c
-    WHERE c.trade_order_id = w.trade_order_id AND c.old_order IS DISTINCT FROM w.trade_order_id
-  ) a
-  CROSS JOIN LATERAL (
-    SELECT coalesce(jsonb_agg(g.trade_order_line_id ORDER BY g.trade_order_line_id), '[]') AS ids
-    FROM stage_gone g WHERE g.trade_order_id = w.trade_order_id
-  ) r
-  WHERE w.existed AND (a.ids <> '[]' OR r.ids <> '[]')
+  LEFT JOIN (SELECT trade_order_id, jsonb_agg(trade_order_line_id ORDER BY trade_order_line_id)
+             FROM cur WHERE old_order IS DISTINCT FROM trade_order_id GROUP BY 1) a (id, ids)
+    ON a.id = w.trade_order_id
+  LEFT JOIN (SELECT trade_order_id, jsonb_agg(trade_order_line_id ORDER BY trade_order_line_id)
+             FROM stage_gone GROUP BY 1) r (id, ids)
+    ON r.id = w.trade_order_id
+  WHERE w.existed AND (a.ids IS NOT NULL OR r.ids IS NOT NULL)
   RETURNING 1
-), shipment_feed AS ( -- shipments of lines stored before: added, changed or gone
+), ship_old AS MATERIALIZED ( -- shipments of lines stored before: added, changed or gone
+  SELECT x.trade_order_line_id, x.order_no,
+         jsonb_build_object('tracking_number', x.tracking_number,
+                            'logistics_id', x.logistics_id) AS v
+  FROM taosync.line_shipments x
+  WHERE x.shop = $1
+    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM cur WHERE stored))
+), ship_new AS MATERIALIZED (
+  SELECT x.trade_order_line_id, x.order_no,
+         jsonb_build_object('tracking_number', x.tracking_number,
+                            'logistics_id', x.logistics_id) AS v
+  FROM stage_shipments x
+  WHERE x.trade_order_line_id IN (SELECT trade_order_line_id FROM cur WHERE stored)
+), shipment_feed AS (
   INSERT INTO stage_changes (trade_order_id, kind, detail)
   SELECT c.trade_order_id, 'shipment',
-         jsonb_build_object('line', c.trade_order_line_id, 'order_no', d.order_no,
-                            'old', d.old, 'new', d.new)
-  FROM cur c
-  CROSS JOIN LATERAL (
-    SELECT coalesce(o.order_no, n.order_no) AS order_no,
-           CASE WHEN o.order_no IS NOT NULL
-                THEN jsonb_build_object('tracking_number', o.tracking_number,
-                                        'logistics_id', o.logistics_id) END AS old,
-           CASE WHEN n.order_no IS NOT NULL
-                THEN jsonb_build_object('tracking_number', n.tracking_number,
-                                        'logistics_id', n.logistics_id) END AS new
-    FROM (SELECT order_no, tracking_number, logistics_id FROM taosync.line_shipments x
-          WHERE x.shop = $1 AND x.trade_order_line_id = c.trade_order_line_id) o
-    FULL JOIN (SELECT order_no, tracking_number, logistics_id FROM stage_shipments x
-               WHERE x.trade_order_line_id = c.trade_order_line_id) n
-      ON o.order_no = n.order_no
-  ) d
-  WHERE c.stored AND d.old IS DISTINCT FROM d.new
+         jsonb_build_object('line', d.line, 'order_no', d.order_no, 'old', d.old, 'new', d.new)
+  FROM (SELECT coalesce(o.trade_order_line_id, n.trade_order_line_id) AS line,
+               coalesce(o.order_no, n.order_no) AS order_no, o.v AS old, n.v AS new
+        FROM ship_old o
+        FULL JOIN ship_new n
+          ON n.trade_order_line_id = o.trade_order_line_id AND n.order_no = o.order_no
+        WHERE o.v IS DISTINCT FROM n.v) d
+  JOIN cur c ON c.trade_order_line_id = d.line
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM hist), (SELECT count(*) FROM line_feed),
@@ -120,6 +123,12 @@ WITH feed AS (
          coalesce(string_agg(item, ',' ORDER BY n) FILTER (WHERE used <= $2), '') AS items,
          count(*) FILTER (WHERE used <= $2) AS kept, count(*) AS total
   FROM line_items GROUP BY trade_order_id
+), changed AS MATERIALIZED (
+  SELECT DISTINCT trade_order_id FROM stage_changes
+  WHERE kind IN ('order_new', 'order_status', 'line_status')
+), current AS MATERIALIZED ( -- by primary key, whatever the statistics say
+  SELECT o.trade_order_id, o.status FROM taosync.orders o
+  WHERE o.shop = $1 AND o.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM changed))
 ), notified AS (
   SELECT pg_notify('taosync_order_changed',
            format('{"shop":%s,"trade_order_id":%s,"status":%s,"lines":[%s]%s}',
@@ -128,10 +137,9 @@ WITH feed AS (
                   CASE WHEN l.kept < l.total
                        THEN format(',"lines_truncated":true,"lines_total":%s', l.total)
                        ELSE '' END))
-  FROM (SELECT DISTINCT trade_order_id FROM stage_changes
-        WHERE kind IN ('order_new', 'order_status', 'line_status')) c
+  FROM changed c
   LEFT JOIN line_lists l ON l.trade_order_id = c.trade_order_id
-  LEFT JOIN taosync.orders o ON o.shop = $1 AND o.trade_order_id = c.trade_order_id
+  LEFT JOIN current o ON o.trade_order_id = c.trade_order_id
 ), newest AS (
   SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
 )
