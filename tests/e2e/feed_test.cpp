@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 namespace taosync::e2e {
@@ -155,19 +156,28 @@ std::string change_an_order(Scenario& s, const std::string& status) {
   return id;
 }
 
-/// Waits up to `deadline` for stdout to hold a feed row of `order_id` with status `status`.
-bool printed(testing::Process& follower, const std::string& order_id, const std::string& status,
-             std::chrono::milliseconds deadline) {
+/// Waits up to `deadline` for stdout to hold a feed row of `order_id` with status `status`;
+/// returns how long that took, or nullopt.
+std::optional<std::chrono::milliseconds> printed(testing::Process& follower,
+                                                 const std::string& order_id,
+                                                 const std::string& status,
+                                                 std::chrono::milliseconds deadline) {
   const std::string needle = "\"trade_order_id\":\"" + order_id + "\",\"kind\":\"order_status\"";
-  const auto until = std::chrono::steady_clock::now() + deadline;
+  const auto start = std::chrono::steady_clock::now();
   for (;;) {
     const std::string out = follower.stdout_text();
     const auto at = out.rfind(needle);
-    if (at != std::string::npos && out.find("\"new\": \"" + status + "\"", at) != std::string::npos)
-      return true;
-    if (std::chrono::steady_clock::now() >= until)
-      return false;
-    std::this_thread::sleep_for(20ms);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if (at != std::string::npos &&
+        out.find("\"new\": \"" + status + "\"", at) != std::string::npos) {
+      std::cout << "changes --follow printed the " << status << " row " << waited.count()
+                << " ms after its commit\n";
+      return waited;
+    }
+    if (waited >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(10ms);
   }
 }
 
@@ -194,7 +204,7 @@ TEST_CASE("changes --follow prints a commit within a second, survives a database
   CHECK(follower.stdout_text().empty()); // --since: nothing older
 
   const auto first = change_an_order(s, "canceled");
-  CHECK_MESSAGE(printed(follower, first, "canceled", 1s), follower.stdout_text());
+  CHECK_MESSAGE(printed(follower, first, "canceled", 1s).has_value(), follower.stdout_text());
 
   s.pg().stop_immediate();
   REQUIRE_MESSAGE(
@@ -207,7 +217,7 @@ TEST_CASE("changes --follow prints a commit within a second, survives a database
                  30s),
       follower.stderr_tail());
   const auto second = change_an_order(s, "returned");
-  CHECK_MESSAGE(printed(follower, second, "returned", 1s), follower.stdout_text());
+  CHECK_MESSAGE(printed(follower, second, "returned", 1s).has_value(), follower.stdout_text());
   // one line per row, none printed twice across the reconnect
   const std::string out = follower.stdout_text();
   CHECK(std::count(out.begin(), out.end(), '\n') == 2);
