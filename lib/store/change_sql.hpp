@@ -126,7 +126,7 @@ WITH feed AS (
 ), changed AS MATERIALIZED (
   SELECT DISTINCT trade_order_id FROM stage_changes
   WHERE kind IN ('order_new', 'order_status', 'line_status')
-), current AS MATERIALIZED ( -- by primary key, whatever the statistics say
+), stored_status AS MATERIALIZED ( -- by primary key, whatever the statistics say
   SELECT o.trade_order_id, o.status FROM taosync.orders o
   WHERE o.shop = $1 AND o.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM changed))
 ), notified AS (
@@ -139,7 +139,7 @@ WITH feed AS (
                        ELSE '' END))
   FROM changed c
   LEFT JOIN line_lists l ON l.trade_order_id = c.trade_order_id
-  LEFT JOIN current o ON o.trade_order_id = c.trade_order_id
+  LEFT JOIN stored_status o ON o.trade_order_id = c.trade_order_id
 ), newest AS (
   SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
 )

@@ -232,6 +232,40 @@ TEST_CASE("a NOTIFY names the changed lines and says when it had to leave some o
             .as<bool>());
 }
 
+TEST_CASE("a partial cancellation, one line alone, is in the feed and in a NOTIFY") {
+  const auto url = migrated_database();
+  Store store(url);
+  store.write(first_version());
+  pqxx::connection listen_conn(url);
+  std::vector<std::string> payloads;
+  struct Receiver : pqxx::notification_receiver {
+    Receiver(pqxx::connection_base& c, std::vector<std::string>& out)
+        : pqxx::notification_receiver(c, "taosync_order_changed"), out_(out) {}
+    void operator()(const std::string& payload, int) override { out_.push_back(payload); }
+    std::vector<std::string>& out_;
+  } receiver(listen_conn, payloads);
+  listen_conn.get_notifs();
+  const auto before = newest_id(url);
+
+  Batch partial = first_version(); // the order stays pending; line 90012 alone is canceled
+  partial.orders[0].modification_time = at_ms(1100);
+  for (auto& l : partial.lines)
+    l.modification_time = at_ms(1100);
+  partial.lines[1].status = "canceled";
+  const auto r = store.write(partial);
+  CHECK(r.status_changes == 0);
+  CHECK(r.line_status_changes == 1);
+  CHECK(feed_after(url, before) == std::vector<std::string>{"line_status:90012"});
+  CHECK(detail_of(url, before, "line_status", "old") == R"("ready_to_ship")");
+  CHECK(detail_of(url, before, "line_status", "new") == R"("canceled")");
+
+  for (int i = 0; i < 50 && payloads.empty(); ++i)
+    listen_conn.await_notification(0, 100000);
+  REQUIRE(payloads.size() == 1);
+  CHECK(payloads[0] == R"({"shop":"shop-feed","trade_order_id":"9001","status":"pending",)"
+                       R"("lines":[{"id":"90012","old":"ready_to_ship","new":"canceled"}]})");
+}
+
 TEST_CASE("feed rows older than the retention are deleted in batches, newer ones stay") {
   const auto url = migrated_database();
   Store store(url);
