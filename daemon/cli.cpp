@@ -20,6 +20,7 @@ constexpr CommandName kCommands[] = {
     {"status", Command::status},
     {"resync", Command::resync},
     {"audit", Command::audit},
+    {"changes", Command::changes},
 };
 
 int parse_sample(const std::string& text) {
@@ -29,6 +30,24 @@ int parse_sample(const std::string& text) {
     throw UsageError("--sample: expected a number from 1 to 100000, got '" + text + "'");
   }
   return n;
+}
+
+std::int64_t parse_since(const std::string& text) {
+  std::int64_t n = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || n < 0)
+    throw UsageError("--since: expected a change id (a number >= 0), got '" + text + "'");
+  return n;
+}
+
+// The shape a shop name must have (as in the config).
+std::string parse_shop(const std::string& text) {
+  const bool ok = !text.empty() && text.size() <= 64 &&
+                  text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789_-.") == std::string::npos;
+  if (!ok)
+    throw UsageError("--shop: expected 1-64 of A-Z a-z 0-9 _ - ., got '" + text + "'");
+  return text;
 }
 
 bool is_order_id(const std::string& s) {
@@ -41,6 +60,7 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   CliOptions opts;
   bool have_command = false;
   std::vector<std::string> positional;
+  std::string changes_flag; // a flag only `changes` takes, if one was given
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* flag) -> std::string {
@@ -60,14 +80,23 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       opts.config_path = value("--config");
     } else if (a.rfind("--config=", 0) == 0) {
       opts.config_path = a.substr(9);
-    } else if (a == "--shop") {
-      opts.shop = value("--shop");
-    } else if (a.rfind("--shop=", 0) == 0) {
-      opts.shop = a.substr(7);
     } else if (a == "--sample") {
       opts.sample = parse_sample(value("--sample"));
     } else if (a.rfind("--sample=", 0) == 0) {
       opts.sample = parse_sample(a.substr(9));
+    } else if (a == "--since") {
+      opts.since = parse_since(value("--since"));
+      changes_flag = a;
+    } else if (a.rfind("--since=", 0) == 0) {
+      opts.since = parse_since(a.substr(8));
+      changes_flag = "--since";
+    } else if (a == "--shop") {
+      opts.shop = parse_shop(value("--shop"));
+    } else if (a.rfind("--shop=", 0) == 0) {
+      opts.shop = parse_shop(a.substr(7));
+    } else if (a == "--follow" || a == "-f") {
+      opts.follow = true;
+      changes_flag = "--follow";
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError("unknown option '" + a + "'");
     } else if (!have_command) {
@@ -87,8 +116,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   }
   if (opts.config_path.empty())
     throw UsageError("--config: empty path");
-  if (opts.shop.empty() && std::find(args.begin(), args.end(), "--shop=") != args.end())
-    throw UsageError("--shop: empty name");
+  if (!changes_flag.empty() && opts.command != Command::changes)
+    throw UsageError(changes_flag + " belongs to the changes command");
   if (opts.command == Command::resync) {
     if (positional.size() != 1)
       throw UsageError("resync: expected exactly one ORDER_ID");
@@ -116,6 +145,10 @@ Commands:
   resync ORDER_ID     re-read one order through /order/get and store it
   audit [--sample N]  compare N random recent orders with /order/get (default 20);
                       exit 1 if any differ
+  changes [--since ID] [--follow] [--shop NAME]
+                      print the change feed (taosync.changes) after ID (default 0) as
+                      JSON lines in id order; --follow keeps printing new rows until
+                      SIGTERM/SIGINT; --shop prints only that shop's rows
 
 Options:
   -c, --config FILE   config file (default /etc/taosync/taosync.yaml)

@@ -1,6 +1,8 @@
 #pragma once
 // taosyncd's command line: `taosyncd [--config FILE] COMMAND [ARGS]`.
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -8,15 +10,29 @@
 namespace taosync::daemon {
 
 /// What to do.
-enum class Command { run, once, check_config, migrate, status, resync, audit, version, help };
+enum class Command {
+  run,
+  once,
+  check_config,
+  migrate,
+  status,
+  resync,
+  audit,
+  changes,
+  version,
+  help
+};
 
 /// The parsed command line.
 struct CliOptions {
   std::string config_path = "/etc/taosync/taosync.yaml";
   Command command = Command::run;
-  std::string order_id; ///< resync
-  int sample = 20;      ///< audit --sample
-  std::string shop;     ///< --shop: one configured shop (once, resync, audit, status)
+  std::string order_id;   ///< resync
+  int sample = 20;        ///< audit --sample
+  std::int64_t since = 0; ///< changes --since: print rows after this id
+  bool follow = false;    ///< changes --follow
+  /// --shop: one configured shop (once, resync, audit, status); changes: only its rows
+  std::string shop;
 };
 
 /// A command-line mistake (exit 64); the message says what was wrong.

@@ -1,6 +1,6 @@
 #pragma once
-// The one-shot commands: check-config, migrate, status, once, resync, audit. Each returns a
-// sysexits code.
+// The one-shot commands: check-config, migrate, status, once, resync, audit, changes. Each returns
+// a sysexits code.
 
 #include "cli.hpp"
 
@@ -18,5 +18,7 @@ int cmd_once(const CliOptions& opts);
 int cmd_resync(const CliOptions& opts);
 /// Compares sampled stored orders with /order/get; 1 if any differ.
 int cmd_audit(const CliOptions& opts);
+/// Prints the change feed after --since as JSON lines; with --follow, until SIGTERM/SIGINT.
+int cmd_changes(const CliOptions& opts);
 
 } // namespace taosync::daemon

@@ -32,6 +32,8 @@ int dispatch(const CliOptions& opts) {
     return cmd_resync(opts);
   case Command::audit:
     return cmd_audit(opts);
+  case Command::changes:
+    return cmd_changes(opts);
   case Command::run:
     return cmd_run(opts);
   }

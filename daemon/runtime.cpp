@@ -44,7 +44,8 @@ std::string token_fingerprint(const std::string& token) {
 
 Runtime::Runtime(config::Config cfg, DatabaseWait wait)
     : cfg_(std::make_shared<const config::Config>(std::move(cfg))),
-      db_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout)) {}
+      db_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout),
+          cfg_->changes.retention) {}
 
 Runtime::~Runtime() {
   // Engines and clients hold references to each other and to the database: drop them first.

@@ -137,6 +137,11 @@ struct HaConfig {
   std::string daemon_id; ///< empty: "<hostname>:<pid>:<random>", chosen at start
 };
 
+/// The change feed (taosync.changes).
+struct ChangesConfig {
+  Millis retention{std::chrono::hours(24 * 30)}; ///< rows older than this are deleted; 0 keeps
+};
+
 /// The whole configuration.
 struct Config {
   /// The shops, from `shops:` (empty: the one shop of `sync.shop` and the `api` tokens; see
@@ -149,6 +154,7 @@ struct Config {
   LogConfig log;
   MetricsConfig metrics;
   HaConfig ha;
+  ChangesConfig changes;
   Seconds shutdown_timeout{10};
 };
 

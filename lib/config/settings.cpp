@@ -220,6 +220,10 @@ std::vector<Setting> other_rows() {
                           restart,
                           "This daemon's name in taosync.daemons and taosync.shop_leases; \"\": "
                           "<hostname>:<pid>:<random>, new at every start."));
+  rows.push_back(duration_key(TAOSYNC_KEY(changes.retention), not_negative("keeps every row"),
+                              restart,
+                              "Rows of the change feed (taosync.changes) older than this are "
+                              "deleted, in small batches at most once an hour."));
   rows.push_back(seconds_key(TAOSYNC_KEY(shutdown_timeout), at_least_seconds(1s), live,
                              "On SIGTERM, the transaction in flight commits or rolls back within "
                              "this."));

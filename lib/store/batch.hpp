@@ -44,12 +44,14 @@ struct Batch {
 
 /// What a write did.
 struct WriteResult {
-  std::uint64_t inserted = 0;  ///< orders new to the database
-  std::uint64_t updated = 0;   ///< orders whose modification_time moved forward
-  std::uint64_t unchanged = 0; ///< same modification_time as stored
-  std::uint64_t stale = 0;     ///< older than stored: ignored
-  std::uint64_t lines = 0;     ///< line rows written
-  std::uint64_t status_changes = 0;
+  std::uint64_t inserted = 0;            ///< orders new to the database
+  std::uint64_t updated = 0;             ///< orders whose modification_time moved forward
+  std::uint64_t unchanged = 0;           ///< same modification_time as stored
+  std::uint64_t stale = 0;               ///< older than stored: ignored
+  std::uint64_t lines = 0;               ///< line rows written
+  std::uint64_t status_changes = 0;      ///< order status changes (a new order counts)
+  std::uint64_t line_status_changes = 0; ///< line status changes (a new line counts)
+  std::uint64_t changes = 0;             ///< rows added to the change feed
   std::uint64_t rejected = 0;
   std::uint64_t owed = 0;    ///< orders remembered as owed
   std::uint64_t settled = 0; ///< owed orders that arrived whole

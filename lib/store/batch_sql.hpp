@@ -50,18 +50,40 @@ CREATE TEMP TABLE IF NOT EXISTS stage_sku (
 CREATE TEMP TABLE IF NOT EXISTS stage_rejected (
   endpoint text, record_id text, reason text, raw text
 ) ON COMMIT DELETE ROWS;
+-- The batch's change-feed rows, gathered by the statements that see them and published into
+-- taosync.changes at the end of the transaction (store/change_sql.hpp).
+CREATE TEMP TABLE IF NOT EXISTS stage_changes (
+  seq bigint GENERATED ALWAYS AS IDENTITY, trade_order_id text, kind text, detail jsonb
+) ON COMMIT DELETE ROWS;
+-- The stored lines that replaced line sets dropped.
+CREATE TEMP TABLE IF NOT EXISTS stage_gone (
+  trade_order_id text, trade_order_line_id text
+) ON COMMIT DELETE ROWS;
 )sql";
 
 /// Classifies each staged order against the stored row (new / newer / same / older), upserts
-/// all but the older ones, records and NOTIFYs status changes, and drops the line sets of
-/// stale orders from stage_sets and marks those of new orders (nothing stored to replace).
+/// all but the older ones, records status changes in the history, stages the feed rows of new
+/// orders, status and address changes, and drops the line sets of stale orders from stage_sets
+/// and marks those of new orders (nothing stored to replace).
 /// Returns inserted, updated, unchanged, stale, status changes.
 constexpr std::string_view kUpsertOrders = R"sql(
 WITH cls AS MATERIALIZED (
   SELECT s.*, TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond' AS mt,
-         o.modification_time AS old_mt, o.status AS old_status
+         o.modification_time AS old_mt, o.status AS old_status, o.address AS old_address,
+         jsonb_build_object('area', s.delivery_area, 'country_code', s.delivery_country_code,
+                            'city', s.delivery_city, 'detail_address', s.delivery_detail_address,
+                            'receiver_name', s.delivery_receiver_name, 'state', s.delivery_state,
+                            'receiver_phone', s.delivery_receiver_phone) AS address
   FROM stage_orders s
-  LEFT JOIN LATERAL (SELECT modification_time, status FROM taosync.orders o
+  LEFT JOIN LATERAL (SELECT modification_time, status,
+                            jsonb_build_object('area', delivery_area,
+                                               'country_code', delivery_country_code,
+                                               'city', delivery_city,
+                                               'detail_address', delivery_detail_address,
+                                               'receiver_name', delivery_receiver_name,
+                                               'state', delivery_state,
+                                               'receiver_phone', delivery_receiver_phone) AS address
+                     FROM taosync.orders o
                      WHERE o.shop = $1 AND o.trade_order_id = s.trade_order_id
                      OFFSET 0) o ON true -- OFFSET 0: a primary-key probe per staged order
 ), up AS (
@@ -103,12 +125,26 @@ WITH cls AS MATERIALIZED (
     (shop, trade_order_id, old_status, new_status, modification_time)
   SELECT $1, trade_order_id, old_status, status, mt FROM cls
   WHERE (old_mt IS NULL OR old_mt <= mt) AND old_status IS DISTINCT FROM status
-  RETURNING trade_order_id, new_status
-), notified AS (
-  SELECT pg_notify('taosync_order_changed',
-           format('{"shop":%s,"trade_order_id":%s,"status":%s}', to_json($1::text),
-                  to_json(trade_order_id), to_json(new_status)))
-  FROM hist
+  RETURNING 1
+), status_feed AS (
+  INSERT INTO stage_changes (trade_order_id, kind, detail)
+  SELECT trade_order_id,
+         CASE WHEN old_mt IS NULL THEN 'order_new' ELSE 'order_status' END,
+         CASE WHEN old_mt IS NULL
+              THEN jsonb_build_object('new', status, 'modification_time', mt,
+                                      'line_ids', to_jsonb(line_ids::text[]))
+              ELSE jsonb_build_object('old', old_status, 'new', status, 'modification_time', mt)
+         END
+  FROM cls
+  WHERE (old_mt IS NULL OR old_mt <= mt) AND old_status IS DISTINCT FROM status
+  RETURNING 1
+), address_feed AS (
+  INSERT INTO stage_changes (trade_order_id, kind, detail)
+  SELECT trade_order_id, 'address',
+         jsonb_build_object('old', old_address, 'new', address, 'modification_time', mt)
+  FROM cls
+  WHERE old_mt <= mt AND old_address IS DISTINCT FROM address
+  RETURNING 1
 ), unset AS (
   DELETE FROM stage_sets w USING cls
   WHERE w.trade_order_id = cls.trade_order_id AND cls.old_mt > cls.mt
@@ -122,7 +158,7 @@ SELECT count(*) FILTER (WHERE old_mt IS NULL),
        count(*) FILTER (WHERE old_mt < mt),
        count(*) FILTER (WHERE old_mt = mt),
        count(*) FILTER (WHERE old_mt > mt),
-       (SELECT count(*) FROM notified),
+       (SELECT count(*) FROM hist),
        (SELECT count(*) FROM up),
        (SELECT count(*) FROM unset),
        (SELECT count(*) FROM fresh)
@@ -130,9 +166,9 @@ FROM cls
 )sql";
 
 /// Deletes the stored lines (with their shipments and sku properties) of the replaced line
-/// sets that the new sets no longer contain. Only orders stored before can have any. A line
-/// the order still lists but that did not come back usable is kept: it is owed, and its
-/// stored version is better than none.
+/// sets that the new sets no longer contain, and remembers them in stage_gone. Only orders stored
+/// before can have any. A line the order still lists but that did not come back usable is kept: it
+/// is owed, and its stored version is better than none.
 constexpr std::string_view kDeleteGoneLines = R"sql(
 WITH gone AS (
   DELETE FROM taosync.order_lines l
@@ -143,13 +179,17 @@ WITH gone AS (
     AND NOT EXISTS (SELECT 1 FROM taosync.orders o
                     WHERE o.shop = $1 AND o.trade_order_id = l.trade_order_id
                       AND l.trade_order_line_id = ANY (o.line_ids))
-  RETURNING l.trade_order_line_id
+  RETURNING l.trade_order_id, l.trade_order_line_id
+), remembered AS ( -- for the lines_replaced rows of the change feed
+  INSERT INTO stage_gone SELECT trade_order_id, trade_order_line_id FROM gone RETURNING 1
 ), shipments AS (
   DELETE FROM taosync.line_shipments x
-  WHERE x.shop = $1 AND x.trade_order_line_id = ANY (ARRAY(SELECT * FROM gone)) RETURNING 1
+  WHERE x.shop = $1
+    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM gone)) RETURNING 1
 ), props AS (
   DELETE FROM taosync.line_sku_properties x
-  WHERE x.shop = $1 AND x.trade_order_line_id = ANY (ARRAY(SELECT * FROM gone)) RETURNING 1
+  WHERE x.shop = $1
+    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM gone)) RETURNING 1
 )
 SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
 )sql";

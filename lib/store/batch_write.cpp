@@ -2,6 +2,7 @@
 
 #include "store/batch_check.hpp"
 #include "store/batch_sql.hpp"
+#include "store/change_feed.hpp"
 #include "store/owed_rows.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
@@ -159,12 +160,14 @@ void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result)
   result.status_changes = row[4].as<std::uint64_t>();
 }
 
-/// Replaces the line sets left in stage_sets; returns the line rows written.
-std::uint64_t replace_lines(pqxx::work& tx, const std::string& shop) {
+/// Replaces the line sets left in stage_sets and records their changes; adds the line rows
+/// written and the line status changes to `result`.
+void replace_lines(pqxx::work& tx, const std::string& shop, WriteResult& result) {
   tx.exec_prepared1(kDeleteGoneLinesName, shop);
   tx.exec_prepared0(kPruneStagedLinesName, shop);
+  result.line_status_changes = record_line_changes(tx, shop); // before the old rows go
   tx.exec_prepared1(kDeleteLineChildrenName, shop);
-  return tx.exec_prepared1(kInsertLinesName, shop)[0].as<std::uint64_t>();
+  result.lines = tx.exec_prepared1(kInsertLinesName, shop)[0].as<std::uint64_t>();
 }
 
 } // namespace
@@ -181,6 +184,7 @@ void prepare_batch_write(pqxx::connection_base& conn) {
   conn.prepare(kDeleteLineChildrenName, std::string(sql::kDeleteLineChildren));
   conn.prepare(kInsertLinesName, std::string(sql::kInsertLines));
   conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
+  prepare_change_feed(conn);
 }
 
 WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
@@ -197,7 +201,7 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
   if (!checked.lines_for.empty()) {
     copy_lines(tx, checked);
     copy_line_children(tx, checked);
-    result.lines = replace_lines(tx, batch.shop);
+    replace_lines(tx, batch.shop, result);
   }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, checked);
@@ -214,7 +218,9 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
       state.shop = batch.shop;
     upsert_state(tx, state);
   }
-  check_fence(tx, batch.shop, fence); // last: its row lock is held only until the commit
+  check_fence(tx, batch.shop, fence); // its row lock is held only until the commit
+  // last: it serializes change-writing transactions from here to their commit
+  result.changes = publish_changes(tx, batch.shop);
   tx.commit();
   return result;
 }

@@ -1,13 +1,18 @@
 #include "store/database.hpp"
 
+#include "store/db_errors.hpp"
+
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace taosync::store {
 
 // The lookups connection takes the writer's options as completed by the writer, so that the
 // two share one heartbeat.
-Database::Database(WriterOptions options)
-    : writer_(std::move(options)), lookups_(writer_.options().named("lookup")) {}
+Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
+    : changes_retention_(changes_retention), writer_(std::move(options)),
+      lookups_(writer_.options().named("lookup")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}
@@ -37,9 +42,28 @@ net::awaitable<void> Database::save_state(const SyncState& state) {
 }
 
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
-  return run<WriteResult>(writer_, [b = std::move(batch), f = &fences_](Store& s) {
-    return s.write(b, f->for_write(b.shop));
+  return run<WriteResult>(writer_, [this, b = std::move(batch)](Store& s) {
+    auto result = s.write(b, fences_.for_write(b.shop));
+    prune_changes_if_due(s);
+    return result;
   });
+}
+
+void Database::prune_changes_if_due(Store& store) {
+  constexpr auto kPruneEvery = std::chrono::hours(1);
+  const auto now = std::chrono::steady_clock::now();
+  if (changes_retention_.count() <= 0 || now < next_prune_)
+    return;
+  next_prune_ = now + kPruneEvery;
+  // The batch has committed: a failure here must not make the writer retry it, so it is
+  // logged and tried again in an hour (a lost connection is noticed by the next job).
+  try {
+    if (const auto n = store.prune_changes(changes_retention_); n > 0)
+      spdlog::info("change feed: deleted {} row(s) older than changes.retention", n);
+  } catch (const std::exception& e) {
+    spdlog::warn("change feed: deleting rows older than changes.retention failed: {}",
+                 one_line(e.what(), writer_.options().connection.url));
+  }
 }
 
 net::awaitable<StoredTimes>

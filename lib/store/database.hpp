@@ -41,7 +41,9 @@ class Database {
 public:
   /// Starts both threads; each connects lazily on its first operation. The lookups connection
   /// uses `options` under the name "lookup" and shares the heartbeat.
-  explicit Database(WriterOptions options);
+  /// `changes_retention` (changes.retention; 0 keeps every row): feed rows older than this
+  /// are deleted after a write, at most once an hour.
+  explicit Database(WriterOptions options, std::chrono::milliseconds changes_retention = {});
   /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
   Database(std::string url, std::chrono::milliseconds max_backoff);
   Database(const Database&) = delete;
@@ -141,6 +143,13 @@ private:
 
   // Declared first, so it outlives the writer threads whose jobs read it.
   Fences fences_;
+
+  /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
+  void prune_changes_if_due(Store& store);
+
+  // Before the writers: their threads' jobs use these until the writers are joined.
+  std::chrono::milliseconds changes_retention_;
+  std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
   Writer writer_;
   Writer lookups_;
 };

@@ -230,12 +230,44 @@ CREATE TABLE taosync.daemons (
 );
 )sql";
 
+// Line statuses change on their own (a partial cancellation or return), so they get a
+// history like the orders'. taosync.changes is the durable change feed: consumers page by id,
+// and every writer inserts its rows under an advisory lock (store/change_feed.cpp) so that ids
+// become visible in increasing order. The sequence of a bigserial needs USAGE for the DML role.
+constexpr std::string_view kChangeFeedSql = R"sql(
+CREATE TABLE taosync.order_line_status_history (
+  id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  shop                text NOT NULL,
+  trade_order_id      text NOT NULL,
+  trade_order_line_id text NOT NULL,
+  old_status          text,
+  new_status          text NOT NULL,
+  modification_time   timestamptz NOT NULL,
+  observed_at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX order_line_status_history_line_idx
+  ON taosync.order_line_status_history (shop, trade_order_line_id);
+
+CREATE TABLE taosync.changes (
+  id             bigserial PRIMARY KEY,
+  shop           text NOT NULL,
+  trade_order_id text NOT NULL,
+  kind           text NOT NULL CHECK (kind IN ('order_new', 'order_status', 'line_status',
+                                               'lines_replaced', 'address', 'shipment')),
+  detail         jsonb NOT NULL,
+  changed_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX changes_shop_idx ON taosync.changes (shop, id);
+CREATE INDEX changes_changed_at_idx ON taosync.changes (changed_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "orders and lines", kOrdersSql},
     Migration{2, "history, rejects, state and tokens", kBookkeepingSql},
     Migration{3, "owed orders and held windows", kOwedSql},
     Migration{4, "stop fingerprint and ban end", kShopFlagsSql},
     Migration{5, "shop leases and daemons", kLeasesSql},
+    Migration{6, "line status history and the change feed", kChangeFeedSql},
 };
 
 } // namespace

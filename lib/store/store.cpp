@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "store/batch_write.hpp"
+#include "store/change_feed.hpp"
 #include "store/db_errors.hpp"
 #include "store/leases.hpp"
 #include "store/migrations.hpp"
@@ -158,6 +159,11 @@ WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) 
   auto result = write_batch(*impl_->conn, batch, fence);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;
+}
+
+std::uint64_t Store::prune_changes(std::chrono::milliseconds retention, int batch_rows,
+                                   int max_batches) {
+  return store::prune_changes(*impl_->conn, retention, batch_rows, max_batches);
 }
 
 std::optional<model::Tokens> Store::load_tokens(const std::string& shop,

@@ -66,6 +66,11 @@ public:
   /// An order row is only overwritten by data whose modification_time is >= the stored one.
   WriteResult write(const Batch& batch, const std::optional<Fence>& fence = std::nullopt);
 
+  /// Deletes change-feed rows older than `retention`: at most `batch_rows` a statement, each
+  /// its own short transaction, and at most `max_batches` of them. Returns the rows deleted.
+  std::uint64_t prune_changes(std::chrono::milliseconds retention, int batch_rows = 1000,
+                              int max_batches = 10);
+
   /// Tokens persisted after a refresh, if any, and only if they descend from the configured
   /// access token whose SHA-256 hex is `config_fingerprint` (a re-authorized seller's new
   /// config token wins over stale stored ones).

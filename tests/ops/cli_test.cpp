@@ -40,10 +40,35 @@ TEST_CASE("usage errors say what is wrong") {
   CHECK_THROWS_AS(parse_cli({"status", "extra"}), UsageError);
 }
 
+TEST_CASE("changes takes --since and --follow, and only it does; --shop is for every command") {
+  const CliOptions d = parse_cli({"changes"});
+  CHECK(d.command == Command::changes);
+  CHECK(d.since == 0);
+  CHECK_FALSE(d.follow);
+  CHECK(d.shop.empty());
+  const CliOptions c = parse_cli({"changes", "--since", "9000000000", "--follow", "--shop=tw-1"});
+  CHECK(c.since == 9000000000);
+  CHECK(c.follow);
+  CHECK(c.shop == "tw-1");
+  CHECK(parse_cli({"changes", "--since=5", "--shop", "a"}).since == 5);
+  CHECK(parse_cli({"once", "--shop", "store-a"}).shop == "store-a");
+  CHECK_THROWS_AS(parse_cli({"resync", "--shop=", "123"}), UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"changes", "--since", "-1"}),
+                       "--since: expected a change id (a number >= 0), got '-1'", UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"changes", "--since", "7x"}),
+                       "--since: expected a change id (a number >= 0), got '7x'", UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"changes", "--shop", "a b"}),
+                       "--shop: expected 1-64 of A-Z a-z 0-9 _ - ., got 'a b'", UsageError);
+  CHECK_THROWS_WITH_AS(parse_cli({"status", "--follow"}), "--follow belongs to the changes command",
+                       UsageError);
+  CHECK_THROWS_AS(parse_cli({"changes", "5"}), UsageError);
+}
+
 TEST_CASE("usage text lists every command") {
   const std::string u = usage_text();
-  for (const char* c : {"run", "once", "check-config", "migrate", "status", "resync", "audit",
-                        "--sample", "--version", "--help", "78"}) {
+  for (const char* c :
+       {"run", "once", "check-config", "migrate", "status", "resync", "audit", "changes", "--since",
+        "--follow", "--shop", "--sample", "--version", "--help", "78"}) {
     CAPTURE(c);
     CHECK(u.find(c) != std::string::npos);
   }

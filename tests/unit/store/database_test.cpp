@@ -212,3 +212,30 @@ TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the databas
   REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
   CHECK_THROWS_AS(looked_up.get(), WriterStopped);
 }
+
+TEST_CASE("a write deletes feed rows past changes.retention, at most once an hour") {
+  const auto url = migrated_database();
+  Database db(writer_options(url, kMaxBackoff), std::chrono::hours(24));
+  const auto age_all = [&url] {
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    tx.exec0("UPDATE taosync.changes SET changed_at = now() - INTERVAL '2 days'");
+  };
+  const auto rows = [&url] {
+    return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync.changes");
+  };
+  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("9401", 1000)})));
+  CHECK(rows() == 2); // written after the prune: too young
+  age_all();
+  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("9402", 1000)})));
+  CHECK(rows() == 4); // within the hour: no second prune
+
+  Database fresh(writer_options(url, kMaxBackoff), std::chrono::hours(24));
+  wait_for(fresh.write_batch(batch_with_lines(kShop, {make_order("9403", 1000)})));
+  CHECK(query_value(url, "SELECT string_agg(DISTINCT trade_order_id, ',') FROM "
+                         "taosync.changes") == "9402,9403"); // 9401's rows were aged
+  age_all();
+  Database keep(writer_options(url, kMaxBackoff), std::chrono::milliseconds(0)); // 0 keeps all
+  wait_for(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
+  CHECK(rows() == 6);
+}

@@ -47,12 +47,21 @@ TEST_CASE("a start at the current version needs only DML rights") {
   const auto url = migrated_database();
   admin(url, "CREATE ROLE dml_ok LOGIN; GRANT USAGE ON SCHEMA taosync TO dml_ok; "
              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO dml_ok");
+  // the change feed's id is a bigserial: its sequence needs USAGE, as the README grants
+  CHECK(schema_problem([&] {
+          Store(as_role(url, "dml_ok")).migrate();
+        }).find("USAGE on sequence taosync.changes_id_seq") != std::string::npos);
+  admin(url, "GRANT USAGE ON ALL SEQUENCES IN SCHEMA taosync TO dml_ok");
   Store store(as_role(url, "dml_ok"));
   CHECK_NOTHROW(store.migrate()); // no CREATE right anywhere: no DDL may run
   auto batch = batch_with_lines("s", {make_order("1", 10, "pending")});
   batch.rejected.push_back({"/orders/get", "x", "bad", "{}"}); // identity column, no sequence grant
-  CHECK(store.write(batch).inserted == 1);
+  const auto r = store.write(batch);
+  CHECK(r.inserted == 1);
+  CHECK(r.changes == 2); // order_new and its line's line_status
   CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.order_status_history") == 1);
+  CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.order_line_status_history") == 1);
+  CHECK(store.prune_changes(std::chrono::hours(1)) == 0); // DELETE is a DML right too
 }
 
 TEST_CASE("a pending migration the role may not apply names the missing right and the fix") {

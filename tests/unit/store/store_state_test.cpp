@@ -67,8 +67,11 @@ TEST_CASE("status changes are recorded in history and sent with NOTIFY") {
   for (int i = 0; i < 50 && listener.payloads.size() < 2; ++i)
     listen_conn.await_notification(0, 100000);
   REQUIRE(listener.payloads.size() == 2);
-  CHECK(listener.payloads[0] == R"({"shop":"shop-b","trade_order_id":"7001","status":"pending"})");
-  CHECK(listener.payloads[1] == R"({"shop":"shop-b","trade_order_id":"7001","status":"shipped"})");
+  // the new order's line is a change from nothing too; the status change leaves the line alone
+  CHECK(listener.payloads[0] == R"({"shop":"shop-b","trade_order_id":"7001","status":"pending",)"
+                                R"("lines":[{"id":"70011","old":null,"new":"ready_to_ship"}]})");
+  CHECK(listener.payloads[1] ==
+        R"({"shop":"shop-b","trade_order_id":"7001","status":"shipped","lines":[]})");
 
   pqxx::nontransaction tx(listen_conn);
   const auto rows = tx.exec("SELECT coalesce(old_status, '-'), new_status, "

@@ -1,0 +1,170 @@
+// `taosyncd changes`: prints the change feed as JSON lines, and with --follow keeps printing
+// what new write transactions commit, across database restarts, until SIGTERM or SIGINT.
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "runtime.hpp"
+
+#include "store/change_listener.hpp"
+#include "store/db_errors.hpp"
+
+#include <pqxx/except>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace taosync::daemon {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kPageRows = 1000;
+/// How long one wait for a notification lasts: also how soon a signal is noticed.
+constexpr auto kWaitSlice = 250ms;
+/// Re-read this often even without a notification: the safety net for a lost one.
+constexpr auto kRereadEvery = 5s;
+constexpr auto kFirstBackoff = 1s;
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+
+void request_stop(int) {
+  g_stop_requested = 1;
+}
+
+/// SIGTERM and SIGINT end --follow cleanly (no SA_RESTART: a wait in progress is cut short).
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = request_stop;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+bool stop_requested() {
+  return g_stop_requested != 0;
+}
+
+/// Prints every row after `since`, page by page; returns the last id printed (or `since`).
+std::int64_t print_after(store::ChangeListener& feed, std::int64_t since,
+                         const std::optional<std::string>& shop) {
+  for (;;) {
+    const auto rows = feed.read(since, shop, kPageRows);
+    for (const auto& row : rows) {
+      std::cout << row.json << '\n';
+      since = row.id;
+    }
+    std::cout.flush();
+    if (rows.size() < static_cast<std::size_t>(kPageRows))
+      return since;
+  }
+}
+
+/// A failure that a database restart or a dropped connection causes: worth a reconnect.
+bool connection_lost(const pqxx::failure& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e))
+    return true;
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  // class 08: connection exception; class 57: operator intervention (the server shuts down)
+  return sql && (sql->sqlstate().rfind("08", 0) == 0 || sql->sqlstate().rfind("57", 0) == 0);
+}
+
+/// A missing feed table means the schema was never migrated to this version.
+[[noreturn]] void throw_unmigrated(const pqxx::undefined_table& e, const std::string& url) {
+  throw store::SchemaProblem("taosync.changes does not exist (" + store::one_line(e.what(), url) +
+                             "). Fix: run `taosyncd migrate` with this taosyncd");
+}
+
+/// Sleeps `d`, cut short by a stop request.
+void sleep_unless_stopped(std::chrono::milliseconds d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (!stop_requested() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+        100ms, std::chrono::duration_cast<std::chrono::milliseconds>(
+                   until - std::chrono::steady_clock::now())));
+}
+
+/// Where --follow stands: the last id printed, and the reconnect backoff.
+struct FollowState {
+  std::int64_t since = 0;
+  std::chrono::milliseconds backoff = kFirstBackoff;
+  bool lost = false; ///< the previous session was lost
+};
+
+/// Follows the feed on one session until a stop request. A lost session throws (a
+/// pqxx::failure) with `st.since` past what was printed.
+void follow_session(const store::ConnectionSettings& settings, const std::string& target,
+                    FollowState& st, const std::optional<std::string>& shop) {
+  store::ChangeListener feed(settings, true); // LISTEN first, then read: nothing falls between
+  if (st.lost)
+    spdlog::info("change feed: reconnected to {}, reading after id {}", target, st.since);
+  st.backoff = kFirstBackoff;
+  st.since = print_after(feed, st.since, shop);
+  if (!st.lost)
+    spdlog::info("change feed: following {} after id {}", target, st.since);
+  st.lost = false;
+  auto last_read = std::chrono::steady_clock::now();
+  while (!stop_requested()) {
+    const bool notified = feed.wait(kWaitSlice);
+    const auto now = std::chrono::steady_clock::now();
+    if (notified || now - last_read >= kRereadEvery) {
+      st.since = print_after(feed, st.since, shop);
+      last_read = now;
+    }
+  }
+}
+
+/// --follow: reconnects after a lost session with doubling backoff up to
+/// database.reconnect_max_backoff, logging each failed attempt and the recovery.
+int follow(const config::Config& cfg, std::int64_t since, const std::optional<std::string>& shop) {
+  install_stop_handlers();
+  const auto settings = store::connection_settings(cfg.database);
+  const std::string target = store::describe_target(settings.url);
+  const auto ceiling =
+      std::max<std::chrono::milliseconds>(cfg.database.reconnect_max_backoff, kFirstBackoff);
+  FollowState st;
+  st.since = since;
+  while (!stop_requested()) {
+    try {
+      follow_session(settings, target, st, shop);
+    } catch (const pqxx::undefined_table& e) {
+      throw_unmigrated(e, settings.url);
+    } catch (const pqxx::failure& e) {
+      if (!connection_lost(e))
+        throw;
+      if (stop_requested())
+        break;
+      spdlog::warn("change feed: database {} unreachable after id {} ({}); reconnecting in {}ms",
+                   target, st.since, store::one_line(e.what(), settings.url), st.backoff.count());
+      st.lost = true;
+      sleep_unless_stopped(st.backoff);
+      st.backoff = std::min(st.backoff * 2, ceiling);
+    }
+  }
+  std::cout.flush();
+  return kExOk;
+}
+
+} // namespace
+
+int cmd_changes(const CliOptions& opts) {
+  return with_config(opts.config_path, [&opts](const config::Config& cfg) {
+    const std::optional<std::string> only_shop =
+        opts.shop.empty() ? std::nullopt : std::optional<std::string>(opts.shop);
+    if (opts.follow)
+      return follow(cfg, opts.since, only_shop);
+    const auto settings = store::connection_settings(cfg.database);
+    try {
+      store::ChangeListener feed(settings, false);
+      print_after(feed, opts.since, only_shop);
+    } catch (const pqxx::undefined_table& e) {
+      throw_unmigrated(e, settings.url);
+    }
+    return kExOk;
+  });
+}
+
+} // namespace taosync::daemon

@@ -1,0 +1,58 @@
+#include "store/change_feed.hpp"
+
+#include "store/change_sql.hpp"
+
+#include <pqxx/pqxx>
+
+namespace taosync::store {
+namespace {
+
+constexpr const char* kRecordLineChangesName = "taosync_record_line_changes";
+constexpr const char* kLockChangesName = "taosync_lock_changes";
+constexpr const char* kPublishChangesName = "taosync_publish_changes";
+
+} // namespace
+
+void prepare_change_feed(pqxx::connection_base& conn) {
+  conn.prepare(kRecordLineChangesName, std::string(sql::kRecordLineChanges));
+  conn.prepare(kLockChangesName, std::string(sql::kLockChanges));
+  conn.prepare(kPublishChangesName, std::string(sql::kPublishChanges));
+}
+
+std::uint64_t record_line_changes(pqxx::work& tx, const std::string& shop) {
+  return tx.exec_prepared1(kRecordLineChangesName, shop)[0].as<std::uint64_t>();
+}
+
+std::uint64_t publish_changes(pqxx::work& tx, const std::string& shop) {
+  tx.exec_prepared(kLockChangesName); // only when there is something to publish
+  return tx.exec_prepared1(kPublishChangesName, shop, sql::kNotifyLinesBudget)[0]
+      .as<std::uint64_t>();
+}
+
+std::uint64_t prune_changes(pqxx::connection_base& conn, std::chrono::milliseconds retention,
+                            int batch_rows, int max_batches) {
+  const std::string age = std::to_string(retention.count()) + " milliseconds";
+  std::uint64_t total = 0;
+  for (int i = 0; i < max_batches; ++i) {
+    pqxx::work tx(conn, "prune_changes");
+    const auto n =
+        tx.exec_params1(std::string(sql::kPruneChanges), age, batch_rows)[0].as<std::uint64_t>();
+    tx.commit();
+    total += n;
+    if (n < static_cast<std::uint64_t>(batch_rows))
+      break;
+  }
+  return total;
+}
+
+std::vector<FeedRow> read_changes(pqxx::connection_base& conn, std::int64_t since,
+                                  const std::optional<std::string>& shop, int limit) {
+  pqxx::read_transaction tx(conn, "read_changes");
+  std::vector<FeedRow> rows;
+  const char* shop_param = shop ? shop->c_str() : nullptr;
+  for (const auto& r : tx.exec_params(std::string(sql::kReadChanges), since, shop_param, limit))
+    rows.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>()});
+  return rows;
+}
+
+} // namespace taosync::store

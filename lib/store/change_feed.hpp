@@ -1,0 +1,44 @@
+#pragma once
+// The change feed's part of a batch write (line status history, the feed rows and their
+// publication under the ordering lock), its retention, and how it is read.
+
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taosync::store {
+
+/// Prepares the change feed's statements on a write connection (with prepare_batch_write).
+void prepare_change_feed(pqxx::connection_base& conn);
+
+/// Records the status changes of the staged lines about to be written and stages their feed
+/// rows (line_status, lines_replaced, shipment). Call after the staged lines were pruned and
+/// before their stored shipments are deleted. Returns the number of line status changes.
+std::uint64_t record_line_changes(pqxx::work& tx, const std::string& shop);
+
+/// Publishes the batch's staged feed rows into taosync.changes under the feed's ordering lock,
+/// and sends the NOTIFYs. The last statement of a write before its commit. Returns the rows.
+std::uint64_t publish_changes(pqxx::work& tx, const std::string& shop);
+
+/// Deletes feed rows older than `retention`, at most `batch_rows` per statement and
+/// `max_batches` statements, each its own transaction. Returns the rows deleted.
+std::uint64_t prune_changes(pqxx::connection_base& conn, std::chrono::milliseconds retention,
+                            int batch_rows, int max_batches);
+
+/// One row of the feed: its id and the row as one JSON object (id, shop, trade_order_id, kind,
+/// detail, at).
+struct FeedRow {
+  std::int64_t id = 0;
+  std::string json;
+};
+
+/// Up to `limit` feed rows after `since`, of `shop` (nullopt: every shop), in id order.
+std::vector<FeedRow> read_changes(pqxx::connection_base& conn, std::int64_t since,
+                                  const std::optional<std::string>& shop, int limit);
+
+} // namespace taosync::store
