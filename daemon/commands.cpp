@@ -7,6 +7,13 @@
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
 #include "store/connect_retry.hpp"
+#include "store/leases.hpp"
+#include "sync/lease_keeper.hpp"
+#include "sync/stop_signal.hpp"
+
+#include "api/async_sleep.hpp"
+
+#include <boost/asio/co_spawn.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -143,6 +150,79 @@ int cmd_status(const CliOptions& opts) {
   });
 }
 
+namespace {
+
+/// A shop synced by another daemon right now: `once` leaves it alone (exit 75, try later).
+class ShopBusy : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// `once` under ha.leases: the shop's lease, taken for the run, renewed while it lasts and
+/// released at the end, so a one-shot run never writes a shop a running daemon holds.
+class OnceLease {
+public:
+  OnceLease(Runtime& rt, std::string shop)
+      : rt_(rt), shop_(std::move(shop)), daemon_(store::this_daemon(rt.config().ha.daemon_id)),
+        stop_(rt.io().get_executor()) {}
+
+  net::awaitable<void> take() {
+    rt_.database().use_leases(true);
+    auto got = co_await rt_.database().acquire(shop_, daemon_, ttl());
+    if (!got.taken && sync::gone_from_this_host(got.lease.owner, daemon_) &&
+        co_await rt_.database().release(shop_, got.lease.owner, got.lease.epoch)) {
+      // Its holder was a process of this host that no longer exists (killed, crashed).
+      spdlog::info("shop {}: released the lease of {}, whose process on this host is gone", shop_,
+                   got.lease.owner);
+      got = co_await rt_.database().acquire(shop_, daemon_, ttl());
+    }
+    if (!got.taken)
+      throw ShopBusy("shop " + shop_ + " is being synced by daemon " + got.lease.owner + " (host " +
+                     got.lease.owner_host + ", pid " + std::to_string(got.lease.owner_pid) +
+                     "): once leaves it alone");
+    epoch_ = got.lease.epoch;
+    rt_.database().hold(shop_, store::Fence{daemon_.id, epoch_});
+    renewing_done_ = false;
+    net::co_spawn(rt_.io(), renew(), [this](std::exception_ptr) { renewing_done_ = true; });
+  }
+
+  net::awaitable<void> release() {
+    stop_.request();
+    while (!renewing_done_) // the renew loop refers to this object: let it end first
+      co_await api::sleep_for(std::chrono::milliseconds(5));
+    rt_.database().drop(shop_);
+    co_await rt_.database().release(shop_, daemon_.id, epoch_);
+  }
+
+private:
+  std::chrono::milliseconds ttl() const { return rt_.config().ha.lease_ttl; }
+
+  net::awaitable<void> renew() {
+    while (!stop_.requested()) {
+      co_await stop_.wait(ttl() / 3);
+      if (stop_.requested())
+        break;
+      const std::vector<store::HeldLease> held(1, store::HeldLease{shop_, epoch_});
+      const auto renewal = co_await rt_.database().renew(daemon_.id, held, ttl());
+      if (!renewal.lost.empty()) {
+        spdlog::error("shop {}: the lease was lost ({}): the rest of this run is refused", shop_,
+                      renewal.lost.front().now);
+        rt_.database().drop(shop_);
+        break;
+      }
+    }
+  }
+
+  Runtime& rt_;
+  std::string shop_;
+  store::DaemonIdentity daemon_;
+  sync::StopSignal stop_;
+  std::int64_t epoch_ = 0;
+  bool renewing_done_ = true;
+};
+
+} // namespace
+
 int cmd_once(const CliOptions& opts) {
   return with_config(opts.config_path, [&opts](const config::Config& cfg) {
     Runtime rt(cfg, DatabaseWait::connect_timeout);
@@ -155,13 +235,24 @@ int cmd_once(const CliOptions& opts) {
         if (!opts.shop.empty() && shop.name != opts.shop)
           continue;
         std::exception_ptr failure;
+        std::optional<OnceLease> lease;
         try {
+          if (rt.config().ha.leases) {
+            lease.emplace(rt, shop.name);
+            co_await lease->take();
+          }
           ShopPipeline* pipeline = co_await rt.open_shop(shop);
           co_await pipeline->engine->once();
           spdlog::info("once: shop {} done", shop.name);
+        } catch (const ShopBusy& busy) {
+          spdlog::warn("{}", busy.what());
+          lease.reset(); // not taken: nothing to release
+          failure = std::make_exception_ptr(sync::WindowHeld(busy.what()));
         } catch (...) {
           failure = std::current_exception();
         }
+        if (lease)
+          co_await lease->release();
         if (failure) {
           const int shop_code = exit_code_for(failure);
           if (code == kExOk)

@@ -42,10 +42,19 @@ std::string token_fingerprint(const std::string& token) {
   return hex;
 }
 
+namespace {
+
+store::WriterOptions database_options(const config::Config& cfg, DatabaseWait wait) {
+  auto options = store::writer_options(cfg.database, wait == DatabaseWait::connect_timeout);
+  // Under leases a frozen process must not keep row locks the next owner needs.
+  return cfg.ha.leases ? store::with_lease_ttl(std::move(options), cfg.ha.lease_ttl) : options;
+}
+
+} // namespace
+
 Runtime::Runtime(config::Config cfg, DatabaseWait wait)
     : cfg_(std::make_shared<const config::Config>(std::move(cfg))),
-      db_(store::writer_options(cfg_->database, wait == DatabaseWait::connect_timeout),
-          cfg_->changes.retention) {}
+      db_(database_options(*cfg_, wait), cfg_->changes.retention) {}
 
 Runtime::~Runtime() {
   // Engines and clients hold references to each other and to the database: drop them first.

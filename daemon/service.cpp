@@ -10,6 +10,8 @@
 #include "obs/metrics.hpp"
 #include "obs/metrics_server.hpp"
 #include "obs/notify.hpp"
+#include "store/leases.hpp"
+#include "sync/lease_keeper.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -24,6 +26,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace taosync::daemon {
@@ -40,6 +43,9 @@ void log_job_end(const char* what, std::exception_ptr e) {
     spdlog::error("{} stopped: {}", what, ex.what());
   }
 }
+
+/// How long a stopping daemon waits for its leases to be released.
+constexpr std::chrono::seconds kKeeperStopWait{3};
 
 /// "a, b" from {"a", "b"}.
 std::string joined(const std::vector<std::string>& keys) {
@@ -66,11 +72,17 @@ private:
   net::awaitable<int> main_loop();
   /// Opens `shop`'s pipeline and runs its engine in the background; false if it cannot start
   /// (a stopped shop: logged; the others go on).
-  net::awaitable<bool> start_shop(const config::ShopConfig& shop);
+  net::awaitable<bool> start_shop(config::ShopConfig shop);
   /// Puts the shops of `cfg` in force: starts the added ones, stops the removed ones.
   net::awaitable<void> apply_shops(config::Snapshot cfg);
   /// Called when a shop's engine has ended, with its exit code.
   void shop_ended(const std::string& name, int code);
+  /// Starts the lease keeper: shops start when their lease is taken and stop when it is lost.
+  void start_keeper();
+  /// Ends the wait of main_loop once nothing is left to run (see the rule inside).
+  void maybe_finish();
+  /// Follows the number of live daemons: the app's rate limit is shared between them.
+  net::awaitable<void> follow_share();
   net::awaitable<void> handle_signals();
   void start_side_jobs();
   net::awaitable<void> watch_bans();
@@ -94,12 +106,20 @@ private:
   std::map<std::string, std::pair<std::string, sync::Phase>> shop_status_;
   std::size_t running_ = 0;     ///< engines still running
   int exit_code_ = kExOk;       ///< the first failing shop's, when every shop has ended
-  net::steady_timer all_ended_; ///< cancelled when the last engine ends
-  std::string last_status_;     ///< the last STATUS= sent
+  bool finished_ = false;       ///< nothing left to run: main_loop ends
+  net::steady_timer all_ended_; ///< cancelled when finished_ (or the keeper's end) is set
+  /// With ha.leases: the keeper, its stop and whether its run has returned.
+  std::unique_ptr<sync::LeaseKeeper> keeper_;
+  std::unique_ptr<sync::StopSignal> keeper_stop_;
+  bool keeper_done_ = false;
+  std::set<std::string> restart_when_ended_; ///< taken again while its old engine still ran
+  std::set<std::string> failed_;             ///< shops whose engine ended in a failure
+  std::size_t starting_ = 0;                 ///< start_shop() calls in progress
+  std::string last_status_;                  ///< the last STATUS= sent
   std::chrono::steady_clock::time_point last_status_at_{};
 };
 
-net::awaitable<bool> Service::start_shop(const config::ShopConfig& shop) {
+net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
   sync::EngineHooks hooks;
   hooks.on_status = [this, name = shop.name](const sync::EngineStatus& st) { on_status(name, st); };
   hooks.on_progress = [this] {
@@ -108,24 +128,109 @@ net::awaitable<bool> Service::start_shop(const config::ShopConfig& shop) {
   };
   ShopPipeline* pipeline = nullptr;
   std::exception_ptr refused;
+  ++starting_;
   try {
     pipeline = co_await rt_.open_shop(shop, std::move(hooks));
   } catch (const ShopStopped&) {
     refused = std::current_exception(); // this shop alone; the others go on
+  } catch (...) {
+    --starting_;
+    throw;
   }
   if (refused) {
     exit_code_ = exit_code_ == kExOk ? exit_code_for(refused) : exit_code_;
+    failed_.insert(shop.name);
+    --starting_;
+    maybe_finish();
     co_return false;
   }
+  --starting_;
   ++running_;
   // Runs until stopped or failed for good; a failure ends this shop, not the daemon.
   net::co_spawn(rt_.io(), pipeline->engine->run(), [this, name = shop.name](std::exception_ptr e) {
     int code = kExOk;
-    if (e && !stopping_)
-      code = exit_code_for(e);
+    try {
+      if (e)
+        std::rethrow_exception(e);
+    } catch (const store::LeaseLost& lost) {
+      // The keeper said why; the write was refused, nothing of it landed.
+      spdlog::info("shop {}: a write was refused, the lease moved on: {}", name, lost.what());
+    } catch (...) {
+      if (!stopping_)
+        code = exit_code_for(std::current_exception());
+    }
     shop_ended(name, code);
   });
   co_return true;
+}
+
+void Service::start_keeper() {
+  sync::LeaseKeeperOptions options;
+  for (const auto& shop : config::shops_of(*cfg_))
+    options.shops.push_back(shop.name);
+  options.daemon = store::this_daemon(cfg_->ha.daemon_id);
+  options.ttl = cfg_->ha.lease_ttl;
+  spdlog::info("leases: this daemon is {} (ttl {}); it syncs the shops whose lease it holds",
+               options.daemon.id, config::format_duration(options.ttl));
+  sync::LeaseHooks hooks;
+  hooks.on_taken = [this](const std::string& name, std::int64_t epoch) {
+    spdlog::info("shop {}: lease taken at epoch {}: syncing it", name, epoch);
+    if (stopping_)
+      return;
+    const auto shops = config::shops_of(*cfg_);
+    const auto shop =
+        std::find_if(shops.begin(), shops.end(), [&](const auto& s) { return s.name == name; });
+    if (shop == shops.end())
+      return;
+    const bool open = std::any_of(rt_.shops().begin(), rt_.shops().end(),
+                                  [&](const auto& p) { return p->name == name; });
+    if (open) {
+      restart_when_ended_.insert(name); // its former engine is still finishing
+      return;
+    }
+    net::co_spawn(rt_.io(), start_shop(*shop),
+                  [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
+  };
+  hooks.on_lost = [this](const std::string& name, const std::string& reason) {
+    spdlog::warn("shop {}: lease lost ({}): it stops syncing here", name, reason);
+    restart_when_ended_.erase(name);
+    for (auto& pipeline : rt_.shops())
+      if (pipeline->name == name)
+        pipeline->engine->stop();
+  };
+  keeper_stop_ = std::make_unique<sync::StopSignal>(rt_.io().get_executor());
+  keeper_ =
+      std::make_unique<sync::LeaseKeeper>(rt_.database(), std::move(options), std::move(hooks));
+  net::co_spawn(rt_.io(), keeper_->run(*keeper_stop_), [this](std::exception_ptr e) {
+    log_job_end("the lease keeper", e);
+    keeper_done_ = true;
+    all_ended_.cancel();
+  });
+  net::co_spawn(rt_.io(), follow_share(),
+                [](std::exception_ptr e) { log_job_end("rate-limit share", e); });
+}
+
+net::awaitable<void> Service::follow_share() {
+  while (!stopping_) {
+    rt_.caller().set_share(keeper_->live_daemons());
+    co_await keeper_stop_->wait(keeper_->renew_interval());
+  }
+}
+
+void Service::maybe_finish() {
+  // The daemon ends when stopping and no engine runs, or when every engine ended in failure.
+  // Without leases it also ends when no shop is left; with leases a daemon holding no shop
+  // waits (its peers hold them, and it takes them over if they die).
+  if (finished_ || running_ > 0 || starting_ > 0)
+    return;
+  bool all_failed = exit_code_ != kExOk;
+  if (keeper_) // every shop it holds has failed here (a stopped shop, say)
+    for (const auto& [shop, epoch] : keeper_->holding())
+      all_failed = all_failed && failed_.contains(shop);
+  if (stopping_ || all_failed || !keeper_)
+    finished_ = true;
+  if (finished_)
+    all_ended_.cancel();
 }
 
 void Service::shop_ended(const std::string& name, int code) {
@@ -133,11 +238,25 @@ void Service::shop_ended(const std::string& name, int code) {
     spdlog::error("shop {} stopped syncing (exit code {}); the other shops go on", name, code);
   if (exit_code_ == kExOk)
     exit_code_ = code;
+  if (code != kExOk)
+    failed_.insert(name);
   shop_status_.erase(name);
-  // The pipeline is dropped later, outside its own engine's completion.
-  net::post(rt_.io(), [this, name] { rt_.close_shop(name); });
-  if (--running_ == 0)
-    all_ended_.cancel();
+  --running_;
+  // The pipeline is dropped later, outside its own engine's completion; a shop taken again
+  // meanwhile starts anew.
+  net::post(rt_.io(), [this, name] {
+    rt_.close_shop(name);
+    if (restart_when_ended_.erase(name) && keeper_ && !stopping_ &&
+        keeper_->holding().contains(name)) {
+      for (const auto& shop : config::shops_of(*cfg_))
+        if (shop.name == name)
+          net::co_spawn(rt_.io(), start_shop(shop),
+                        [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
+    }
+  });
+  if (code != kExOk && running_ == 0 && keeper_)
+    spdlog::error("every shop this daemon synced has stopped; it exits");
+  maybe_finish();
 }
 
 net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
@@ -148,13 +267,15 @@ net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
     if (!kept) {
       spdlog::info("shop {} was removed from the config: it stops syncing; its rows stay",
                    pipeline->name);
-      pipeline->engine->stop();
+      pipeline->engine->stop(); // with leases the keeper has already given it up
     }
   }
   for (const config::ShopConfig& shop : wanted) {
     const auto it = std::find_if(rt_.shops().begin(), rt_.shops().end(),
                                  [&](const auto& p) { return p->name == shop.name; });
     if (it == rt_.shops().end()) {
+      if (keeper_) // the keeper shares it out at its next round; its lease starts it
+        continue;
       spdlog::info("shop {} was added to the config: it starts syncing", shop.name);
       co_await start_shop(shop);
     } else {
@@ -172,18 +293,22 @@ net::awaitable<int> Service::main_loop() {
   notifier_.status("starting: migrating the database");
   try {
     co_await rt_.start_app();
-    for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
-      if (stopping_)
-        break;
-      co_await start_shop(shop);
+    if (cfg_->ha.leases) {
+      start_keeper();
+    } else {
+      for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
+        if (stopping_)
+          break;
+        co_await start_shop(shop);
+      }
     }
   } catch (...) {
     if (!stopping_)
       throw;
   }
-  if (stopping_)
+  if (stopping_ && !keeper_)
     co_return kExOk; // a signal arrived while starting
-  if (running_ == 0)
+  if (running_ == 0 && !keeper_)
     co_return exit_code_; // no shop could start: said above, for each
   start_side_jobs();
   started_ = true;
@@ -193,8 +318,22 @@ net::awaitable<int> Service::main_loop() {
   spdlog::info("taosyncd {} started for {}", TAOSYNC_VERSION,
                shops.size() == 1 ? "shop " + shops.front().name
                                  : std::to_string(shops.size()) + " shops");
-  while (running_ > 0) // operation_aborted: the last engine ended
+  while (!finished_) // operation_aborted: maybe_finish() found nothing left to run
     co_await all_ended_.async_wait(net::as_tuple(net::use_awaitable));
+  if (keeper_) {
+    // The engines have stopped writing: now the leases are released, so peers take the shops
+    // at once, and then the database may stop.
+    keeper_stop_->request();
+    // Bounded: leases not released in time simply expire (peers wait at most a ttl).
+    all_ended_.expires_after(kKeeperStopWait);
+    const auto deadline = std::chrono::steady_clock::now() + kKeeperStopWait;
+    while (!keeper_done_ && std::chrono::steady_clock::now() < deadline)
+      co_await all_ended_.async_wait(net::as_tuple(net::use_awaitable));
+    if (!keeper_done_)
+      spdlog::warn("leases: not released within {}s; peers take the shops when they expire",
+                   kKeeperStopWait.count());
+    rt_.database().stop();
+  }
   const int code = stopping_ ? kExOk : exit_code_;
   if (metrics_)
     metrics_->stop();
@@ -321,6 +460,19 @@ void Service::reload() {
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);
     rt_.caller().reconfigure(config::api_part(next));
+    if (keeper_) {
+      std::vector<std::string> names;
+      for (const auto& shop : config::shops_of(*next)) {
+        names.push_back(shop.name);
+        if (std::none_of(cfg_->shops.begin(), cfg_->shops.end(),
+                         [&](const auto& s) { return s.name == shop.name; }) &&
+            !cfg_->shops.empty())
+          spdlog::info("shop {} was added to the config: it starts syncing once its lease is "
+                       "taken",
+                       shop.name);
+      }
+      keeper_->set_shops(std::move(names));
+    }
     net::co_spawn(rt_.io(), apply_shops(next),
                   [](std::exception_ptr e) { log_job_end("applying the shops", e); });
     if (metrics_)
@@ -354,7 +506,11 @@ void Service::begin_shutdown(int signal) {
     // write transaction in progress still commits or rolls back whole.
     rt_.caller().cancel();
   }
-  rt_.database().stop();
+  // With leases the database stays up until the keeper has released them (main_loop); the
+  // deadline below still bounds a shutdown stuck in an outage.
+  if (!keeper_)
+    rt_.database().stop();
+  maybe_finish();
   // A separate thread, so that a stuck io thread cannot hold the exit past the deadline.
   const auto deadline = cfg_->shutdown_timeout - std::chrono::milliseconds(250);
   std::thread([deadline] {

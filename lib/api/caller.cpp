@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace taosync::api {
 namespace {
 
@@ -48,9 +50,26 @@ Caller::Caller(std::shared_ptr<const config::ApiConfig> cfg)
 
 void Caller::reconfigure(std::shared_ptr<const config::ApiConfig> cfg) {
   cfg_ = std::move(cfg);
-  limiter_.set_rate(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst);
+  apply_rate();
   backoff_.set_policy(RetryPolicy::from(cfg_->retry));
   pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1)));
+}
+
+void Caller::set_share(std::size_t daemons) {
+  daemons = std::max<std::size_t>(daemons, 1);
+  if (daemons == share_)
+    return;
+  share_ = daemons;
+  apply_rate();
+  spdlog::info("rate limit: {} daemon(s) share the app's {} calls/s: this one paces to {:.2f}/s",
+               share_, cfg_->rate_limit.requests_per_second,
+               cfg_->rate_limit.requests_per_second / static_cast<double>(share_));
+}
+
+void Caller::apply_rate() {
+  const double n = static_cast<double>(share_);
+  const int burst = std::max(1, static_cast<int>(cfg_->rate_limit.burst / n));
+  limiter_.set_rate(cfg_->rate_limit.requests_per_second / n, burst);
 }
 
 CallCounters Caller::counters() const {

@@ -54,6 +54,10 @@ public:
   /// keeps them (config::plan_reload).
   void reconfigure(std::shared_ptr<const config::ApiConfig> cfg);
 
+  /// Shares the app's rate limit with `daemons` daemons in all (at least 1): this one paces
+  /// its calls to api.rate_limit / daemons.
+  void set_share(std::size_t daemons);
+
   /// The settings in force.
   const config::ApiConfig& settings() const { return *cfg_; }
 
@@ -70,7 +74,10 @@ public:
 private:
   net::awaitable<std::optional<ApiError>> attempt(const CallSpec& spec, const BodyHandler& handle);
 
+  void apply_rate();
+
   std::shared_ptr<const config::ApiConfig> cfg_; // holds the app secret: never logged
+  std::size_t share_ = 1;                        // daemons sharing the app's rate limit
   RateLimiter limiter_;
   ConnectionPool pool_;
   Backoff backoff_;

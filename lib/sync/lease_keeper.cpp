@@ -11,6 +11,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <stdexcept>
 
 namespace taosync::sync {
@@ -109,15 +112,61 @@ LeaseKeeper::Clock::duration LeaseKeeper::next_wake(Clock::time_point next_round
   return std::max<Clock::duration>(wake - now, kMinPause);
 }
 
+bool gone_from_this_host(const std::string& daemon_id, const store::DaemonIdentity& me) {
+  // Default ids read "<hostname>:<pid>:<random>"; a configured id says nothing about a process.
+  const auto first = daemon_id.find(':');
+  const auto second = daemon_id.find(':', first == std::string::npos ? first : first + 1);
+  if (first == std::string::npos || second == std::string::npos || daemon_id == me.id)
+    return false;
+  if (daemon_id.substr(0, first) != me.host)
+    return false;
+  int pid = 0;
+  const std::string pid_text = daemon_id.substr(first + 1, second - first - 1);
+  const auto [end, ec] = std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
+  if (ec != std::errc() || end != pid_text.data() + pid_text.size() || pid <= 0 || pid == me.pid)
+    return false;
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+void LeaseKeeper::set_shops(std::vector<std::string> shops) {
+  options_.shops = std::move(shops);
+  for (const auto& [shop, epoch] : holding())
+    if (std::find(options_.shops.begin(), options_.shops.end(), shop) == options_.shops.end())
+      lose(shop, epoch, "it was removed from the config", spdlog::level::info);
+}
+
 net::awaitable<void> LeaseKeeper::round() {
   // Renew before the heartbeat: a daemon that dies between the two leaves leases that expire
   // no later than its heartbeat, so a peer that sees it dead finds its shops free.
   co_await renew_held();
   const auto live = co_await db_.heartbeat(options_.daemon, options_.ttl);
-  live_ = std::max<std::size_t>(live.size(), 1);
+  std::size_t gone = 0;
+  for (const auto& id : live) {
+    if (!gone_from_this_host(id, options_.daemon))
+      continue;
+    // A former process of this host (killed, crashed): no need to wait out its heartbeat.
+    co_await db_.leave(id);
+    ++gone;
+    spdlog::info("leases: daemon {} ran on this host and its process is gone: it no longer "
+                 "counts as live",
+                 id);
+  }
+  live_ = std::max<std::size_t>(live.size() - gone, 1);
   const std::size_t share = fair_share(options_.shops.size(), live_.load());
   if (held_count() < share) {
-    const auto leases = co_await db_.leases();
+    auto leases = co_await db_.leases();
+    for (auto& lease : leases) {
+      // Its owner's process is gone from this host: its writes cannot come any more (and the
+      // epoch moves on anyway), so its lease is released now rather than at its expiry.
+      if (!lease.live || !gone_from_this_host(lease.owner, options_.daemon))
+        continue;
+      if (co_await db_.release(lease.shop, lease.owner, lease.epoch)) {
+        spdlog::info("leases: shop {} was held by {}, whose process on this host is gone: "
+                     "released",
+                     lease.shop, lease.owner);
+        lease.live = false;
+      }
+    }
     co_await take_free(leases, share);
   } else if (held_count() > share) {
     co_await hand_over(share);
@@ -184,7 +233,9 @@ net::awaitable<void> LeaseKeeper::hand_over(std::size_t share) {
 }
 
 net::awaitable<void> LeaseKeeper::release_all() {
-  for (const auto& [shop, epoch] : holding()) {
+  // A named copy: GCC 12 mishandles a temporary range across co_await.
+  const auto held = holding();
+  for (const auto& [shop, epoch] : held) {
     {
       std::lock_guard lock(mutex_);
       held_.erase(shop);

@@ -30,6 +30,11 @@ namespace taosync::sync {
 
 namespace net = boost::asio;
 
+/// True if `daemon_id` is a default id ("<hostname>:<pid>:<random>") of another process of
+/// this host (`me.host`) that no longer exists: a daemon killed or crashed here, whose
+/// heartbeat and leases need not be waited out.
+bool gone_from_this_host(const std::string& daemon_id, const store::DaemonIdentity& me);
+
 /// What a keeper manages.
 struct LeaseKeeperOptions {
   std::vector<std::string> shops;  ///< the configured shops, the same list on every daemon
@@ -66,6 +71,10 @@ public:
   std::size_t live_daemons() const;
   /// The shops held now, with their epochs. Thread-safe.
   std::map<std::string, std::int64_t> holding() const;
+  /// A reloaded shop list: later rounds share these; a held shop no longer listed is given up
+  /// (its fence dropped, on_lost called; its lease runs out). Call it on the keeper's executor.
+  void set_shops(std::vector<std::string> shops);
+
   /// How often the keeper renews and heartbeats: ttl / 3.
   std::chrono::milliseconds renew_interval() const;
 

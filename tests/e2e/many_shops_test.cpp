@@ -13,7 +13,8 @@ namespace {
 
 /// The `shops:` list for sellers `numbers` of the simulator (tokens as it issues them).
 std::string shops_yaml(const std::vector<int>& numbers) {
-  std::string yaml = "shops:\n";
+  // With leases on: the one daemon takes every shop's lease before it syncs it.
+  std::string yaml = "ha: {leases: true, lease_ttl: 5s}\nshops:\n";
   for (int n : numbers) {
     const std::string i = std::to_string(n);
     yaml += "  - name: shop-" + i + "\n    access_token: test-access-token-" + i +
@@ -107,9 +108,63 @@ TEST_CASE("a dead refresh token stops its shop alone; SIGHUP adds and removes sh
   const auto log = daemon.stderr_text();
   CHECK(log.find("shop shop-1 was removed from the config") != std::string::npos);
   CHECK(log.find("shop shop-4 was added to the config") != std::string::npos);
+  CHECK(log.find("shop shop-4: lease taken") != std::string::npos);
   CHECK(log.find("test-refresh-token") == std::string::npos); // no secret in the log
   daemon.kill(SIGTERM);
   CHECK(daemon.wait(15s) == 0);
+}
+
+} // namespace
+} // namespace taosync::e2e
+
+namespace taosync::e2e {
+namespace {
+
+/// Shops whose lease `daemon_pid`'s daemon holds, live, per taosync.shop_leases.
+int held_by(Scenario& s, int daemon_pid) {
+  const auto n = s.query("SELECT count(*) FROM taosync.shop_leases WHERE owner_pid = " +
+                         std::to_string(daemon_pid) + " AND expires_at > clock_timestamp()");
+  return n.empty() ? 0 : std::stoi(n);
+}
+
+TEST_CASE("two daemons share six shops under leases; one killed, the other takes them all") {
+  Scenario s({"--seller-orders", "300,250,200,150,100,50", "--seed", "41"});
+  s.config().extra_yaml = shops_yaml({1, 2, 3, 4, 5, 6});
+  s.write_config();
+  auto a = s.start_daemon();
+  auto b = s.start_daemon();
+  const auto held = [&](testing::Process& p) {
+    try {
+      return held_by(s, p.pid());
+    } catch (const std::exception&) {
+      return 0; // not migrated yet
+    }
+  };
+  // Spread evenly once both see each other: 3 and 3.
+  CHECK_MESSAGE(wait_until([&] { return held(a) == 3 && held(b) == 3; }, 60s),
+                "a holds " << held(a) << ", b holds " << held(b) << "\n"
+                           << a.stderr_tail() << b.stderr_tail());
+  // kill -9: the survivor takes every shop within ttl (5s) plus a renew interval, with slack.
+  a.kill(SIGKILL);
+  CHECK(a.wait(10s) == 128 + SIGKILL);
+  const auto killed_at = std::chrono::steady_clock::now();
+  CHECK_MESSAGE(wait_until([&] { return held(b) == 6; }, 30s), b.stderr_tail());
+  const auto took = std::chrono::steady_clock::now() - killed_at;
+  MESSAGE("the survivor held all six shops "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+          << " ms after the kill");
+  CHECK(took < 5s + 5s / 3 + 5s); // ttl + one renew interval + slack
+  for (int n = 1; n <= 6; ++n) {
+    const std::string shop = "shop-" + std::to_string(n);
+    CHECK_MESSAGE(wait_until([&] { return shop_converged(s, shop); }, 60s),
+                  std::string(shop + "\n" + b.stderr_tail()));
+  }
+  // The killed daemon's uncommitted work never landed under the new epochs: every shop's
+  // commits since the takeover are the survivor's.
+  CHECK(s.query("SELECT count(*) FROM taosync.shop_leases WHERE owner_pid <> " +
+                std::to_string(b.pid())) == "0");
+  b.kill(SIGTERM);
+  CHECK(b.wait(15s) == 0);
 }
 
 } // namespace
