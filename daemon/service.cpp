@@ -1,39 +1,9 @@
-#include "service.hpp"
-#include "exit_codes.hpp"
-#include "runtime.hpp"
-#include "shop_gate.hpp"
-
-#include "config/reload.hpp"
-
-#include "obs/api_ban.hpp"
-#include "obs/log.hpp"
-#include "obs/metrics.hpp"
-#include "obs/metrics_server.hpp"
-#include "obs/notify.hpp"
-#include "store/leases.hpp"
-#include "sync/lease_keeper.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <csignal>
-#include <cstdlib>
-#include <iostream>
-#include <map>
-#include <set>
-#include <thread>
+#include "service_impl.hpp"
 
 namespace taosync::daemon {
 
-namespace {
+namespace service_detail {
 
-/// Logs the exception of a background job instead of dropping it.
 void log_job_end(const char* what, std::exception_ptr e) {
   if (!e)
     return;
@@ -43,6 +13,8 @@ void log_job_end(const char* what, std::exception_ptr e) {
     spdlog::error("{} stopped: {}", what, ex.what());
   }
 }
+
+namespace {
 
 /// How long a stopping daemon waits for its leases to be released.
 constexpr std::chrono::seconds kKeeperStopWait{3};
@@ -55,239 +27,7 @@ std::string joined(const std::vector<std::string>& keys) {
   return out;
 }
 
-class Service {
-public:
-  Service(CliOptions opts, config::Config cfg)
-      : opts_(std::move(opts)), rt_(std::move(cfg)), cfg_(rt_.snapshot()),
-        signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()),
-        all_ended_(rt_.io(), net::steady_timer::time_point::max()) {}
-
-  int run() {
-    net::co_spawn(rt_.io(), handle_signals(),
-                  [](std::exception_ptr e) { log_job_end("signal handling", e); });
-    return run_to_exit_code(rt_.io(), [this] { return main_loop(); });
-  }
-
-private:
-  net::awaitable<int> main_loop();
-  /// Opens `shop`'s pipeline and runs its engine in the background; false if it cannot start
-  /// (a stopped shop: logged; the others go on).
-  net::awaitable<bool> start_shop(config::ShopConfig shop);
-  /// Puts the shops of `cfg` in force: starts the added ones, stops the removed ones.
-  net::awaitable<void> apply_shops(config::Snapshot cfg);
-  /// Called when a shop's engine has ended, with its exit code.
-  void shop_ended(const std::string& name, int code);
-  /// Starts the lease keeper: shops start when their lease is taken and stop when it is lost.
-  void start_keeper();
-  /// Ends the wait of main_loop once nothing is left to run (see the rule inside).
-  void maybe_finish();
-  /// Follows the number of live daemons: the app's rate limit is shared between them.
-  net::awaitable<void> follow_share();
-  net::awaitable<void> handle_signals();
-  void start_side_jobs();
-  net::awaitable<void> watch_bans();
-  void record_ban(std::chrono::system_clock::time_point until);
-  void on_status(const std::string& shop, const sync::EngineStatus& st);
-  void show_status(bool now);
-  void reload();
-  void begin_shutdown(int signal);
-
-  CliOptions opts_;
-  Runtime rt_;
-  config::Snapshot cfg_; ///< the config in force, as last published
-  obs::Notifier notifier_;
-  net::signal_set signals_;
-  std::unique_ptr<obs::ProgressWatchdog> watchdog_;
-  std::unique_ptr<obs::MetricsServer> metrics_;
-  net::steady_timer ban_timer_;
-  bool started_ = false;
-  bool stopping_ = false;
-  /// Each running shop's last status line and phase, by shop.
-  std::map<std::string, std::pair<std::string, sync::Phase>> shop_status_;
-  std::size_t running_ = 0;     ///< engines still running
-  int exit_code_ = kExOk;       ///< the first failing shop's, when every shop has ended
-  bool finished_ = false;       ///< nothing left to run: main_loop ends
-  net::steady_timer all_ended_; ///< cancelled when finished_ (or the keeper's end) is set
-  /// With ha.leases: the keeper, its stop and whether its run has returned.
-  std::unique_ptr<sync::LeaseKeeper> keeper_;
-  std::unique_ptr<sync::StopSignal> keeper_stop_;
-  bool keeper_done_ = false;
-  std::set<std::string> restart_when_ended_; ///< taken again while its old engine still ran
-  std::set<std::string> failed_;             ///< shops whose engine ended in a failure
-  std::size_t starting_ = 0;                 ///< start_shop() calls in progress
-  std::string last_status_;                  ///< the last STATUS= sent
-  std::chrono::steady_clock::time_point last_status_at_{};
-};
-
-net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
-  sync::EngineHooks hooks;
-  hooks.on_status = [this, name = shop.name](const sync::EngineStatus& st) { on_status(name, st); };
-  hooks.on_progress = [this] {
-    if (watchdog_)
-      watchdog_->mark_progress();
-  };
-  ShopPipeline* pipeline = nullptr;
-  std::exception_ptr refused;
-  ++starting_;
-  try {
-    pipeline = co_await rt_.open_shop(shop, std::move(hooks));
-  } catch (const ShopStopped&) {
-    refused = std::current_exception(); // this shop alone; the others go on
-  } catch (...) {
-    --starting_;
-    throw;
-  }
-  if (refused) {
-    exit_code_ = exit_code_ == kExOk ? exit_code_for(refused) : exit_code_;
-    failed_.insert(shop.name);
-    --starting_;
-    maybe_finish();
-    co_return false;
-  }
-  --starting_;
-  ++running_;
-  // Runs until stopped or failed for good; a failure ends this shop, not the daemon.
-  net::co_spawn(rt_.io(), pipeline->engine->run(), [this, name = shop.name](std::exception_ptr e) {
-    int code = kExOk;
-    try {
-      if (e)
-        std::rethrow_exception(e);
-    } catch (const store::LeaseLost& lost) {
-      // The keeper said why; the write was refused, nothing of it landed.
-      spdlog::info("shop {}: a write was refused, the lease moved on: {}", name, lost.what());
-    } catch (...) {
-      if (!stopping_)
-        code = exit_code_for(std::current_exception());
-    }
-    shop_ended(name, code);
-  });
-  co_return true;
-}
-
-void Service::start_keeper() {
-  sync::LeaseKeeperOptions options;
-  for (const auto& shop : config::shops_of(*cfg_))
-    options.shops.push_back(shop.name);
-  options.daemon = store::this_daemon(cfg_->ha.daemon_id);
-  options.ttl = cfg_->ha.lease_ttl;
-  spdlog::info("leases: this daemon is {} (ttl {}); it syncs the shops whose lease it holds",
-               options.daemon.id, config::format_duration(options.ttl));
-  sync::LeaseHooks hooks;
-  hooks.on_taken = [this](const std::string& name, std::int64_t epoch) {
-    spdlog::info("shop {}: lease taken at epoch {}: syncing it", name, epoch);
-    if (stopping_)
-      return;
-    const auto shops = config::shops_of(*cfg_);
-    const auto shop =
-        std::find_if(shops.begin(), shops.end(), [&](const auto& s) { return s.name == name; });
-    if (shop == shops.end())
-      return;
-    const bool open = std::any_of(rt_.shops().begin(), rt_.shops().end(),
-                                  [&](const auto& p) { return p->name == name; });
-    if (open) {
-      restart_when_ended_.insert(name); // its former engine is still finishing
-      return;
-    }
-    net::co_spawn(rt_.io(), start_shop(*shop),
-                  [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
-  };
-  hooks.on_lost = [this](const std::string& name, const std::string& reason) {
-    spdlog::warn("shop {}: lease lost ({}): it stops syncing here", name, reason);
-    restart_when_ended_.erase(name);
-    for (auto& pipeline : rt_.shops())
-      if (pipeline->name == name)
-        pipeline->engine->stop();
-  };
-  keeper_stop_ = std::make_unique<sync::StopSignal>(rt_.io().get_executor());
-  keeper_ =
-      std::make_unique<sync::LeaseKeeper>(rt_.database(), std::move(options), std::move(hooks));
-  net::co_spawn(rt_.io(), keeper_->run(*keeper_stop_), [this](std::exception_ptr e) {
-    log_job_end("the lease keeper", e);
-    keeper_done_ = true;
-    all_ended_.cancel();
-  });
-  net::co_spawn(rt_.io(), follow_share(),
-                [](std::exception_ptr e) { log_job_end("rate-limit share", e); });
-}
-
-net::awaitable<void> Service::follow_share() {
-  while (!stopping_) {
-    rt_.caller().set_share(keeper_->live_daemons());
-    co_await keeper_stop_->wait(keeper_->renew_interval());
-  }
-}
-
-void Service::maybe_finish() {
-  // The daemon ends when stopping and no engine runs, or when every engine ended in failure.
-  // Without leases it also ends when no shop is left; with leases a daemon holding no shop
-  // waits (its peers hold them, and it takes them over if they die).
-  if (finished_ || running_ > 0 || starting_ > 0)
-    return;
-  bool all_failed = exit_code_ != kExOk;
-  if (keeper_) // every shop it holds has failed here (a stopped shop, say)
-    for (const auto& [shop, epoch] : keeper_->holding())
-      all_failed = all_failed && failed_.contains(shop);
-  if (stopping_ || all_failed || !keeper_)
-    finished_ = true;
-  if (finished_)
-    all_ended_.cancel();
-}
-
-void Service::shop_ended(const std::string& name, int code) {
-  if (code != kExOk)
-    spdlog::error("shop {} stopped syncing (exit code {}); the other shops go on", name, code);
-  if (exit_code_ == kExOk)
-    exit_code_ = code;
-  if (code != kExOk)
-    failed_.insert(name);
-  shop_status_.erase(name);
-  --running_;
-  // The pipeline is dropped later, outside its own engine's completion; a shop taken again
-  // meanwhile starts anew.
-  net::post(rt_.io(), [this, name] {
-    rt_.close_shop(name);
-    if (restart_when_ended_.erase(name) && keeper_ && !stopping_ &&
-        keeper_->holding().contains(name)) {
-      for (const auto& shop : config::shops_of(*cfg_))
-        if (shop.name == name)
-          net::co_spawn(rt_.io(), start_shop(shop),
-                        [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
-    }
-  });
-  if (code != kExOk && running_ == 0 && keeper_)
-    spdlog::error("every shop this daemon synced has stopped; it exits");
-  maybe_finish();
-}
-
-net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
-  const auto wanted = config::shops_of(*cfg);
-  for (auto& pipeline : rt_.shops()) {
-    const bool kept = std::any_of(wanted.begin(), wanted.end(),
-                                  [&](const auto& s) { return s.name == pipeline->name; });
-    if (!kept) {
-      spdlog::info("shop {} was removed from the config: it stops syncing; its rows stay",
-                   pipeline->name);
-      pipeline->engine->stop(); // with leases the keeper has already given it up
-    }
-  }
-  for (const config::ShopConfig& shop : wanted) {
-    const auto it = std::find_if(rt_.shops().begin(), rt_.shops().end(),
-                                 [&](const auto& p) { return p->name == shop.name; });
-    if (it == rt_.shops().end()) {
-      if (keeper_) // the keeper shares it out at its next round; its lease starts it
-        continue;
-      spdlog::info("shop {} was added to the config: it starts syncing", shop.name);
-      co_await start_shop(shop);
-    } else {
-      if ((*it)->shop.access_token != shop.access_token ||
-          (*it)->shop.refresh_token != shop.refresh_token)
-        spdlog::warn("shop {}: its tokens changed and need a restart; the running ones stay",
-                     shop.name);
-      (*it)->engine->reconfigure(
-          std::make_shared<const config::Config>(config::for_shop(*cfg, (*it)->shop)));
-    }
-  }
-}
+} // namespace
 
 net::awaitable<int> Service::main_loop() {
   notifier_.status("starting: migrating the database");
@@ -521,11 +261,11 @@ void Service::begin_shutdown(int signal) {
   }).detach();
 }
 
-} // namespace
+} // namespace service_detail
 
 int cmd_run(const CliOptions& opts) {
   return with_config(opts.config_path, [&](config::Config cfg) {
-    Service service(opts, std::move(cfg));
+    service_detail::Service service(opts, std::move(cfg));
     return service.run();
   });
 }

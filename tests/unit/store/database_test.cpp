@@ -3,6 +3,7 @@
 // connection while the writer waits inside a transaction, and both connections feed one
 // heartbeat.
 
+#include "io_helpers.hpp"
 #include "store/database.hpp"
 #include "store_fixture.hpp"
 
@@ -25,36 +26,6 @@ namespace {
 
 constexpr const char* kShop = "shop-db";
 constexpr std::chrono::milliseconds kMaxBackoff{400};
-
-/// Awaits `op` on a fresh io_context (as the daemon's network thread would) and returns its
-/// result.
-template <class R> R wait_for(net::awaitable<R> op) {
-  net::io_context io;
-  auto future = net::co_spawn(io, std::move(op), net::use_future);
-  io.run();
-  return future.get();
-}
-
-/// An io_context run by its own thread, so that a test can start operations and watch them.
-class IoThread {
-public:
-  IoThread() : thread_([this] { io_.run(); }) {}
-  ~IoThread() {
-    guard_.reset();
-    thread_.join();
-  }
-  IoThread(const IoThread&) = delete;
-  IoThread& operator=(const IoThread&) = delete;
-  /// Starts `op`; its result arrives in the future.
-  template <class R> std::future<R> start(net::awaitable<R> op) {
-    return net::co_spawn(io_, std::move(op), net::use_future);
-  }
-
-private:
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> guard_ = net::make_work_guard(io_);
-  std::thread thread_;
-};
 
 /// Another session holding the shop's sync_state row locked until release() (or the end).
 class RowLock {
@@ -95,63 +66,63 @@ SyncState cursor_at(std::int64_t ms) {
 
 TEST_CASE("each database operation round-trips") {
   Database db(fresh_database(), kMaxBackoff);
-  wait_for(db.migrate());
+  await_op(db.migrate());
 
-  wait_for(db.save_state(cursor_at(30)));
-  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(30));
+  await_op(db.save_state(cursor_at(30)));
+  CHECK(await_op(db.load_state(kShop)).hwm == at_ms(30));
 
   auto batch = batch_with_lines(kShop, {make_order("1", 10), make_order("2", 20)});
-  CHECK(wait_for(db.write_batch(std::move(batch))).inserted == 2);
+  CHECK(await_op(db.write_batch(std::move(batch))).inserted == 2);
   const std::vector<std::string> ids{"1", "3"};
-  const auto times = wait_for(db.modification_times(kShop, ids));
+  const auto times = await_op(db.modification_times(kShop, ids));
   REQUIRE(times.size() == 1);
   CHECK(times.at("1") == at_ms(10));
-  CHECK(wait_for(db.sample_recent_orders(kShop, 5)).size() == 2);
-  const auto order = wait_for(db.load_order(kShop, "2"));
+  CHECK(await_op(db.sample_recent_orders(kShop, 5)).size() == 2);
+  const auto order = await_op(db.load_order(kShop, "2"));
   REQUIRE(order);
   CHECK(order->order.modification_time == at_ms(20));
-  CHECK_FALSE(wait_for(db.load_order(kShop, "9")));
+  CHECK_FALSE(await_op(db.load_order(kShop, "9")));
 
-  wait_for(db.save_tokens(kShop, model::Tokens{"access", "refresh", {}, {}}, "fp"));
-  const auto tokens = wait_for(db.load_tokens(kShop, "fp"));
+  await_op(db.save_tokens(kShop, model::Tokens{"access", "refresh", {}, {}}, "fp"));
+  const auto tokens = await_op(db.load_tokens(kShop, "fp"));
   REQUIRE(tokens);
   CHECK(tokens->refresh_token == "refresh");
-  CHECK_FALSE(wait_for(db.load_tokens(kShop, "other-fp")));
+  CHECK_FALSE(await_op(db.load_tokens(kShop, "other-fp")));
 
   Batch owed;
   owed.shop = kShop;
   owed.owed = {OwedOrder{"5001", {"50011"}, at_ms(50), "1 line(s) missing"}};
-  wait_for(db.write_batch(std::move(owed)));
-  CHECK(wait_for(db.due_owed(kShop, 10, false)).size() == 1);
-  CHECK(wait_for(db.owed_summary(kShop)).orders == 1);
-  wait_for(db.postpone_owed(kShop, "5001", "still missing", std::chrono::hours(1)));
-  CHECK(wait_for(db.due_owed(kShop, 10, false)).empty());
-  const auto any = wait_for(db.due_owed(kShop, 10, true));
+  await_op(db.write_batch(std::move(owed)));
+  CHECK(await_op(db.due_owed(kShop, 10, false)).size() == 1);
+  CHECK(await_op(db.owed_summary(kShop)).orders == 1);
+  await_op(db.postpone_owed(kShop, "5001", "still missing", std::chrono::hours(1)));
+  CHECK(await_op(db.due_owed(kShop, 10, false)).empty());
+  const auto any = await_op(db.due_owed(kShop, 10, true));
   REQUIRE(any.size() == 1);
   CHECK(any[0].attempts == 1);
 
-  wait_for(db.save_held(kShop, HeldWindow{at_ms(100), at_ms(200), "page 1 holds 3", {}}));
-  const auto held = wait_for(db.load_held(kShop));
+  await_op(db.save_held(kShop, HeldWindow{at_ms(100), at_ms(200), "page 1 holds 3", {}}));
+  const auto held = await_op(db.load_held(kShop));
   REQUIRE(held);
   CHECK(held->reason == "page 1 holds 3");
-  wait_for(db.save_held(kShop, std::nullopt));
-  CHECK_FALSE(wait_for(db.load_held(kShop)));
+  await_op(db.save_held(kShop, std::nullopt));
+  CHECK_FALSE(await_op(db.load_held(kShop)));
 
-  CHECK(wait_for(db.load_flags(kShop)).refresh_fingerprint.empty());
-  wait_for(db.save_refresh_fingerprint(kShop, "refresh-fp", false));
+  CHECK(await_op(db.load_flags(kShop)).refresh_fingerprint.empty());
+  await_op(db.save_refresh_fingerprint(kShop, "refresh-fp", false));
   const auto until = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
                      std::chrono::hours(1);
-  wait_for(db.save_api_ban(kShop, until));
-  const ShopFlags flags = wait_for(db.load_flags(kShop));
+  await_op(db.save_api_ban(kShop, until));
+  const ShopFlags flags = await_op(db.load_flags(kShop));
   CHECK(flags.refresh_fingerprint == "refresh-fp");
   CHECK(flags.api_banned_until == until);
 }
 
 TEST_CASE("an operation whose connection is killed while it waits is retried whole") {
   const auto url = migrated_database();
-  IoThread io;
+  OpThread io;
   Database db(url, kMaxBackoff);
-  wait_for(db.save_state(cursor_at(10)));
+  await_op(db.save_state(cursor_at(10)));
   RowLock lock(url);
 
   // The batch's cursor must wait for the locked row; its backend is killed meanwhile.
@@ -165,15 +136,15 @@ TEST_CASE("an operation whose connection is killed while it waits is retried who
   REQUIRE(written.wait_for(20s) == std::future_status::ready);
   CHECK(written.get().inserted == 1); // the killed attempt left nothing behind
   CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.orders") == 1);
-  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(70));
+  CHECK(await_op(db.load_state(kShop)).hwm == at_ms(70));
 }
 
 TEST_CASE("lookups are answered while the writer waits inside a transaction") {
   const auto url = migrated_database();
-  IoThread io;
+  OpThread io;
   Database db(url, kMaxBackoff);
-  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)})));
-  wait_for(db.save_state(cursor_at(10)));
+  await_op(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)})));
+  await_op(db.save_state(cursor_at(10)));
   RowLock lock(url);
 
   auto saved = io.start(db.save_state(cursor_at(20)));
@@ -190,15 +161,15 @@ TEST_CASE("lookups are answered while the writer waits inside a transaction") {
   lock.release();
   REQUIRE(saved.wait_for(20s) == std::future_status::ready);
   saved.get();
-  CHECK(wait_for(db.load_state(kShop)).hwm == at_ms(20));
+  CHECK(await_op(db.load_state(kShop)).hwm == at_ms(20));
 }
 
 TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the database") {
   testing::PgCluster pg;
   const auto url = pg.create_database();
-  IoThread io;
+  OpThread io;
   Database db(url, kMaxBackoff);
-  wait_for(db.migrate());
+  await_op(db.migrate());
   std::atomic<int> beats = 0;
   db.set_heartbeat([&beats] { ++beats; });
   pg.stop_immediate();
@@ -224,18 +195,18 @@ TEST_CASE("a write deletes feed rows past changes.retention, at most once an hou
   const auto rows = [&url] {
     return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync.changes");
   };
-  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("9401", 1000)})));
+  await_op(db.write_batch(batch_with_lines(kShop, {make_order("9401", 1000)})));
   CHECK(rows() == 2); // written after the prune: too young
   age_all();
-  wait_for(db.write_batch(batch_with_lines(kShop, {make_order("9402", 1000)})));
+  await_op(db.write_batch(batch_with_lines(kShop, {make_order("9402", 1000)})));
   CHECK(rows() == 4); // within the hour: no second prune
 
   Database fresh(writer_options(url, kMaxBackoff), std::chrono::hours(24));
-  wait_for(fresh.write_batch(batch_with_lines(kShop, {make_order("9403", 1000)})));
+  await_op(fresh.write_batch(batch_with_lines(kShop, {make_order("9403", 1000)})));
   CHECK(query_value(url, "SELECT string_agg(DISTINCT trade_order_id, ',') FROM "
                          "taosync.changes") == "9402,9403"); // 9401's rows were aged
   age_all();
   Database keep(writer_options(url, kMaxBackoff), std::chrono::milliseconds(0)); // 0 keeps all
-  wait_for(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
+  await_op(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
   CHECK(rows() == 6);
 }
