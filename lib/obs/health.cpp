@@ -2,6 +2,9 @@
 
 #include "config/config.hpp"
 
+#include <string>
+#include <vector>
+
 namespace taosync::obs {
 
 std::optional<std::string> health_problem(const Metrics& m,
@@ -20,12 +23,22 @@ std::optional<std::string> health_problem(const Metrics& m,
                 ? "; nothing seen holding a lock on it: the database is slow or unreachable"
                 : "");
   const double limit_s = std::chrono::duration<double>(healthy_within).count();
-  if (m.seconds_since_last_success() < limit_s)
-    return std::nullopt;
-  if (m.init_in_progress() && m.seconds_since_init_progress() < limit_s)
+  // Every shop this daemon syncs must be fresh; one that is not is named (the first, and how
+  // many more). A daemon syncing no shop (its peers hold them all) has nothing to be late on.
+  std::vector<std::string> stale;
+  for (const Metrics::ShopFreshness& shop : m.freshness()) {
+    const bool fresh = shop.since_success < limit_s ||
+                       (shop.init_in_progress && shop.since_init_progress < limit_s);
+    if (!fresh)
+      stale.push_back(shop.shop);
+  }
+  if (stale.empty())
     return std::nullopt;
   // A write pending for less than the limit can still be why no cycle completed.
-  return "no successful sync cycle within metrics.healthy_within (" + limit + ")" +
+  std::string which = "shop " + stale.front();
+  if (stale.size() > 1)
+    which += " and " + std::to_string(stale.size() - 1) + " more";
+  return "no successful sync cycle within metrics.healthy_within (" + limit + ") for " + which +
          (pending ? "; " + describe("") : "");
 }
 

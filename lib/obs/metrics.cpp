@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <utility>
 
 namespace taosync::obs {
@@ -94,32 +95,54 @@ void histogram(std::ostringstream& os, const char* name, const char* help, const
 
 } // namespace
 
-struct Metrics::Impl {
-  mutable std::mutex mu;
-  std::map<std::pair<std::string, std::string>, std::uint64_t> api_calls; // endpoint, outcome
-  std::map<std::string, Histogram> api_latency;                           // by endpoint
-  std::uint64_t throttled = 0;
-  std::uint64_t retries = 0;
-  std::uint64_t rejected = 0;
+/// One shop's figures (guarded by Impl::mu).
+struct ShopFigures {
+  int live = 0; ///< ShopMetrics alive for the shop (a handover may overlap a takeover)
   std::uint64_t orders = 0;
   std::uint64_t lines = 0;
-  Histogram db_write;
+  std::uint64_t rejected = 0;
+  std::uint64_t rereads = 0;
+  std::uint64_t held_total = 0;
   double cursor_lag = 0;
   std::optional<std::chrono::system_clock::time_point> last_success_wall;
   std::optional<Clock::time_point> last_success_mono;
   std::uint64_t init_done = 0;
   std::uint64_t init_total = 0;
   std::optional<Clock::time_point> init_moved_at;
-  std::uint64_t rereads = 0;
-  std::uint64_t held_total = 0;
   bool held = false;
   std::uint64_t owed_orders = 0;
   std::uint64_t owed_lines = 0;
+};
+
+double seconds_since(const std::optional<Clock::time_point>& t) {
+  if (!t)
+    return std::numeric_limits<double>::infinity();
+  return std::chrono::duration<double>(Clock::now() - *t).count();
+}
+
+struct Metrics::Impl {
+  mutable std::mutex mu;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> api_calls; // endpoint, outcome
+  std::map<std::string, Histogram> api_latency;                           // by endpoint
+  std::uint64_t throttled = 0;
+  std::uint64_t retries = 0;
+  Histogram db_write;
+  std::map<std::string, ShopFigures> shops;
+  std::uint64_t leases_taken = 0;
+  std::uint64_t lease_takeovers = 0;
+  std::uint64_t leases_lost = 0;
+  std::size_t leases_held = 0;
   struct Pending {
     Clock::time_point since;
     std::string blocker;
   };
   std::map<std::string, Pending> db_pending; // by who
+
+  /// Runs `change` on `shop`'s figures under the lock.
+  template <class F> void with_shop(const std::string& shop, F&& change) {
+    std::lock_guard lock(mu);
+    change(shops[shop]);
+  }
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
@@ -142,84 +165,104 @@ void Metrics::retried() {
   ++impl_->retries;
 }
 
-void Metrics::rejected(std::uint64_t n) {
-  std::lock_guard lock(impl_->mu);
-  impl_->rejected += n;
-}
-
-void Metrics::window_reread(std::uint64_t n) {
-  std::lock_guard lock(impl_->mu);
-  impl_->rereads += n;
-}
-
-void Metrics::window_held() {
-  std::lock_guard lock(impl_->mu);
-  ++impl_->held_total;
-}
-
-void Metrics::set_held(bool held) {
-  std::lock_guard lock(impl_->mu);
-  impl_->held = held;
-}
-
-void Metrics::set_owed(std::uint64_t orders, std::uint64_t lines) {
-  std::lock_guard lock(impl_->mu);
-  impl_->owed_orders = orders;
-  impl_->owed_lines = lines;
-}
-
-void Metrics::orders_synced(std::uint64_t n) {
-  std::lock_guard lock(impl_->mu);
-  impl_->orders += n;
-}
-
-void Metrics::lines_synced(std::uint64_t n) {
-  std::lock_guard lock(impl_->mu);
-  impl_->lines += n;
-}
-
 void Metrics::db_write(std::chrono::duration<double> latency) {
   std::lock_guard lock(impl_->mu);
   impl_->db_write.observe(latency.count());
 }
 
-void Metrics::set_cursor_lag(std::chrono::duration<double> lag) {
+void Metrics::lease_taken(bool from_peer) {
   std::lock_guard lock(impl_->mu);
-  impl_->cursor_lag = lag.count();
+  ++impl_->leases_taken;
+  if (from_peer)
+    ++impl_->lease_takeovers;
 }
 
-void Metrics::set_last_success(std::chrono::system_clock::time_point t) {
+void Metrics::lease_lost() {
   std::lock_guard lock(impl_->mu);
-  impl_->last_success_wall = t;
-  impl_->last_success_mono = Clock::now();
+  ++impl_->leases_lost;
 }
 
-void Metrics::set_init_progress(std::uint64_t done, std::uint64_t total) {
+void Metrics::set_leases_held(std::size_t n) {
   std::lock_guard lock(impl_->mu);
-  if (!impl_->init_moved_at || done != impl_->init_done || total != impl_->init_total) {
-    impl_->init_moved_at = Clock::now();
-  }
-  impl_->init_done = done;
-  impl_->init_total = total;
+  impl_->leases_held = n;
 }
 
-double Metrics::seconds_since_last_success() const {
+std::vector<Metrics::ShopFreshness> Metrics::freshness() const {
   std::lock_guard lock(impl_->mu);
-  if (!impl_->last_success_mono)
-    return std::numeric_limits<double>::infinity();
-  return std::chrono::duration<double>(Clock::now() - *impl_->last_success_mono).count();
+  std::vector<ShopFreshness> out;
+  for (const auto& [shop, f] : impl_->shops)
+    if (f.live > 0)
+      out.push_back({shop, seconds_since(f.last_success_mono), seconds_since(f.init_moved_at),
+                     f.init_moved_at && f.init_done < f.init_total});
+  return out;
 }
 
-double Metrics::seconds_since_init_progress() const {
-  std::lock_guard lock(impl_->mu);
-  if (!impl_->init_moved_at)
-    return std::numeric_limits<double>::infinity();
-  return std::chrono::duration<double>(Clock::now() - *impl_->init_moved_at).count();
+ShopMetrics::ShopMetrics(Metrics& metrics, std::string shop)
+    : metrics_(metrics), shop_(std::move(shop)) {
+  metrics_.impl_->with_shop(shop_, [](ShopFigures& f) { ++f.live; });
 }
 
-bool Metrics::init_in_progress() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->init_moved_at && impl_->init_done < impl_->init_total;
+ShopMetrics::~ShopMetrics() {
+  metrics_.impl_->with_shop(shop_, [](ShopFigures& f) {
+    --f.live;
+    if (f.live == 0) // what it showed is no longer this daemon's to show
+      f = ShopFigures{.orders = f.orders,
+                      .lines = f.lines,
+                      .rejected = f.rejected,
+                      .rereads = f.rereads,
+                      .held_total = f.held_total};
+  });
+}
+
+void ShopMetrics::rejected(std::uint64_t n) {
+  metrics_.impl_->with_shop(shop_, [n](ShopFigures& f) { f.rejected += n; });
+}
+
+void ShopMetrics::orders_synced(std::uint64_t n) {
+  metrics_.impl_->with_shop(shop_, [n](ShopFigures& f) { f.orders += n; });
+}
+
+void ShopMetrics::lines_synced(std::uint64_t n) {
+  metrics_.impl_->with_shop(shop_, [n](ShopFigures& f) { f.lines += n; });
+}
+
+void ShopMetrics::set_cursor_lag(std::chrono::duration<double> lag) {
+  metrics_.impl_->with_shop(shop_, [lag](ShopFigures& f) { f.cursor_lag = lag.count(); });
+}
+
+void ShopMetrics::set_last_success(std::chrono::system_clock::time_point t) {
+  metrics_.impl_->with_shop(shop_, [t](ShopFigures& f) {
+    f.last_success_wall = t;
+    f.last_success_mono = Clock::now();
+  });
+}
+
+void ShopMetrics::set_init_progress(std::uint64_t done, std::uint64_t total) {
+  metrics_.impl_->with_shop(shop_, [done, total](ShopFigures& f) {
+    if (!f.init_moved_at || done != f.init_done || total != f.init_total)
+      f.init_moved_at = Clock::now();
+    f.init_done = done;
+    f.init_total = total;
+  });
+}
+
+void ShopMetrics::window_reread(std::uint64_t n) {
+  metrics_.impl_->with_shop(shop_, [n](ShopFigures& f) { f.rereads += n; });
+}
+
+void ShopMetrics::window_held() {
+  metrics_.impl_->with_shop(shop_, [](ShopFigures& f) { ++f.held_total; });
+}
+
+void ShopMetrics::set_held(bool held) {
+  metrics_.impl_->with_shop(shop_, [held](ShopFigures& f) { f.held = held; });
+}
+
+void ShopMetrics::set_owed(std::uint64_t orders, std::uint64_t lines) {
+  metrics_.impl_->with_shop(shop_, [orders, lines](ShopFigures& f) {
+    f.owed_orders = orders;
+    f.owed_lines = lines;
+  });
 }
 
 void Metrics::set_db_pending(const std::string& who, std::optional<Clock::time_point> since) {
@@ -246,14 +289,34 @@ std::optional<Metrics::DbPending> Metrics::longest_db_pending() const {
   return out;
 }
 
+namespace {
+
+/// One sample per shop: every shop ever synced for a counter, the live ones for a gauge.
+template <class Value>
+void per_shop(std::ostringstream& os, const char* name, const char* type, const char* help,
+              const std::map<std::string, ShopFigures>& shops, Value value) {
+  header(os, name, type, help);
+  const bool gauge = std::string_view(type) == "gauge";
+  for (const auto& [shop, f] : shops)
+    if (!gauge || f.live > 0)
+      os << name << "{shop=\"" << escape_label(shop) << "\"} " << num(value(f)) << '\n';
+}
+
+double count(std::uint64_t n) {
+  return static_cast<double>(n);
+}
+
+} // namespace
+
 std::string Metrics::render() const {
   std::lock_guard lock(impl_->mu);
   const Impl& m = *impl_;
   std::ostringstream os;
-  scalar(os, "taosync_orders_synced_total", "counter", "Orders written to PostgreSQL.",
-         static_cast<double>(m.orders));
-  scalar(os, "taosync_lines_synced_total", "counter", "Order lines written to PostgreSQL.",
-         static_cast<double>(m.lines));
+  const auto& shops = m.shops;
+  per_shop(os, "taosync_orders_synced_total", "counter", "Orders written to PostgreSQL.", shops,
+           [](const ShopFigures& f) { return count(f.orders); });
+  per_shop(os, "taosync_lines_synced_total", "counter", "Order lines written to PostgreSQL.", shops,
+           [](const ShopFigures& f) { return count(f.lines); });
   header(os, "taosync_api_calls_total", "counter", "API calls by endpoint and outcome.");
   for (const auto& [key, n] : m.api_calls) {
     os << "taosync_api_calls_total{endpoint=\"" << escape_label(key.first) << "\",outcome=\""
@@ -266,22 +329,25 @@ std::string Metrics::render() const {
               "endpoint=\"" + escape_label(endpoint) + "\"");
   }
   scalar(os, "taosync_api_throttled_total", "counter", "ApiCallLimit answers (bans).",
-         static_cast<double>(m.throttled));
+         count(m.throttled));
   scalar(os, "taosync_api_retries_total", "counter", "API call attempts after the first.",
-         static_cast<double>(m.retries));
+         count(m.retries));
   scalar(os, "taosync_api_ban_until_timestamp_seconds", "gauge",
          "Unix time the latest ApiCallLimit ban ends (0 = none yet).",
          std::chrono::duration<double>(api_ban().latest().time_since_epoch()).count());
-  scalar(os, "taosync_rejected_records_total", "counter",
-         "Records that failed to parse or validate and went to rejected_records.",
-         static_cast<double>(m.rejected));
-  scalar(os, "taosync_cursor_lag_seconds", "gauge", "Now minus the high-water mark.", m.cursor_lag);
-  const double last =
-      m.last_success_wall
-          ? std::chrono::duration<double>(m.last_success_wall->time_since_epoch()).count()
-          : 0.0;
-  scalar(os, "taosync_last_success_timestamp_seconds", "gauge",
-         "Unix time of the last successful sync cycle (0 = none yet).", last);
+  per_shop(os, "taosync_rejected_records_total", "counter",
+           "Records that failed to parse or validate and went to rejected_records.", shops,
+           [](const ShopFigures& f) { return count(f.rejected); });
+  per_shop(os, "taosync_cursor_lag_seconds", "gauge", "Now minus the high-water mark.", shops,
+           [](const ShopFigures& f) { return f.cursor_lag; });
+  per_shop(
+      os, "taosync_last_success_timestamp_seconds", "gauge",
+      "Unix time of the last successful sync cycle (0 = none yet).", shops,
+      [](const ShopFigures& f) {
+        return f.last_success_wall
+                   ? std::chrono::duration<double>(f.last_success_wall->time_since_epoch()).count()
+                   : 0.0;
+      });
   histogram(os, "taosync_db_write_duration_seconds", "Write transaction latency in seconds.",
             m.db_write);
   Clock::duration pending{};
@@ -290,27 +356,37 @@ std::string Metrics::render() const {
   scalar(os, "taosync_db_pending_seconds", "gauge",
          "Age of the oldest database job still in flight, retries included (0 = none).",
          std::chrono::duration<double>(pending).count());
-  const double ratio =
-      m.init_total ? static_cast<double>(m.init_done) / static_cast<double>(m.init_total) : 0.0;
-  scalar(os, "taosync_init_progress_ratio", "gauge", "Fraction of the init sweep done (0..1).",
-         std::min(ratio, 1.0));
-  scalar(os, "taosync_init_orders_done", "gauge", "Orders swept by the init so far.",
-         static_cast<double>(m.init_done));
-  scalar(os, "taosync_init_orders_total", "gauge", "Estimated orders the init will sweep.",
-         static_cast<double>(m.init_total));
-  scalar(os, "taosync_window_rereads_total", "counter",
-         "Listing answers that did not add up and were asked again.",
-         static_cast<double>(m.rereads));
-  scalar(os, "taosync_windows_held_total", "counter",
-         "Windows held because their answers never added up.", static_cast<double>(m.held_total));
-  scalar(os, "taosync_sync_held", "gauge",
-         "1 while the cursor is held before a window that could not be verified.",
-         m.held ? 1.0 : 0.0);
-  scalar(os, "taosync_owed_orders", "gauge",
-         "Orders the platform still owes (lines missing or record unusable).",
-         static_cast<double>(m.owed_orders));
-  scalar(os, "taosync_owed_lines", "gauge", "Lines the platform still owes.",
-         static_cast<double>(m.owed_lines));
+  per_shop(os, "taosync_init_progress_ratio", "gauge", "Fraction of the init sweep done (0..1).",
+           shops, [](const ShopFigures& f) {
+             return f.init_total ? std::min(1.0, count(f.init_done) / count(f.init_total)) : 0.0;
+           });
+  per_shop(os, "taosync_init_orders_done", "gauge", "Orders swept by the init so far.", shops,
+           [](const ShopFigures& f) { return count(f.init_done); });
+  per_shop(os, "taosync_init_orders_total", "gauge", "Estimated orders the init will sweep.", shops,
+           [](const ShopFigures& f) { return count(f.init_total); });
+  per_shop(os, "taosync_window_rereads_total", "counter",
+           "Listing answers that did not add up and were asked again.", shops,
+           [](const ShopFigures& f) { return count(f.rereads); });
+  per_shop(os, "taosync_windows_held_total", "counter",
+           "Windows held because their answers never added up.", shops,
+           [](const ShopFigures& f) { return count(f.held_total); });
+  per_shop(os, "taosync_sync_held", "gauge",
+           "1 while the cursor is held before a window that could not be verified.", shops,
+           [](const ShopFigures& f) { return f.held ? 1.0 : 0.0; });
+  per_shop(os, "taosync_owed_orders", "gauge",
+           "Orders the platform still owes (lines missing or record unusable).", shops,
+           [](const ShopFigures& f) { return count(f.owed_orders); });
+  per_shop(os, "taosync_owed_lines", "gauge", "Lines the platform still owes.", shops,
+           [](const ShopFigures& f) { return count(f.owed_lines); });
+  scalar(os, "taosync_leases_held", "gauge", "Shop leases this daemon holds now.",
+         count(m.leases_held));
+  scalar(os, "taosync_leases_taken_total", "counter", "Shop leases this daemon took.",
+         count(m.leases_taken));
+  scalar(os, "taosync_lease_takeovers_total", "counter",
+         "Shop leases taken that another daemon held last (taken over).", count(m.lease_takeovers));
+  scalar(os, "taosync_leases_lost_total", "counter",
+         "Shop leases lost: found taken or expired, or not confirmed in time (not handed over).",
+         count(m.leases_lost));
   return os.str();
 }
 

@@ -1,6 +1,7 @@
 #include "store/connection_settings.hpp"
 
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <map>
@@ -89,6 +90,10 @@ std::string with_libpq_defaults(std::string_view url,
   return out;
 }
 
+std::string application_name() {
+  return "taosyncd-" + std::to_string(::getpid());
+}
+
 std::string libpq_url(const ConnectionSettings& s) {
   return with_libpq_defaults(s.url, {
                                         {"connect_timeout", seconds(s.connect_timeout)},
@@ -96,7 +101,7 @@ std::string libpq_url(const ConnectionSettings& s) {
                                         {"keepalives_idle", seconds(s.keepalives_idle)},
                                         {"keepalives_interval", seconds(s.keepalives_interval)},
                                         {"keepalives_count", std::to_string(s.keepalives_count)},
-                                        {"fallback_application_name", "taosyncd"},
+                                        {"fallback_application_name", application_name()},
                                     });
 }
 

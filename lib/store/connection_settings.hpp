@@ -41,8 +41,12 @@ ConnectionSettings connection_settings(std::string url);
 std::string with_libpq_defaults(std::string_view url,
                                 const std::vector<std::pair<std::string, std::string>>& params);
 
+/// "taosyncd-<pid>": how pg_stat_activity names this process's sessions, so an operator (or
+/// a test) tells several daemons on one database apart.
+std::string application_name();
+
 /// The libpq string actually connected with: the URL plus connect_timeout, keepalives and
-/// fallback_application_name=taosyncd (so pg_stat_activity names us).
+/// fallback_application_name=application_name().
 std::string libpq_url(const ConnectionSettings& s);
 
 /// "host:port/db" of the URL (libpq's defaults filled in), for messages; never a password.

@@ -1,6 +1,7 @@
 #include "sync/engine.hpp"
 
 #include "obs/metrics.hpp"
+#include "sync/cycle_backoff.hpp"
 #include "sync/cycle_summary.hpp"
 #include "sync/engine_impl.hpp"
 
@@ -14,7 +15,6 @@ namespace taosync::sync {
 namespace {
 
 // The longest wait between cycles while a window stays held.
-constexpr std::chrono::milliseconds kMaxHeldWait = std::chrono::minutes(5);
 
 std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
   if (!rc.enabled) {
@@ -35,7 +35,7 @@ Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::
     : ex(executor), cfg(std::move(config)), client(api_client), db(database),
       hooks(std::move(engine_hooks)), planner(PlannerSettings::from(cfg->sync)),
       reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
-      stop(executor) {
+      stop(executor), metrics(obs::metrics(), cfg->sync.shop) {
   state.shop = cfg->sync.shop;
 }
 
@@ -85,7 +85,7 @@ void Engine::Impl::set_phase(Phase phase) {
 
 void Engine::Impl::show_held(std::optional<store::HeldWindow> now_held) {
   held = std::move(now_held);
-  obs::metrics().set_held(held.has_value());
+  metrics.set_held(held.has_value());
   status.held = held ? "at [" + model::format_time(held->from) + " .. " +
                            model::format_time(held->to) + "]: " + held->reason
                      : std::string();
@@ -95,14 +95,13 @@ void Engine::Impl::committed(const CommittedBatch& batch) {
   if (batch.cursor) {
     state = *batch.cursor; // committed: now it is the truth
   }
-  auto& m = obs::metrics();
-  m.orders_synced(batch.result.inserted + batch.result.updated);
-  m.lines_synced(batch.result.lines);
+  metrics.orders_synced(batch.result.inserted + batch.result.updated);
+  metrics.lines_synced(batch.result.lines);
   if (batch.result.rejected > 0) {
-    m.rejected(batch.result.rejected);
+    metrics.rejected(batch.result.rejected);
   }
   if (state.hwm && state.init_done) {
-    m.set_cursor_lag(now() - *state.hwm);
+    metrics.set_cursor_lag(now() - *state.hwm);
   }
   if (hooks.on_progress) {
     hooks.on_progress();
@@ -110,16 +109,14 @@ void Engine::Impl::committed(const CommittedBatch& batch) {
 }
 
 std::chrono::milliseconds Engine::Impl::next_wait() {
+  if (failed_streak > 0)
+    return failure_backoff(cfg->sync.poll_interval, failed_streak);
   if (!held) {
     held_streak = 0;
     return cfg->sync.poll_interval;
   }
   // A window that keeps failing verification is asked again less and less often.
-  auto wait = std::max(cfg->sync.poll_interval, cfg->sync.verify.backoff);
-  for (int i = 0; i < held_streak && wait < kMaxHeldWait; ++i)
-    wait *= 2;
-  ++held_streak;
-  return std::min(wait, std::max(kMaxHeldWait, cfg->sync.poll_interval));
+  return held_backoff(cfg->sync.poll_interval, cfg->sync.verify.backoff, held_streak++);
 }
 
 net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool rethrow_all) {
@@ -208,8 +205,15 @@ net::awaitable<void> Engine::run() {
       co_await e.handle_failure(err, false);
       e.set_phase(Phase::idle);
     }
+    e.failed_streak = err ? e.failed_streak + 1 : 0;
+    const auto wait = e.next_wait();
+    if (e.failed_streak >= 2 && !e.stop.requested())
+      spdlog::warn("shop {}: {} cycles in a row failed; the next one in {} (this shop backs off "
+                   "on its own, up to {}; the others go on)",
+                   e.state.shop, e.failed_streak, config::format_duration(wait),
+                   config::format_duration(kMaxCycleBackoff));
     // Idle, saying it is alive (the watchdog), until the next cycle or a stop.
-    co_await e.stop.wait(e.next_wait(), e.hooks.on_progress);
+    co_await e.stop.wait(wait, e.hooks.on_progress);
   }
   e.set_phase(Phase::stopped);
 }

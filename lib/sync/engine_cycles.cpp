@@ -33,11 +33,11 @@ SweepOptions Engine::Impl::sweep_options(bool refetch_all) {
 }
 
 net::awaitable<void> Engine::Impl::note_held(const SweepTotals& totals) {
-  obs::metrics().window_reread(totals.rereads);
+  metrics.window_reread(totals.rereads);
   std::optional<store::HeldWindow> now_held;
   if (totals.held) {
     now_held = store::HeldWindow{totals.held->from, totals.held->to, totals.held_reason, {}};
-    obs::metrics().window_held();
+    metrics.window_held();
   } else if (!totals.complete || !held) {
     co_return; // stopped early, or nothing was held: nothing to record
   }
@@ -53,8 +53,7 @@ net::awaitable<void> Engine::Impl::repay(bool ignore_backoff) {
   const OwedSettings settings = OwedSettings::from(*cfg, ignore_backoff);
   co_await repay_owed(client, db, settings, stop);
   const auto owed = co_await db.owed_summary(cfg->sync.shop);
-  obs::metrics().set_owed(static_cast<std::uint64_t>(owed.orders),
-                          static_cast<std::uint64_t>(owed.lines));
+  metrics.set_owed(static_cast<std::uint64_t>(owed.orders), static_cast<std::uint64_t>(owed.lines));
   if (status.owed_orders != static_cast<std::uint64_t>(owed.orders)) {
     status.owed_orders = static_cast<std::uint64_t>(owed.orders);
     publish();
@@ -107,7 +106,7 @@ net::awaitable<void> Engine::Impl::init() {
   OnCommit on_commit = [&](const CommittedBatch& batch) {
     committed(batch);
     progress.add(batch.orders);
-    obs::metrics().set_init_progress(progress.done(), std::max(progress.done(), progress.total()));
+    metrics.set_init_progress(progress.done(), std::max(progress.done(), progress.total()));
     status.init_done_orders = progress.done();
     status.orders_per_second = progress.rate(Steady::now());
     if (progress.due(Steady::now())) {
@@ -126,8 +125,8 @@ net::awaitable<void> Engine::Impl::init() {
                  totals.listed, totals.written.inserted, totals.written.lines,
                  since(started).count() / 1000, calls.calls, totals.list_calls, totals.line_calls,
                  calls.throttled, calls.retries);
-    obs::metrics().set_init_progress(progress.done(), progress.done());
-    obs::metrics().set_last_success(std::chrono::system_clock::now());
+    metrics.set_init_progress(progress.done(), progress.done());
+    metrics.set_last_success(std::chrono::system_clock::now());
     set_phase(Phase::idle);
   }
 }
@@ -157,10 +156,10 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.lag = now() - *state.hwm;
   summary.took = since(started);
   spdlog::info("{}", summary_line(summary));
-  obs::metrics().set_cursor_lag(summary.lag);
+  metrics.set_cursor_lag(summary.lag);
   if (!held) {
     // a held cycle did not succeed: /healthz and the last-success alert must see it
-    obs::metrics().set_last_success(std::chrono::system_clock::now());
+    metrics.set_last_success(std::chrono::system_clock::now());
   }
   state.last_cycle_orders = static_cast<std::int64_t>(summary.listed);
   status.last_cycle_orders = summary.listed;
@@ -191,7 +190,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
                                          std::move(cursor_for), std::move(on_commit), stop);
   if (totals.held) {
     // The day is not marked reconciled: the next cycle tries it again.
-    obs::metrics().window_held();
+    metrics.window_held();
     spdlog::warn("reconcile of the day stopped at a window that could not be verified");
   }
   CycleSummary summary{"reconcile",        plan->window,   totals.windows,
@@ -235,8 +234,8 @@ net::awaitable<void> Engine::Impl::resync(const std::string& trade_order_id) {
                  result.inserted > 0 ? "new order" : "updated", model::format_time(got),
                  status_text, result.lines, owed);
   }
-  obs::metrics().orders_synced(result.inserted + result.updated);
-  obs::metrics().lines_synced(result.lines);
+  metrics.orders_synced(result.inserted + result.updated);
+  metrics.lines_synced(result.lines);
 }
 
 } // namespace taosync::sync

@@ -4,6 +4,7 @@
 
 #include "config/timezone.hpp"
 #include "obs/log_throttle.hpp"
+#include "obs/metrics.hpp"
 #include "store/sync_state.hpp"
 #include "sync/engine.hpp"
 #include "sync/line_batches.hpp"
@@ -27,7 +28,8 @@ struct Engine::Impl {
   // engine.cpp: what the loop needs between cycles
   net::awaitable<void> load_state();
   net::awaitable<void> save_state();
-  /// How long to wait before the next cycle: the poll interval, or longer while held.
+  /// How long to wait before the next cycle: the poll interval, or longer after failed
+  /// cycles (cycle_backoff.hpp) or while held.
   std::chrono::milliseconds next_wait();
   /// Logs a failed cycle, once; rethrows it if it is fatal (after stopping the shop if the
   /// refresh token is dead), and always if `rethrow_all` (a one-shot command reports it).
@@ -65,8 +67,10 @@ struct Engine::Impl {
   store::SyncState state;
   std::optional<store::HeldWindow> held; ///< as stored in taosync.held_windows
   int held_streak = 0;                   ///< cycles in a row that ended held
+  int failed_streak = 0;                 ///< cycles in a row that ended in an error
   bool loaded = false;
   StopSignal stop;
+  obs::ShopMetrics metrics; ///< this shop's figures; while it lives /healthz covers the shop
   obs::LogThrottle failure_log{std::chrono::minutes(1)}; ///< "cycle failed" lines
   /// What the engine is doing: changed on the executor only, handed out by publish().
   EngineStatus status;

@@ -1,5 +1,7 @@
 #include "sync/lease_keeper.hpp"
 
+#include "obs/metrics.hpp"
+
 #include "sync/lease_share.hpp"
 
 #include "config/config.hpp"
@@ -132,7 +134,7 @@ void LeaseKeeper::set_shops(std::vector<std::string> shops) {
   options_.shops = std::move(shops);
   for (const auto& [shop, epoch] : holding())
     if (std::find(options_.shops.begin(), options_.shops.end(), shop) == options_.shops.end())
-      lose(shop, epoch, "it was removed from the config", spdlog::level::info);
+      lose(shop, epoch, "it was removed from the config", Loss::removed);
 }
 
 net::awaitable<void> LeaseKeeper::round() {
@@ -203,8 +205,14 @@ net::awaitable<void> LeaseKeeper::take_free(const std::vector<store::Lease>& lea
       continue;
     const auto sent = Clock::now();
     const auto got = co_await db_.acquire(shop, options_.daemon, options_.ttl);
-    if (got.taken)
-      take(shop, got.lease.epoch, sent);
+    if (!got.taken)
+      continue;
+    const bool from_peer = row != leases.end() && row->owner != options_.daemon.id;
+    take(shop, got.lease.epoch, sent,
+         from_peer             ? "from " + row->owner + ", whose lease had ended"
+         : row == leases.end() ? "never held before"
+                               : "held by this daemon before");
+    obs::metrics().lease_taken(from_peer);
   }
 }
 
@@ -225,7 +233,7 @@ net::awaitable<void> LeaseKeeper::hand_over(std::size_t share) {
     lose(shop, it->second,
          "handed over to a peer (holding " + std::to_string(held.size()) + ", share " +
              std::to_string(share) + ")",
-         spdlog::level::info);
+         Loss::handed_over);
     // After on_lost: a write that already read its fence commits first (the release waits
     // for the lease row's lock), and none starts after it.
     co_await db_.release(shop, options_.daemon.id, it->second);
@@ -239,6 +247,7 @@ net::awaitable<void> LeaseKeeper::release_all() {
     {
       std::lock_guard lock(mutex_);
       held_.erase(shop);
+      obs::metrics().set_leases_held(held_.size());
     }
     db_.drop(shop);
     try {
@@ -260,13 +269,15 @@ net::awaitable<void> LeaseKeeper::release_all() {
   }
 }
 
-void LeaseKeeper::take(const std::string& shop, std::int64_t epoch, Clock::time_point sent) {
+void LeaseKeeper::take(const std::string& shop, std::int64_t epoch, Clock::time_point sent,
+                       const std::string& how) {
   {
     std::lock_guard lock(mutex_);
     held_.insert_or_assign(shop, Held{epoch, sent});
+    obs::metrics().set_leases_held(held_.size());
   }
   db_.hold(shop, store::Fence{options_.daemon.id, epoch});
-  spdlog::info("leases: took shop {} (epoch {})", shop, epoch);
+  spdlog::info("leases: took shop {} (epoch {}), {}", shop, epoch, how);
   if (hooks_.on_taken)
     hooks_.on_taken(shop, epoch);
 }
@@ -279,14 +290,19 @@ void LeaseKeeper::confirm(const std::string& shop, std::int64_t epoch, Clock::ti
 }
 
 void LeaseKeeper::lose(const std::string& shop, std::int64_t epoch, const std::string& reason,
-                       spdlog::level::level_enum level) {
+                       Loss loss) {
   {
     std::lock_guard lock(mutex_);
     const auto it = held_.find(shop);
     if (it == held_.end() || it->second.epoch != epoch)
       return;
     held_.erase(it);
+    obs::metrics().set_leases_held(held_.size());
   }
+  // A handover or a removal is routine; a loss is not.
+  const auto level = loss == Loss::lost ? spdlog::level::warn : spdlog::level::info;
+  if (loss == Loss::lost)
+    obs::metrics().lease_lost();
   // Stop writing first: the fence, then the engine; the log line comes last.
   db_.drop(shop);
   if (hooks_.on_lost)

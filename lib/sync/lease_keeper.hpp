@@ -91,12 +91,16 @@ private:
   net::awaitable<void> hand_over(std::size_t share);
   net::awaitable<void> release_all();
 
-  void take(const std::string& shop, std::int64_t epoch, Clock::time_point sent);
+  /// Holds `shop` at `epoch` from now on; `how` says from whom, for the log.
+  void take(const std::string& shop, std::int64_t epoch, Clock::time_point sent,
+            const std::string& how);
+  /// Why a held lease is given up: a loss is logged as a warning and counted, a handover to
+  /// a peer or a shop removed from the config is routine.
+  enum class Loss { lost, handed_over, removed };
   void confirm(const std::string& shop, std::int64_t epoch, Clock::time_point sent);
-  /// Forgets `shop` if it is still held at `epoch`: drops its fence, calls on_lost, logs at
-  /// `level` (a handover is routine, a loss is not).
+  /// Forgets `shop` if it is still held at `epoch`: drops its fence, calls on_lost, logs.
   void lose(const std::string& shop, std::int64_t epoch, const std::string& reason,
-            spdlog::level::level_enum level = spdlog::level::warn);
+            Loss loss = Loss::lost);
   /// Gives up the leases the database has not confirmed for nearly a ttl.
   void give_up_unconfirmed(Clock::time_point now);
   /// When the run loop must look again: the next round or the next give-up deadline.

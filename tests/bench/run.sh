@@ -2,16 +2,18 @@
 # The taosync benchmarks. Each scenario starts its own throwaway PostgreSQL and
 # taosync-sim, runs the real taosyncd, and adds its figures to a table printed at the end.
 #
-#   tests/bench/run.sh [raw] [throttled] [fresh] [scale] [idle]     (default: all five)
+#   tests/bench/run.sh [raw] [throttled] [fresh] [scale] [idle] [shops]     (default: all six)
 #
 # Sizes can be overridden: BENCH_RAW_ORDERS (100000), BENCH_THROTTLED_ORDERS (5000),
-# BENCH_FRESH_SECONDS (60), BENCH_SCALE_ORDERS (1000000), BENCH_IDLE_SECONDS (60).
+# BENCH_FRESH_SECONDS (60), BENCH_SCALE_ORDERS (1000000), BENCH_IDLE_SECONDS (60); the shops
+# scenario's in tests/bench/shops.sh.
 # Run through scripts/bench.sh, which builds first. Not part of CI.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/scripts/lib/throwaway.sh"
 source "$ROOT/tests/bench/lib.sh"
+source "$ROOT/tests/bench/shops.sh"
 
 RAW_ORDERS="${BENCH_RAW_ORDERS:-100000}"
 THROTTLED_ORDERS="${BENCH_THROTTLED_ORDERS:-5000}"
@@ -123,11 +125,11 @@ bench_idle() {
 
 main() {
   local scenarios=("$@")
-  ((${#scenarios[@]})) || scenarios=(raw throttled fresh scale idle)
+  ((${#scenarios[@]})) || scenarios=(raw throttled fresh scale idle shops)
   local s rc
   for s in "${scenarios[@]}"; do
     case "$s" in
-      raw | throttled | fresh | scale | idle) ;;
+      raw | throttled | fresh | scale | idle | shops) ;;
       *) echo "bench: unknown scenario $s" >&2; exit 64 ;;
     esac
   done
@@ -139,7 +141,7 @@ main() {
     # A subshell per scenario: errexit applies inside, and the trap always cleans up (keeping
     # the scenario's dir, with its logs, when it failed).
     (
-      trap 'rc=$?; if ((rc)); then BENCH_KEEP=1; fi; bench_end' EXIT
+      trap 'rc=$?; if ((rc)); then BENCH_KEEP=1; fi; shops_stop; bench_end' EXIT
       "bench_$s"
     )
     rc=$?

@@ -42,7 +42,8 @@ TEST_CASE("a held window: the cursor waits, status, metrics and /healthz say so,
   // From now on no listing answer adds up.
   s.sim().control(R"({"lies":{"unstable_count":1}})");
   auto held = [&] {
-    return get_or_nothing(port, "/metrics").body.find("taosync_sync_held 1") != std::string::npos;
+    return get_or_nothing(port, "/metrics").body.find("taosync_sync_held{shop=\"default\"} 1") !=
+           std::string::npos;
   };
   REQUIRE_MESSAGE(wait_until(held, 60s), daemon.stderr_tail());
   CHECK_MESSAGE(wait_until([&] { return get_or_nothing(port, "/healthz").status == 503; }, 60s),
@@ -59,7 +60,8 @@ TEST_CASE("a held window: the cursor waits, status, metrics and /healthz say so,
   s.sim().control(R"({"lies":{"unstable_count":0}})");
   CHECK_MESSAGE(wait_until([&] { return get_or_nothing(port, "/healthz").status == 200; }, 90s),
                 daemon.stderr_tail());
-  CHECK(get_or_nothing(port, "/metrics").body.find("taosync_sync_held 0") != std::string::npos);
+  CHECK(get_or_nothing(port, "/metrics").body.find("taosync_sync_held{shop=\"default\"} 0") !=
+        std::string::npos);
   CHECK(hwm_of(s) != held_hwm);
   CHECK(status_of(s).find("held:         no") != std::string::npos);
   daemon.kill(SIGTERM);

@@ -105,7 +105,8 @@ TEST_CASE("run: READY after migration, STATUS, metrics, SIGHUP reload, SIGTERM e
   const HttpResponse m = http_get(port, "/metrics");
   CHECK(m.status == 200);
   std::smatch orders;
-  REQUIRE(std::regex_search(m.body, orders, std::regex(R"(\ntaosync_orders_synced_total (\d+))")));
+  REQUIRE(std::regex_search(
+      m.body, orders, std::regex(R"(\ntaosync_orders_synced_total\{shop="default"\} (\d+))")));
   CHECK(std::stoll(orders[1].str()) >= 120);
   CHECK(m.body.find("taosync_api_calls_total{endpoint=") != std::string::npos);
   // The watchdog is fed (WatchdogSec=1s: a ping every 0.5s) while the loop makes progress.

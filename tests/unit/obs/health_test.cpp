@@ -9,7 +9,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("a database write pending past healthy_within is unhealthy, naming its blocker") {
   obs::Metrics m;
-  m.set_last_success(std::chrono::system_clock::now()); // cycles were fine until now
+  obs::ShopMetrics shop(m, "default");
+  shop.set_last_success(std::chrono::system_clock::now()); // cycles were fine until now
   const auto now = std::chrono::steady_clock::now();
   m.set_db_pending("write", now - 2s);
   CHECK_FALSE(obs::health_problem(m, 5s).has_value()); // pending, but not for long
@@ -27,7 +28,8 @@ TEST_CASE("a database write pending past healthy_within is unhealthy, naming its
 
 TEST_CASE("the longest-pending job of several is the one reported") {
   obs::Metrics m;
-  m.set_last_success(std::chrono::system_clock::now());
+  obs::ShopMetrics shop(m, "default");
+  shop.set_last_success(std::chrono::system_clock::now());
   const auto now = std::chrono::steady_clock::now();
   m.set_db_pending("lookup", now - 1s);
   m.set_db_pending("write", now - 9s);
@@ -39,7 +41,29 @@ TEST_CASE("the longest-pending job of several is the one reported") {
 
 TEST_CASE("without a pending job the cycle rule still decides, with its reason") {
   obs::Metrics m;
+  obs::ShopMetrics shop(m, "default");
   const auto problem = obs::health_problem(m, 5min);
   REQUIRE(problem.has_value());
-  CHECK(*problem == "no successful sync cycle within metrics.healthy_within (5m)");
+  CHECK(*problem == "no successful sync cycle within metrics.healthy_within (5m) for shop default");
+}
+
+TEST_CASE("every shop synced must be fresh: a stale one is named; no shop synced is healthy") {
+  obs::Metrics m;
+  CHECK_FALSE(obs::health_problem(m, 1s).has_value()); // a standby: its peers hold the shops
+  obs::ShopMetrics a(m, "a");
+  obs::ShopMetrics b(m, "b");
+  obs::ShopMetrics c(m, "c");
+  a.set_last_success(std::chrono::system_clock::now());
+  b.set_init_progress(10, 100); // an init moving forward
+  auto problem = obs::health_problem(m, 1min);
+  REQUIRE(problem.has_value());
+  CHECK(problem->ends_with("for shop c"));
+  {
+    obs::ShopMetrics d(m, "d");
+    problem = obs::health_problem(m, 1min);
+    REQUIRE(problem.has_value());
+    CHECK(problem->ends_with("for shop c and 1 more"));
+  }
+  c.set_last_success(std::chrono::system_clock::now());
+  CHECK_FALSE(obs::health_problem(m, 1min).has_value());
 }

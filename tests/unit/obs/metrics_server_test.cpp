@@ -52,20 +52,22 @@ struct RunningServer {
 
 TEST_CASE("GET /metrics serves the Prometheus exposition") {
   RunningServer srv;
-  srv.metrics.orders_synced(42);
+  obs::ShopMetrics shop(srv.metrics, "default");
+  shop.orders_synced(42);
   srv.metrics.api_call("/orders/get", "ok", 0.05s);
   const std::string res = srv.request("GET", "/metrics");
   CHECK(res.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   CHECK(res.find("Content-Type: text/plain; version=0.0.4") != std::string::npos);
-  CHECK(res.find("\ntaosync_orders_synced_total 42\n") != std::string::npos);
+  CHECK(res.find("\ntaosync_orders_synced_total{shop=\"default\"} 42\n") != std::string::npos);
   CHECK(res.find("taosync_api_calls_total{endpoint=\"/orders/get\",outcome=\"ok\"} 1") !=
         std::string::npos);
 }
 
 TEST_CASE("/healthz is 503 before any success, 200 after, 503 once stale") {
   RunningServer srv;
+  obs::ShopMetrics shop(srv.metrics, "default");
   CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0);
-  srv.metrics.set_last_success(std::chrono::system_clock::now());
+  shop.set_last_success(std::chrono::system_clock::now());
   CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 200", 0) == 0);
   srv.server.set_healthy_within(1ms);
   std::this_thread::sleep_for(5ms);
@@ -74,12 +76,13 @@ TEST_CASE("/healthz is 503 before any success, 200 after, 503 once stale") {
 
 TEST_CASE("/healthz is 200 during an init that keeps moving") {
   obs::Metrics m;
+  obs::ShopMetrics shop(m, "default");
   CHECK_FALSE(obs::is_healthy(m, 1s));
-  m.set_init_progress(10, 1000);
+  shop.set_init_progress(10, 1000);
   CHECK(obs::is_healthy(m, 1s));
   std::this_thread::sleep_for(20ms);
   CHECK_FALSE(obs::is_healthy(m, 10ms)); // init stalled
-  m.set_init_progress(20, 1000);
+  shop.set_init_progress(20, 1000);
   CHECK(obs::is_healthy(m, 10ms));
 }
 
@@ -166,6 +169,7 @@ TEST_CASE("an idle connection is closed after read_timeout") {
 
 TEST_CASE("at max_connections, a new client waits until a connection ends") {
   RunningServer srv({2, 60s});
+  obs::ShopMetrics shop(srv.metrics, "default"); // synced, never successfully: 503
   Client a(srv.server.port());
   Client b(srv.server.port());
   Client c(srv.server.port()); // completes in the kernel's backlog, not accepted yet
@@ -182,6 +186,7 @@ TEST_CASE("at max_connections, a new client waits until a connection ends") {
 TEST_CASE("/healthz stays 200 during a ban of known length and says until when") {
   obs::api_ban().clear();
   RunningServer srv;
+  obs::ShopMetrics shop(srv.metrics, "default");
   CHECK(srv.request("GET", "/healthz").rfind("HTTP/1.1 503", 0) == 0); // no success yet
   const auto until = std::chrono::system_clock::now() + 1h;
   obs::api_ban().record(until);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,23 +17,62 @@ bool has_line(const std::string& text, const std::string& line) {
 }
 } // namespace
 
-TEST_CASE("metrics render counters with HELP and TYPE lines") {
+TEST_CASE("metrics render counters with HELP and TYPE lines, a shop's with its label") {
   Metrics m;
-  m.orders_synced(3);
-  m.orders_synced(4);
-  m.lines_synced(9);
+  ShopMetrics shop(m, "shop-a");
+  shop.orders_synced(3);
+  shop.orders_synced(4);
+  shop.lines_synced(9);
   m.throttled();
   m.retried();
   m.retried();
-  m.rejected(2);
+  shop.rejected(2);
   const std::string text = m.render();
   CHECK(has_line(text, "# TYPE taosync_orders_synced_total counter"));
   CHECK(text.find("# HELP taosync_orders_synced_total ") != std::string::npos);
-  CHECK(has_line(text, "taosync_orders_synced_total 7"));
-  CHECK(has_line(text, "taosync_lines_synced_total 9"));
+  CHECK(has_line(text, "taosync_orders_synced_total{shop=\"shop-a\"} 7"));
+  CHECK(has_line(text, "taosync_lines_synced_total{shop=\"shop-a\"} 9"));
   CHECK(has_line(text, "taosync_api_throttled_total 1"));
   CHECK(has_line(text, "taosync_api_retries_total 2"));
-  CHECK(has_line(text, "taosync_rejected_records_total 2"));
+  CHECK(has_line(text, "taosync_rejected_records_total{shop=\"shop-a\"} 2"));
+}
+
+TEST_CASE("shops are counted apart; a shop no longer synced keeps its counters, not its gauges") {
+  Metrics m;
+  auto a = std::make_unique<ShopMetrics>(m, "a");
+  ShopMetrics b(m, "b");
+  a->orders_synced(5);
+  a->set_cursor_lag(12s);
+  b.orders_synced(1);
+  b.set_cursor_lag(3s);
+  std::string text = m.render();
+  CHECK(has_line(text, "taosync_orders_synced_total{shop=\"a\"} 5"));
+  CHECK(has_line(text, "taosync_orders_synced_total{shop=\"b\"} 1"));
+  CHECK(has_line(text, "taosync_cursor_lag_seconds{shop=\"a\"} 12"));
+  CHECK(has_line(text, "taosync_cursor_lag_seconds{shop=\"b\"} 3"));
+  CHECK(m.freshness().size() == 2);
+  a.reset(); // shop a handed over to a peer
+  text = m.render();
+  CHECK(has_line(text, "taosync_orders_synced_total{shop=\"a\"} 5"));
+  CHECK(text.find("taosync_cursor_lag_seconds{shop=\"a\"}") == std::string::npos);
+  REQUIRE(m.freshness().size() == 1);
+  CHECK(m.freshness().front().shop == "b");
+  ShopMetrics again(m, "a"); // taken back: counting goes on
+  again.orders_synced(2);
+  CHECK(has_line(m.render(), "taosync_orders_synced_total{shop=\"a\"} 7"));
+}
+
+TEST_CASE("lease metrics: held, taken, taken over, lost") {
+  Metrics m;
+  m.lease_taken(false);
+  m.lease_taken(true);
+  m.set_leases_held(2);
+  m.lease_lost();
+  const std::string text = m.render();
+  CHECK(has_line(text, "taosync_leases_held 2"));
+  CHECK(has_line(text, "taosync_leases_taken_total 2"));
+  CHECK(has_line(text, "taosync_lease_takeovers_total 1"));
+  CHECK(has_line(text, "taosync_leases_lost_total 1"));
 }
 
 TEST_CASE("api calls are labelled by endpoint and outcome with a latency histogram") {
@@ -60,22 +100,24 @@ TEST_CASE("label values are escaped") {
 
 TEST_CASE("gauges: lag, last success, init progress") {
   Metrics m;
-  CHECK(std::isinf(m.seconds_since_last_success()));
-  CHECK_FALSE(m.init_in_progress());
-  m.set_cursor_lag(37.5s);
-  m.set_last_success(std::chrono::system_clock::time_point(1700000000s));
-  m.set_init_progress(41, 100);
-  CHECK(m.seconds_since_last_success() < 1.0);
-  CHECK(m.init_in_progress());
-  CHECK(m.seconds_since_init_progress() < 1.0);
+  ShopMetrics shop(m, "s");
+  const auto fresh = [&m] { return m.freshness().at(0); };
+  CHECK(std::isinf(fresh().since_success));
+  CHECK_FALSE(fresh().init_in_progress);
+  shop.set_cursor_lag(37.5s);
+  shop.set_last_success(std::chrono::system_clock::time_point(1700000000s));
+  shop.set_init_progress(41, 100);
+  CHECK(fresh().since_success < 1.0);
+  CHECK(fresh().init_in_progress);
+  CHECK(fresh().since_init_progress < 1.0);
   const std::string text = m.render();
-  CHECK(has_line(text, "taosync_cursor_lag_seconds 37.5"));
-  CHECK(has_line(text, "taosync_last_success_timestamp_seconds 1700000000"));
-  CHECK(has_line(text, "taosync_init_progress_ratio 0.41"));
-  CHECK(has_line(text, "taosync_init_orders_done 41"));
-  CHECK(has_line(text, "taosync_init_orders_total 100"));
-  m.set_init_progress(100, 100);
-  CHECK_FALSE(m.init_in_progress());
+  CHECK(has_line(text, "taosync_cursor_lag_seconds{shop=\"s\"} 37.5"));
+  CHECK(has_line(text, "taosync_last_success_timestamp_seconds{shop=\"s\"} 1700000000"));
+  CHECK(has_line(text, "taosync_init_progress_ratio{shop=\"s\"} 0.41"));
+  CHECK(has_line(text, "taosync_init_orders_done{shop=\"s\"} 41"));
+  CHECK(has_line(text, "taosync_init_orders_total{shop=\"s\"} 100"));
+  shop.set_init_progress(100, 100);
+  CHECK_FALSE(fresh().init_in_progress);
 }
 
 TEST_CASE("db write histogram counts observations cumulatively") {
@@ -91,11 +133,12 @@ TEST_CASE("db write histogram counts observations cumulatively") {
 
 TEST_CASE("concurrent recording loses no increments") {
   Metrics m;
+  ShopMetrics shop(m, "s");
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&m] {
+    threads.emplace_back([&m, &shop] {
       for (int i = 0; i < 10000; ++i) {
-        m.orders_synced(1);
+        shop.orders_synced(1);
         m.api_call("/order/items/get", "ok", 0.01s);
       }
     });
@@ -103,7 +146,7 @@ TEST_CASE("concurrent recording loses no increments") {
   for (auto& t : threads)
     t.join();
   const std::string text = m.render();
-  CHECK(has_line(text, "taosync_orders_synced_total 40000"));
+  CHECK(has_line(text, "taosync_orders_synced_total{shop=\"s\"} 40000"));
   CHECK(has_line(text,
                  "taosync_api_calls_total{endpoint=\"/order/items/get\",outcome=\"ok\"} 40000"));
 }

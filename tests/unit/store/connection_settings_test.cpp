@@ -5,13 +5,17 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 using namespace taosync::store;
 
 TEST_CASE("keepalives and connect_timeout are appended to a URI without a query") {
   const auto s = connection_settings("postgresql://u:pw@db.example:6543/shop");
   CHECK(libpq_url(s) == "postgresql://u:pw@db.example:6543/shop?connect_timeout=30&keepalives=1"
                         "&keepalives_idle=60&keepalives_interval=10&keepalives_count=6"
-                        "&fallback_application_name=taosyncd");
+                        "&fallback_application_name=" +
+                            application_name());
+  CHECK(application_name() == "taosyncd-" + std::to_string(::getpid()));
 }
 
 TEST_CASE("what the URI sets wins, and its query is extended with &") {

@@ -74,7 +74,7 @@ TEST_CASE("every session gets the configured statement and lock timeouts") {
   pqxx::nontransaction tx(*conn);
   CHECK(tx.exec1("SHOW lock_timeout")[0].as<std::string>() == "1500ms");
   CHECK(tx.exec1("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")[0]
-            .as<std::string>() == "taosyncd");
+            .as<std::string>() == application_name());
   try {
     tx.exec("SELECT pg_sleep(3)");
     FAIL("pg_sleep(3) was not cut by a 300ms statement_timeout");
