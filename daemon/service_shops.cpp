@@ -5,6 +5,13 @@
 #include "service_impl.hpp"
 
 namespace taosync::daemon::service_detail {
+namespace {
+
+/// How often the live daemons are counted for the rate-limit share: a daemon that joins is
+/// given its share within this, so together the daemons stay under the app's limit.
+constexpr std::chrono::milliseconds kShareCheck{1000};
+
+} // namespace
 
 net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
   sync::EngineHooks hooks;
@@ -101,8 +108,9 @@ net::awaitable<void> Service::follow_share() {
   // Ends with the keeper: a requested stop ends every wait at once, so looping on it would
   // never yield the thread.
   while (!keeper_stop_->requested()) {
-    rt_.caller().set_share(keeper_->live_daemons());
-    co_await keeper_stop_->wait(keeper_->renew_interval());
+    rt_.caller().set_share(co_await keeper_->count_live());
+    co_await keeper_stop_->wait(
+        std::min<std::chrono::milliseconds>(kShareCheck, keeper_->renew_interval()));
   }
 }
 

@@ -152,6 +152,10 @@ net::awaitable<std::vector<std::string>> Database::heartbeat(const DaemonIdentit
       lookups_, [daemon, ttl](Store& s) { return s.heartbeat(daemon, ttl); });
 }
 
+net::awaitable<std::vector<std::string>> Database::live_daemons() {
+  return run<std::vector<std::string>>(lookups_, [](Store& s) { return s.live_daemons(); });
+}
+
 net::awaitable<void> Database::leave(const std::string& daemon) {
   return run<void>(lookups_, [daemon](Store& s) { s.leave(daemon); });
 }

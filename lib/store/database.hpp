@@ -105,6 +105,8 @@ public:
   /// Records this daemon's heartbeat and returns the live daemons' ids (lookups connection).
   net::awaitable<std::vector<std::string>> heartbeat(const DaemonIdentity& daemon,
                                                      std::chrono::milliseconds ttl);
+  /// The live daemons' ids, without a heartbeat of this one's (lookups connection).
+  net::awaitable<std::vector<std::string>> live_daemons();
   /// Removes this daemon's heartbeat, so peers count it gone at once (lookups connection).
   net::awaitable<void> leave(const std::string& daemon);
   /// Takes `shop`'s lease if it is free, expired or ours (lookups connection).

@@ -144,6 +144,10 @@ std::vector<std::string> heartbeat(pqxx::transaction_base& tx, const DaemonIdent
   tx.exec_params0(std::string(kUpsertDaemon), daemon.id, daemon.host, daemon.pid,
                   static_cast<std::int64_t>(ttl.count()));
   tx.exec_params0(std::string(kForgetDeadDaemons), daemon.id);
+  return live_daemons(tx);
+}
+
+std::vector<std::string> live_daemons(pqxx::transaction_base& tx) {
   std::vector<std::string> live;
   for (const auto& row : tx.exec(std::string(kLiveDaemons)))
     live.push_back(row[0].as<std::string>());

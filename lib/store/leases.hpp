@@ -78,6 +78,9 @@ struct Renewal {
 std::vector<std::string> heartbeat(pqxx::transaction_base& tx, const DaemonIdentity& daemon,
                                    std::chrono::milliseconds ttl);
 
+/// The ids of the live daemons, sorted (read only).
+std::vector<std::string> live_daemons(pqxx::transaction_base& tx);
+
 /// Removes `daemon`'s heartbeat (a clean stop): its peers count it gone at once.
 void leave(pqxx::transaction_base& tx, const std::string& daemon);
 

@@ -243,6 +243,11 @@ std::vector<std::string> Store::heartbeat(const DaemonIdentity& daemon,
   return live;
 }
 
+std::vector<std::string> Store::live_daemons() {
+  pqxx::read_transaction tx(*impl_->conn, "live_daemons");
+  return store::live_daemons(tx);
+}
+
 void Store::leave(const std::string& daemon) {
   pqxx::work tx(*impl_->conn, "leave");
   store::leave(tx, daemon);

@@ -120,6 +120,7 @@ public:
   /// Leases (store/leases.hpp), each in its own transaction.
   std::vector<std::string> heartbeat(const DaemonIdentity& daemon, std::chrono::milliseconds ttl);
   void leave(const std::string& daemon);
+  std::vector<std::string> live_daemons();
   Acquired acquire_lease(const std::string& shop, const DaemonIdentity& daemon,
                          std::chrono::milliseconds ttl);
   Renewal renew_leases(const std::string& daemon, const std::vector<HeldLease>& held,

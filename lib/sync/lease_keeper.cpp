@@ -137,23 +137,42 @@ void LeaseKeeper::set_shops(std::vector<std::string> shops) {
       lose(shop, epoch, "it was removed from the config", Loss::removed);
 }
 
+/// Live daemons in `ids`, less the former processes of this host that are gone, at least 1.
+std::size_t LeaseKeeper::count_of(const std::vector<std::string>& ids) const {
+  const auto gone =
+      static_cast<std::size_t>(std::count_if(ids.begin(), ids.end(), [this](const auto& id) {
+        return gone_from_this_host(id, options_.daemon);
+      }));
+  return std::max<std::size_t>(ids.size() - std::min(gone, ids.size()), 1);
+}
+
+net::awaitable<std::size_t> LeaseKeeper::count_live() {
+  try {
+    const auto ids = co_await db_.live_daemons();
+    live_ = count_of(ids);
+  } catch (const std::exception& e) {
+    failures_.log(spdlog::level::warn, "live daemons",
+                  "leases: counting the live daemons failed (" + std::string(e.what()) +
+                      "); the last count (" + std::to_string(live_.load()) + ") stands");
+  }
+  co_return live_.load();
+}
+
 net::awaitable<void> LeaseKeeper::round() {
   // Renew before the heartbeat: a daemon that dies between the two leaves leases that expire
   // no later than its heartbeat, so a peer that sees it dead finds its shops free.
   co_await renew_held();
   const auto live = co_await db_.heartbeat(options_.daemon, options_.ttl);
-  std::size_t gone = 0;
   for (const auto& id : live) {
     if (!gone_from_this_host(id, options_.daemon))
       continue;
     // A former process of this host (killed, crashed): no need to wait out its heartbeat.
     co_await db_.leave(id);
-    ++gone;
     spdlog::info("leases: daemon {} ran on this host and its process is gone: it no longer "
                  "counts as live",
                  id);
   }
-  live_ = std::max<std::size_t>(live.size() - gone, 1);
+  live_ = count_of(live);
   const std::size_t share = fair_share(options_.shops.size(), live_.load());
   if (held_count() < share) {
     auto leases = co_await db_.leases();

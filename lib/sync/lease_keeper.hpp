@@ -66,9 +66,13 @@ public:
   /// still in flight when the leases are released is refused.
   net::awaitable<void> run(const StopSignal& stop);
 
-  /// Live daemons seen by the last heartbeat, this one included (at least 1); the app's
-  /// rate limit is shared by that many daemons. Thread-safe.
+  /// Live daemons seen by the last heartbeat or count_live(), this one included (at least
+  /// 1); the app's rate limit is shared by that many daemons. Thread-safe.
   std::size_t live_daemons() const;
+  /// Counts the live daemons again now, between rounds (a read, no heartbeat), so that a
+  /// daemon that joins is given its share of the rate limit within a second, not a round.
+  /// Run it on the keeper's executor. A failed read keeps the last count.
+  net::awaitable<std::size_t> count_live();
   /// The shops held now, with their epochs. Thread-safe.
   std::map<std::string, std::int64_t> holding() const;
   /// A reloaded shop list: later rounds share these; a held shop no longer listed is given up
@@ -110,6 +114,7 @@ private:
   Clock::duration keep_for() const;
   std::vector<store::HeldLease> held_leases() const;
   std::size_t held_count() const;
+  std::size_t count_of(const std::vector<std::string>& ids) const;
 
   store::Database& db_;
   LeaseKeeperOptions options_;
