@@ -143,3 +143,10 @@ TEST_CASE("diff_orders: missing and extra lines; newer upstream data is pending,
   CHECK(p.changed_upstream);
   CHECK(p.differences.empty());
 }
+
+TEST_CASE("status --json; --json belongs to status") {
+  CHECK(parse_cli({"status", "--json"}).json);
+  CHECK_FALSE(parse_cli({"status"}).json);
+  CHECK_THROWS_WITH_AS(parse_cli({"once", "--json"}), "--json belongs to the status command",
+                       UsageError);
+}
