@@ -21,13 +21,14 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fafa
 h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.5em 0 .4em}
 .meta{color:#666;margin:.2em 0}
 table{border-collapse:collapse;background:#fff}
-th,td{border:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top}
+th,td{border:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top;
+white-space:nowrap}
 th{background:#eee;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#17702a}.bad{color:#b00020}.warn{color:#9a6200}
 progress{width:7em;vertical-align:middle}
 ul.errors{padding-left:1.2em;font-family:ui-monospace,monospace;font-size:12px}
-ul.errors li{margin:.2em 0}
+ul.errors li{margin:.2em 0;overflow-wrap:anywhere}
 )css";
 
 /// The member `key` of `v` if `v` is an object holding it and it is not null.
@@ -149,8 +150,7 @@ void shop_row(std::string& out, const json::value& shop, const json::value& api)
   cell(out, "last-cycle", last_cycle_cell(cycle));
   cell(out, "calls num", calls_cell(shop, api));
   cell(out, number(owed, "orders").value_or(0) > 0 ? "owed num warn" : "owed num",
-       html_escape(text(owed, "orders")) + " orders, " + html_escape(text(owed, "lines")) +
-           " lines");
+       html_escape(text(owed, "orders")) + " / " + html_escape(text(owed, "lines")));
   cell(out, number(counts, "rejected").value_or(0) > 0 ? "rejected num warn" : "rejected num",
        html_escape(text(counts, "rejected")));
   cell(out, "rows num",
@@ -246,8 +246,9 @@ std::string render_status_page(const boost::json::value& document) {
     out += " · <span class=\"warn\">banned by the platform until " +
            html_escape(text(api, "banned_until")) + "</span>";
   out += "</p>\n<table class=\"shops\"><thead><tr><th>shop</th><th>phase</th><th>init</th>"
-         "<th>lag</th><th>last cycle</th><th>calls/min / limit</th><th>owed</th>"
-         "<th>rejected</th><th>orders / lines</th><th>lease</th></tr></thead>\n<tbody>\n";
+         "<th>lag</th><th>last cycle</th><th>calls/min / limit</th>"
+         "<th>owed orders / lines</th><th>rejected</th><th>orders / "
+         "lines</th><th>lease</th></tr></thead>\n<tbody>\n";
   const auto* shops = field(document, "shops");
   if (shops && shops->is_array())
     for (const auto& shop : shops->as_array())

@@ -66,7 +66,7 @@ TEST_CASE("the status page shows each shop's phase, progress, lag, cycle, calls,
   CHECK(html.find("5s ago, 12 orders, <span class=\"bad\">failed: listing failed: HTTP 503") !=
         std::string::npos);
   CHECK(html.find("<td class=\"calls num\">50 / 600</td>") != std::string::npos);
-  CHECK(html.find("1 orders, 3 lines") != std::string::npos);
+  CHECK(html.find("<td class=\"owed num warn\">1 / 3</td>") != std::string::npos);
   CHECK(html.find("<td class=\"rejected num warn\">2</td>") != std::string::npos);
   CHECK(html.find("<td class=\"lease\">no lease</td>") != std::string::npos);
   CHECK(html.find("<td class=\"lease\">box pid 9, expires in 25s</td>") != std::string::npos);
