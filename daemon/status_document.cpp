@@ -17,6 +17,7 @@ namespace {
 
 using std::chrono::system_clock;
 
+/// "2026-12-01T10:00:00.000Z", or null.
 json::value time_value(std::optional<system_clock::time_point> t) {
   if (!t)
     return nullptr;
@@ -28,6 +29,7 @@ std::int64_t seconds_between(system_clock::time_point from, system_clock::time_p
   return std::chrono::duration_cast<std::chrono::seconds>(to - from).count();
 }
 
+/// `text` with secrets masked, or null when empty.
 json::value text_or_null(const std::string& text) {
   if (text.empty())
     return nullptr;
@@ -74,6 +76,7 @@ json::object init_progress(const ShopStatusInput& in) {
   return out;
 }
 
+/// When the last cycle ran, its orders, and (inside the daemon) its outcome.
 json::object last_cycle(const ShopStatusInput& in, system_clock::time_point now) {
   json::object out;
   const store::SyncState* state = in.stored ? &in.stored->state : nullptr;
@@ -93,6 +96,7 @@ json::object last_cycle(const ShopStatusInput& in, system_clock::time_point now)
   return out;
 }
 
+/// The shop's lease row as stored, or null if it never had one.
 json::value lease(const store::ShopReport& r, system_clock::time_point now) {
   if (!r.lease)
     return nullptr;
@@ -109,6 +113,7 @@ json::value lease(const store::ShopReport& r, system_clock::time_point now) {
   };
 }
 
+/// One shop's part of the document.
 json::object shop(const ShopStatusInput& in, system_clock::time_point now) {
   json::object out;
   out["shop"] = in.shop;

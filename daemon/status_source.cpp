@@ -21,6 +21,8 @@ StatusSource::StatusSource(net::any_io_executor executor, store::Database& db,
 
 void StatusSource::record_calls(const View& view) {
   const auto now = CallRate::Clock::now();
+  // A shop that stopped here (removed, its lease lost) has no rate until it runs again.
+  std::erase_if(shop_rates_, [&](const auto& r) { return !view.shop_calls.contains(r.first); });
   for (const auto& [shop, calls] : view.shop_calls)
     shop_rates_[shop].add(now, calls);
   app_rate_.add(now, view.app_calls);

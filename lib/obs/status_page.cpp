@@ -71,6 +71,7 @@ std::string fixed(double x, int decimals) {
   return buf;
 }
 
+/// Appends a cell of class `cls` holding `html` (escaped by the caller).
 void cell(std::string& out, std::string_view cls, std::string_view html) {
   out += "<td class=\"";
   out += cls;
@@ -176,6 +177,7 @@ void shop_notes(std::string& out, const json::value& shops) {
     out += "<ul class=\"notes\">\n" + notes + "</ul>\n";
 }
 
+/// The recent errors, newest first, or "none".
 void errors_section(std::string& out, const json::value& document) {
   out += "<h2>Recent errors</h2>\n";
   const auto* errors = field(document, "recent_errors");
