@@ -36,7 +36,7 @@ json::value text_or_null(const std::string& text) {
   return json::string(obs::redact(text));
 }
 
-/// One decimal: a percent or a rate, as people read it.
+/// One decimal, for a percent.
 double rounded(double x) {
   return std::round(x * 10.0) / 10.0;
 }
@@ -55,7 +55,7 @@ json::object init_progress(const ShopStatusInput& in) {
   out["orders_per_second"] = nullptr;
   out["eta_seconds"] = nullptr;
   if (state && state->init_done) {
-    out["percent"] = 100.0;
+    out["percent"] = 100;
     return out;
   }
   const auto* engine = in.live && in.live->engine ? &*in.live->engine : nullptr;
@@ -65,7 +65,7 @@ json::object init_progress(const ShopStatusInput& in) {
     out["percent"] = rounded(std::min(100.0, 100.0 * done / total));
     out["orders_done"] = engine->init_done_orders;
     out["orders_total"] = engine->init_total_orders;
-    out["orders_per_second"] = rounded(engine->orders_per_second);
+    out["orders_per_second"] = std::llround(engine->orders_per_second);
     if (engine->orders_per_second > 0)
       out["eta_seconds"] = std::llround(std::max(0.0, total - done) / engine->orders_per_second);
   } else if (state && state->init_t0 && state->init_cursor) {
@@ -134,7 +134,7 @@ json::object shop(const ShopStatusInput& in, system_clock::time_point now) {
                               ? json::value(model::format_day(*r->state.last_reconciled_day))
                               : json::value(nullptr);
   out["calls_per_minute"] = in.live && in.live->calls_per_minute
-                                ? json::value(rounded(*in.live->calls_per_minute))
+                                ? json::value(std::llround(*in.live->calls_per_minute))
                                 : json::value(nullptr);
   if (r) {
     out["counts"] = {
@@ -177,10 +177,10 @@ json::value status_document(const StatusInput& in) {
                      {"problem", text_or_null(in.read_problem)}};
   const bool banned = in.banned_until && *in.banned_until > in.now;
   doc["api"] = {
-      {"limit_per_minute",
-       in.limit_per_minute ? json::value(rounded(*in.limit_per_minute)) : json::value(nullptr)},
-      {"calls_per_minute",
-       in.calls_per_minute ? json::value(rounded(*in.calls_per_minute)) : json::value(nullptr)},
+      {"limit_per_minute", in.limit_per_minute ? json::value(std::llround(*in.limit_per_minute))
+                                               : json::value(nullptr)},
+      {"calls_per_minute", in.calls_per_minute ? json::value(std::llround(*in.calls_per_minute))
+                                               : json::value(nullptr)},
       {"banned_until", banned ? time_value(in.banned_until) : json::value(nullptr)}};
   json::array shops;
   for (const ShopStatusInput& s : in.shops)

@@ -50,7 +50,7 @@ TEST_CASE("from the database alone: the stored phase, lag, cycle, counts, owed a
   const auto doc = status_document(in).as_object();
   CHECK(doc.at("source") == "database");
   CHECK(doc.at("generated_at") == "2026-12-01T10:00:00.000Z");
-  CHECK(doc.at("api").at("limit_per_minute") == 600.0);
+  CHECK(doc.at("api").at("limit_per_minute") == 600);
   const auto& shop = doc.at("shops").at(0).as_object();
   CHECK(shop.at("shop") == "shop-a");
   CHECK(shop.at("phase") == "incremental");
@@ -83,7 +83,7 @@ TEST_CASE("inside the daemon: the engine's phase, init progress with an ETA, out
   engine.orders_per_second = 120;
   engine.last_failure = "listing failed with token-abcdef";
   live.engine = engine;
-  live.calls_per_minute = 57.25;
+  live.calls_per_minute = 57.4;
   in.shops.push_back({"shop-b", {}, stored, live});
   in.shops.push_back({"shop-c", {}, std::nullopt, ShopLive{}}); // not read yet, not running
   in.errors.push_back({kNow, "error", "refresh failed for token-abcdef"});
@@ -96,7 +96,7 @@ TEST_CASE("inside the daemon: the engine's phase, init progress with an ETA, out
   CHECK(b.at("lag_seconds").is_null());       // no high-water mark before the init ends
   CHECK(b.at("last_cycle").at("outcome") == "failed");
   CHECK(b.at("last_cycle").at("failure") == "listing failed with ***");
-  CHECK(b.at("calls_per_minute") == 57.3);
+  CHECK(b.at("calls_per_minute") == 57);
   CHECK(b.at("lease").is_null());
   const auto& c = doc.at("shops").at(1).as_object();
   CHECK(c.at("running_here") == false);
