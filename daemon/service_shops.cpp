@@ -98,7 +98,9 @@ void Service::start_keeper() {
 }
 
 net::awaitable<void> Service::follow_share() {
-  while (!stopping_) {
+  // Ends with the keeper: a requested stop ends every wait at once, so looping on it would
+  // never yield the thread.
+  while (!keeper_stop_->requested()) {
     rt_.caller().set_share(keeper_->live_daemons());
     co_await keeper_stop_->wait(keeper_->renew_interval());
   }

@@ -132,7 +132,7 @@ struct ShopConfig {
 /// Several daemons sharing one database and one list of shops: each shop is synced by the one
 /// daemon holding its lease.
 struct HaConfig {
-  bool leases = false; ///< take a shop's lease before writing it (opt-in for now)
+  bool leases = true;                         ///< take a shop's lease before writing it
   Millis lease_ttl{std::chrono::seconds(30)}; ///< a lease not renewed for this long expires
   std::string daemon_id; ///< empty: "<hostname>:<pid>:<random>", chosen at start
 };

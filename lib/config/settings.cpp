@@ -209,8 +209,8 @@ std::vector<Setting> other_rows() {
   rows.push_back(flag_key(TAOSYNC_KEY(ha.leases), restart,
                           "Several daemons may share the database and the shops: each shop is "
                           "written only by the daemon holding its lease, and a write whose "
-                          "lease was lost rolls back; `once` takes the lease for its run. Off "
-                          "by default for now."));
+                          "lease was lost rolls back; `once` takes the lease for its run. On "
+                          "by default, so a second daemon started by mistake is harmless."));
   rows.push_back(duration_key(TAOSYNC_KEY(ha.lease_ttl), within(5s, 10min), restart,
                               "A lease (and a daemon's heartbeat) not renewed for this long "
                               "expires and a peer takes the shop over; renewed every third of "
