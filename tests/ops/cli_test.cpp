@@ -68,7 +68,7 @@ TEST_CASE("usage text lists every command") {
   const std::string u = usage_text();
   for (const char* c :
        {"run", "once", "check-config", "migrate", "status", "resync", "audit", "changes", "--since",
-        "--follow", "--shop", "--sample", "--version", "--help", "78"}) {
+        "--follow", "--shop", "--sample", "--json", "--version", "--help", "78"}) {
     CAPTURE(c);
     CHECK(u.find(c) != std::string::npos);
   }
