@@ -62,10 +62,10 @@ net::awaitable<boost::json::value> StatusSource::document() {
   for (const auto& s : view_().input.shops)
     shops.push_back(s.shop);
   refresh(shops);
-  // Wait a little for a read under way; past that, the last one will do.
+  // Wait for a read under way until it is kReadWait old; past that (an outage), the last
+  // read's figures will do, at once.
   net::steady_timer step(executor_);
-  const auto deadline = std::chrono::steady_clock::now() + kReadWait;
-  while (reading_since_ && std::chrono::steady_clock::now() < deadline) {
+  while (reading_since_ && std::chrono::steady_clock::now() < *reading_since_ + kReadWait) {
     step.expires_after(kWaitStep);
     co_await step.async_wait(net::use_awaitable);
   }
@@ -74,11 +74,12 @@ net::awaitable<boost::json::value> StatusSource::document() {
   StatusInput& in = view.input;
   in.read_at = read_at_;
   if (reading_since_)
-    in.read_problem = "the database has not answered for " +
-                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                         std::chrono::steady_clock::now() - *reading_since_)
-                                         .count()) +
-                      "s; stored figures are from the last read";
+    in.read_problem =
+        "the database has not answered for " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now() - *reading_since_)
+                           .count()) +
+        (read_at_ ? "s; stored figures are from the last read" : "s; no stored figures yet");
   else if (!read_failure_.empty())
     in.read_problem = "reading the database failed: " + read_failure_;
   in.calls_per_minute = app_rate_.per_minute();

@@ -1,9 +1,9 @@
 #pragma once
 // The running daemon's status document, for the status page and /status.json. The stored parts
 // come from the database's status connection, read at most once per kFreshFor and never twice
-// at once; a request waits for a read at most kReadWait, then gets the last read's parts with
-// the delay said in the document. The live parts (engines, call rates, recent errors) are
-// taken at every request.
+// at once; a request waits for a read until it is kReadWait old, then gets the last read's
+// parts with the delay said in the document (during an outage: at once). The live parts (engines,
+// call rates, recent errors) are taken at every request.
 
 #include "call_rate.hpp"
 #include "status_document.hpp"
@@ -31,7 +31,7 @@ class StatusSource {
 public:
   /// Stored parts younger than this are not read again.
   static constexpr std::chrono::seconds kFreshFor{2};
-  /// How long a request waits for a read under way.
+  /// How long requests wait for a read under way (counted from its start).
   static constexpr std::chrono::seconds kReadWait{2};
   /// How often the call counts are sampled (for calls per minute).
   static constexpr std::chrono::seconds kSampleEvery{5};

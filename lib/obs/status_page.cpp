@@ -247,7 +247,11 @@ std::string render_status_page(const boost::json::value& document) {
   if (field(api, "banned_until"))
     out += " · <span class=\"warn\">banned by the platform until " +
            html_escape(text(api, "banned_until")) + "</span>";
-  out += "</p>\n<table class=\"shops\"><thead><tr><th>shop</th><th>phase</th><th>init</th>"
+  out += "</p>\n";
+  if (const auto* db = field(document, "database"); db && field(*db, "problem"))
+    out +=
+        "<p class=\"meta database warn\">database: " + html_escape(text(*db, "problem")) + "</p>\n";
+  out += "<table class=\"shops\"><thead><tr><th>shop</th><th>phase</th><th>init</th>"
          "<th>lag</th><th>last cycle</th><th>calls/min / limit</th>"
          "<th>owed orders / lines</th><th>rejected</th><th>orders / "
          "lines</th><th>lease</th></tr></thead>\n<tbody>\n";

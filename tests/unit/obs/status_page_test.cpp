@@ -18,6 +18,8 @@ boost::json::value sample_document() {
     "generated_at": "2026-12-01T10:00:00.000Z", "source": "daemon",
     "daemon": {"version": "1.2.3", "id": "", "host": "box", "pid": 42, "leases": false},
     "api": {"limit_per_minute": 600, "calls_per_minute": 57, "banned_until": null},
+    "database": {"read_at": "2026-12-01T09:59:58.000Z",
+                 "problem": "the database has not answered for 4s"},
     "shops": [
       {"shop": "<b>shop-a</b>", "phase": "init", "running_here": true,
        "init": {"done": false, "percent": 41.5, "orders_done": 415, "orders_total": 1000,
@@ -61,6 +63,7 @@ TEST_CASE("the status page shows each shop's phase, progress, lag, cycle, calls,
   CHECK(html.find("<td class=\"shop\">&lt;b&gt;shop-a&lt;/b&gt;</td>") != std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(html.find("41.5% (415/1000), 120 orders/s, ETA 5s") != std::string::npos);
+  CHECK(html.find("database: the database has not answered for 4s") != std::string::npos);
   CHECK(html.find("<td class=\"phase\">idle</td>") != std::string::npos);
   CHECK(html.find("<td class=\"lag num\">37s</td>") != std::string::npos);
   CHECK(html.find("5s ago, 12 orders, <span class=\"bad\">failed: listing failed: HTTP 503") !=
