@@ -191,6 +191,24 @@ TEST_CASE("the status page in a browser, and /status.json and status against the
   CHECK_MESSAGE(out.find("pid " + std::to_string(daemon.pid()) + "), epoch ") != std::string::npos,
                 out);
 
+  // A database that does not answer: the first request waits 2 s for the read, the next ones
+  // answer at once with the last figures, and the page says so.
+  s.pg().stop_immediate();
+  std::this_thread::sleep_for(2500ms); // past the last read's freshness
+  const auto waited_from = std::chrono::steady_clock::now();
+  const auto first = status_json(port);
+  const auto waited = std::chrono::steady_clock::now() - waited_from;
+  CHECK(waited < 4s);
+  CHECK(first.at("database").at("problem").is_string());
+  const auto started = std::chrono::steady_clock::now();
+  const auto outage = status_json(port);
+  CHECK(std::chrono::steady_clock::now() - started < 1s);
+  CHECK(outage.at("database").at("problem").is_string());
+  CHECK(outage.at("shops").at(0).at("counts") == shop.at("counts"));
+  CHECK(get_or_nothing(port, "/").body.find("database: the database has not answered") !=
+        std::string::npos);
+  s.pg().start();
+
   daemon.kill(SIGTERM);
   CHECK(daemon.wait(15s) == 0);
 }
