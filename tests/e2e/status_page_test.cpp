@@ -2,7 +2,7 @@
 // loaded in headless Chromium during the init and once idle (visible shop, phase, progress
 // and lag; screenshots under the build folder), no buyer name or phone of the simulator's
 // truth anywhere in it; /status.json, `status --json` and `status` checked against the
-// database.
+// database; and the page during a database outage (the last figures, said to be old, at once).
 
 #include "scenario.hpp"
 #include "truth_stream.hpp"
