@@ -94,6 +94,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
       opts.shop = parse_shop(value("--shop"));
     } else if (a.rfind("--shop=", 0) == 0) {
       opts.shop = parse_shop(a.substr(7));
+    } else if (a == "--json") {
+      opts.json = true;
     } else if (a == "--follow" || a == "-f") {
       opts.follow = true;
       changes_flag = "--follow";
@@ -118,6 +120,8 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
     throw UsageError("--config: empty path");
   if (!changes_flag.empty() && opts.command != Command::changes)
     throw UsageError(changes_flag + " belongs to the changes command");
+  if (opts.json && opts.command != Command::status)
+    throw UsageError("--json belongs to the status command");
   if (opts.command == Command::resync) {
     if (positional.size() != 1)
       throw UsageError("resync: expected exactly one ORDER_ID");
@@ -141,7 +145,8 @@ Commands:
   once                init if needed, then one incremental cycle; exit 0 on success
   check-config        validate the config and print it with secrets masked
   migrate             apply pending database migrations
-  status              per shop: cursor, lag, last cycle, counts, init progress
+  status [--json]     per shop: phase, cursor, lag, last cycle, counts, init progress,
+                      what is owed, the lease holder; --json: the status document
   resync ORDER_ID     re-read one order through /order/get and store it
   audit [--sample N]  compare N random recent orders with /order/get (default 20);
                       exit 1 if any differ

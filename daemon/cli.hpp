@@ -31,6 +31,7 @@ struct CliOptions {
   int sample = 20;        ///< audit --sample
   std::int64_t since = 0; ///< changes --since: print rows after this id
   bool follow = false;    ///< changes --follow
+  bool json = false;      ///< status --json: the status document instead of text
   /// --shop: one configured shop (once, resync, audit, status); changes: only its rows
   std::string shop;
 };

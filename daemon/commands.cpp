@@ -3,6 +3,7 @@
 #include "model/time_text.hpp"
 #include "runtime.hpp"
 #include "shop_gate.hpp"
+#include "status_document.hpp"
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
@@ -14,6 +15,7 @@
 #include "api/async_sleep.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -59,8 +61,29 @@ void print_trust(std::ostream& out, const store::OwedSummary& owed,
   }
 }
 
-void print_status(std::ostream& out, const store::SyncState& s, const store::ShopCounts& c,
-                  const store::ShopFlags& flags, const config::Config& cfg) {
+/// Who holds the shop's lease and until when, or why none is held.
+void print_lease(std::ostream& out, const std::optional<store::Lease>& lease, bool leases_on,
+                 std::chrono::system_clock::time_point now) {
+  out << "  lease:        ";
+  if (!lease) {
+    out << (leases_on ? "none" : "none (ha.leases is off)") << "\n";
+    return;
+  }
+  const auto holder = lease->owner + " (host " + lease->owner_host + ", pid " +
+                      std::to_string(lease->owner_pid) + ")";
+  const auto expires =
+      model::format_time(std::chrono::floor<std::chrono::milliseconds>(lease->expires_at));
+  if (lease->live)
+    out << holder << ", epoch " << lease->epoch << ", expires " << expires << " (in "
+        << model::format_age(
+               std::chrono::duration_cast<std::chrono::seconds>(lease->expires_at - now))
+        << ")\n";
+  else
+    out << "none (last held by " << holder << ", expired " << expires << ")\n";
+}
+
+void print_status(std::ostream& out, const store::ShopReport& report, const config::Config& cfg) {
+  const auto& [s, c, owed, held, flags, lease] = report;
   const auto now = std::chrono::system_clock::now();
   out << "shop " << s.shop << "\n";
   out << "  state:        "
@@ -97,6 +120,30 @@ void print_status(std::ostream& out, const store::SyncState& s, const store::Sho
   out << "  orders:       " << c.orders << "\n";
   out << "  lines:        " << c.lines << "\n";
   out << "  rejected:     " << c.rejected << "\n";
+  print_trust(out, owed, held);
+  print_lease(out, lease, cfg.ha.leases, now);
+}
+
+/// The status document of `reports`, read from the database alone.
+boost::json::value database_document(const std::vector<store::ShopReport>& reports,
+                                     const std::vector<config::ShopConfig>& shops,
+                                     const config::Config& all) {
+  StatusInput in;
+  in.now = std::chrono::system_clock::now();
+  in.version = TAOSYNC_VERSION;
+  in.leases = all.ha.leases;
+  in.limit_per_minute = all.api.rate_limit.requests_per_second * 60.0;
+  in.read_at = in.now;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    ShopStatusInput& s = in.shops.emplace_back();
+    s.shop = shops[i].name;
+    s.init_start = config::for_shop(all, shops[i]).sync.init.start;
+    s.stored = reports[i];
+    const auto& ban = reports[i].flags.api_banned_until;
+    if (ban && (!in.banned_until || *ban > *in.banned_until))
+      in.banned_until = ban;
+  }
+  return status_document(in);
 }
 
 } // namespace
@@ -130,22 +177,26 @@ int cmd_status(const CliOptions& opts) {
   return with_config(opts.config_path, [&opts](const config::Config& all) {
     const auto store = store::connect_store_or_give_up(store::connection_settings(all.database),
                                                        all.database.reconnect_max_backoff);
-    bool found = false;
+    std::vector<config::ShopConfig> shops;
+    std::vector<std::string> names;
     for (const config::ShopConfig& shop : config::shops_of(all)) {
       if (!opts.shop.empty() && shop.name != opts.shop)
         continue;
-      const config::Config cfg = config::for_shop(all, shop);
-      if (found)
-        std::cout << "\n";
-      found = true;
-      const auto state = store->load_state(shop.name);
-      const auto counts = store->counts(shop.name);
-      const auto flags = store->load_flags(shop.name);
-      print_status(std::cout, state, counts, flags, cfg);
-      print_trust(std::cout, store->owed_summary(shop.name), store->load_held(shop.name));
+      shops.push_back(shop);
+      names.push_back(shop.name);
     }
-    if (!found)
+    if (shops.empty())
       throw config::ConfigError("--shop", "no configured shop is named '" + opts.shop + "'");
+    const auto reports = store->shop_reports(names);
+    if (opts.json) {
+      std::cout << boost::json::serialize(database_document(reports, shops, all)) << "\n";
+      return kExOk;
+    }
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      if (i > 0)
+        std::cout << "\n";
+      print_status(std::cout, reports[i], config::for_shop(all, shops[i]));
+    }
     return kExOk;
   });
 }

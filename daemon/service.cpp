@@ -77,6 +77,8 @@ net::awaitable<int> Service::main_loop() {
   const int code = stopping_ ? kExOk : exit_code_;
   if (metrics_)
     metrics_->stop();
+  if (status_)
+    status_->stop();
   ban_timer_.cancel();
   if (watchdog_) {
     rt_.database().set_heartbeat(nullptr);
@@ -93,9 +95,15 @@ void Service::start_side_jobs() {
     metrics_ = std::make_unique<obs::MetricsServer>(rt_.io().get_executor(), cfg_->metrics.listen,
                                                     obs::metrics(), cfg_->metrics.healthy_within,
                                                     obs::MetricsServerLimits::from(cfg_->metrics));
+    status_ = std::make_unique<StatusSource>(rt_.io().get_executor(), rt_.database(),
+                                             [this] { return status_view(); });
+    metrics_->set_status_source([this] { return status_->document(); });
     net::co_spawn(rt_.io(), metrics_->run(),
                   [](std::exception_ptr e) { log_job_end("metrics endpoint", e); });
-    spdlog::info("metrics on http://{}/metrics", cfg_->metrics.listen);
+    net::co_spawn(rt_.io(), status_->sample_calls(),
+                  [](std::exception_ptr e) { log_job_end("status call counts", e); });
+    spdlog::info("metrics on http://{}/metrics, status page on http://{}/", cfg_->metrics.listen,
+                 cfg_->metrics.listen);
   }
   if (const auto interval = notifier_.watchdog_interval()) {
     // Progress must be seen within a watchdog period (the engine ticks every few seconds even
@@ -138,11 +146,41 @@ void Service::record_ban(std::chrono::system_clock::time_point until) {
 }
 
 void Service::on_status(const std::string& shop, const sync::EngineStatus& st) {
+  engine_status_.insert_or_assign(shop, st);
   auto& [line, phase] = shop_status_[shop];
   const bool phase_changed = st.phase != phase;
   line = st.line();
   phase = st.phase;
   show_status(phase_changed);
+}
+
+StatusSource::View Service::status_view() {
+  StatusSource::View view;
+  StatusInput& in = view.input;
+  in.now = std::chrono::system_clock::now();
+  in.source = "daemon";
+  in.version = TAOSYNC_VERSION;
+  in.daemon = daemon_;
+  in.leases = cfg_->ha.leases;
+  if (!in.leases)
+    in.daemon->id.clear(); // a name only leases give it
+  const std::size_t share = keeper_ ? std::max<std::size_t>(keeper_->live_daemons(), 1) : 1;
+  in.limit_per_minute =
+      cfg_->api.rate_limit.requests_per_second * 60.0 / static_cast<double>(share);
+  in.banned_until = obs::api_ban().in_force(in.now);
+  in.errors = obs::recent_errors().newest_first();
+  for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
+    ShopStatusInput& s = in.shops.emplace_back();
+    s.shop = shop.name;
+    s.init_start = config::for_shop(*cfg_, shop).sync.init.start;
+    s.live.emplace();
+    if (const auto it = engine_status_.find(shop.name); it != engine_status_.end())
+      s.live->engine = it->second;
+  }
+  for (const auto& pipeline : rt_.shops())
+    view.shop_calls[pipeline->name] = pipeline->client->counters().calls;
+  view.app_calls = rt_.caller().counters().calls;
+  return view;
 }
 
 void Service::show_status(bool now) {

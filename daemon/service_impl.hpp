@@ -7,6 +7,7 @@
 #include "runtime.hpp"
 #include "service.hpp"
 #include "shop_gate.hpp"
+#include "status_source.hpp"
 
 #include "config/reload.hpp"
 
@@ -15,6 +16,7 @@
 #include "obs/metrics.hpp"
 #include "obs/metrics_server.hpp"
 #include "obs/notify.hpp"
+#include "obs/recent_errors.hpp"
 #include "store/leases.hpp"
 #include "sync/lease_keeper.hpp"
 
@@ -43,6 +45,7 @@ class Service {
 public:
   Service(CliOptions opts, config::Config cfg)
       : opts_(std::move(opts)), rt_(std::move(cfg)), cfg_(rt_.snapshot()),
+        daemon_(store::this_daemon(cfg_->ha.daemon_id)),
         signals_(rt_.io(), SIGTERM, SIGINT, SIGHUP), ban_timer_(rt_.io()),
         all_ended_(rt_.io(), net::steady_timer::time_point::max()) {}
 
@@ -72,22 +75,28 @@ private:
   net::awaitable<void> watch_bans();
   void record_ban(std::chrono::system_clock::time_point until);
   void on_status(const std::string& shop, const sync::EngineStatus& st);
+  /// What the status page shows beside the stored figures (see StatusSource::View).
+  StatusSource::View status_view();
   void show_status(bool now);
   void reload();
   void begin_shutdown(int signal);
 
   CliOptions opts_;
   Runtime rt_;
-  config::Snapshot cfg_; ///< the config in force, as last published
+  config::Snapshot cfg_;         ///< the config in force, as last published
+  store::DaemonIdentity daemon_; ///< this process (its id names it only with ha.leases)
   obs::Notifier notifier_;
   net::signal_set signals_;
   std::unique_ptr<obs::ProgressWatchdog> watchdog_;
   std::unique_ptr<obs::MetricsServer> metrics_;
+  std::unique_ptr<StatusSource> status_; ///< the status page's document, with metrics_
   net::steady_timer ban_timer_;
   bool started_ = false;
   bool stopping_ = false;
   /// Each running shop's last status line and phase, by shop.
   std::map<std::string, std::pair<std::string, sync::Phase>> shop_status_;
+  /// Each running shop's last published status (the status page).
+  std::map<std::string, sync::EngineStatus> engine_status_;
   std::size_t running_ = 0;     ///< engines still running
   int exit_code_ = kExOk;       ///< the first failing shop's, when every shop has ended
   bool finished_ = false;       ///< nothing left to run: main_loop ends

@@ -62,7 +62,7 @@ void Service::start_keeper() {
   sync::LeaseKeeperOptions options;
   for (const auto& shop : config::shops_of(*cfg_))
     options.shops.push_back(shop.name);
-  options.daemon = store::this_daemon(cfg_->ha.daemon_id);
+  options.daemon = daemon_;
   options.ttl = cfg_->ha.lease_ttl;
   spdlog::info("leases: this daemon is {} (ttl {}); it syncs the shops whose lease it holds",
                options.daemon.id, config::format_duration(options.ttl));
@@ -138,6 +138,7 @@ void Service::shop_ended(const std::string& name, int code) {
   if (code != kExOk)
     failed_.insert(name);
   shop_status_.erase(name);
+  engine_status_.erase(name);
   --running_;
   // The pipeline is dropped later, outside its own engine's completion; a shop taken again
   // meanwhile starts anew.

@@ -14,6 +14,7 @@ PACKAGES=(
   doctest-dev libssl-dev libsystemd-dev clang-format
   postgresql
   systemd dpkg-dev file curl procps util-linux time
+  chromium # the status page test loads the page headless
 )
 
 installed() {

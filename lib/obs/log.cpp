@@ -1,4 +1,5 @@
 #include "obs/log.hpp"
+#include "obs/recent_errors.hpp"
 #include "obs/redact.hpp"
 
 #include <spdlog/details/log_msg.h>
@@ -187,7 +188,9 @@ std::unique_ptr<spdlog::formatter> make_formatter(LogFormat format) {
 
 void init_logging(const config::LogConfig& cfg, std::shared_ptr<spdlog::sinks::sink> sink) {
   sink->set_formatter(make_formatter(resolve_format(cfg.format)));
-  auto logger = std::make_shared<spdlog::logger>("taosync", std::move(sink));
+  // Warnings and errors are also kept, redacted, for the status page.
+  auto logger = std::make_shared<spdlog::logger>(
+      "taosync", spdlog::sinks_init_list{std::move(sink), recent_errors_sink()});
   logger->set_level(parse_level(cfg.level));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(std::move(logger));

@@ -3,6 +3,8 @@
 #include "obs/accept_backoff.hpp"
 #include "obs/api_ban.hpp"
 #include "obs/health.hpp"
+#include "obs/redact.hpp"
+#include "obs/status_page.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -56,12 +59,53 @@ http::response<http::string_body> respond(const http::request<http::string_body>
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = "not found; try /metrics or /healthz\n";
+    res.body() = "not found; try /, /status.json, /metrics or /healthz\n";
   }
   res.prepare_payload();
   if (req.method() == http::verb::head)
     res.body().clear();
   return res;
+}
+
+/// True for the status page's targets: "/" and "/status.json".
+bool is_status_target(const http::request<http::string_body>& req) {
+  const auto target = req.target().substr(0, req.target().find('?'));
+  return (req.method() == http::verb::get || req.method() == http::verb::head) &&
+         (target == "/" || target == "/status.json");
+}
+
+/// The page or the document, from `source`; 503 naming the reason if it failed.
+net::awaitable<http::response<http::string_body>>
+status_response(const http::request<http::string_body>& req, const StatusSource& source) {
+  http::response<http::string_body> res;
+  res.version(req.version());
+  res.keep_alive(req.keep_alive());
+  res.set(http::field::server, "taosyncd");
+  res.set(http::field::cache_control, "no-store");
+  const bool as_json = req.target().substr(0, req.target().find('?')) == "/status.json";
+  std::string failure;
+  try {
+    const boost::json::value document = co_await source();
+    res.result(http::status::ok);
+    if (as_json) {
+      res.set(http::field::content_type, "application/json");
+      res.body() = boost::json::serialize(document) + "\n";
+    } else {
+      res.set(http::field::content_type, "text/html; charset=utf-8");
+      res.body() = render_status_page(document);
+    }
+  } catch (const std::exception& e) {
+    failure = redact(e.what());
+  }
+  if (!failure.empty()) {
+    res.result(http::status::service_unavailable);
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = "status unavailable: " + failure + "\n";
+  }
+  res.prepare_payload();
+  if (req.method() == http::verb::head)
+    res.body().clear();
+  co_return res;
 }
 
 } // namespace
@@ -177,7 +221,11 @@ net::awaitable<void> MetricsServer::serve(tcp::socket socket) {
       break;
     if (ec)
       throw boost::system::system_error(ec);
-    auto res = respond(req, metrics_, std::chrono::milliseconds(healthy_within_ms_.load()));
+    http::response<http::string_body> res;
+    if (status_ && is_status_target(req))
+      res = co_await status_response(req, status_);
+    else
+      res = respond(req, metrics_, std::chrono::milliseconds(healthy_within_ms_.load()));
     const bool keep_alive = res.keep_alive();
     stream.expires_after(limits_.read_timeout);
     co_await http::async_write(stream, res, net::use_awaitable);

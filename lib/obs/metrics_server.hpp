@@ -1,5 +1,6 @@
 #pragma once
-// The Prometheus endpoint: GET /metrics (text exposition) and GET /healthz (200 or 503), a
+// The Prometheus endpoint: GET /metrics (text exposition), GET /healthz (200 or 503) and, once
+// a status source is set, the status page (GET /) and its document (GET /status.json); a
 // tiny Beast HTTP/1.1 server on the main io_context. It holds at most max_connections
 // connections, closes one that sends nothing for read_timeout, and backs off when accept()
 // fails, so a flood of idle clients can neither exhaust descriptors nor make it spin.
@@ -12,10 +13,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/value.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace taosync::obs {
@@ -39,6 +42,9 @@ struct MetricsServerLimits {
   static MetricsServerLimits from(const config::MetricsConfig& metrics);
 };
 
+/// Produces the status document (daemon/status_document.hpp) on the server's executor.
+using StatusSource = std::function<net::awaitable<boost::json::value>()>;
+
 class MetricsServer {
 public:
   /// Binds and listens now; throws std::system_error naming the address if that fails.
@@ -52,6 +58,8 @@ public:
   unsigned short port() const;
   /// Applies a reloaded metrics.healthy_within.
   void set_healthy_within(std::chrono::milliseconds d) { healthy_within_ms_ = d.count(); }
+  /// Serves / (the HTML page) and /status.json from `source` from now on.
+  void set_status_source(StatusSource source) { status_ = std::move(source); }
   /// Closes the listening socket; run() returns.
   void stop();
   /// Connections being served now.
@@ -70,6 +78,7 @@ private:
   std::atomic<std::size_t> connections_{0}; ///< changed on the executor's thread only
   net::steady_timer slot_freed_;            ///< cancelled whenever a connection ends
   LogThrottle accept_log_;
+  StatusSource status_; ///< empty: / and /status.json are not served
 };
 
 } // namespace taosync::obs

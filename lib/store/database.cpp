@@ -8,11 +8,11 @@
 
 namespace taosync::store {
 
-// The lookups connection takes the writer's options as completed by the writer, so that the
-// two share one heartbeat.
+// The lookups and status connections take the writer's options as completed by the writer, so
+// that the three share one heartbeat.
 Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
     : changes_retention_(changes_retention), writer_(std::move(options)),
-      lookups_(writer_.options().named("lookup")) {}
+      lookups_(writer_.options().named("lookup")), status_(writer_.options().named("status")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}
@@ -133,6 +133,11 @@ net::awaitable<void> Database::save_api_ban(const std::string& shop,
   });
 }
 
+net::awaitable<std::vector<ShopReport>>
+Database::shop_reports(const std::vector<std::string>& shops) {
+  return run<std::vector<ShopReport>>(status_, [shops](Store& s) { return s.shop_reports(shops); });
+}
+
 net::awaitable<std::vector<std::string>> Database::sample_recent_orders(const std::string& shop,
                                                                         int n) {
   return run<std::vector<std::string>>(
@@ -202,6 +207,7 @@ std::optional<Fence> Database::fence(const std::string& shop) const {
 void Database::stop() {
   writer_.stop();
   lookups_.stop();
+  status_.stop();
 }
 
 void Database::set_heartbeat(std::function<void()> beat) {

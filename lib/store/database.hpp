@@ -3,7 +3,8 @@
 // a Writer (its own thread, reconnect with backoff, retry of a whole transaction, blocked-wait
 // reports): the writer, which runs every write and the reads ordered with them, and the
 // lookups connection, which answers the line fan-out's stored-time queries while the writer
-// is inside a transaction.
+// is inside a transaction. A third connection, opened on first use, serves the status page's
+// reads, so that they wait neither for a write nor for the line fan-out's lookups.
 
 #include "model/records.hpp"
 #include "model/tokens.hpp"
@@ -96,6 +97,9 @@ public:
   net::awaitable<void> save_api_ban(const std::string& shop,
                                     std::chrono::system_clock::time_point until);
 
+  /// The report of each of `shops` (status page connection).
+  net::awaitable<std::vector<ShopReport>> shop_reports(const std::vector<std::string>& shops);
+
   /// Up to `n` order ids of the shop, most recently modified first, sampled at random.
   net::awaitable<std::vector<std::string>> sample_recent_orders(const std::string& shop, int n);
   /// The stored order with its lines, or nullopt.
@@ -154,6 +158,7 @@ private:
   std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
   Writer writer_;
   Writer lookups_;
+  Writer status_; ///< the status page's reads; connects on the first
 };
 
 } // namespace taosync::store

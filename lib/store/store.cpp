@@ -200,6 +200,25 @@ ShopCounts Store::counts(const std::string& shop) {
   return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
 }
 
+std::vector<ShopReport> Store::shop_reports(const std::vector<std::string>& shops) {
+  pqxx::read_transaction tx(*impl_->conn, "shop_reports");
+  const auto leases = select_leases(tx);
+  std::vector<ShopReport> out;
+  for (const std::string& shop : shops) {
+    ShopReport& r = out.emplace_back();
+    r.state = select_state(tx, shop);
+    const auto c = tx.exec_params1(std::string(kCounts), shop);
+    r.counts = {c[0].as<std::int64_t>(), c[1].as<std::int64_t>(), c[2].as<std::int64_t>()};
+    r.owed = select_owed_summary(tx, shop);
+    r.held = select_held(tx, shop);
+    r.flags = select_shop_flags(tx, shop);
+    for (const Lease& lease : leases)
+      if (lease.shop == shop)
+        r.lease = lease;
+  }
+  return out;
+}
+
 std::vector<std::string> Store::sample_recent_orders(const std::string& shop, int n) {
   pqxx::read_transaction tx(*impl_->conn, "sample_recent_orders");
   std::vector<std::string> ids;

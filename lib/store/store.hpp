@@ -27,6 +27,17 @@ struct ShopCounts {
   std::int64_t rejected = 0;
 };
 
+/// Everything stored about a shop that `taosyncd status` and the status page show, read in one
+/// transaction.
+struct ShopReport {
+  SyncState state;
+  ShopCounts counts;
+  OwedSummary owed;
+  std::optional<HeldWindow> held;
+  ShopFlags flags;
+  std::optional<Lease> lease; ///< its row in shop_leases, if it ever had a lease
+};
+
 /// Each write takes an optional fence: when set, the transaction ends with check_fence() and
 /// commits only while that lease is held (LeaseLost otherwise, nothing written).
 class Store {
@@ -101,6 +112,9 @@ public:
 
   /// Order, line and rejected counts of a shop.
   ShopCounts counts(const std::string& shop);
+
+  /// The report of each of `shops`, in that order, from one read-only transaction.
+  std::vector<ShopReport> shop_reports(const std::vector<std::string>& shops);
 
   /// Up to n order ids of the shop, most recently modified first, sampled at random.
   std::vector<std::string> sample_recent_orders(const std::string& shop, int n);

@@ -156,6 +156,7 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     spdlog::error("{} failed: {}", to_string(status.phase), what);
     std::rethrow_exception(err);
   }
+  status.last_failure = what; // published with the idle phase that follows
   // A failure that repeats every poll is logged once per interval, with a count.
   failure_log.log(spdlog::level::err,
                   std::string(to_string(status.phase)) + ": " +
@@ -204,6 +205,9 @@ net::awaitable<void> Engine::run() {
     if (err) {
       co_await e.handle_failure(err, false);
       e.set_phase(Phase::idle);
+    } else if (!e.status.last_failure.empty()) {
+      e.status.last_failure.clear();
+      e.publish();
     }
     e.failed_streak = err ? e.failed_streak + 1 : 0;
     const auto wait = e.next_wait();

@@ -99,6 +99,7 @@ net::awaitable<void> Engine::Impl::init() {
     progress.set_total(static_cast<std::uint64_t>(std::max<std::int64_t>(0, total)));
     spdlog::info("init: about {} orders to sweep", total);
     status.init_total_orders = progress.total();
+    publish();
   };
   // Callbacks are named std::functions: GCC 12 destroys a lambda implicitly converted for a
   // coroutine's by-value parameter twice.
@@ -109,10 +110,10 @@ net::awaitable<void> Engine::Impl::init() {
     metrics.set_init_progress(progress.done(), std::max(progress.done(), progress.total()));
     status.init_done_orders = progress.done();
     status.orders_per_second = progress.rate(Steady::now());
-    if (progress.due(Steady::now())) {
+    // Every batch reaches the status page; the log and STATUS= keep their own pace.
+    publish();
+    if (progress.due(Steady::now()))
       spdlog::info("{}", progress.line(Steady::now()));
-      publish();
-    }
   };
   const auto totals = co_await run_sweep(client, db, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stop);

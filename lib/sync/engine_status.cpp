@@ -34,7 +34,7 @@ namespace {
 
 std::string progress_line(const EngineStatus& s) {
   const auto& [phase, init_done_orders, init_total_orders, orders_per_second, lag,
-               last_cycle_orders, held, owed_orders] = s;
+               last_cycle_orders, held, owed_orders, last_failure] = s;
   char buf[200];
   if (phase == Phase::init) {
     const double pct = init_total_orders == 0

@@ -27,6 +27,8 @@ struct EngineStatus {
   /// window and what disagreed.
   std::string held;
   std::uint64_t owed_orders = 0; ///< orders the platform still owes
+  /// Why the last cycle failed; empty once a cycle succeeded (or none failed yet).
+  std::string last_failure;
   /// One line: "init 41% (41000/100000), 5200 orders/s" or "idle, lag 37s, last cycle 12
   /// orders", with what is owed and a held window appended.
   std::string line() const;

@@ -68,7 +68,7 @@ TEST_CASE("usage text lists every command") {
   const std::string u = usage_text();
   for (const char* c :
        {"run", "once", "check-config", "migrate", "status", "resync", "audit", "changes", "--since",
-        "--follow", "--shop", "--sample", "--version", "--help", "78"}) {
+        "--follow", "--shop", "--sample", "--json", "--version", "--help", "78"}) {
     CAPTURE(c);
     CHECK(u.find(c) != std::string::npos);
   }
@@ -142,4 +142,11 @@ TEST_CASE("diff_orders: missing and extra lines; newer upstream data is pending,
   const OrderDiff p = diff_orders(db, api);
   CHECK(p.changed_upstream);
   CHECK(p.differences.empty());
+}
+
+TEST_CASE("status --json; --json belongs to status") {
+  CHECK(parse_cli({"status", "--json"}).json);
+  CHECK_FALSE(parse_cli({"status"}).json);
+  CHECK_THROWS_WITH_AS(parse_cli({"once", "--json"}), "--json belongs to the status command",
+                       UsageError);
 }

@@ -178,6 +178,8 @@ TEST_CASE("once, status, resync and audit against the simulator") {
     CHECK(st_out.find("init:         done") != std::string::npos);
     CHECK(st_out.find("hwm:          20") != std::string::npos);
     CHECK(std::regex_search(st_out, std::regex(R"(orders:\s+[1-9]\d*)")));
+    // no daemon holds it: leases off, or released by `once` at its end
+    CHECK(st_out.find("lease:        none") != std::string::npos);
 
     // resync rewrites one order from /order/get.
     w.query("UPDATE taosync.orders SET status = 'tampered' WHERE trade_order_id = '558757367941'");

@@ -206,3 +206,56 @@ TEST_CASE("describe_ban rounds the time left up and formats the end in UTC") {
   CHECK(obs::describe_ban(until, until - 36500ms) ==
         "banned by the platform (ApiCallLimit) until 2024-03-10T12:34:56Z, 37s left");
 }
+
+TEST_CASE("GET / and /status.json serve the status source's document as a page and as JSON") {
+  net::io_context io;
+  obs::Metrics metrics;
+  obs::MetricsServer server(io.get_executor(), "127.0.0.1:0", metrics, 2s);
+  int asked = 0;
+  bool fail = false;
+  server.set_status_source([&]() -> net::awaitable<boost::json::value> {
+    ++asked;
+    if (fail)
+      throw std::runtime_error("the database did not answer");
+    co_return boost::json::value{{"generated_at", "2026-12-01T10:00:00.000Z"},
+                                 {"shops", boost::json::array{{{"shop", "shop-a"}}}}};
+  });
+  net::co_spawn(io, server.run(), [](std::exception_ptr) {});
+  std::thread thread([&io] { io.run(); });
+  auto request = [&](const std::string& target) {
+    net::io_context client;
+    net::ip::tcp::socket s(client);
+    s.connect({net::ip::make_address("127.0.0.1"), server.port()});
+    net::write(s,
+               net::buffer("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    std::string out;
+    boost::system::error_code ec;
+    net::read(s, net::dynamic_buffer(out), ec);
+    return out;
+  };
+  const std::string page = request("/");
+  CHECK(page.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(page.find("Content-Type: text/html; charset=utf-8") != std::string::npos);
+  CHECK(page.find("<td class=\"shop\">shop-a</td>") != std::string::npos);
+  const std::string doc = request("/status.json?x=1");
+  CHECK(doc.find("Content-Type: application/json") != std::string::npos);
+  CHECK(doc.find(
+            "{\"generated_at\":\"2026-12-01T10:00:00.000Z\",\"shops\":[{\"shop\":\"shop-a\"}]}") !=
+        std::string::npos);
+  CHECK(asked == 2);
+  fail = true;
+  const std::string failed = request("/status.json");
+  CHECK(failed.rfind("HTTP/1.1 503", 0) == 0);
+  CHECK(failed.find("status unavailable: the database did not answer") != std::string::npos);
+  CHECK(request("/metrics").rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  net::post(io, [&server] { server.stop(); });
+  io.stop();
+  thread.join();
+}
+
+TEST_CASE("without a status source, / is not found and says where to look") {
+  RunningServer srv;
+  const std::string res = srv.request("GET", "/");
+  CHECK(res.rfind("HTTP/1.1 404", 0) == 0);
+  CHECK(res.find("try /, /status.json, /metrics or /healthz") != std::string::npos);
+}

@@ -137,3 +137,21 @@ TEST_CASE("a daemon without a configured id gets host, pid and a random part") {
   CHECK(one.id != two.id);
   CHECK(this_daemon("sync-1").id == "sync-1");
 }
+
+TEST_CASE("a shop report names the lease holder; a shop never leased has none") {
+  const auto url = migrated_database();
+  Database a(url, kLeaseBackoff);
+  REQUIRE(await_op(a.acquire(kShop, kDaemonA, 30s)).taken);
+  // read on the status connection, in the order asked
+  const auto reports = await_op(a.shop_reports({"never-leased", kShop}));
+  REQUIRE(reports.size() == 2);
+  CHECK(reports[0].state.shop == "never-leased");
+  CHECK_FALSE(reports[0].lease);
+  CHECK(reports[0].counts.orders == 0);
+  CHECK_FALSE(reports[0].state.init_done);
+  CHECK(reports[1].state.shop == kShop);
+  REQUIRE(reports[1].lease);
+  CHECK(reports[1].lease->owner_host == "host-a");
+  CHECK(reports[1].lease->owner_pid == 101);
+  CHECK(reports[1].lease->live);
+}
