@@ -92,11 +92,13 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
   const double share = (target - static_cast<double>(lo_count)) /
                        static_cast<double>(std::max<std::int64_t>(1, over.count - lo_count));
   TimePoint aim = lo + Millis(std::llround(share * static_cast<double>((over.end - lo).count())));
-  if (over.count - lo_count > kLocalPages * settings_.page_size && recent_ > 0 && !split_) {
-    // Many pages to go: the density of the last windows read knows this stretch better than
-    // the average over the whole range (unless the last window, so sized, overflowed).
+  if (recent_ > 0 && !split_) {
+    // The density of the last windows read knows this stretch better than the average over a
+    // range that may reach far past the last orders (unless the last window, so sized,
+    // overflowed); with many pages to go, only it.
     const double rest = settings_.fill * settings_.page_size - static_cast<double>(lo_count);
-    aim = lo + Millis(std::llround(std::max(1.0, rest / recent_)));
+    const TimePoint local = lo + Millis(std::llround(std::max(1.0, rest / recent_)));
+    aim = over.count - lo_count > kLocalPages * settings_.page_size ? local : std::min(aim, local);
   }
   if (index > 0) {
     // Orders bunched late in `over` (a shop whose history starts long after the range does)
@@ -110,7 +112,7 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
                           static_cast<double>(std::max<std::int64_t>(1, (over.end - lo).count()));
     if (beyond > kGapRatio * inside) {
       aim = std::max(aim, over.end - Millis(std::llround((over.count - target) / beyond)));
-    } else if (outer.count == over.count && lo_count == 0) {
+    } else if (split_ && outer.count == over.count && lo_count == 0) {
       // The last cut found nothing between its end and the outer one: the orders are
       // bunched early. Cut harder each time (by the last cut's ratio too), so that a few
       // orders at the start of a vast range are found in few calls.
@@ -120,8 +122,9 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
             Millis(std::max<std::int64_t>(
                 1, std::llround(share * last_cut * static_cast<double>((over.end - lo).count()))));
     }
-  } else if (lo_count == 0 && !seen_.empty() && seen_.front().at > from_) {
-    // Only the whole range is known: the earliest order its answer showed says where orders are.
+  } else if (split_ && lo_count == 0 && !seen_.empty() && seen_.front().at > from_) {
+    // Only the whole range is known, from the answer just in: the earliest order it showed
+    // says where orders are.
     aim = std::max(aim, seen_.front().at - Millis(1));
   }
   if (searching_) {
