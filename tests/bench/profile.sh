@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Profiles the raw scenario (an unthrottled init, as in run.sh) with perf, system-wide, so that
+# taosyncd, taosync-sim and PostgreSQL's backends all show: where the two cores' time goes.
+#
+#   tests/bench/profile.sh            (BENCH_RAW_ORDERS, default 100000; PERF_FREQ, default 499)
+#
+# Prints the CPU share of each process and, inside taosyncd, of each thread and of the
+# symbols that take most; keeps perf.data in the printed directory (BENCH_KEEP=1 keeps the
+# whole scenario). Needs linux-perf and a kernel that lets root sample (perf_event_paranoid).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/scripts/lib/throwaway.sh"
+source "$ROOT/tests/bench/lib.sh"
+
+ORDERS="${BENCH_RAW_ORDERS:-100000}"
+FREQ="${PERF_FREQ:-499}"
+OUT="$(mktemp -d /tmp/taosync-profile-XXXXXX)"
+RESULTS_FILE="$OUT/results"
+trap 'bench_end' EXIT
+
+bench_begin raw --orders "$ORDERS" --seed 101
+bench_config "rps=100000 burst=1000 lag=0ms batch=2000"
+t0="$(date +%s.%N)"
+perf record -a -g -F "$FREQ" -o "$OUT/perf.data" -- \
+  "$BIN/taosyncd" --config "$BENCH_DIR/taosync.yaml" once 2>>"$BENCH_DIR/taosyncd.log" \
+  >/dev/null 2>"$OUT/perf-record.log"
+t1="$(date +%s.%N)"
+echo "wall $(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')s for $ORDERS orders"
+echo "== CPU samples by process (share of all samples; idle is the swapper)"
+perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12
+echo "== taosyncd by thread"
+perf report -i "$OUT/perf.data" --no-children --comm taosyncd --sort tid --stdio 2>/dev/null |
+  grep -E '^ +[0-9]' | head -8
+echo "== taosyncd: top symbols"
+perf report -i "$OUT/perf.data" --no-children --comm taosyncd --sort dso,sym --stdio -g none \
+  2>/dev/null | grep -E '^ +[0-9]' | head -30
+echo "== postgres: top symbols"
+perf report -i "$OUT/perf.data" --no-children --comm postgres --sort sym --stdio -g none \
+  2>/dev/null | grep -E '^ +[0-9]' | head -15
+echo "perf.data: $OUT/perf.data"
