@@ -126,6 +126,10 @@ net::awaitable<void> Engine::Impl::init() {
                  totals.listed, totals.written.inserted, totals.written.lines,
                  static_cast<double>(since(started).count()) / 1000.0, calls.calls,
                  totals.list_calls, totals.line_calls, calls.throttled, calls.retries);
+    const auto& t = totals.written.times;
+    spdlog::info("init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
+                 "{:.2f}s, waiting for batches {:.2f}s",
+                 t.copy, t.statements, t.feed, t.commit, totals.writer_waited);
     obs::metrics().set_init_progress(progress.done(), progress.done());
     obs::metrics().set_last_success(std::chrono::system_clock::now());
     set_phase(Phase::idle);

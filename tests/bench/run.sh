@@ -38,6 +38,13 @@ bench_raw() {
   result raw "psql COPY floor" "$(fmt "$floor")s" ""
   result raw "time / floor" "$(ratio "$WALL" "$floor" 2)" "<= 1.5"
   result raw "peak RSS" "$((PEAK_KB / 1024)) MiB" ""
+  # Where the writer's time went (the init's own log line), as shares of the wall time.
+  local phase seconds
+  for phase in copy statements "change feed" commit "waiting for batches"; do
+    seconds="$(grep -o "init writer: .*" "$BENCH_DIR/taosyncd.log" | grep -o "$phase [0-9.]*s" |
+      grep -o '[0-9.]*s$' | tr -d s)"
+    result raw "writer: $phase" "${seconds}s ($(ratio "$(awk -v x="$seconds" 'BEGIN { print 100 * x }')" "$WALL" 0) %)" "of the wall time"
+  done
 }
 
 # 2. Throttled: 20 calls/s with 20 ms latency; calls against the minimum, wall against floor.
