@@ -47,8 +47,20 @@ std::string gunzip(std::string_view compressed, std::size_t limit) {
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   z.avail_in = static_cast<uInt>(compressed.size());
   std::string out;
-  // Answers compress about 5-10x: start there, grow as needed.
-  out.resize(std::min(limit, std::max<std::size_t>(compressed.size() * 6, kChunk)));
+  // A gzip trailer ends with the decoded size (mod 2^32): size the output exactly, so that a
+  // decoded page holds no slack while it is parsed. Otherwise (zlib, or a lying trailer) start
+  // at the usual 5-10x and grow.
+  std::size_t expected = std::max<std::size_t>(compressed.size() * 6, kChunk);
+  if (compressed.size() >= 18 && static_cast<unsigned char>(compressed[0]) == 0x1f &&
+      static_cast<unsigned char>(compressed[1]) == 0x8b) {
+    const auto* tail =
+        reinterpret_cast<const unsigned char*>(compressed.data() + compressed.size() - 4);
+    expected = std::max<std::size_t>(1, static_cast<std::size_t>(tail[0]) |
+                                            (static_cast<std::size_t>(tail[1]) << 8) |
+                                            (static_cast<std::size_t>(tail[2]) << 16) |
+                                            (static_cast<std::size_t>(tail[3]) << 24));
+  }
+  out.resize(std::min(limit, expected));
   std::size_t used = 0;
   for (;;) {
     if (used == out.size()) {
