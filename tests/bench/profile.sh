@@ -27,15 +27,16 @@ perf record -a -g -F "$FREQ" -o "$OUT/perf.data" -- \
   >/dev/null 2>"$OUT/perf-record.log"
 t1="$(date +%s.%N)"
 echo "wall $(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')s for $ORDERS orders"
-echo "== CPU samples by process (share of all samples; idle is the swapper)"
-perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12
-echo "== taosyncd by thread"
-perf report -i "$OUT/perf.data" --no-children --comm taosyncd --sort tid --stdio 2>/dev/null |
-  grep -E '^ +[0-9]' | head -8
+# Other processes of a shared machine show too; the threads of this run's taosyncd, its
+# PostgreSQL backends and the simulator are the ones that started with it.
+report() { perf report -i "$OUT/perf.data" --no-children --stdio -g none "$@" 2>/dev/null |
+  grep -E '^ +[0-9]' || true; }
+echo "== CPU samples by process (share of all samples, both cores)"
+report --sort comm | head -12
+echo "== by thread (pid:command; a thread's id is its pid here)"
+report --sort pid | head -15
 echo "== taosyncd: top symbols"
-perf report -i "$OUT/perf.data" --no-children --comm taosyncd --sort dso,sym --stdio -g none \
-  2>/dev/null | grep -E '^ +[0-9]' | head -30
+report --comm taosyncd --sort dso,sym | head -30
 echo "== postgres: top symbols"
-perf report -i "$OUT/perf.data" --no-children --comm postgres --sort sym --stdio -g none \
-  2>/dev/null | grep -E '^ +[0-9]' | head -15
+report --comm postgres --sort sym | head -15
 echo "perf.data: $OUT/perf.data"
