@@ -22,9 +22,12 @@ trap 'bench_end' EXIT
 bench_begin raw --orders "$ORDERS" --seed 101
 bench_config "rps=100000 burst=1000 lag=0ms batch=2000"
 t0="$(date +%s.%N)"
+# shellcheck disable=SC2016 # $$ is the inner shell's pid, which exec hands to taosyncd
 perf record -a -g -F "$FREQ" -o "$OUT/perf.data" -- \
+  sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$OUT/taosyncd.pid" \
   "$BIN/taosyncd" --config "$BENCH_DIR/taosync.yaml" once 2>>"$BENCH_DIR/taosyncd.log" \
   >/dev/null 2>"$OUT/perf-record.log"
+DAEMON="$(cat "$OUT/taosyncd.pid")"
 t1="$(date +%s.%N)"
 echo "wall $(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')s for $ORDERS orders"
 # Other processes of a shared machine show too; the threads of this run's taosyncd, its
@@ -35,8 +38,8 @@ echo "== CPU samples by process (share of all samples, both cores)"
 report --sort comm | head -12
 echo "== by thread (pid:command; a thread's id is its pid here)"
 report --sort pid | head -15
-echo "== taosyncd: top symbols"
-report --comm taosyncd --sort dso,sym | head -30
+echo "== this taosyncd (pid $DAEMON): top symbols"
+report --pid "$DAEMON" --sort dso,sym | head -30
 echo "== postgres: top symbols"
 report --comm postgres --sort sym | head -15
 echo "perf.data: $OUT/perf.data"
