@@ -46,7 +46,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.invalid/taosync")
 # Debian 12 (bookworm) runtime libraries, checked with `dpkg -S` against the linked .so files.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libpqxx-6.4, libpq5, libspdlog1.10, libfmt9, libyaml-cpp0.7, libboost-json1.81.0, libssl3, libsystemd0, systemd (>= 252)")
+    "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libpqxx-6.4, libpq5, libspdlog1.10, libfmt9, libyaml-cpp0.7, libboost-json1.81.0, libssl3, zlib1g, libsystemd0, systemd (>= 252)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${TAOSYNC_DEPLOY_DIR}/debian/conffiles

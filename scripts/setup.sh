@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES=(
   build-essential cmake pkg-config ccache git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libpqxx-dev libspdlog-dev libyaml-cpp-dev
-  doctest-dev libssl-dev libsystemd-dev clang-format
+  doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format
   postgresql
   systemd dpkg-dev file curl procps util-linux time
   chromium # the status page test loads the page headless

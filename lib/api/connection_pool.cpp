@@ -17,6 +17,7 @@ HttpConnection::Request make_request(const Url& origin, const std::string& targe
   request.set(http::field::host, origin.host_header());
   request.set(http::field::user_agent, kUserAgent);
   request.set(http::field::accept, "application/json");
+  request.set(http::field::accept_encoding, "gzip"); // a listing page shrinks several times
   request.keep_alive(true);
   return request;
 }

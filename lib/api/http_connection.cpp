@@ -1,10 +1,14 @@
 #include "api/http_connection.hpp"
 
+#include "api/gzip.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -57,6 +61,23 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
+// The body as sent, decompressed if the server gzipped it (we ask it to); a body that will not
+// decode is a truncated one, one that decodes past `body_limit` is too large.
+std::string decoded_body(http::response<http::string_body>& response, std::size_t body_limit) {
+  const auto encoding = response[http::field::content_encoding];
+  if (encoding.empty() || beast::iequals(encoding, "identity"))
+    return std::move(response.body());
+  if (!beast::iequals(encoding, "gzip") && !beast::iequals(encoding, "x-gzip"))
+    throw NetworkFailure(http::error::bad_field, "decode", true);
+  try {
+    return gunzip(response.body(), body_limit);
+  } catch (const GzipTooLarge&) {
+    throw NetworkFailure(http::error::body_limit, "decode", true);
+  } catch (const GzipError&) {
+    throw NetworkFailure(http::error::partial_message, "decode", true);
+  }
+}
+
 template <class Stream>
 net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buffer,
                                          const HttpConnection::Request& request,
@@ -75,7 +96,7 @@ net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buf
   }
   auto response = parser.release();
   keep_alive = response.keep_alive();
-  co_return HttpResponse{response.result_int(), std::move(response.body())};
+  co_return HttpResponse{response.result_int(), decoded_body(response, body_limit)};
 }
 
 } // namespace

@@ -41,7 +41,7 @@ public:
         got_response_(got_response) {}
   /// The error code of the failed operation.
   const boost::system::error_code& code() const { return ec_; }
-  /// "resolve", "connect", "tls handshake", "write" or "read".
+  /// "resolve", "connect", "tls handshake", "write", "read" or "decode" (a gzip body).
   const char* stage() const { return stage_; }
   /// True once a byte of the response had been read.
   bool got_response() const { return got_response_; }

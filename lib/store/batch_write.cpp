@@ -1,5 +1,7 @@
 #include "store/batch_write.hpp"
 
+#include <chrono>
+
 #include "store/batch_check.hpp"
 #include "store/batch_sql.hpp"
 #include "store/change_feed.hpp"
@@ -9,6 +11,7 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <tuple>
 #include <vector>
 
@@ -189,19 +192,32 @@ void prepare_batch_write(pqxx::connection_base& conn) {
 
 WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
                         const std::optional<Fence>& fence) {
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  // Adds the time since the last mark to `phase`.
+  const auto lap = [&mark](double& phase) {
+    const auto now = Clock::now();
+    phase += std::chrono::duration<double>(now - mark).count();
+    mark = now;
+  };
   const CheckedBatch checked = check_batch(batch);
   WriteResult result;
+  auto& times = result.times;
   pqxx::work tx(conn, "write_batch");
   if (!checked.lines_for.empty())
     copy_sets(tx, checked); // before the upsert, which drops the sets of stale orders
   if (!checked.orders.empty()) {
     copy_orders(tx, checked);
+    lap(times.copy);
     upsert_orders(tx, batch.shop, result);
+    lap(times.statements);
   }
   if (!checked.lines_for.empty()) {
     copy_lines(tx, checked);
     copy_line_children(tx, checked);
+    lap(times.copy);
     replace_lines(tx, batch.shop, result);
+    lap(times.statements);
   }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, checked);
@@ -218,10 +234,13 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
       state.shop = batch.shop;
     upsert_state(tx, state);
   }
+  lap(times.statements);
   check_fence(tx, batch.shop, fence); // its row lock is held only until the commit
   // last: it serializes change-writing transactions from here to their commit
   result.changes = publish_changes(tx, batch.shop);
+  lap(times.feed);
   tx.commit();
+  lap(times.commit);
   return result;
 }
 

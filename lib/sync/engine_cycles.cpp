@@ -121,11 +121,15 @@ net::awaitable<void> Engine::Impl::init() {
   co_await note_held(totals);
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
-    spdlog::info("init complete: {} orders ({} new), {} lines in {}s; {} calls ({} listing, {} "
-                 "items), {} throttled, {} retries",
+    spdlog::info("init complete: {} orders ({} new), {} lines in {:.2f}s; {} calls ({} listing, "
+                 "{} items), {} throttled, {} retries",
                  totals.listed, totals.written.inserted, totals.written.lines,
-                 since(started).count() / 1000, calls.calls, totals.list_calls, totals.line_calls,
-                 calls.throttled, calls.retries);
+                 static_cast<double>(since(started).count()) / 1000.0, calls.calls,
+                 totals.list_calls, totals.line_calls, calls.throttled, calls.retries);
+    const auto& t = totals.written.times;
+    spdlog::info("init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
+                 "{:.2f}s, waiting for batches {:.2f}s",
+                 t.copy, t.statements, t.feed, t.commit, totals.writer_waited);
     metrics.set_init_progress(progress.done(), progress.done());
     metrics.set_last_success(std::chrono::system_clock::now());
     set_phase(Phase::idle);

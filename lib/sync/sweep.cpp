@@ -11,6 +11,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -44,6 +45,10 @@ void add(store::WriteResult& to, const store::WriteResult& r) {
   to.rejected += r.rejected;
   to.owed += r.owed;
   to.settled += r.settled;
+  to.times.copy += r.times.copy;
+  to.times.statements += r.times.statements;
+  to.times.feed += r.times.feed;
+  to.times.commit += r.times.commit;
 }
 
 class Pipeline {
@@ -164,7 +169,10 @@ private:
     std::exception_ptr err;
     try {
       for (;;) {
+        const auto waiting = std::chrono::steady_clock::now();
         BatchItem item = co_await batches_.async_receive(net::use_awaitable);
+        totals_.writer_waited +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting).count();
         if (!item.batch) {
           ended_ = true;
           break;

@@ -56,7 +56,8 @@ struct SweepTotals {
   std::uint64_t missing_lines = 0;
   std::uint64_t rereads = 0; ///< windows asked again because an answer did not add up
   std::uint64_t batches = 0;
-  store::WriteResult written; ///< summed over the batches
+  store::WriteResult written; ///< summed over the batches (times too)
+  double writer_waited = 0;   ///< seconds the writer waited for the next batch
   bool complete = false;      ///< every window up to the end of the range was committed
   /// The window the sweep stopped at because its answers never added up (complete is false).
   std::optional<Window> held;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -15,6 +16,17 @@ constexpr double kNewestWeight = 0.5;
 constexpr double kEmptyShrink = 0.25;
 // Known ranges kept per sweep (nested splits); more only refine what the newest one says.
 constexpr std::size_t kMaxKnown = 8;
+// A window cut between exact counts aims at this share of a page: only the counts' spread
+// between the known points can overflow it.
+constexpr double kKnownFill = 0.92;
+// A window certain to fit is taken over a fuller aim when it likely holds this share of a page.
+constexpr double kCertainFill = 0.6;
+// Past this many pages of a known range, windows are sized by the recent density instead.
+constexpr std::int64_t kLocalPages = 4;
+// A known range this many times sparser than what lies just beyond it starts with a gap.
+constexpr double kGapRatio = 4.0;
+// Orders seen in overfull answers kept per sweep; dropping some only makes cuts more cautious.
+constexpr std::size_t kMaxSeen = 2048;
 
 std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<model::Order>& orders) {
   std::vector<std::pair<std::string, TimePoint>> out;
@@ -36,6 +48,9 @@ void WindowPlanner::start(TimePoint from, TimePoint until) {
   until_ = until;
   known_.clear();
   searching_ = false;
+  split_ = false;
+  seen_.clear();
+  seen_ids_.clear();
 }
 
 Millis WindowPlanner::target_length() const {
@@ -50,30 +65,117 @@ Millis WindowPlanner::target_length() const {
   return std::max(Millis(1), Millis(std::llround(ideal)));
 }
 
-Millis WindowPlanner::bracketed_length(Millis len) const {
-  // Each known range [from_, end] holds `count` orders (nested: the innermost is the latest
-  // split). The outermost one whose rest fits in a page is read whole (no call per quiet
-  // stretch after a shop's last orders). Otherwise the innermost one, known to hold more than
-  // a page, is never read whole: aim where its count says a page's worth ends (interpolation),
-  // and while that keeps missing (orders bunched further in) bisect instead, so finding a busy
-  // stretch in a long quiet range costs about log2 calls.
-  for (const auto& known : known_) {
-    if (known.count <= settings_.page_size) {
-      return known.end - from_ + Millis(1);
-    }
+std::optional<TimePoint> WindowPlanner::certain_end(TimePoint end, std::int64_t count) const {
+  // [from_, end] holds `count` orders; each order seen in (x, end] is one that [from_, x] does
+  // not hold. The latest x with count - seen(x, end] <= page is certain to fit.
+  const std::int64_t beyond = count - settings_.page_size;
+  if (beyond <= 0) {
+    return end;
   }
-  const auto& inner = known_.back();
-  const auto range = (inner.end - from_ + Millis(1)).count();
-  if (range <= 1) {
-    return len;
+  const auto last = std::upper_bound(seen_.begin(), seen_.end(), end,
+                                     [](TimePoint t, const SeenOrder& o) { return t < o.at; });
+  if (last - seen_.begin() < beyond) {
+    return std::nullopt;
+  }
+  const TimePoint t = (last - beyond)->at; // the beyond-th latest order seen
+  if (t <= from_) {
+    return std::nullopt;
+  }
+  return t - Millis(1);
+}
+
+TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, TimePoint lo,
+                                    std::int64_t lo_count) const {
+  // The count of [from_, t] is known at a few ends t (the known ranges); aim where a nearly
+  // full page ends, between the known point below (lo, lo_count) and `over`.
+  const double target = kKnownFill * settings_.page_size;
+  const double share = (target - static_cast<double>(lo_count)) /
+                       static_cast<double>(std::max<std::int64_t>(1, over.count - lo_count));
+  TimePoint aim = lo + Millis(std::llround(share * static_cast<double>((over.end - lo).count())));
+  if (recent_ > 0 && !split_) {
+    // The density of the last windows read knows this stretch better than the average over a
+    // range that may reach far past the last orders (unless the last window, so sized,
+    // overflowed); with many pages to go, only it.
+    const double rest = settings_.fill * settings_.page_size - static_cast<double>(lo_count);
+    const TimePoint local = lo + Millis(std::llround(std::max(1.0, rest / recent_)));
+    aim = over.count - lo_count > kLocalPages * settings_.page_size ? local : std::min(aim, local);
+  }
+  if (index > 0) {
+    // Orders bunched late in `over` (a shop whose history starts long after the range does)
+    // show as a density there far below the one just beyond it: extrapolate back from its end
+    // with the latter.
+    const auto& outer = known_[index - 1];
+    const double beyond =
+        static_cast<double>(outer.count - over.count) /
+        static_cast<double>(std::max<std::int64_t>(1, (outer.end - over.end).count()));
+    const double inside = static_cast<double>(over.count - lo_count) /
+                          static_cast<double>(std::max<std::int64_t>(1, (over.end - lo).count()));
+    if (beyond > kGapRatio * inside) {
+      aim = std::max(aim, over.end - Millis(std::llround((over.count - target) / beyond)));
+    } else if (split_ && outer.count == over.count && lo_count == 0) {
+      // The last cut found nothing between its end and the outer one: the orders are
+      // bunched early. Cut harder each time (by the last cut's ratio too), so that a few
+      // orders at the start of a vast range are found in few calls.
+      const double last_cut = static_cast<double>((over.end - lo).count()) /
+                              static_cast<double>((outer.end - lo).count());
+      aim = lo +
+            Millis(std::max<std::int64_t>(
+                1, std::llround(share * last_cut * static_cast<double>((over.end - lo).count()))));
+    }
+  } else if (split_ && lo_count == 0 && !seen_.empty() && seen_.front().at > from_) {
+    // Only the whole range is known, from the answer just in: the earliest order it showed
+    // says where orders are.
+    aim = std::max(aim, seen_.front().at - Millis(1));
   }
   if (searching_) {
-    return Millis(std::max<std::int64_t>(1, range / 2));
+    aim = std::max(aim, lo + (over.end - lo) / 2); // the last aim was empty: halve instead
   }
-  const double interpolated = static_cast<double>(range) * settings_.fill * settings_.page_size /
-                              static_cast<double>(inner.count);
-  const auto aim = static_cast<std::int64_t>(interpolated);
-  return std::min(len, Millis(std::clamp<std::int64_t>(aim, 1, range - 1)));
+  aim = std::clamp(aim, from_, over.end - Millis(1));
+  if (const auto certain = certain_end(over.end, over.count)) {
+    // Certain to fit: take it when it reaches as far, or still holds most of a page.
+    const double estimate =
+        static_cast<double>(lo_count) + static_cast<double>(over.count - lo_count) *
+                                            static_cast<double>((*certain - lo).count()) /
+                                            static_cast<double>((over.end - lo).count());
+    if (*certain >= aim || (*certain >= lo && estimate >= kCertainFill * settings_.page_size)) {
+      return *certain;
+    }
+  }
+  return aim;
+}
+
+Millis WindowPlanner::bracketed_length(Millis len) const {
+  // Each known range [from_, end] holds `count` orders (nested: the innermost is the latest
+  // split). The largest one that fits a page is read whole when it holds most of a page;
+  // otherwise the window reaches past it, towards the smallest one known to overflow, or by
+  // the density estimate when none does. With no range that fits, the window is cut inside the
+  // innermost: where the orders seen in overfull answers make it certain to fit, or where the
+  // known counts say a nearly full page ends.
+  const auto length_to = [&](TimePoint x) { return x - from_ + Millis(1); };
+  std::size_t fit = 0;
+  while (fit < known_.size() && known_[fit].count > settings_.page_size) {
+    ++fit;
+  }
+  if (fit == known_.size()) {
+    return length_to(aim_inside(known_.back(), known_.size() - 1, from_ - Millis(1), 0));
+  }
+  const auto& fits = known_[fit];
+  const double target = settings_.fill * settings_.page_size;
+  if (static_cast<double>(fits.count) >= target) {
+    return length_to(fits.end);
+  }
+  if (fit > 0) {
+    return length_to(
+        std::max(fits.end, aim_inside(known_[fit - 1], fit - 1, fits.end, fits.count)));
+  }
+  if (density_ <= 0) {
+    return std::max(len, length_to(fits.end));
+  }
+  const double extra = (target - static_cast<double>(fits.count)) / density_;
+  if (!(extra < static_cast<double>(settings_.max_length.count()))) {
+    return settings_.max_length;
+  }
+  return length_to(fits.end) + Millis(std::llround(extra));
 }
 
 Window WindowPlanner::next() const {
@@ -90,6 +192,9 @@ Window WindowPlanner::next() const {
 void WindowPlanner::learn(const Window& w, std::int64_t count, bool replace) {
   const double sample = static_cast<double>(count) /
                         static_cast<double>(std::max<std::int64_t>(1, w.length().count()));
+  if (count > 0 && !replace) {
+    recent_ = recent_ > 0 ? kNewestWeight * sample + (1 - kNewestWeight) * recent_ : sample;
+  }
   if (count == 0 && !replace) {
     // An empty window: grow the next one fast (x4), so that long quiet stretches of a shop's
     // history cost few calls; overshooting into busy time costs one informed split.
@@ -103,7 +208,25 @@ void WindowPlanner::learn(const Window& w, std::int64_t count, bool replace) {
   }
 }
 
-Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count) {
+void WindowPlanner::remember(std::span<const SeenOrder> seen, TimePoint end) {
+  for (const auto& o : seen) {
+    if (o.at >= from_ && o.at <= end && seen_ids_.insert(o.id).second) {
+      seen_.push_back(o);
+    }
+  }
+  std::sort(seen_.begin(), seen_.end(),
+            [](const SeenOrder& a, const SeenOrder& b) { return a.at < b.at; });
+  if (seen_.size() > kMaxSeen) {
+    const auto drop = static_cast<std::ptrdiff_t>(seen_.size() - kMaxSeen);
+    for (auto it = seen_.begin(); it != seen_.begin() + drop; ++it) {
+      seen_ids_.erase(it->id);
+    }
+    seen_.erase(seen_.begin(), seen_.begin() + drop);
+  }
+}
+
+Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count,
+                               std::span<const SeenOrder> seen) {
   if (total_count <= settings_.page_size) {
     accept(w, total_count);
     return Verdict::accept;
@@ -111,21 +234,34 @@ Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count) {
   if (w.length() <= Millis(1)) {
     return Verdict::page_through;
   }
+  remember(seen, w.to);
   learn(w, total_count, true);
+  split_ = true;
   if (!known_.empty() && total_count < known_.back().count) {
     searching_ = false; // this window's end cuts into the orders: interpolate again
   }
   if (known_.size() == kMaxKnown) {
     known_.erase(known_.begin() + 1); // keep the outermost (the whole sweep) and the newest
   }
-  known_.push_back(KnownRange{w.to, total_count}); // the next window shrinks the end
+  // Ranges stay nested, outermost first: a window reaching past a range known to fit sits
+  // outside it.
+  const auto inside =
+      std::find_if(known_.begin(), known_.end(), [&](const KnownRange& k) { return k.end < w.to; });
+  known_.insert(inside, KnownRange{w.to, total_count}); // the next window shrinks the end
   return Verdict::split;
 }
 
 void WindowPlanner::accept(const Window& w, std::int64_t count) {
   learn(w, count, false);
   from_ = w.to + Millis(1);
+  split_ = false;
   searching_ = !known_.empty() && count == 0; // missed the known orders: bisect towards them
+  const auto passed =
+      std::find_if(seen_.begin(), seen_.end(), [&](const SeenOrder& o) { return o.at > w.to; });
+  for (auto it = seen_.begin(); it != passed; ++it) {
+    seen_ids_.erase(it->id);
+  }
+  seen_.erase(seen_.begin(), passed);
   std::erase_if(known_, [&](const KnownRange& k) { return k.end <= w.to; }); // passed them
   for (auto& k : known_) {
     k.count -= count; // the window lay inside every range still ahead
@@ -154,6 +290,15 @@ InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoi
   const TimePoint from = cursor ? *cursor + Millis(1) : configured_start;
   if (from <= out.t0) {
     out.remaining = Window{from, out.t0};
+  }
+  return out;
+}
+
+std::vector<SeenOrder> seen_orders(const std::vector<model::Order>& page) {
+  std::vector<SeenOrder> out;
+  out.reserve(page.size());
+  for (const auto& o : page) {
+    out.push_back(SeenOrder{o.modification_time, std::hash<std::string>{}(o.trade_order_id)});
   }
   return out;
 }

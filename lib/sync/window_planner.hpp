@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <unordered_set>
 #include <vector>
 
 namespace taosync::sync {
@@ -24,9 +26,20 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
-/// The share of a page each window aims to fill: below 1 so that the density estimate's
-/// error rarely overflows a page (which costs a split and a second call).
+/// The share of a page a window sized from the density estimate alone aims to fill: below 1
+/// so that the estimate's error rarely overflows a page (which costs a split and a second call).
+/// Windows sized from exact counts (below) aim higher.
 inline constexpr double kWindowFill = 0.8;
+
+/// An order an overfull answer showed: when it was modified, and a hash of its id (orders
+/// seen twice count once). The planner uses them to cut the next window where it must fit.
+struct SeenOrder {
+  TimePoint at;
+  std::uint64_t id = 0;
+};
+
+/// The orders of `page` as SeenOrder values.
+std::vector<SeenOrder> seen_orders(const std::vector<model::Order>& page);
 
 /// How the planner sizes windows.
 struct PlannerSettings {
@@ -62,8 +75,10 @@ public:
   Window next() const;
 
   /// Records the first page's total_count of `w` (which must be next()); on accept the sweep
-  /// moves past `w`.
-  Verdict observe(const Window& w, std::int64_t total_count);
+  /// moves past `w`. `seen` are the orders an overfull answer carried: an order of `w` seen
+  /// after a time t means [start, t) holds at least one order fewer than `w`, so the next
+  /// window can be cut where it is certain to fit a page.
+  Verdict observe(const Window& w, std::int64_t total_count, std::span<const SeenOrder> seen = {});
 
   /// Marks `w` (a page_through window) as read completely with `count` orders.
   void accept(const Window& w, std::int64_t count);
@@ -81,11 +96,14 @@ public:
 private:
   Millis target_length() const;
   void learn(const Window& w, std::int64_t count, bool replace);
+  void remember(std::span<const SeenOrder> seen, TimePoint end);
+  std::optional<TimePoint> certain_end(TimePoint end, std::int64_t count) const;
 
   PlannerSettings settings_;
   TimePoint from_{};
   TimePoint until_{};
   double density_ = 0;
+  double recent_ = 0; ///< orders per ms of the windows read that held orders
   /// A range [from_, end] an overfull answer showed to hold `count` orders (less what was
   /// read since).
   struct KnownRange {
@@ -93,9 +111,14 @@ private:
     std::int64_t count = 0;
   };
   Millis bracketed_length(Millis len) const;
+  TimePoint aim_inside(const KnownRange& over, std::size_t index, TimePoint lo,
+                       std::int64_t lo_count) const;
 
   std::vector<KnownRange> known_; ///< nested, outermost first
   bool searching_ = false;        ///< an empty window inside known_: bisect until orders show up
+  bool split_ = false;            ///< the last window overflowed
+  std::vector<SeenOrder> seen_;   ///< orders at or after from_ that overfull answers showed
+  std::unordered_set<std::uint64_t> seen_ids_;
 };
 
 /// The incremental range [hwm - overlap, now - lag], or nullopt when there is nothing new to

@@ -171,7 +171,9 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
       co_return true;
     }
     if (w.length() > Millis(1)) {
-      planner.observe(w, page->total_count); // splits: the next window is shorter
+      // splits: the next window is shorter, cut where the orders this answer showed say it fits
+      const auto seen = seen_orders(page->items);
+      planner.observe(w, page->total_count, seen);
       continue;
     }
     if (page->total_count > static_cast<std::int64_t>(a.limits.max_ms_pages) * a.page_size) {

@@ -112,6 +112,11 @@ sim_calls() {
   "$BIN/taosync-bench-stats" --sim-port "$SIM_PORT" --endpoint "${1:-}" --outcome "${2:-}"
 }
 
+# sim_stat FIELD: a number of /_sim/stats by its dotted name (bytes.sent).
+sim_stat() {
+  "$BIN/taosync-bench-stats" --sim-port "$SIM_PORT" --field "$1"
+}
+
 # sim_control JSON: POST /_sim/control.
 sim_control() {
   curl -fsS -X POST -H 'Content-Type: application/json' --data "$1" \

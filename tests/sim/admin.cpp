@@ -156,6 +156,11 @@ std::string stats_body(SimState& state) {
   json::num(out, "max_identical_per_second",
             static_cast<std::int64_t>(stats.repeats.max_identical_per_second()));
   out += '}';
+  json::key(out, "bytes");
+  out += '{';
+  json::num(out, "sent", static_cast<std::int64_t>(stats.bytes.sent), true);
+  json::num(out, "plain", static_cast<std::int64_t>(stats.bytes.plain));
+  out += '}';
   std::int64_t orders = 0, lines = 0, changes = 0, arrivals = 0;
   for (const auto& seller : state.sellers()) {
     orders += static_cast<std::int64_t>(seller->shop().orders().size());

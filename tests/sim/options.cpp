@@ -169,6 +169,12 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          auto [kind, rate] = parse_lie_setting(v);
          o.live.lies[kind] = rate;
        }},
+      {"--gzip",
+       [](SimOptions& o, auto v) {
+         if (v != "on" && v != "off")
+           throw std::invalid_argument("--gzip: expected on or off, got " + std::string(v));
+         o.gzip = v == "on";
+       }},
       {"--max-ids", [](SimOptions& o,
                        auto v) { o.max_ids = static_cast<int>(to_non_negative("--max-ids", v)); }},
   };
@@ -255,7 +261,7 @@ std::string usage() {
   --sort creation_desc|modification_asc|modification_desc|id_asc [creation_desc]
   --rate-limit R  --burst B  --ban-seconds N [1]  --latency-ms MEAN[:JITTER]
   --fault-rate F  --stall-ms N [35000]  --bad-record-rate F
-  --max-page-size N [100]  --max-ids N [50]
+  --max-page-size N [100]  --max-ids N [50]  --gzip on|off [on]
   --lie KIND=RATE (repeatable; KIND: short_page count_mismatch no_list success_false
         unstable_count missing_lines foreign_line future_time outside_window bad_byte bom
         duplicate_key)

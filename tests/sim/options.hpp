@@ -55,6 +55,7 @@ struct SimOptions {
   std::chrono::milliseconds stall{35000};
   int max_page_size = 100;
   int max_ids = 50;
+  bool gzip = true; ///< compress API answers for a request that accepts gzip
   LiveSettings live;
 };
 

@@ -6,6 +6,8 @@
 #include "json_out.hpp"
 #include "repeats.hpp"
 
+#include "api/gzip.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -75,12 +77,16 @@ net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   co_await timer.async_wait(net::use_awaitable);
 }
 
-/// Writes one complete response; returns whether the connection stays open.
+/// Writes one complete response; returns whether the connection stays open. A non-empty
+/// `content_encoding` says how `body` is already encoded.
 net::awaitable<bool> send(beast::tcp_stream& stream, const Request& req, http::status status,
-                          std::string body, std::string_view content_type = kJson) {
+                          std::string body, std::string_view content_type = kJson,
+                          std::string_view content_encoding = {}) {
   Response res{status, req.version()};
   res.set(http::field::server, "taosync-sim");
   res.set(http::field::content_type, content_type);
+  if (!content_encoding.empty())
+    res.set(http::field::content_encoding, content_encoding);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -276,7 +282,16 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     body.resize(body.size() / 2); // complete HTTP, broken JSON
   else
     count(outcome);
-  co_return co_await send(stream, req, http::status::ok, std::move(body));
+  // The gateway compresses an answer when asked; the stats count bytes both ways.
+  auto& bytes = state.stats().bytes;
+  bytes.plain += body.size();
+  if (!state.options().gzip || !api::accepts_gzip(req[http::field::accept_encoding])) {
+    bytes.sent += body.size();
+    co_return co_await send(stream, req, http::status::ok, std::move(body));
+  }
+  std::string packed = api::gzip(body);
+  bytes.sent += packed.size();
+  co_return co_await send(stream, req, http::status::ok, std::move(packed), kJson, "gzip");
 }
 
 net::awaitable<bool> respond(beast::tcp_stream& stream, const Request& req, SimState& state) {

@@ -17,14 +17,19 @@ using CallCounts =
 /// Counts one call of `endpoint` that ended in `outcome`.
 void count_call(CallCounts& calls, std::string_view endpoint, std::string_view outcome);
 
-/// Calls per endpoint and outcome, throttled calls, injected faults, lies told and identical
-/// listing requests.
+/// Calls per endpoint and outcome, throttled calls, injected faults, lies told, identical
+/// listing requests and answer bytes.
 struct Stats {
   CallCounts calls;
   std::map<std::string, std::uint64_t, std::less<>> faults;
   std::map<std::string, std::uint64_t, std::less<>> lies;
   std::uint64_t throttled = 0;
   RepeatTracker repeats;
+  /// Bytes of API answer bodies: as sent (compressed when asked), and as they would be plain.
+  struct Bytes {
+    std::uint64_t sent = 0;
+    std::uint64_t plain = 0;
+  } bytes;
 
   /// Counts one call of `endpoint` ("/orders/get") that ended in `outcome` ("ok", a code).
   void count_call(std::string_view endpoint, std::string_view outcome);

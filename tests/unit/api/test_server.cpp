@@ -97,6 +97,7 @@ template <class Stream> net::awaitable<void> TestServer::serve(Stream& stream) {
     http::request<http::string_body> request;
     co_await http::async_read(stream, buffer, request, net::use_awaitable);
     requests_.push_back(parse_target(request.target()));
+    requests_.back().accept_encoding = std::string(request[http::field::accept_encoding]);
     const TestReply reply = handler_(requests_.back());
     if (reply.delay.count() > 0) {
       net::steady_timer timer(co_await net::this_coro::executor, reply.delay);
@@ -105,6 +106,8 @@ template <class Stream> net::awaitable<void> TestServer::serve(Stream& stream) {
     http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
     response.set(http::field::content_type, "application/json;charset=UTF-8");
     response.keep_alive(request.keep_alive());
+    if (!reply.content_encoding.empty())
+      response.set(http::field::content_encoding, reply.content_encoding);
     if (reply.truncate) {
       response.content_length(reply.body.size());
       response.body() = reply.body.substr(0, reply.body.size() / 2);

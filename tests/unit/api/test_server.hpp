@@ -31,6 +31,7 @@ struct TestReply {
   std::chrono::milliseconds delay{0}; ///< wait before answering (a stall)
   bool close_after = false;           ///< close the socket after answering, without saying so
   bool truncate = false;              ///< announce the full length, send half, close
+  std::string content_encoding{};     ///< sent as Content-Encoding when not empty (body as is)
 };
 
 /// One request as the server saw it.
@@ -38,6 +39,7 @@ struct SeenRequest {
   std::string path;                          ///< target without the query
   std::map<std::string, std::string> params; ///< URL-decoded query
   std::chrono::steady_clock::time_point at;
+  std::string accept_encoding{}; ///< the request's Accept-Encoding header
 };
 
 using TestHandler = std::function<TestReply(const SeenRequest&)>;

@@ -225,7 +225,9 @@ TEST_CASE("a failed write ends the sweep with its error, and the batches before 
 
 TEST_CASE("a window whose answers never add up ends the sweep held, after committing everything "
           "before it") {
-  sim::testkit::SimHarness sim(shop_of(1000));
+  // Large enough that listing, a few windows ahead of the writer, is far from done at the
+  // first commit.
+  sim::testkit::SimHarness sim(shop_of(4000));
   const auto url = migrated_database();
   store::Database database(url, 100ms);
 

@@ -121,8 +121,8 @@ TEST_CASE("an overfull window is split in proportion to its overflow, from the s
   const Window w = p.next();
   REQUIRE(w.length() == 1000s);
   CHECK(p.observe(w, 1000) == Verdict::split);
-  // 1000 orders in 1,000,000 ms: 80 orders fit in 80,000 ms
-  CHECK(p.next() == Window{at(0), at(80'000 - 1)});
+  // 1000 orders in 1,000,000 ms: between exact counts it aims at 92 orders, 92,000 ms
+  CHECK(p.next() == Window{at(0), at(92'000 - 1)});
   CHECK(p.density() == doctest::Approx(0.001));
 }
 
@@ -225,12 +225,40 @@ TEST_CASE("a split never reads the known-overfull range whole again") {
   CHECK(p.observe(p.next(), 1000) == Verdict::split); // [0, 999999] holds 1000
   // the shrunk window is empty: the orders sit further in, so halve what is left
   const Window empty = p.next();
-  CHECK(empty == Window{at(0), at(79'999)});
+  CHECK(empty == Window{at(0), at(91'999)});
   CHECK(p.observe(empty, 0) == Verdict::accept);
   const Window half = p.next();
-  CHECK(half.from == at(80'000));
-  CHECK(half.to == at(80'000 + 460'000 - 1)); // half of the 920,000 ms left of the range
+  CHECK(half.from == at(92'000));
+  CHECK(half.to == at(92'000 + 454'000 - 1)); // half of the 908,000 ms left of the range
   CHECK(half.to < at(999'999));
+}
+
+TEST_CASE("orders an overfull answer showed cut the next window where it is certain to fit") {
+  WindowPlanner p(settings(1000s));
+  p.start(at(0), at(10'000'000));
+  const Window w{at(0), at(999'999)};
+  // 120 orders in w; the answer showed 100 of them, 30 modified at or after 900,000
+  std::vector<SeenOrder> seen;
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    seen.push_back(SeenOrder{
+        at(i < 30 ? 900'000 + static_cast<std::int64_t>(i) : 10'000 + static_cast<std::int64_t>(i)),
+        i});
+  }
+  CHECK(p.observe(w, 120, seen) == Verdict::split);
+  // [0, t) holds at most 120 - 20 = 100 orders when t is the 20th latest seen time (900,010)
+  CHECK(p.next() == Window{at(0), at(900'010 - 1)});
+}
+
+TEST_CASE("an order seen twice counts once when cutting") {
+  WindowPlanner p(settings(1000s));
+  p.start(at(0), at(10'000'000));
+  std::vector<SeenOrder> seen(50, SeenOrder{at(999'500), 7}); // one late order, 50 times
+  for (std::uint64_t i = 0; i < 50; ++i) {
+    seen.push_back(SeenOrder{at(100 + static_cast<std::int64_t>(i)), 100 + i});
+  }
+  CHECK(p.observe(Window{at(0), at(999'999)}, 102, seen) == Verdict::split);
+  // one late order does not leave [0, 999,499] two orders short of 102: not certain to fit
+  CHECK(p.next().to < at(999'499));
 }
 
 TEST_CASE("after the last known orders the quiet rest of the range is read in one window") {
