@@ -24,9 +24,18 @@ std::optional<std::string> health_problem(const Metrics& m,
                 : "");
   const double limit_s = std::chrono::duration<double>(healthy_within).count();
   // Every shop this daemon syncs must be fresh; one that is not is named (the first, and how
-  // many more). A daemon syncing no shop (its peers hold them all) has nothing to be late on.
+  // many more). A daemon syncing no shop is healthy only as a standby: its lease keeper has
+  // looked and holds none (its peers hold them all).
+  const auto shops = m.freshness();
+  if (shops.empty()) {
+    const auto leases = m.leases_held();
+    if (leases && *leases == 0)
+      return std::nullopt;
+    return leases ? "holding " + std::to_string(*leases) + " shop lease(s), no shop syncing yet"
+                  : std::string("no shop syncing yet");
+  }
   std::vector<std::string> stale;
-  for (const Metrics::ShopFreshness& shop : m.freshness()) {
+  for (const Metrics::ShopFreshness& shop : shops) {
     const bool fresh = shop.since_success < limit_s ||
                        (shop.init_in_progress && shop.since_init_progress < limit_s);
     if (!fresh)

@@ -131,7 +131,7 @@ struct Metrics::Impl {
   std::uint64_t leases_taken = 0;
   std::uint64_t lease_takeovers = 0;
   std::uint64_t leases_lost = 0;
-  std::size_t leases_held = 0;
+  std::optional<std::size_t> leases_held;
   struct Pending {
     Clock::time_point since;
     std::string blocker;
@@ -185,6 +185,11 @@ void Metrics::lease_lost() {
 void Metrics::set_leases_held(std::size_t n) {
   std::lock_guard lock(impl_->mu);
   impl_->leases_held = n;
+}
+
+std::optional<std::size_t> Metrics::leases_held() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->leases_held;
 }
 
 std::vector<Metrics::ShopFreshness> Metrics::freshness() const {
@@ -379,7 +384,7 @@ std::string Metrics::render() const {
   per_shop(os, "taosync_owed_lines", "gauge", "Lines the platform still owes.", shops,
            [](const ShopFigures& f) { return count(f.owed_lines); });
   scalar(os, "taosync_leases_held", "gauge", "Shop leases this daemon holds now.",
-         count(m.leases_held));
+         count(m.leases_held.value_or(0)));
   scalar(os, "taosync_leases_taken_total", "counter", "Shop leases this daemon took.",
          count(m.leases_taken));
   scalar(os, "taosync_lease_takeovers_total", "counter",

@@ -66,8 +66,11 @@ public:
   void lease_taken(bool from_peer);
   /// A held lease was lost (found gone or unconfirmed), not handed over or released.
   void lease_lost();
-  /// Leases held now.
+  /// Leases held now (the keeper sets it after every round and change).
   void set_leases_held(std::size_t n);
+  /// Leases held now; nullopt until a lease keeper said (none runs, or its first round has not
+  /// ended).
+  std::optional<std::size_t> leases_held() const;
 
   /// How fresh one synced shop is, for /healthz.
   struct ShopFreshness {

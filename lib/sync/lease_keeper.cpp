@@ -192,6 +192,7 @@ net::awaitable<void> LeaseKeeper::round() {
   } else if (held_count() > share) {
     co_await hand_over(share);
   }
+  obs::metrics().set_leases_held(held_count()); // a round ended: what is held is known
 }
 
 net::awaitable<void> LeaseKeeper::renew_held() {

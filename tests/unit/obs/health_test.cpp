@@ -49,7 +49,11 @@ TEST_CASE("without a pending job the cycle rule still decides, with its reason")
 
 TEST_CASE("every shop synced must be fresh: a stale one is named; no shop synced is healthy") {
   obs::Metrics m;
+  CHECK(obs::health_problem(m, 1s) == "no shop syncing yet"); // starting
+  m.set_leases_held(0);
   CHECK_FALSE(obs::health_problem(m, 1s).has_value()); // a standby: its peers hold the shops
+  m.set_leases_held(2);
+  CHECK(obs::health_problem(m, 1s) == "holding 2 shop lease(s), no shop syncing yet");
   obs::ShopMetrics a(m, "a");
   obs::ShopMetrics b(m, "b");
   obs::ShopMetrics c(m, "c");
