@@ -83,7 +83,7 @@ net::awaitable<void> Engine::Impl::init() {
     co_return;
   }
   set_phase(Phase::init);
-  spdlog::info("init: sweeping modification times [{} .. {}]{}",
+  spdlog::info("shop {}: init: sweeping modification times [{} .. {}]{}", state.shop,
                model::format_time(range.remaining->from), model::format_time(range.remaining->to),
                state.init_cursor ? " (resumed)" : "");
   // No length cap: an init from the far past must not cost one call per empty day.
@@ -97,7 +97,7 @@ net::awaitable<void> Engine::Impl::init() {
   SweepOptions options = sweep_options(false);
   options.on_estimate = [&](std::int64_t total) {
     progress.set_total(static_cast<std::uint64_t>(std::max<std::int64_t>(0, total)));
-    spdlog::info("init: about {} orders to sweep", total);
+    spdlog::info("shop {}: init: about {} orders to sweep", state.shop, total);
     status.init_total_orders = progress.total();
     publish();
   };
@@ -113,7 +113,7 @@ net::awaitable<void> Engine::Impl::init() {
     // Every batch reaches the status page; the log and STATUS= keep their own pace.
     publish();
     if (progress.due(Steady::now()))
-      spdlog::info("{}", progress.line(Steady::now()));
+      spdlog::info("shop {}: {}", state.shop, progress.line(Steady::now()));
   };
   const auto totals = co_await run_sweep(client, db, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stop);
@@ -121,15 +121,17 @@ net::awaitable<void> Engine::Impl::init() {
   co_await note_held(totals);
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
-    spdlog::info("init complete: {} orders ({} new), {} lines in {:.2f}s; {} calls ({} listing, "
-                 "{} items), {} throttled, {} retries",
-                 totals.listed, totals.written.inserted, totals.written.lines,
-                 static_cast<double>(since(started).count()) / 1000.0, calls.calls,
-                 totals.list_calls, totals.line_calls, calls.throttled, calls.retries);
+    spdlog::info(
+        "shop {}: init complete: {} orders ({} new), {} lines in {:.2f}s; {} calls ({} listing, "
+        "{} items), {} throttled, {} retries",
+        state.shop, totals.listed, totals.written.inserted, totals.written.lines,
+        static_cast<double>(since(started).count()) / 1000.0, calls.calls, totals.list_calls,
+        totals.line_calls, calls.throttled, calls.retries);
     const auto& t = totals.written.times;
-    spdlog::info("init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
-                 "{:.2f}s, waiting for batches {:.2f}s",
-                 t.copy, t.statements, t.feed, t.commit, totals.writer_waited);
+    spdlog::info(
+        "shop {}: init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
+        "{:.2f}s, waiting for batches {:.2f}s",
+        state.shop, t.copy, t.statements, t.feed, t.commit, totals.writer_waited);
     metrics.set_init_progress(progress.done(), progress.done());
     metrics.set_last_success(std::chrono::system_clock::now());
     set_phase(Phase::idle);
@@ -160,7 +162,7 @@ net::awaitable<void> Engine::Impl::poll() {
   summary.calls = counter_delta(before, client.counters());
   summary.lag = now() - *state.hwm;
   summary.took = since(started);
-  spdlog::info("{}", summary_line(summary));
+  spdlog::info("shop {}: {}", state.shop, summary_line(summary));
   metrics.set_cursor_lag(summary.lag);
   if (!held) {
     // a held cycle did not succeed: /healthz and the last-success alert must see it
@@ -184,7 +186,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   const auto started = Steady::now();
   const auto before = client.counters();
   const auto day = std::chrono::year_month_day{plan->day};
-  spdlog::info("reconcile: re-sweeping local day {:04d}-{:02d}-{:02d} ({}){}",
+  spdlog::info("shop {}: reconcile: re-sweeping local day {:04d}-{:02d}-{:02d} ({}){}", state.shop,
                static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                static_cast<unsigned>(day.day()), tz->name(),
                cfg->sync.reconcile.refetch_lines ? ", re-fetching every line" : "");
@@ -196,12 +198,13 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   if (totals.held) {
     // The day is not marked reconciled: the next cycle tries it again.
     metrics.window_held();
-    spdlog::warn("reconcile of the day stopped at a window that could not be verified");
+    spdlog::warn("shop {}: reconcile of the day stopped at a window that could not be verified",
+                 state.shop);
   }
   CycleSummary summary{"reconcile",        plan->window,   totals.windows,
                        totals.listed,      totals.written, counter_delta(before, client.counters()),
                        now() - *state.hwm, since(started)};
-  spdlog::info("{}", summary_line(summary));
+  spdlog::info("shop {}: {}", state.shop, summary_line(summary));
 }
 
 net::awaitable<void> Engine::Impl::resync(const std::string& trade_order_id) {
