@@ -103,6 +103,8 @@ private:
   net::steady_timer all_ended_; ///< cancelled when finished_ (or the keeper's end) is set
   /// With ha.leases: the keeper, its stop and whether its run has returned.
   std::unique_ptr<sync::LeaseKeeper> keeper_;
+  /// The shops' inits take turns (sync.parallel_inits).
+  sync::InitSlots init_slots_{static_cast<std::size_t>(cfg_->sync.parallel_inits)};
   std::unique_ptr<sync::StopSignal> keeper_stop_;
   bool keeper_done_ = false;
   std::set<std::string> restart_when_ended_; ///< taken again while its old engine still ran

@@ -20,6 +20,7 @@ net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
     if (watchdog_)
       watchdog_->mark_progress();
   };
+  hooks.init_slots = &init_slots_;
   ShopPipeline* pipeline = nullptr;
   std::exception_ptr refused;
   ++starting_;

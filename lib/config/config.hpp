@@ -90,6 +90,7 @@ struct SyncConfig {
   std::string shop = "default"; ///< the shop key in every table
   Millis poll_interval{std::chrono::seconds(60)};
   int page_size = 100;
+  int parallel_inits = 4; ///< shops of a daemon running their init at once
   WindowConfig window;
   struct Init {
     TimePoint start{}; ///< default: the epoch ("far past")

@@ -135,6 +135,10 @@ std::vector<Setting> sync_rows() {
                               "Time between incremental polls."));
   rows.push_back(integer_key(TAOSYNC_KEY(sync.page_size), between(1, 10000), "orders", live,
                              "Page_Size of /orders/get (at most api.max_page_size)."));
+  rows.push_back(integer_key(TAOSYNC_KEY(sync.parallel_inits), between(1, 1000), "shops", restart,
+                             "Shops of this daemon that run their init at once; the others wait "
+                             "their turn, so memory stays bounded and the shops already synced "
+                             "keep their share of the rate limit for their polls."));
   rows.push_back(duration_key(TAOSYNC_KEY(sync.window.overlap), not_negative(), live,
                               "Each window re-reads this much before the cursor (catches boundary "
                               "stragglers)."));

@@ -36,7 +36,7 @@ std::optional<std::string> health_problem(const Metrics& m,
   }
   std::vector<std::string> stale;
   for (const Metrics::ShopFreshness& shop : shops) {
-    const bool fresh = shop.since_success < limit_s ||
+    const bool fresh = shop.waiting || shop.since_success < limit_s ||
                        (shop.init_in_progress && shop.since_init_progress < limit_s);
     if (!fresh)
       stale.push_back(shop.shop);

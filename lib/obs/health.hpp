@@ -12,7 +12,8 @@ namespace taosync::obs {
 /// Why the daemon is unhealthy, or nullopt. Unhealthy while a database job (a write
 /// transaction in flight, or failing and retried) has been pending longer than
 /// `healthy_within`, or when a shop this daemon syncs had its last successful cycle longer
-/// ago than that and no init of it is moving forward within it.
+/// ago than that and no init of it is moving forward within it (an init waiting its turn is
+/// not late).
 std::optional<std::string> health_problem(const Metrics& m,
                                           std::chrono::milliseconds healthy_within);
 

@@ -112,6 +112,7 @@ struct ShopFigures {
   bool held = false;
   std::uint64_t owed_orders = 0;
   std::uint64_t owed_lines = 0;
+  bool waiting = false;
 };
 
 double seconds_since(const std::optional<Clock::time_point>& t) {
@@ -198,7 +199,7 @@ std::vector<Metrics::ShopFreshness> Metrics::freshness() const {
   for (const auto& [shop, f] : impl_->shops)
     if (f.live > 0)
       out.push_back({shop, seconds_since(f.last_success_mono), seconds_since(f.init_moved_at),
-                     f.init_moved_at && f.init_done < f.init_total});
+                     f.init_moved_at && f.init_done < f.init_total, f.waiting});
   return out;
 }
 
@@ -210,12 +211,15 @@ ShopMetrics::ShopMetrics(Metrics& metrics, std::string shop)
 ShopMetrics::~ShopMetrics() {
   metrics_.impl_->with_shop(shop_, [](ShopFigures& f) {
     --f.live;
-    if (f.live == 0) // what it showed is no longer this daemon's to show
-      f = ShopFigures{.orders = f.orders,
-                      .lines = f.lines,
-                      .rejected = f.rejected,
-                      .rereads = f.rereads,
-                      .held_total = f.held_total};
+    if (f.live == 0) { // what it showed is no longer this daemon's to show; counters stay
+      ShopFigures counters;
+      counters.orders = f.orders;
+      counters.lines = f.lines;
+      counters.rejected = f.rejected;
+      counters.rereads = f.rereads;
+      counters.held_total = f.held_total;
+      f = counters;
+    }
   });
 }
 
@@ -261,6 +265,10 @@ void ShopMetrics::window_held() {
 
 void ShopMetrics::set_held(bool held) {
   metrics_.impl_->with_shop(shop_, [held](ShopFigures& f) { f.held = held; });
+}
+
+void ShopMetrics::set_waiting(bool waiting) {
+  metrics_.impl_->with_shop(shop_, [waiting](ShopFigures& f) { f.waiting = waiting; });
 }
 
 void ShopMetrics::set_owed(std::uint64_t orders, std::uint64_t lines) {

@@ -38,6 +38,8 @@ public:
   void set_held(bool held);
   /// What the platform still owes: orders, and lines among them.
   void set_owed(std::uint64_t orders, std::uint64_t lines);
+  /// Whether the shop's init waits its turn (not late: /healthz does not count it).
+  void set_waiting(bool waiting);
   const std::string& shop() const { return shop_; }
 
 private:
@@ -78,6 +80,7 @@ public:
     double since_success = 0;       ///< seconds since the last successful cycle (inf: none)
     double since_init_progress = 0; ///< seconds since init progress moved (inf: never)
     bool init_in_progress = false;  ///< some progress reported, done < total
+    bool waiting = false;           ///< its init waits its turn
   };
   /// Every shop synced now (a ShopMetrics alive), by name.
   std::vector<ShopFreshness> freshness() const;

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "store/database.hpp"
 #include "sync/engine_status.hpp"
+#include "sync/init_slots.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -40,6 +41,8 @@ struct EngineHooks {
   /// The status changed (for STATUS=, /healthz): one value, handed out on the engine's thread.
   std::function<void(const EngineStatus&)> on_status;
   std::function<void()> on_progress; ///< the loop made real progress (for WATCHDOG=1)
+  /// Shared by the engines of a daemon: inits take turns (nullptr: no limit).
+  InitSlots* init_slots = nullptr;
 };
 
 class Engine {

@@ -83,6 +83,18 @@ net::awaitable<void> Engine::Impl::init() {
     co_return;
   }
   set_phase(Phase::init);
+  // Inits take turns (sync.parallel_inits): the wait is deliberate, and said.
+  std::optional<InitSlots::Slot> slot;
+  if (hooks.init_slots != nullptr) {
+    if (!hooks.init_slots->free_now())
+      spdlog::info("shop {}: init waits its turn ({} of sync.parallel_inits {} under way)",
+                   state.shop, hooks.init_slots->in_use(), hooks.init_slots->slots());
+    metrics.set_waiting(true);
+    slot = co_await hooks.init_slots->acquire(stop, hooks.on_progress);
+    metrics.set_waiting(false);
+    if (!slot)
+      co_return; // stopping
+  }
   spdlog::info("shop {}: init: sweeping modification times [{} .. {}]{}", state.shop,
                model::format_time(range.remaining->from), model::format_time(range.remaining->to),
                state.init_cursor ? " (resumed)" : "");

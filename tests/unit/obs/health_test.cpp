@@ -68,6 +68,9 @@ TEST_CASE("every shop synced must be fresh: a stale one is named; no shop synced
     REQUIRE(problem.has_value());
     CHECK(problem->ends_with("for shop c and 1 more"));
   }
+  c.set_waiting(true); // its init waits its turn: not late
+  CHECK_FALSE(obs::health_problem(m, 1min).has_value());
+  c.set_waiting(false);
   c.set_last_success(std::chrono::system_clock::now());
   CHECK_FALSE(obs::health_problem(m, 1min).has_value());
 }
