@@ -10,7 +10,7 @@
 // ("taosyncd-<pid>") and the shop's lease as that statement saw it. Its rows commit only with
 // the write they describe.
 
-#include "scenario.hpp"
+#include "shops_fixture.hpp"
 
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
@@ -24,31 +24,12 @@ namespace {
 
 namespace json = boost::json;
 
-/// The `shops:` list for sellers 1..n of the simulator, with leases of a 5 s ttl.
-std::string shops_yaml(int n) {
-  std::string yaml = "ha: {leases: true, lease_ttl: 5s}\nshops:\n";
-  for (int i = 1; i <= n; ++i) {
-    const std::string k = std::to_string(i);
-    yaml += "  - name: shop-" + k + "\n    access_token: test-access-token-" + k +
-            "\n    refresh_token: test-refresh-token-" + k + "\n";
-  }
-  return yaml;
-}
+/// The six sellers' shops.
+const std::vector<int> kSixShops{1, 2, 3, 4, 5, 6};
 
-/// Live leases held by the daemon of process `pid` (0 before the schema exists).
-int held_by(Scenario& s, pid_t pid) {
-  try {
-    return std::stoi(s.query("SELECT count(*) FROM taosync.shop_leases WHERE owner_pid = " +
-                             std::to_string(pid) + " AND expires_at > clock_timestamp()"));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-bool converged(Scenario& s, int shops) {
-  std::string out;
-  for (int i = 1; i <= shops; ++i)
-    if (s.compare_shops({"--shop", "shop-" + std::to_string(i)}, out) != 0)
+bool converged(Scenario& s) {
+  for (int n : kSixShops)
+    if (!shop_converged(s, "shop-" + std::to_string(n)))
       return false;
   return true;
 }
@@ -93,7 +74,7 @@ TEST_CASE("fencing: a daemon that lost its leases, or was frozen past them, neve
   // Slow line fetches keep the writers busy, and every shop changes: writes never stop.
   Scenario s({"--seller-orders", "1500,1200,1000,800,600,400", "--seed", "43", "--latency-ms",
               "20:10", "--changes", "2"});
-  s.config().extra_yaml = shops_yaml(6);
+  s.config().extra_yaml = shops_yaml(kSixShops);
   s.write_config();
   auto a = s.start_daemon();
   REQUIRE_MESSAGE(wait_until([&] { return held_by(s, a.pid()) > 0; }, 30s), a.stderr_tail());
@@ -144,8 +125,7 @@ TEST_CASE("fencing: a daemon that lost its leases, or was frozen past them, neve
       "a holds " << held_by(s, a.pid()) << ", b holds " << held_by(s, b.pid()) << "\n"
                  << a.stderr_tail());
   s.sim().freeze(); // a still truth to compare with
-  CHECK_MESSAGE(wait_until([&] { return converged(s, 6); }, 120s), a.stderr_tail()
-                                                                       << b.stderr_tail());
+  CHECK_MESSAGE(wait_until([&] { return converged(s); }, 120s), a.stderr_tail() << b.stderr_tail());
 
   const std::string a_name = "taosyncd-" + std::to_string(a.pid());
   const std::string b_name = "taosyncd-" + std::to_string(b.pid());
@@ -177,14 +157,13 @@ TEST_CASE("fencing: a daemon that lost its leases, or was frozen past them, neve
 TEST_CASE("two daemons share the app's rate limit: the platform refuses at most 1 % of calls") {
   // The platform allows the app 20 calls/s across all its sellers.
   Scenario s({"--seller-orders", "500x6", "--seed", "47", "--rate-limit", "20", "--burst", "20"});
-  s.config().extra_yaml = shops_yaml(6);
+  s.config().extra_yaml = shops_yaml(kSixShops);
   s.config().requests_per_second = 20;
   s.config().burst = 10;
   s.write_config();
   auto a = s.start_daemon();
   auto b = s.start_daemon();
-  CHECK_MESSAGE(wait_until([&] { return converged(s, 6); }, 120s), a.stderr_tail()
-                                                                       << b.stderr_tail());
+  CHECK_MESSAGE(wait_until([&] { return converged(s); }, 120s), a.stderr_tail() << b.stderr_tail());
   std::this_thread::sleep_for(3s); // polls go on, shared
   const json::value stats = s.stats();
   std::int64_t calls = 0;

@@ -2,7 +2,7 @@
 // truth while a large shop inits; a shop whose refresh token dies stops alone; SIGHUP adds and
 // removes shops live.
 
-#include "scenario.hpp"
+#include "shops_fixture.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,24 +10,6 @@
 
 namespace taosync::e2e {
 namespace {
-
-/// The `shops:` list for sellers `numbers` of the simulator (tokens as it issues them).
-std::string shops_yaml(const std::vector<int>& numbers) {
-  // With leases on: the one daemon takes every shop's lease before it syncs it.
-  std::string yaml = "ha: {leases: true, lease_ttl: 5s}\nshops:\n";
-  for (int n : numbers) {
-    const std::string i = std::to_string(n);
-    yaml += "  - name: shop-" + i + "\n    access_token: test-access-token-" + i +
-            "\n    refresh_token: test-refresh-token-" + i + "\n";
-  }
-  return yaml;
-}
-
-/// Whether shop `shop` has no difference with its seller's truth.
-bool shop_converged(Scenario& s, const std::string& shop) {
-  std::string out;
-  return s.compare_shops({"--shop", shop}, out) == 0;
-}
 
 TEST_CASE("one daemon, six shops: each converges; a large init does not hold the small ones") {
   // shop-1 is large; it is still in its init while the five small shops are done.
@@ -114,32 +96,13 @@ TEST_CASE("a dead refresh token stops its shop alone; SIGHUP adds and removes sh
   CHECK(daemon.wait(15s) == 0);
 }
 
-} // namespace
-} // namespace taosync::e2e
-
-namespace taosync::e2e {
-namespace {
-
-/// Shops whose lease `daemon_pid`'s daemon holds, live, per taosync.shop_leases.
-int held_by(Scenario& s, int daemon_pid) {
-  const auto n = s.query("SELECT count(*) FROM taosync.shop_leases WHERE owner_pid = " +
-                         std::to_string(daemon_pid) + " AND expires_at > clock_timestamp()");
-  return n.empty() ? 0 : std::stoi(n);
-}
-
 TEST_CASE("two daemons share six shops under leases; one killed, the other takes them all") {
   Scenario s({"--seller-orders", "300,250,200,150,100,50", "--seed", "41"});
   s.config().extra_yaml = shops_yaml({1, 2, 3, 4, 5, 6});
   s.write_config();
   auto a = s.start_daemon();
   auto b = s.start_daemon();
-  const auto held = [&](testing::Process& p) {
-    try {
-      return held_by(s, p.pid());
-    } catch (const std::exception&) {
-      return 0; // not migrated yet
-    }
-  };
+  const auto held = [&](testing::Process& p) { return held_by(s, p.pid()); };
   // Spread evenly once both see each other: 3 and 3.
   CHECK_MESSAGE(wait_until([&] { return held(a) == 3 && held(b) == 3; }, 60s),
                 "a holds " << held(a) << ", b holds " << held(b) << "\n"
