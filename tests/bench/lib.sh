@@ -123,15 +123,30 @@ sim_control() {
     "http://127.0.0.1:$SIM_PORT/_sim/control" >/dev/null
 }
 
-# check_truth: taosync-compare; a difference is reported as a result line.
+# check_truth [DB_URL FLAGS...]: taosync-compare (default: the scenario's database, --shop
+# bench); a difference is reported as a result line.
 check_truth() {
-  local out
-  if out="$("$BIN/taosync-compare" --sim-port "$SIM_PORT" --db "$DB_URL" --shop bench 2>&1)"; then
+  local out db="${1:-$DB_URL}" flags=(--shop bench)
+  if (($# > 1)); then flags=("${@:2}"); fi
+  if out="$("$BIN/taosync-compare" --sim-port "$SIM_PORT" --db "$db" "${flags[@]}" 2>&1)"; then
     result "${FUNCNAME[1]#bench_}" "compare" "0 differences" ""
   else
     echo "$out" >&2
     result "${FUNCNAME[1]#bench_}" "compare" "$(grep -o 'differences=[0-9]*' <<<"$out" || echo error)" "0"
   fi
+}
+
+# freshness DB T0 T1 [AND ...]: "count p50 p99" of the delays from modification_time to the
+# commit that recorded it (order_status_history.observed_at is the writing transaction's time)
+# of the changes modified between the Unix times T0 and T1.
+freshness() {
+  psql_at "$1" -At -F ' ' -c "
+    SELECT count(*),
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::numeric, 2),
+           round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 2)
+    FROM (SELECT extract(epoch FROM observed_at - modification_time) AS d
+          FROM taosync.order_status_history
+          WHERE modification_time BETWEEN to_timestamp($2) AND to_timestamp($3) ${4:-}) x"
 }
 
 # copy_floor: seconds for psql to COPY the synced rows into empty tables with the same

@@ -119,13 +119,7 @@ bench_fresh() {
   sleep 9 # poll_interval + lag + 2 s: the last changes land
   stop_daemon_run
   local p50 p99 n
-  read -r n p50 p99 < <(psql_at bench -At -F ' ' -c "
-    SELECT count(*),
-           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::numeric, 2),
-           round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 2)
-    FROM (SELECT extract(epoch FROM observed_at - modification_time) AS d
-          FROM taosync.order_status_history
-          WHERE modification_time BETWEEN to_timestamp($t0) AND to_timestamp($t1)) x")
+  read -r n p50 p99 < <(freshness bench "$t0" "$t1")
   check_truth
   result fresh "changes observed" "$n" "over ${FRESH_SECONDS}s at 50 changes/s"
   result fresh "p50 delay" "${p50}s" ""
