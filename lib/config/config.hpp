@@ -77,6 +77,7 @@ struct WindowConfig {
   Millis overlap{std::chrono::minutes(2)};
   Millis lag{std::chrono::seconds(30)};
   Millis max_length{std::chrono::hours(24)};
+  int max_pages = 20; ///< pages one window may span, read as one verified set
 };
 
 struct ReconcileConfig {

@@ -145,8 +145,13 @@ std::vector<Setting> sync_rows() {
   rows.push_back(duration_key(TAOSYNC_KEY(sync.window.lag), not_negative(), live,
                               "Windows end this long before now (keeps clear of writes still "
                               "committing upstream)."));
-  rows.push_back(duration_key(TAOSYNC_KEY(sync.window.max_length), at_least(1s), live,
-                              "Longest window in one call."));
+  rows.push_back(
+      duration_key(TAOSYNC_KEY(sync.window.max_length), at_least(1s), live, "Longest window."));
+  rows.push_back(integer_key(TAOSYNC_KEY(sync.window.max_pages), between(1, 100), "pages", live,
+                             "Pages of sync.page_size one window may span. A window's pages are "
+                             "kept only as one set: every page with the same total_count and no "
+                             "order twice; when the orders change while paging, the sweep reads "
+                             "one page per window until it ends. 1: always one page per window."));
   // sync.init.start reads the (checked) zone: these rows come before it.
   rows.push_back(flag_key(TAOSYNC_KEY(sync.reconcile.enabled), live,
                           "Once a day, re-sweep the previous local day's modification window."));

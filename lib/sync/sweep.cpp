@@ -19,11 +19,16 @@ namespace taosync::sync {
 
 namespace {
 
-// Read windows waiting for the fetcher (about one batch of orders at 80 per window), and
-// batches with their lines waiting for the writer. With the batch being fetched and the one
-// being written, at most about three batches are in memory, however large the shop.
-constexpr std::size_t kWindowQueue = 6;
+// Orders of read windows waiting for the fetcher (at most; a window counts with all it may
+// hold, so with twenty-page windows one waits), and batches with their lines waiting for the
+// writer. With the window being read, the batch being fetched and the one being written, what is in
+// memory stays within a few windows and batches, however large the shop.
+constexpr std::int64_t kQueuedOrders = 600;
 constexpr std::size_t kBatchQueue = 1;
+
+std::size_t window_queue(std::int64_t window_capacity) {
+  return static_cast<std::size_t>(std::max<std::int64_t>(1, kQueuedOrders / window_capacity));
+}
 
 struct WindowItem {
   std::optional<WindowRead> read; ///< nullopt: end of the stream
@@ -58,7 +63,7 @@ public:
            OnCommit on_commit, const StopSignal& stop)
       : client_(client), db_(db), planner_(planner), options_(options),
         cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stop_(stop),
-        windows_(ex, kWindowQueue), batches_(ex, kBatchQueue) {}
+        windows_(ex, window_queue(planner.capacity())), batches_(ex, kBatchQueue) {}
 
   // Runs the three stages to their end and returns the totals, or throws the first failure.
   net::awaitable<SweepTotals> run() {
@@ -90,7 +95,7 @@ private:
     ch.close();
   }
 
-  // Stage 1: reads windows, one page each, and queues them.
+  // Stage 1: reads windows, each whole, and queues them.
   net::awaitable<void> list() {
     std::exception_ptr err;
     try {

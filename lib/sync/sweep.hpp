@@ -1,6 +1,6 @@
 #pragma once
 // One sweep of a modification-time range as a three-stage pipeline with back-pressure:
-//   lister (windows, one page each) -> fetcher (batches + line fan-out) -> writer (commits)
+//   lister (windows, read whole) -> fetcher (batches + line fan-out) -> writer (commits)
 // joined by bounded channels, so listing the next window overlaps fetching lines and writing
 // the current batch while memory stays flat. Batches commit in order, each with the cursor of
 // the last window it fully holds.

@@ -41,9 +41,21 @@ std::vector<std::pair<std::string, TimePoint>> snapshot(const std::vector<model:
 
 } // namespace
 
-WindowPlanner::WindowPlanner(PlannerSettings settings) : settings_(settings) {}
+WindowPlanner::WindowPlanner(PlannerSettings settings) {
+  set_settings(settings);
+}
+
+void WindowPlanner::set_settings(PlannerSettings settings) {
+  settings_ = settings;
+  pages_ = std::max(1, settings_.max_pages);
+}
+
+std::int64_t WindowPlanner::capacity() const {
+  return static_cast<std::int64_t>(pages_) * std::max(1, settings_.page_size);
+}
 
 void WindowPlanner::start(TimePoint from, TimePoint until) {
+  pages_ = std::max(1, settings_.max_pages);
   from_ = from;
   until_ = until;
   known_.clear();
@@ -58,7 +70,7 @@ Millis WindowPlanner::target_length() const {
   if (density_ <= 0) {
     return max_len; // nothing seen yet, or empty windows: read as far as allowed
   }
-  const double ideal = settings_.fill * settings_.page_size / density_;
+  const double ideal = settings_.fill * static_cast<double>(capacity()) / density_;
   if (!(ideal < static_cast<double>(max_len.count()))) {
     return max_len;
   }
@@ -68,7 +80,7 @@ Millis WindowPlanner::target_length() const {
 std::optional<TimePoint> WindowPlanner::certain_end(TimePoint end, std::int64_t count) const {
   // [from_, end] holds `count` orders; each order seen in (x, end] is one that [from_, x] does
   // not hold. The latest x with count - seen(x, end] <= page is certain to fit.
-  const std::int64_t beyond = count - settings_.page_size;
+  const std::int64_t beyond = count - capacity();
   if (beyond <= 0) {
     return end;
   }
@@ -88,7 +100,7 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
                                     std::int64_t lo_count) const {
   // The count of [from_, t] is known at a few ends t (the known ranges); aim where a nearly
   // full page ends, between the known point below (lo, lo_count) and `over`.
-  const double target = kKnownFill * settings_.page_size;
+  const double target = kKnownFill * static_cast<double>(capacity());
   const double share = (target - static_cast<double>(lo_count)) /
                        static_cast<double>(std::max<std::int64_t>(1, over.count - lo_count));
   TimePoint aim = lo + Millis(std::llround(share * static_cast<double>((over.end - lo).count())));
@@ -96,18 +108,24 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
     // The density of the last windows read knows this stretch better than the average over a
     // range that may reach far past the last orders (unless the last window, so sized,
     // overflowed); with many pages to go, only it.
-    const double rest = settings_.fill * settings_.page_size - static_cast<double>(lo_count);
+    const double rest =
+        settings_.fill * static_cast<double>(capacity()) - static_cast<double>(lo_count);
     const TimePoint local = lo + Millis(std::llround(std::max(1.0, rest / recent_)));
-    aim = over.count - lo_count > kLocalPages * settings_.page_size ? local : std::min(aim, local);
+    aim = over.count - lo_count > kLocalPages * capacity() ? local : std::min(aim, local);
   }
   if (index > 0) {
     // Orders bunched late in `over` (a shop whose history starts long after the range does)
     // show as a density there far below the one just beyond it: extrapolate back from its end
     // with the latter.
     const auto& outer = known_[index - 1];
+    // The orders beyond `over` lie between its end and the latest order seen, when one was
+    // seen there: a range that reaches far past the last orders does not thin them out.
+    const TimePoint beyond_end = !seen_.empty() && seen_.back().at > over.end
+                                     ? std::min(outer.end, seen_.back().at)
+                                     : outer.end;
     const double beyond =
         static_cast<double>(outer.count - over.count) /
-        static_cast<double>(std::max<std::int64_t>(1, (outer.end - over.end).count()));
+        static_cast<double>(std::max<std::int64_t>(1, (beyond_end - over.end).count()));
     const double inside = static_cast<double>(over.count - lo_count) /
                           static_cast<double>(std::max<std::int64_t>(1, (over.end - lo).count()));
     if (beyond > kGapRatio * inside) {
@@ -137,7 +155,8 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
         static_cast<double>(lo_count) + static_cast<double>(over.count - lo_count) *
                                             static_cast<double>((*certain - lo).count()) /
                                             static_cast<double>((over.end - lo).count());
-    if (*certain >= aim || (*certain >= lo && estimate >= kCertainFill * settings_.page_size)) {
+    if (*certain >= aim ||
+        (*certain >= lo && estimate >= kCertainFill * static_cast<double>(capacity()))) {
       return *certain;
     }
   }
@@ -153,14 +172,14 @@ Millis WindowPlanner::bracketed_length(Millis len) const {
   // known counts say a nearly full page ends.
   const auto length_to = [&](TimePoint x) { return x - from_ + Millis(1); };
   std::size_t fit = 0;
-  while (fit < known_.size() && known_[fit].count > settings_.page_size) {
+  while (fit < known_.size() && known_[fit].count > capacity()) {
     ++fit;
   }
   if (fit == known_.size()) {
     return length_to(aim_inside(known_.back(), known_.size() - 1, from_ - Millis(1), 0));
   }
   const auto& fits = known_[fit];
-  const double target = settings_.fill * settings_.page_size;
+  const double target = settings_.fill * static_cast<double>(capacity());
   if (static_cast<double>(fits.count) >= target) {
     return length_to(fits.end);
   }
@@ -227,7 +246,7 @@ void WindowPlanner::remember(std::span<const SeenOrder> seen, TimePoint end) {
 
 Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count,
                                std::span<const SeenOrder> seen) {
-  if (total_count <= settings_.page_size) {
+  if (total_count <= capacity()) {
     accept(w, total_count);
     return Verdict::accept;
   }
@@ -308,7 +327,8 @@ bool passes_agree(const std::vector<model::Order>& a, const std::vector<model::O
 }
 
 PlannerSettings PlannerSettings::from(const config::SyncConfig& sync) {
-  return PlannerSettings{sync.page_size, kWindowFill, sync.window.max_length};
+  return PlannerSettings{sync.page_size, sync.window.max_pages, kWindowFill,
+                         sync.window.max_length};
 }
 
 } // namespace taosync::sync

@@ -1,6 +1,8 @@
 #pragma once
 // The window planner (docs/design.md §3): which modification-time window to read next so that each
-// /orders/get answer fits in one page. Pure: it takes values (times, counts) and returns values.
+// /orders/get answer fits in the pages a window may span (sync.window.max_pages, one set read
+// whole) or, once the orders changed while paging, in one page. Pure: it takes values (times,
+// counts) and returns values.
 
 #include "config/config.hpp"
 #include "model/records.hpp"
@@ -26,8 +28,9 @@ struct Window {
   bool operator==(const Window&) const = default;
 };
 
-/// The share of a page a window sized from the density estimate alone aims to fill: below 1
-/// so that the estimate's error rarely overflows a page (which costs a split and a second call).
+/// The share of a window's capacity a window sized from the density estimate alone aims to
+/// fill: below 1 so that the estimate's error rarely overflows it (which costs a split and a
+/// second call).
 /// Windows sized from exact counts (below) aim higher.
 inline constexpr double kWindowFill = 0.8;
 
@@ -44,7 +47,8 @@ std::vector<SeenOrder> seen_orders(const std::vector<model::Order>& page);
 /// How the planner sizes windows.
 struct PlannerSettings {
   int page_size{};           ///< orders one /orders/get page holds (sync.page_size)
-  double fill = kWindowFill; ///< aim for this share of a page per window
+  int max_pages{};           ///< pages one window may span (sync.window.max_pages)
+  double fill = kWindowFill; ///< aim for this share of a window's capacity
   Millis max_length{};       ///< no window is longer than this (sync.window.max_length)
 
   /// The settings of `sync`; the init sweep narrows max_length to its range.
@@ -53,20 +57,27 @@ struct PlannerSettings {
 
 /// What to do after reading a window's first page.
 enum class Verdict {
-  accept,       ///< total_count fits in the page: the window is complete
+  accept,       ///< total_count fits the capacity: the window is complete once its pages are
   split,        ///< too many orders: read a shorter window from the same start
-  page_through, ///< a single millisecond holds more than a page: page it and re-read
+  page_through, ///< a single millisecond holds more than the capacity: page it and re-read
 };
 
-/// Plans one sweep of windows over [from, until], one page per window. Keeps a density
-/// estimate (orders per ms) from the recent windows across sweeps, so that the next window
-/// holds about `fill` of a page.
+/// Plans one sweep of windows over [from, until]. Keeps a density estimate (orders per ms) from
+/// the recent windows across sweeps, so that the next window holds about `fill` of its
+/// capacity: max_pages pages, or one page once narrow() was called in this sweep.
 class WindowPlanner {
 public:
   explicit WindowPlanner(PlannerSettings settings);
 
-  /// Starts sweeping [from, until] (inclusive). Keeps the density estimate.
+  /// Starts sweeping [from, until] (inclusive), with the full capacity. Keeps the density
+  /// estimate.
   void start(TimePoint from, TimePoint until);
+
+  /// Orders a window may hold: the pages it may span times the page size.
+  std::int64_t capacity() const;
+
+  /// One page per window for the rest of this sweep (the orders changed while paging).
+  void narrow() { pages_ = 1; }
 
   /// True when the whole range is covered (or empty).
   bool done() const { return from_ > until_; }
@@ -89,8 +100,8 @@ public:
   /// The start of what is still to sweep.
   TimePoint position() const { return from_; }
 
-  /// Applies new settings (page size, max length); keeps the estimate.
-  void set_settings(PlannerSettings settings) { settings_ = settings; }
+  /// Applies new settings (page size, max pages, max length); keeps the estimate.
+  void set_settings(PlannerSettings settings);
   const PlannerSettings& settings() const { return settings_; }
 
 private:
@@ -100,6 +111,7 @@ private:
   std::optional<TimePoint> certain_end(TimePoint end, std::int64_t count) const;
 
   PlannerSettings settings_;
+  int pages_ = 1; ///< pages a window may span in this sweep
   TimePoint from_{};
   TimePoint until_{};
   double density_ = 0;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace taosync::sync {
 
@@ -141,8 +142,50 @@ net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model
   co_return true;
 }
 
-// One attempt: splits until a window fits a page, then verifies what it keeps. Returns true
-// when the window was read; false with a.problem set when an answer did not add up.
+/// How reading the pages after a window's first one ended.
+enum class Paging {
+  read,    ///< every page, as one set: the window is read
+  changed, ///< the orders changed while paging: nothing of it can be kept
+  failed,  ///< an answer did not add up (a.problem says why)
+};
+
+// Reads pages 2.. of `w` after its verified first page and keeps them only as one set: each
+// page verified, each with the first page's total_count, no order twice. The orders of a
+// window in the past can only leave it (a change moves an order's modification_time to now),
+// and an order that leaves shifts the pages after it, so a different count or an order seen
+// twice means one may have been skipped: the pages are dropped, not patched.
+net::awaitable<Paging> read_rest(Attempt& a, const Window& w, model::Page<model::Order>& first,
+                                 std::vector<model::Order>& orders,
+                                 std::vector<model::RejectedRecord>& rejected) {
+  const std::int64_t total = first.total_count;
+  std::unordered_set<std::string> ids;
+  const auto keep = [&](model::Page<model::Order>& p) {
+    for (auto& o : p.items) {
+      if (!ids.insert(o.trade_order_id).second)
+        return false;
+      orders.push_back(std::move(o));
+    }
+    std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(rejected));
+    return true;
+  };
+  if (!keep(first))
+    co_return Paging::changed;
+  for (int page = 2; static_cast<std::int64_t>(page - 1) * a.page_size < total; ++page) {
+    auto p = co_await a.ask(w, page);
+    if (!p)
+      co_return Paging::failed;
+    if (p->problem.empty() && p->total_count != total)
+      co_return Paging::changed;
+    if (!a.verify(*p, w, page))
+      co_return Paging::failed;
+    if (!keep(*p))
+      co_return Paging::changed;
+  }
+  co_return Paging::read;
+}
+
+// One attempt: splits until a window fits its capacity, then verifies what it keeps. Returns
+// true when the window was read; false with a.problem set when an answer did not add up.
 net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const StopSignal& stop) {
   std::optional<Window> last;
   for (;;) {
@@ -158,6 +201,8 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
       co_return false;
     if (a.read.calls == 1)
       a.read.first_total = page->total_count;
+    spdlog::debug("window [{} .. {}] ({} ms): total_count {}", model::format_time(w.from),
+                  model::format_time(w.to), w.length().count(), page->total_count);
     if (!page->problem.empty()) {
       a.problem = page->problem;
       co_return false;
@@ -169,6 +214,31 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
       a.read.orders = std::move(page->items);
       a.read.rejected = std::move(page->rejected);
       co_return true;
+    }
+    if (page->total_count <= planner.capacity() && w.length() > Millis(1)) {
+      // more than a page, within what a window may span: its pages as one set
+      if (!a.verify(*page, w, 1))
+        co_return false;
+      const std::int64_t total = page->total_count;
+      std::vector<model::Order> orders;
+      std::vector<model::RejectedRecord> rejected;
+      const Paging paging = co_await read_rest(a, w, *page, orders, rejected);
+      if (paging == Paging::failed)
+        co_return false;
+      if (paging == Paging::read) {
+        planner.observe(w, total); // accepts
+        a.read.orders = std::move(orders);
+        a.read.rejected = std::move(rejected);
+        co_return true;
+      }
+      window_log().log(spdlog::level::info, "narrow",
+                       fmt::format("window [{} .. {}]: the orders changed while paging its {} "
+                                   "orders; one page per window for the rest of this sweep",
+                                   model::format_time(w.from), model::format_time(w.to), total));
+      planner.narrow();
+      const auto seen = seen_orders(orders);
+      planner.observe(w, total, seen); // splits: more than the one page it may now hold
+      continue;
     }
     if (w.length() > Millis(1)) {
       // splits: the next window is shorter, cut where the orders this answer showed say it fits

@@ -1,6 +1,8 @@
 #pragma once
-// Reads the planner's next window with one /orders/get page, shrinking it while it overflows;
-// pages through a single millisecond that holds more than a page until two passes agree.
+// Reads the planner's next window: one /orders/get page, or its pages as one set (the same
+// total_count on each, no order twice; else one page per window for the rest of the sweep),
+// shrinking it while it overflows; pages through a single millisecond that holds more than a
+// window may until two passes agree.
 // Every answer kept is verified first (answer_check.hpp): one that does not add up is re-read
 // with backoff, a bounded number of times, and then the window is held, never taken as read.
 

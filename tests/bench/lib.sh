@@ -59,7 +59,7 @@ sync:
   window: {overlap: $overlap, lag: $lag, max_length: 30d}
   reconcile: {enabled: false}
 log:
-  level: info
+  level: ${BENCH_LOG_LEVEL:-info}
 metrics:
   listen: ""
 YAML

@@ -97,17 +97,24 @@ inline std::int64_t lies_told(std::uint16_t sim_port, const std::string& kind) {
   return n ? n->to_number<std::int64_t>() : 0;
 }
 
-/// The ids of the simulator's orders (its /_sim/truth) last modified at `at`.
-inline std::set<std::string> truth_modified_at(std::uint16_t sim_port, TimePoint at) {
+/// The ids of the simulator's orders (its /_sim/truth) last modified within `w`.
+inline std::set<std::string> truth_modified_within(std::uint16_t sim_port, const Window& w) {
   sim::testkit::HttpClient admin(sim_port);
   const auto truth = boost::json::parse(admin.get("/_sim/truth").body);
   std::set<std::string> ids;
   for (const auto& order : truth.at("orders").as_array()) {
     const auto& o = order.as_object();
-    if (o.at("modification_time").to_number<std::int64_t>() == at.time_since_epoch().count())
+    const TimePoint t{
+        std::chrono::milliseconds(o.at("modification_time").to_number<std::int64_t>())};
+    if (t >= w.from && t <= w.to)
       ids.insert(std::string(o.at("trade_order_id").as_string()));
   }
   return ids;
+}
+
+/// The ids of the simulator's orders (its /_sim/truth) last modified at `at`.
+inline std::set<std::string> truth_modified_at(std::uint16_t sim_port, TimePoint at) {
+  return truth_modified_within(sim_port, Window{at, at});
 }
 
 /// The test binary's PostgreSQL, started on first use.

@@ -51,7 +51,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
   const SweepOptions options = sweep_options();
   const std::function<net::awaitable<bool>(api::Client&)> body =
       [&](api::Client& client) -> net::awaitable<bool> {
-    WindowPlanner planner(PlannerSettings{100, 0.8, range.length()});
+    WindowPlanner planner(PlannerSettings{100, 1, 0.8, range.length()});
     StopSignal stop(co_await net::this_coro::executor);
     // Named std::functions: GCC 12 destroys a lambda converted for a coroutine's by-value
     // parameter twice.

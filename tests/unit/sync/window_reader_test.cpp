@@ -1,6 +1,7 @@
 // read_next_window against an in-process taosync-sim through the real api::Client: windows
-// split until their answer fits a page, a crowded millisecond is paged until two passes agree,
-// and answers that do not add up are re-read and then held, never taken as read.
+// split until their answer fits a page (or the pages a window may span, read as one set), a
+// crowded millisecond is paged until two passes agree, and answers that do not add up are
+// re-read and then held, never taken as read.
 
 #include "sim_fixture.hpp"
 #include "sync/window_reader.hpp"
@@ -27,11 +28,11 @@ ReadLimits quick_limits() {
 
 // Reads `range` window by window until it is covered or a window is held (the last read).
 std::vector<WindowRead> read_range(const config::ApiConfig& cfg, Window range, int page_size,
-                                   const ReadLimits& limits, bool stop = false) {
+                                   const ReadLimits& limits, bool stop = false, int max_pages = 1) {
   const std::function<net::awaitable<std::vector<WindowRead>>(api::Client&)> body =
       [&](api::Client& client) -> net::awaitable<std::vector<WindowRead>> {
     // The whole range may be one window, so that the first answer overflows and splits.
-    WindowPlanner planner(PlannerSettings{page_size, 0.8, range.length()});
+    WindowPlanner planner(PlannerSettings{page_size, max_pages, 0.8, range.length()});
     planner.start(range.from, range.to);
     StopSignal stop_signal(co_await net::this_coro::executor);
     if (stop)
@@ -103,6 +104,45 @@ TEST_CASE("windows split until each answer fits a page, and together read every 
   check_inside_windows(reads);
   CHECK(orders_in(reads) == 1000);
   CHECK(ids_in(reads).size() == 1000);
+}
+
+TEST_CASE("a window of several pages is read whole, as one set of distinct orders") {
+  sim::testkit::SimHarness sim(shop_of(1000));
+  const auto range = whole_history();
+  const auto reads =
+      read_range(client_config(sim.port()), range, 100, quick_limits(), false, /*max_pages=*/20);
+
+  REQUIRE(reads.size() == 1); // 1,000 orders fit the 2,000 a window may span
+  CHECK(reads[0].held.empty());
+  CHECK(reads[0].window == range);
+  CHECK(reads[0].calls == 10); // its ten pages, nothing more
+  CHECK(reads[0].orders.size() == 1000);
+  CHECK(ids_in(reads).size() == 1000);
+  check_inside_windows(reads);
+}
+
+TEST_CASE("orders that change while a window is paged: its pages are dropped, the sweep reads "
+          "one page per window, and no order that stayed is missed") {
+  auto options = shop_of(1000);
+  // Every listing request moves two orders' modification_time to now (out of the range),
+  // shifting the pages after them: paging through the window would skip orders.
+  options.live.churn_per_page = 2;
+  sim::testkit::SimHarness sim(options);
+  const auto range = whole_history();
+  const auto reads =
+      read_range(client_config(sim.port()), range, 100, quick_limits(), false, /*max_pages=*/20);
+
+  for (const auto& r : reads) {
+    CHECK(r.held.empty());
+    CHECK(r.orders.size() <= 100); // after the change, one page per window
+  }
+  check_inside_windows(reads);
+  const auto read = ids_in(reads);
+  // what is still in the range was there all along, and each of those was read
+  for (const auto& id : truth_modified_within(sim.port(), range)) {
+    CAPTURE(id);
+    CHECK(read.count(id) == 1);
+  }
 }
 
 TEST_CASE("more than a page in one millisecond is paged through and each of its orders kept once") {
