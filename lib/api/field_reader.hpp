@@ -77,4 +77,25 @@ private:
   std::string reason_;
 };
 
+/// Reads the money and times that orders and lines share (their fee fields with currency
+/// codes, creation_time and modification_time).
+template <class Record> void read_fees_and_times(FieldReader& reader, Record& out) {
+  out.actual_fee = reader.money("actual_fee", "actual_fee_currency_code");
+  out.shipping_fee = reader.money("shipping_fee", "shipping_fee_currency_code");
+  out.actual_shipping_fee =
+      reader.money("actual_shipping_fee", "actual_shipping_fee_currency_code");
+  out.creation_time = reader.time("creation_time");
+  out.modification_time = reader.time("modification_time");
+}
+
+/// Why the record `reader` read cannot be stored, or nullopt: the first bad field, else an
+/// empty status (orders and lines both need one).
+inline std::optional<std::string> record_problem(FieldReader& reader, std::string_view status) {
+  if (reader.ok() && status.empty())
+    reader.fail("status", "empty");
+  if (!reader.ok())
+    return reader.reason();
+  return std::nullopt;
+}
+
 } // namespace taosync::api

@@ -55,19 +55,10 @@ std::optional<std::string> read_line(const json::object& record, OrderLine& out)
   out.status = reader.string("status", Presence::required);
   out.quantity = reader.integer("quantity", Presence::required);
   out.unit_fee = reader.money("unit_fee", "unit_fee_currency_code");
-  out.actual_fee = reader.money("actual_fee", "actual_fee_currency_code");
-  out.shipping_fee = reader.money("shipping_fee", "shipping_fee_currency_code");
-  out.actual_shipping_fee =
-      reader.money("actual_shipping_fee", "actual_shipping_fee_currency_code");
-  out.creation_time = reader.time("creation_time");
-  out.modification_time = reader.time("modification_time");
+  read_fees_and_times(reader, out);
   read_shipments(reader, out.shipments);
   read_sku(reader, out);
-  if (reader.ok() && out.status.empty())
-    reader.fail("status", "empty");
-  if (!reader.ok())
-    return reader.reason();
-  return std::nullopt;
+  return record_problem(reader, out.status);
 }
 
 } // namespace taosync::api

@@ -60,19 +60,10 @@ std::optional<std::string> read_order(const json::object& record, Order& out) {
   out.seller_full_name = reader.string("seller_full_name");
   out.status = reader.string("status", Presence::required);
   out.payment_channel = reader.string("payment_channel");
-  out.actual_fee = reader.money("actual_fee", "actual_fee_currency_code");
-  out.shipping_fee = reader.money("shipping_fee", "shipping_fee_currency_code");
-  out.actual_shipping_fee =
-      reader.money("actual_shipping_fee", "actual_shipping_fee_currency_code");
-  out.creation_time = reader.time("creation_time");
-  out.modification_time = reader.time("modification_time");
+  read_fees_and_times(reader, out);
   read_delivery(reader, out.delivery);
   read_line_ids(reader, out.line_ids);
-  if (reader.ok() && out.status.empty())
-    reader.fail("status", "empty");
-  if (!reader.ok())
-    return reader.reason();
-  return std::nullopt;
+  return record_problem(reader, out.status);
 }
 
 } // namespace taosync::api

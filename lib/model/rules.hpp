@@ -1,6 +1,7 @@
 #pragma once
 // Rules more than one layer applies, each in one place: what an id may be, what a decimal
-// amount looks like, and which hosts count as loopback (where plain http is allowed).
+// amount looks like, which hosts count as loopback (where plain http is allowed), and the value
+// of a hex digit (JSON escapes, URL encoding).
 
 #include <cstddef>
 #include <string_view>
@@ -12,6 +13,17 @@ inline constexpr std::size_t kMaxIdBytes = 64;
 
 /// Raw JSON stored with a rejected record is cut to this size (at a UTF-8 boundary).
 inline constexpr std::size_t kMaxRejectedRawBytes = 64 * 1024;
+
+/// The value of the hexadecimal digit `c`, or -1 if it is none.
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
 
 /// True if `s` is a plain decimal amount: -?digits[.digits] (what `numeric` accepts).
 inline bool is_decimal(std::string_view s) {

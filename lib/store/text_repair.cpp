@@ -1,5 +1,6 @@
 #include "store/text_repair.hpp"
 
+#include "model/rules.hpp"
 #include "model/utf8.hpp"
 
 #include <cstdint>
@@ -16,23 +17,13 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return s[i] == '\0' ? 0 : model::utf8_sequence_length(s, i);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /// The code unit of a `\uXXXX` escape at json[i] (which is the backslash), or -1.
 long escape_unit(std::string_view json, std::size_t i) {
   if (i + 6 > json.size() || json[i] != '\\' || json[i + 1] != 'u')
     return -1;
   long v = 0;
   for (std::size_t k = 2; k < 6; ++k) {
-    const int h = hex_value(json[i + k]);
+    const int h = model::hex_value(json[i + k]);
     if (h < 0)
       return -1;
     v = v * 16 + h;

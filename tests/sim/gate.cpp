@@ -2,22 +2,14 @@
 
 #include "prng.hpp"
 
+#include "model/rules.hpp"
+
 #include <charconv>
 #include <cstdlib>
 
 namespace taosync::sim {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 std::string url_decode(std::string_view text) {
   std::string out;
@@ -26,9 +18,9 @@ std::string url_decode(std::string_view text) {
     char c = text[i];
     if (c == '+') {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    } else if (c == '%' && i + 2 < text.size() && model::hex_value(text[i + 1]) >= 0 &&
+               model::hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(model::hex_value(text[i + 1]) * 16 + model::hex_value(text[i + 2]));
       i += 2;
     } else {
       out += c;

@@ -75,6 +75,18 @@ void require_contiguous(const SweepResult& r, TimePoint from, TimePoint until) {
   }
 }
 
+// 20,000 orders spread evenly over 90 days from the epoch.
+Shop uniform_shop() {
+  Shop shop;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int64_t> t(0, 90LL * 86'400'000);
+  for (int i = 0; i < 20'000; ++i) {
+    shop.times.push_back(t(rng));
+  }
+  std::sort(shop.times.begin(), shop.times.end());
+  return shop;
+}
+
 PlannerSettings settings(Millis max_length = 24h) {
   return PlannerSettings{100, 1, 0.8, max_length};
 }
@@ -186,13 +198,7 @@ TEST_CASE("settings can change between sweeps") {
 }
 
 TEST_CASE("a sweep over uniform data covers the range exactly with near-minimal calls") {
-  Shop shop;
-  std::mt19937_64 rng(7);
-  std::uniform_int_distribution<std::int64_t> t(0, 90LL * 86'400'000);
-  for (int i = 0; i < 20'000; ++i) {
-    shop.times.push_back(t(rng));
-  }
-  std::sort(shop.times.begin(), shop.times.end());
+  const Shop shop = uniform_shop();
   WindowPlanner p(PlannerSettings{100, 1, 0.8, Millis(91LL * 86'400'000)});
   const auto r = sweep(p, shop, at(0), at(90LL * 86'400'000));
   require_contiguous(r, at(0), at(90LL * 86'400'000));
@@ -417,13 +423,7 @@ TEST_CASE("a window may hold max_pages pages of orders, or one page once narrowe
 }
 
 TEST_CASE("with windows of twenty pages a sweep costs close to one call per page") {
-  Shop shop;
-  std::mt19937_64 rng(7);
-  std::uniform_int_distribution<std::int64_t> t(0, 90LL * 86'400'000);
-  for (int i = 0; i < 20'000; ++i) {
-    shop.times.push_back(t(rng));
-  }
-  std::sort(shop.times.begin(), shop.times.end());
+  const Shop shop = uniform_shop();
   WindowPlanner p(PlannerSettings{100, 20, 0.8, Millis(91LL * 86'400'000)});
   const auto r = sweep(p, shop, at(0), at(90LL * 86'400'000));
   require_contiguous(r, at(0), at(90LL * 86'400'000));
