@@ -5,6 +5,12 @@
 #include "obs/log_throttle.hpp"
 #include "sync/cycle_summary.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -149,9 +155,51 @@ enum class Paging {
   failed,  ///< an answer did not add up (a.problem says why)
 };
 
-// Reads pages 2.. of `w` after its verified first page and keeps them only as one set: each
-// page verified, each with the first page's total_count, no order twice. The orders of a
-// window in the past can only leave it (a change moves an order's modification_time to now),
+// The pages after a window's first one, asked by a few workers at once.
+struct PageSlots {
+  Attempt& a;
+  const Window& w;
+  int last = 1; ///< the window's last page
+  int next = 2; ///< the next page to ask
+  bool failed = false;
+  std::vector<std::optional<model::Page<model::Order>>> got; ///< by page number
+};
+
+// One worker: asks the next page until none is left or the attempt's budget ran out.
+net::awaitable<void> page_worker(PageSlots& s) {
+  while (!s.failed && s.next <= s.last) {
+    const int page = s.next++;
+    auto p = co_await s.a.ask(s.w, page);
+    if (!p) {
+      s.failed = true; // out of budget: a.problem says so
+      co_return;
+    }
+    s.got[static_cast<std::size_t>(page)] = std::move(p);
+  }
+}
+
+// Asks pages 2..last of `w`, at most limits.pages_in_flight at once. Throws the first
+// ApiFailure once every worker has finished.
+net::awaitable<bool> ask_rest(PageSlots& s) {
+  auto ex = co_await net::this_coro::executor;
+  using Op = decltype(net::co_spawn(ex, page_worker(s), net::deferred));
+  std::vector<Op> ops;
+  const int workers = std::clamp(s.a.limits.pages_in_flight, 1, s.last - 1);
+  for (int i = 0; i < workers; ++i)
+    ops.push_back(net::co_spawn(ex, page_worker(s), net::deferred));
+  auto group = net::experimental::make_parallel_group(std::move(ops));
+  auto [order, errors] =
+      co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
+  (void)order;
+  for (const auto& e : errors)
+    if (e)
+      std::rethrow_exception(e);
+  co_return !s.failed;
+}
+
+// Reads pages 2.. of `w` after its verified first page (a few at once) and keeps them only as
+// one set: each page verified, each with the first page's total_count, no order twice. The orders
+// of a window in the past can only leave it (a change moves an order's modification_time to now),
 // and an order that leaves shifts the pages after it, so a different count or an order seen
 // twice means one may have been skipped: the pages are dropped, not patched.
 net::awaitable<Paging> read_rest(Attempt& a, const Window& w, model::Page<model::Order>& first,
@@ -170,10 +218,12 @@ net::awaitable<Paging> read_rest(Attempt& a, const Window& w, model::Page<model:
   };
   if (!keep(first))
     co_return Paging::changed;
-  for (int page = 2; static_cast<std::int64_t>(page - 1) * a.page_size < total; ++page) {
-    auto p = co_await a.ask(w, page);
-    if (!p)
-      co_return Paging::failed;
+  PageSlots slots{a, w, static_cast<int>((total + a.page_size - 1) / a.page_size), 2, false, {}};
+  slots.got.resize(static_cast<std::size_t>(slots.last) + 1);
+  if (!co_await ask_rest(slots))
+    co_return Paging::failed;
+  for (int page = 2; page <= slots.last; ++page) {
+    auto& p = slots.got[static_cast<std::size_t>(page)];
     if (p->problem.empty() && p->total_count != total)
       co_return Paging::changed;
     if (!a.verify(*p, w, page))
