@@ -241,10 +241,8 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
   laps.lap(times.statements);
   result.fresh = fresh;
   if (fresh) {
-    copy_fresh(tx, batch.shop, checked);
+    copy_fresh(tx, batch.shop, checked, result);
     laps.lap(times.copy);
-    record_fresh(tx, batch.shop, checked, result);
-    laps.lap(times.statements);
   } else {
     write_compared(tx, batch.shop, checked, result, laps);
   }
@@ -266,7 +264,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
   laps.lap(times.statements);
   check_fence(tx, batch.shop, fence); // its row lock is held only until the commit
   // last: it serializes change-writing transactions from here to their commit
-  result.changes = publish_changes(tx, batch.shop);
+  result.changes = fresh ? publish_new_changes(tx, batch.shop) : publish_changes(tx, batch.shop);
   laps.lap(times.feed);
   tx.commit();
   laps.lap(times.commit);

@@ -16,7 +16,6 @@ namespace taosync::store {
 namespace {
 
 constexpr const char* kAnyStoredName = "taosync_any_stored";
-constexpr const char* kRecordNewName = "taosync_record_new";
 
 /// NULL for an absent value (an empty amount or raw record), else the text.
 const char* absent_as_null(const std::string& s) {
@@ -137,7 +136,26 @@ void copy_child_rows(pqxx::work& tx, const std::string& shop, const CheckedBatch
   props.complete();
 }
 
-/// What record_fresh needs of the orders and lines: ids, status, time, line ids.
+/// The status history of new orders and lines: changes from NULL (old_status stays NULL).
+void copy_history(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
+  pqxx::stream_to orders(
+      tx, "taosync.order_status_history",
+      std::vector<std::string>{"shop", "trade_order_id", "new_status", "modification_time"});
+  for (const model::Order* o : b.orders)
+    orders << std::make_tuple(shop.c_str(), o->trade_order_id.c_str(), o->status.c_str(),
+                              timestamptz_text(o->modification_time));
+  orders.complete();
+  pqxx::stream_to lines(tx, "taosync.order_line_status_history",
+                        std::vector<std::string>{"shop", "trade_order_id", "trade_order_line_id",
+                                                 "new_status", "modification_time"});
+  for (const model::OrderLine* l : b.lines)
+    lines << std::make_tuple(shop.c_str(), l->trade_order_id.c_str(),
+                             l->trade_order_line_id.c_str(), l->status.c_str(),
+                             timestamptz_text(l->modification_time));
+  lines.complete();
+}
+
+/// What publish_new_changes reads of the orders and lines: ids, status, time, line ids.
 void stage_new(pqxx::work& tx, const CheckedBatch& b) {
   pqxx::stream_to orders(
       tx, "stage_orders",
@@ -160,7 +178,6 @@ void stage_new(pqxx::work& tx, const CheckedBatch& b) {
 
 void prepare_fresh_write(pqxx::connection_base& conn) {
   conn.prepare(kAnyStoredName, std::string(sql::kAnyStored));
-  conn.prepare(kRecordNewName, std::string(sql::kRecordNew));
 }
 
 bool fresh_candidate(const CheckedBatch& b) {
@@ -186,28 +203,20 @@ bool none_stored(pqxx::work& tx, const std::string& shop, const CheckedBatch& b)
   orders.reserve(b.orders.size());
   for (const model::Order* o : b.orders)
     orders.push_back(o->trade_order_id);
-  std::vector<std::string> lines;
-  lines.reserve(b.lines.size());
-  for (const model::OrderLine* l : b.lines)
-    lines.push_back(l->trade_order_line_id);
-  return !tx.exec_prepared1(kAnyStoredName, shop, array_literal(orders), array_literal(lines))[0]
-              .as<bool>();
+  return !tx.exec_prepared1(kAnyStoredName, shop, array_literal(orders))[0].as<bool>();
 }
 
-void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
+void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,
+                WriteResult& result) {
   copy_order_rows(tx, shop, b);
   copy_line_rows(tx, shop, b);
   copy_child_rows(tx, shop, b);
+  copy_history(tx, shop, b);
   stage_new(tx, b);
-}
-
-void record_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,
-                  WriteResult& result) {
-  const auto row = tx.exec_prepared1(kRecordNewName, shop);
   result.inserted = b.orders.size();
   result.lines = b.lines.size();
-  result.status_changes = row[0].as<std::uint64_t>();
-  result.line_status_changes = row[1].as<std::uint64_t>();
+  result.status_changes = b.orders.size(); // from NULL, as the compared write counts them
+  result.line_status_changes = b.lines.size();
 }
 
 std::string timestamptz_text(model::TimePoint t) {

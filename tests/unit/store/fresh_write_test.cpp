@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,27 @@ std::vector<std::string> rows_of(const std::string& url, const std::string& shop
   return out;
 }
 
+/// Collects the taosync_order_changed payloads of one connection.
+struct Listener : pqxx::notification_receiver {
+  explicit Listener(pqxx::connection_base& c)
+      : pqxx::notification_receiver(c, "taosync_order_changed") {}
+  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+  /// The payloads that arrive within a second or so, with `shop` written as "SHOP", sorted.
+  std::vector<std::string> take(const std::string& shop) {
+    for (int i = 0; i < 10; ++i)
+      conn().await_notification(0, 100000);
+    std::vector<std::string> out;
+    for (auto p : payloads) {
+      p.replace(p.find(shop), shop.size(), "SHOP");
+      out.push_back(p);
+    }
+    payloads.clear();
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::string> payloads;
+};
+
 } // namespace
 
 TEST_CASE("timestamptz text is UTC to the millisecond") {
@@ -75,9 +97,13 @@ TEST_CASE("timestamptz text is UTC to the millisecond") {
 TEST_CASE("a fresh batch leaves the same rows, history and feed as the compared write") {
   const auto url = migrated_database();
   Store store(url);
+  pqxx::connection listen_conn(url);
+  Listener listener(listen_conn);
+  listen_conn.get_notifs();
 
   const auto fresh = store.write(new_orders("shop-fresh"));
   CHECK(fresh.fresh);
+  const auto fresh_notes = listener.take("shop-fresh");
 
   // one order of the batch stored before: the whole batch is compared with the stored rows
   Batch before;
@@ -87,8 +113,11 @@ TEST_CASE("a fresh batch leaves the same rows, history and feed as the compared 
   CHECK(store.write(before).fresh);
   auto batch = new_orders("shop-compared");
   batch.orders.push_back(before.orders[0]);
+  listener.take("shop-compared");
   const auto compared = store.write(batch);
   CHECK_FALSE(compared.fresh);
+  CHECK(fresh_notes.size() == 3);
+  CHECK(listener.take("shop-compared") == fresh_notes);
 
   CHECK(fresh.inserted == 3);
   CHECK(fresh.lines == 6);
@@ -107,7 +136,7 @@ TEST_CASE("a fresh batch leaves the same rows, history and feed as the compared 
   CHECK(got[0].find("tab\\tand") != std::string::npos);
 }
 
-TEST_CASE("an order seen again, or a line stored under it, makes the batch compared") {
+TEST_CASE("an order seen again, or a line stored under another order, makes the batch compared") {
   const auto url = migrated_database();
   Store store(url);
   CHECK(store.write(new_orders("shop-again")).fresh);
@@ -119,12 +148,17 @@ TEST_CASE("an order seen again, or a line stored under it, makes the batch compa
   CHECK_FALSE(r.fresh);
   CHECK(r.updated == 3);
 
-  // a new order whose line id is stored already (under another order)
+  // a new order whose line id is stored under another order: the fresh COPY fails, and the
+  // batch is written again, compared
   Batch clash;
   clash.shop = "shop-again";
   clash.orders = {make_order("7100", 7000)};
   clash.orders[0].line_ids = {"70011"};
   clash.lines = {make_line("7100", "70011", 7000)};
   clash.lines_for = {"7100"};
-  CHECK_FALSE(store.write(clash).fresh);
+  const auto moved = store.write(clash);
+  CHECK_FALSE(moved.fresh);
+  CHECK(moved.inserted == 1);
+  CHECK(query_value(url, "SELECT trade_order_id FROM taosync.order_lines WHERE shop = "
+                         "'shop-again' AND trade_order_line_id = '70011'") == "7100");
 }
