@@ -275,16 +275,24 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
 
 WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
                         const std::optional<Fence>& fence) {
+  Laps laps;
   const CheckedBatch checked = check_batch(batch);
-  if (fresh_candidate(checked)) {
-    try {
-      return write_checked(conn, batch, checked, fence, true);
-    } catch (const pqxx::unique_violation&) {
-      // another writer (a one-shot command, leases off) stored one of the rows since the
-      // check: the transaction is gone, and the compared write handles stored rows
+  double checking = 0;
+  laps.lap(checking);
+  const auto write = [&] {
+    if (fresh_candidate(checked)) {
+      try {
+        return write_checked(conn, batch, checked, fence, true);
+      } catch (const pqxx::unique_violation&) {
+        // a row was stored after all (a line under another order, or a one-shot command
+        // beside a daemon without leases): the transaction is gone; compare instead
+      }
     }
-  }
-  return write_checked(conn, batch, checked, fence, false);
+    return write_checked(conn, batch, checked, fence, false);
+  };
+  WriteResult result = write();
+  result.times.copy += checking; // building the rows is part of copying them
+  return result;
 }
 
 } // namespace taosync::store
