@@ -55,6 +55,7 @@ struct WriteResult {
   std::uint64_t rejected = 0;
   std::uint64_t owed = 0;    ///< orders remembered as owed
   std::uint64_t settled = 0; ///< owed orders that arrived whole
+  bool fresh = false; ///< none of its rows was stored: COPYed straight in (store/fresh_write.hpp)
   /// Where the write's time went, in seconds: checking and COPYing the rows into staging,
   /// the set-based statements (upserts, line sets, owed orders, cursor), the change feed with
   /// the fence, and the commit.

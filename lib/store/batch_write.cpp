@@ -1,10 +1,9 @@
 #include "store/batch_write.hpp"
 
-#include <chrono>
-
 #include "store/batch_check.hpp"
 #include "store/batch_sql.hpp"
 #include "store/change_feed.hpp"
+#include "store/fresh_write.hpp"
 #include "store/owed_rows.hpp"
 #include "store/state_rows.hpp"
 #include "store/text_repair.hpp"
@@ -188,36 +187,64 @@ void prepare_batch_write(pqxx::connection_base& conn) {
   conn.prepare(kInsertLinesName, std::string(sql::kInsertLines));
   conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
   prepare_change_feed(conn);
+  prepare_fresh_write(conn);
 }
 
-WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
-                        const std::optional<Fence>& fence) {
-  using Clock = std::chrono::steady_clock;
-  auto mark = Clock::now();
-  // Adds the time since the last mark to `phase`.
-  const auto lap = [&mark](double& phase) {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Adds the time since the last lap to one phase of a write's times.
+class Laps {
+public:
+  void lap(double& phase) {
     const auto now = Clock::now();
-    phase += std::chrono::duration<double>(now - mark).count();
-    mark = now;
-  };
-  const CheckedBatch checked = check_batch(batch);
+    phase += std::chrono::duration<double>(now - mark_).count();
+    mark_ = now;
+  }
+
+private:
+  Clock::time_point mark_ = Clock::now();
+};
+
+/// The orders and line sets of `checked` through staging and the set-based upserts, which
+/// compare them with the stored rows.
+void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch& checked,
+                    WriteResult& result, Laps& laps) {
+  auto& times = result.times;
+  if (!checked.orders.empty()) {
+    copy_orders(tx, checked);
+    laps.lap(times.copy);
+    upsert_orders(tx, shop, result);
+    laps.lap(times.statements);
+  }
+  if (!checked.lines_for.empty()) {
+    copy_lines(tx, checked);
+    copy_line_children(tx, checked);
+    laps.lap(times.copy);
+    replace_lines(tx, shop, result);
+    laps.lap(times.statements);
+  }
+}
+
+/// One transaction of write_batch; `try_fresh`: write the rows fresh if none is stored.
+WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
+                          const CheckedBatch& checked, const std::optional<Fence>& fence,
+                          bool try_fresh) {
+  Laps laps;
   WriteResult result;
   auto& times = result.times;
   pqxx::work tx(conn, "write_batch");
   if (!checked.lines_for.empty())
     copy_sets(tx, checked); // before the upsert, which drops the sets of stale orders
-  if (!checked.orders.empty()) {
-    copy_orders(tx, checked);
-    lap(times.copy);
-    upsert_orders(tx, batch.shop, result);
-    lap(times.statements);
-  }
-  if (!checked.lines_for.empty()) {
-    copy_lines(tx, checked);
-    copy_line_children(tx, checked);
-    lap(times.copy);
-    replace_lines(tx, batch.shop, result);
-    lap(times.statements);
+  const bool fresh = try_fresh && none_stored(tx, batch.shop, checked);
+  laps.lap(times.statements);
+  result.fresh = fresh;
+  if (fresh) {
+    copy_fresh(tx, batch.shop, checked, result);
+    laps.lap(times.copy);
+  } else {
+    write_compared(tx, batch.shop, checked, result, laps);
   }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, checked);
@@ -234,13 +261,37 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
       state.shop = batch.shop;
     upsert_state(tx, state);
   }
-  lap(times.statements);
+  laps.lap(times.statements);
   check_fence(tx, batch.shop, fence); // its row lock is held only until the commit
   // last: it serializes change-writing transactions from here to their commit
-  result.changes = publish_changes(tx, batch.shop);
-  lap(times.feed);
+  result.changes = fresh ? publish_new_changes(tx, batch.shop) : publish_changes(tx, batch.shop);
+  laps.lap(times.feed);
   tx.commit();
-  lap(times.commit);
+  laps.lap(times.commit);
+  return result;
+}
+
+} // namespace
+
+WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
+                        const std::optional<Fence>& fence) {
+  Laps laps;
+  const CheckedBatch checked = check_batch(batch);
+  double checking = 0;
+  laps.lap(checking);
+  const auto write = [&] {
+    if (fresh_candidate(checked)) {
+      try {
+        return write_checked(conn, batch, checked, fence, true);
+      } catch (const pqxx::unique_violation&) {
+        // a row was stored after all (a line under another order, or a one-shot command
+        // beside a daemon without leases): the transaction is gone; compare instead
+      }
+    }
+    return write_checked(conn, batch, checked, fence, false);
+  };
+  WriteResult result = write();
+  result.times.copy += checking; // building the rows is part of copying them
   return result;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
-// The batch write: COPY into TEMP staging tables, then set-based statements, one transaction.
+// The batch write, one transaction: COPY into TEMP staging tables, then set-based statements
+// that compare with the stored rows; or, when none of the rows is stored, COPY straight into
+// the real tables (store/fresh_write.hpp).
 
 #include "store/batch.hpp"
 #include "store/leases.hpp"

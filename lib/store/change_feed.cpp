@@ -10,6 +10,8 @@ namespace {
 constexpr const char* kRecordLineChangesName = "taosync_record_line_changes";
 constexpr const char* kLockChangesName = "taosync_lock_changes";
 constexpr const char* kPublishChangesName = "taosync_publish_changes";
+constexpr const char* kLockChangesNowName = "taosync_lock_changes_now";
+constexpr const char* kPublishNewName = "taosync_publish_new";
 
 } // namespace
 
@@ -17,6 +19,8 @@ void prepare_change_feed(pqxx::connection_base& conn) {
   conn.prepare(kRecordLineChangesName, std::string(sql::kRecordLineChanges));
   conn.prepare(kLockChangesName, std::string(sql::kLockChanges));
   conn.prepare(kPublishChangesName, std::string(sql::kPublishChanges));
+  conn.prepare(kLockChangesNowName, std::string(sql::kLockChangesNow));
+  conn.prepare(kPublishNewName, std::string(sql::kPublishNew));
 }
 
 std::uint64_t record_line_changes(pqxx::work& tx, const std::string& shop) {
@@ -27,6 +31,11 @@ std::uint64_t publish_changes(pqxx::work& tx, const std::string& shop) {
   tx.exec_prepared(kLockChangesName); // only when there is something to publish
   return tx.exec_prepared1(kPublishChangesName, shop, sql::kNotifyLinesBudget)[0]
       .as<std::uint64_t>();
+}
+
+std::uint64_t publish_new_changes(pqxx::work& tx, const std::string& shop) {
+  tx.exec_prepared(kLockChangesNowName);
+  return tx.exec_prepared1(kPublishNewName, shop, sql::kNotifyLinesBudget)[0].as<std::uint64_t>();
 }
 
 std::uint64_t prune_changes(pqxx::connection_base& conn, std::chrono::milliseconds retention,

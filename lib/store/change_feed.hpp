@@ -25,6 +25,11 @@ std::uint64_t record_line_changes(pqxx::work& tx, const std::string& shop);
 /// and sends the NOTIFYs. The last statement of a write before its commit. Returns the rows.
 std::uint64_t publish_changes(pqxx::work& tx, const std::string& shop);
 
+/// publish_changes for a fresh batch (store/fresh_write.hpp): the feed rows and NOTIFYs of its
+/// new orders and lines, read from what copy_fresh staged, under the same ordering lock.
+/// Returns the rows.
+std::uint64_t publish_new_changes(pqxx::work& tx, const std::string& shop);
+
 /// Deletes feed rows older than `retention`, at most `batch_rows` per statement and
 /// `max_batches` statements, each its own transaction. Returns the rows deleted.
 std::uint64_t prune_changes(pqxx::connection_base& conn, std::chrono::milliseconds retention,

@@ -146,6 +146,66 @@ WITH feed AS (
 SELECT (SELECT count(*) FROM feed), (SELECT count(*) FROM notified), (SELECT count(*) FROM newest)
 )sql";
 
+/// The ordering lock of kLockChanges, taken unconditionally: for a write that has feed rows
+/// whatever its staging holds (a fresh batch, kPublishNew).
+constexpr std::string_view kLockChangesNow = "SELECT pg_advisory_xact_lock(7346152093415262)";
+
+/// kPublishChanges for a fresh batch (store/fresh_write.hpp), straight from the new orders and
+/// lines staged in stage_orders and stage_lines (ids, status, time, line ids only): the
+/// order_new row of each order and a line_status row (from NULL) of each line, in
+/// kPublishChanges' order (by order, order_new first, lines as staged), and the same NOTIFYs.
+/// Run under kLockChangesNow. Returns the rows published.
+constexpr std::string_view kPublishNew = R"sql(
+WITH o AS MATERIALIZED (
+  SELECT trade_order_id, status, line_ids::text[] AS line_ids,
+         TIMESTAMPTZ 'epoch' + modification_ms * INTERVAL '1 millisecond' AS mt
+  FROM stage_orders
+), l AS MATERIALIZED (
+  SELECT trade_order_id, trade_order_line_id, status,
+         TIMESTAMPTZ 'epoch' + modification_ms * INTERVAL '1 millisecond' AS mt,
+         row_number() OVER () AS n -- as staged
+  FROM stage_lines
+), feed AS (
+  INSERT INTO taosync.changes (shop, trade_order_id, kind, detail)
+  SELECT $1, trade_order_id, kind, detail
+  FROM (SELECT trade_order_id, 0 AS rank, 0::bigint AS n, 'order_new' AS kind,
+               jsonb_build_object('new', status, 'modification_time', mt,
+                                  'line_ids', to_jsonb(line_ids)) AS detail
+        FROM o
+        UNION ALL
+        SELECT trade_order_id, 1, n, 'line_status',
+               jsonb_build_object('line', trade_order_line_id, 'old', NULL::text, 'new', status,
+                                  'modification_time', mt)
+        FROM l) f
+  ORDER BY trade_order_id, rank, n
+  RETURNING id
+), line_items AS (
+  SELECT trade_order_id, item, n,
+         sum(octet_length(item) + 1) OVER (PARTITION BY trade_order_id ORDER BY n) AS used
+  FROM (SELECT trade_order_id, n,
+               format('{"id":%s,"old":null,"new":%s}', to_json(trade_order_line_id),
+                      coalesce(to_json(status)::text, 'null')) AS item
+        FROM l) i
+), line_lists AS (
+  SELECT trade_order_id,
+         coalesce(string_agg(item, ',' ORDER BY n) FILTER (WHERE used <= $2), '') AS items,
+         count(*) FILTER (WHERE used <= $2) AS kept, count(*) AS total
+  FROM line_items GROUP BY trade_order_id
+), notified AS (
+  SELECT pg_notify('taosync_order_changed',
+           format('{"shop":%s,"trade_order_id":%s,"status":%s,"lines":[%s]%s}',
+                  to_json($1::text), to_json(o.trade_order_id), to_json(o.status),
+                  coalesce(l.items, ''),
+                  CASE WHEN l.kept < l.total
+                       THEN format(',"lines_truncated":true,"lines_total":%s', l.total)
+                       ELSE '' END))
+  FROM o LEFT JOIN line_lists l ON l.trade_order_id = o.trade_order_id
+), newest AS (
+  SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
+)
+SELECT (SELECT count(*) FROM feed), (SELECT count(*) FROM notified), (SELECT count(*) FROM newest)
+)sql";
+
 /// Deletes up to $2 feed rows older than $1 (an interval); returns how many.
 constexpr std::string_view kPruneChanges = R"sql(
 WITH old AS (

@@ -189,6 +189,7 @@ private:
             item.batch->orders.size(), item.batch->lines.size(), item.batch->cursor, {}};
         done.result = co_await db_.write_batch(std::move(*item.batch));
         ++totals_.batches;
+        totals_.fresh_batches += done.result.fresh ? 1 : 0;
         add(totals_.written, done.result);
         if (on_commit_) {
           on_commit_(done);
