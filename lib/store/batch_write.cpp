@@ -3,6 +3,7 @@
 #include "store/batch_check.hpp"
 #include "store/batch_sql.hpp"
 #include "store/change_feed.hpp"
+#include "store/copy_rows.hpp"
 #include "store/fresh_write.hpp"
 #include "store/owed_rows.hpp"
 #include "store/state_rows.hpp"
@@ -24,54 +25,19 @@ constexpr const char* kDeleteLineChildrenName = "taosync_delete_line_children";
 constexpr const char* kInsertLinesName = "taosync_insert_lines";
 constexpr const char* kInsertRejectedName = "taosync_insert_rejected";
 
-/// NULL for an absent value (an empty amount or raw record), else the text.
-const char* or_null(const std::string& s) {
-  return s.empty() ? nullptr : s.c_str();
-}
-
 std::int64_t epoch_ms(model::TimePoint t) {
   return t.time_since_epoch().count();
 }
 
 void copy_orders(pqxx::work& tx, const CheckedBatch& b) {
-  static const std::vector<std::string> kColumns{"raw",
-                                                 "trade_order_id",
-                                                 "buyer_id",
-                                                 "buyer_full_name",
-                                                 "seller_id",
-                                                 "seller_full_name",
-                                                 "status",
-                                                 "payment_channel",
-                                                 "actual_fee",
-                                                 "actual_fee_currency_code",
-                                                 "shipping_fee",
-                                                 "shipping_fee_currency_code",
-                                                 "actual_shipping_fee",
-                                                 "actual_shipping_fee_currency_code",
-                                                 "creation_ms",
-                                                 "modification_ms",
-                                                 "delivery_area",
-                                                 "delivery_country_code",
-                                                 "delivery_city",
-                                                 "delivery_detail_address",
-                                                 "delivery_receiver_name",
-                                                 "delivery_state",
-                                                 "delivery_receiver_phone",
-                                                 "line_ids"};
+  static const auto kColumns =
+      copy::columns({"raw"}, copy::order_columns(), {"creation_ms", "modification_ms", "line_ids"});
   pqxx::stream_to stream(tx, "stage_orders", kColumns);
-  for (const model::Order* o : b.orders) {
-    const auto& d = o->delivery;
-    stream << std::make_tuple(
-        or_null(o->raw_json), o->trade_order_id.c_str(), o->buyer_id.c_str(),
-        o->buyer_full_name.c_str(), o->seller_id.c_str(), o->seller_full_name.c_str(),
-        o->status.c_str(), o->payment_channel.c_str(), or_null(o->actual_fee.amount),
-        o->actual_fee.currency_code.c_str(), or_null(o->shipping_fee.amount),
-        o->shipping_fee.currency_code.c_str(), or_null(o->actual_shipping_fee.amount),
-        o->actual_shipping_fee.currency_code.c_str(), epoch_ms(o->creation_time),
-        epoch_ms(o->modification_time), d.area.c_str(), d.country_code.c_str(), d.city.c_str(),
-        d.detail_address.c_str(), d.receiver_name.c_str(), d.state.c_str(),
-        d.receiver_phone.c_str(), array_literal(o->line_ids));
-  }
+  for (const model::Order* o : b.orders)
+    stream << std::tuple_cat(std::make_tuple(copy::or_null(o->raw_json)), copy::order_fields(*o),
+                             std::make_tuple(epoch_ms(o->creation_time),
+                                             epoch_ms(o->modification_time),
+                                             array_literal(o->line_ids)));
   stream.complete();
 }
 
@@ -83,64 +49,18 @@ void copy_sets(pqxx::work& tx, const CheckedBatch& b) {
 }
 
 void copy_lines(pqxx::work& tx, const CheckedBatch& b) {
-  static const std::vector<std::string> kColumns{"raw",
-                                                 "sku_info",
-                                                 "product_title",
-                                                 "product_main_image",
-                                                 "product_detail_url",
-                                                 "trade_order_line_id",
-                                                 "trade_order_id",
-                                                 "product_id",
-                                                 "sku_id",
-                                                 "package_id",
-                                                 "buyer_full_name",
-                                                 "status",
-                                                 "quantity",
-                                                 "unit_fee",
-                                                 "unit_fee_currency_code",
-                                                 "actual_fee",
-                                                 "actual_fee_currency_code",
-                                                 "shipping_fee",
-                                                 "shipping_fee_currency_code",
-                                                 "actual_shipping_fee",
-                                                 "actual_shipping_fee_currency_code",
-                                                 "creation_ms",
-                                                 "modification_ms"};
+  static const auto kColumns =
+      copy::columns({"raw"}, copy::line_columns(), {"creation_ms", "modification_ms"});
   pqxx::stream_to stream(tx, "stage_lines", kColumns);
   for (const model::OrderLine* l : b.lines)
-    stream << std::make_tuple(
-        or_null(l->raw_json), l->sku_info.c_str(), l->product_title.c_str(),
-        l->product_main_image.c_str(), l->product_detail_url.c_str(),
-        l->trade_order_line_id.c_str(), l->trade_order_id.c_str(), l->product_id.c_str(),
-        l->sku_id.c_str(), l->package_id.c_str(), l->buyer_full_name.c_str(), l->status.c_str(),
-        l->quantity, or_null(l->unit_fee.amount), l->unit_fee.currency_code.c_str(),
-        or_null(l->actual_fee.amount), l->actual_fee.currency_code.c_str(),
-        or_null(l->shipping_fee.amount), l->shipping_fee.currency_code.c_str(),
-        or_null(l->actual_shipping_fee.amount), l->actual_shipping_fee.currency_code.c_str(),
-        epoch_ms(l->creation_time), epoch_ms(l->modification_time));
+    stream << std::tuple_cat(
+        std::make_tuple(copy::or_null(l->raw_json)), copy::line_fields(*l),
+        std::make_tuple(epoch_ms(l->creation_time), epoch_ms(l->modification_time)));
   stream.complete();
 }
 
 void copy_line_children(pqxx::work& tx, const CheckedBatch& b) {
-  pqxx::stream_to shipments(tx, "stage_shipments",
-                            std::vector<std::string>{"trade_order_line_id", "order_no",
-                                                     "tracking_number", "logistics_id"});
-  for (const model::OrderLine* l : b.lines)
-    for (const auto& s : l->shipments)
-      shipments << std::make_tuple(l->trade_order_line_id.c_str(), s.order_no,
-                                   s.tracking_number ? s.tracking_number->c_str() : nullptr,
-                                   s.logistics_id ? s.logistics_id->c_str() : nullptr);
-  shipments.complete();
-  pqxx::stream_to props(tx, "stage_sku",
-                        std::vector<std::string>{"trade_order_line_id", "position", "property_id",
-                                                 "property_name", "value_id", "value_text"});
-  for (const model::OrderLine* l : b.lines) {
-    int position = 0;
-    for (const auto& p : l->sku_properties)
-      props << std::make_tuple(l->trade_order_line_id.c_str(), position++, p.property_id,
-                               p.property_name.c_str(), p.value_id, p.value_text.c_str());
-  }
-  props.complete();
+  copy::line_children(tx, b, "stage_shipments", "stage_sku", {}, std::tuple<>{});
 }
 
 void copy_rejected(pqxx::work& tx, const CheckedBatch& b) {

@@ -5,6 +5,7 @@
 // batch_sql.hpp, real tables are read through their primary key with `= ANY (ARRAY(...))` of
 // the staged keys, so that a plan made on stale statistics cannot scan a whole table.
 
+#include <string>
 #include <string_view>
 
 namespace taosync::store::sql {
@@ -97,11 +98,36 @@ constexpr std::string_view kLockChanges =
 /// in what is left.
 constexpr int kNotifyLinesBudget = 6000;
 
+/// The end of both publishing statements below: from the CTEs `feed` (the rows inserted into
+/// taosync.changes), `line_items` (each line's change as JSON, numbered per order, with the
+/// running bytes `used`) and `notify_orders` (trade_order_id, status of each order to notify),
+/// one taosync_order_changed NOTIFY per order with its lines within kNotifyLinesBudget bytes
+/// ($2), and taosync_changes with the newest id. The payload's format lives here alone.
+constexpr std::string_view kNotifyTail = R"sql(), line_lists AS (
+  SELECT trade_order_id,
+         coalesce(string_agg(item, ',' ORDER BY n) FILTER (WHERE used <= $2), '') AS items,
+         count(*) FILTER (WHERE used <= $2) AS kept, count(*) AS total
+  FROM line_items GROUP BY trade_order_id
+), notified AS (
+  SELECT pg_notify('taosync_order_changed',
+           format('{"shop":%s,"trade_order_id":%s,"status":%s,"lines":[%s]%s}',
+                  to_json($1::text), to_json(n.trade_order_id), to_json(n.status),
+                  coalesce(l.items, ''),
+                  CASE WHEN l.kept < l.total
+                       THEN format(',"lines_truncated":true,"lines_total":%s', l.total)
+                       ELSE '' END))
+  FROM notify_orders n LEFT JOIN line_lists l ON l.trade_order_id = n.trade_order_id
+), newest AS (
+  SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
+)
+SELECT (SELECT count(*) FROM feed), (SELECT count(*) FROM notified), (SELECT count(*) FROM newest)
+)sql";
+
 /// Publishes the staged feed rows into taosync.changes (grouped by order, in a fixed order of
 /// kinds), NOTIFYs taosync_order_changed once per order whose status or a line status changed
 /// (with the lines, old -> new, truncated to kNotifyLinesBudget bytes and said so), and
 /// taosync_changes with the newest id. Returns the rows published.
-constexpr std::string_view kPublishChanges = R"sql(
+inline const std::string kPublishChanges = std::string(R"sql(
 WITH feed AS (
   INSERT INTO taosync.changes (shop, trade_order_id, kind, detail)
   SELECT $1, trade_order_id, kind, detail FROM stage_changes
@@ -118,33 +144,16 @@ WITH feed AS (
                       coalesce(to_json(detail->>'old')::text, 'null'),
                       coalesce(to_json(detail->>'new')::text, 'null')) AS item
         FROM stage_changes WHERE kind = 'line_status') i
-), line_lists AS (
-  SELECT trade_order_id,
-         coalesce(string_agg(item, ',' ORDER BY n) FILTER (WHERE used <= $2), '') AS items,
-         count(*) FILTER (WHERE used <= $2) AS kept, count(*) AS total
-  FROM line_items GROUP BY trade_order_id
 ), changed AS MATERIALIZED (
   SELECT DISTINCT trade_order_id FROM stage_changes
   WHERE kind IN ('order_new', 'order_status', 'line_status')
 ), stored_status AS MATERIALIZED ( -- by primary key, whatever the statistics say
   SELECT o.trade_order_id, o.status FROM taosync.orders o
   WHERE o.shop = $1 AND o.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM changed))
-), notified AS (
-  SELECT pg_notify('taosync_order_changed',
-           format('{"shop":%s,"trade_order_id":%s,"status":%s,"lines":[%s]%s}',
-                  to_json($1::text), to_json(c.trade_order_id), to_json(o.status),
-                  coalesce(l.items, ''),
-                  CASE WHEN l.kept < l.total
-                       THEN format(',"lines_truncated":true,"lines_total":%s', l.total)
-                       ELSE '' END))
-  FROM changed c
-  LEFT JOIN line_lists l ON l.trade_order_id = c.trade_order_id
-  LEFT JOIN stored_status o ON o.trade_order_id = c.trade_order_id
-), newest AS (
-  SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
-)
-SELECT (SELECT count(*) FROM feed), (SELECT count(*) FROM notified), (SELECT count(*) FROM newest)
-)sql";
+), notify_orders AS (
+  SELECT c.trade_order_id, o.status
+  FROM changed c LEFT JOIN stored_status o ON o.trade_order_id = c.trade_order_id
+)sql") + std::string(kNotifyTail);
 
 /// The ordering lock of kLockChanges, taken unconditionally: for a write that has feed rows
 /// whatever its staging holds (a fresh batch, kPublishNew).
@@ -155,7 +164,7 @@ constexpr std::string_view kLockChangesNow = "SELECT pg_advisory_xact_lock(73461
 /// order_new row of each order and a line_status row (from NULL) of each line, in
 /// kPublishChanges' order (by order, order_new first, lines as staged), and the same NOTIFYs.
 /// Run under kLockChangesNow. Returns the rows published.
-constexpr std::string_view kPublishNew = R"sql(
+inline const std::string kPublishNew = std::string(R"sql(
 WITH o AS MATERIALIZED (
   SELECT trade_order_id, status, line_ids::text[] AS line_ids,
          TIMESTAMPTZ 'epoch' + modification_ms * INTERVAL '1 millisecond' AS mt
@@ -186,25 +195,9 @@ WITH o AS MATERIALIZED (
                format('{"id":%s,"old":null,"new":%s}', to_json(trade_order_line_id),
                       coalesce(to_json(status)::text, 'null')) AS item
         FROM l) i
-), line_lists AS (
-  SELECT trade_order_id,
-         coalesce(string_agg(item, ',' ORDER BY n) FILTER (WHERE used <= $2), '') AS items,
-         count(*) FILTER (WHERE used <= $2) AS kept, count(*) AS total
-  FROM line_items GROUP BY trade_order_id
-), notified AS (
-  SELECT pg_notify('taosync_order_changed',
-           format('{"shop":%s,"trade_order_id":%s,"status":%s,"lines":[%s]%s}',
-                  to_json($1::text), to_json(o.trade_order_id), to_json(o.status),
-                  coalesce(l.items, ''),
-                  CASE WHEN l.kept < l.total
-                       THEN format(',"lines_truncated":true,"lines_total":%s', l.total)
-                       ELSE '' END))
-  FROM o LEFT JOIN line_lists l ON l.trade_order_id = o.trade_order_id
-), newest AS (
-  SELECT pg_notify('taosync_changes', max(id)::text) FROM feed HAVING count(*) > 0
-)
-SELECT (SELECT count(*) FROM feed), (SELECT count(*) FROM notified), (SELECT count(*) FROM newest)
-)sql";
+), notify_orders AS (
+  SELECT trade_order_id, status FROM o
+)sql") + std::string(kNotifyTail);
 
 /// Deletes up to $2 feed rows older than $1 (an interval); returns how many.
 constexpr std::string_view kPruneChanges = R"sql(

@@ -1,5 +1,6 @@
 #include "store/fresh_write.hpp"
 
+#include "store/copy_rows.hpp"
 #include "store/fresh_sql.hpp"
 #include "store/text_repair.hpp"
 
@@ -17,11 +18,6 @@ namespace {
 
 constexpr const char* kAnyStoredName = "taosync_any_stored";
 
-/// NULL for an absent value (an empty amount or raw record), else the text.
-const char* absent_as_null(const std::string& s) {
-  return s.empty() ? nullptr : s.c_str();
-}
-
 /// Whether timestamptz_text can write `t`.
 bool writable(model::TimePoint t) {
   const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
@@ -29,111 +25,32 @@ bool writable(model::TimePoint t) {
 }
 
 void copy_order_rows(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
-  // big columns first, as in staging: cheapest for libpqxx 6.4's row formatting
-  static const std::vector<std::string> kColumns{"raw",
-                                                 "shop",
-                                                 "trade_order_id",
-                                                 "buyer_id",
-                                                 "buyer_full_name",
-                                                 "seller_id",
-                                                 "seller_full_name",
-                                                 "status",
-                                                 "payment_channel",
-                                                 "actual_fee",
-                                                 "actual_fee_currency_code",
-                                                 "shipping_fee",
-                                                 "shipping_fee_currency_code",
-                                                 "actual_shipping_fee",
-                                                 "actual_shipping_fee_currency_code",
-                                                 "creation_time",
-                                                 "modification_time",
-                                                 "delivery_area",
-                                                 "delivery_country_code",
-                                                 "delivery_city",
-                                                 "delivery_detail_address",
-                                                 "delivery_receiver_name",
-                                                 "delivery_state",
-                                                 "delivery_receiver_phone",
-                                                 "line_ids"};
+  static const auto kColumns = copy::columns({"raw", "shop"}, copy::order_columns(),
+                                             {"creation_time", "modification_time", "line_ids"});
   pqxx::stream_to stream(tx, "taosync.orders", kColumns);
-  for (const model::Order* o : b.orders) {
-    const auto& d = o->delivery;
-    stream << std::make_tuple(
-        absent_as_null(o->raw_json), shop.c_str(), o->trade_order_id.c_str(), o->buyer_id.c_str(),
-        o->buyer_full_name.c_str(), o->seller_id.c_str(), o->seller_full_name.c_str(),
-        o->status.c_str(), o->payment_channel.c_str(), absent_as_null(o->actual_fee.amount),
-        o->actual_fee.currency_code.c_str(), absent_as_null(o->shipping_fee.amount),
-        o->shipping_fee.currency_code.c_str(), absent_as_null(o->actual_shipping_fee.amount),
-        o->actual_shipping_fee.currency_code.c_str(), timestamptz_text(o->creation_time),
-        timestamptz_text(o->modification_time), d.area.c_str(), d.country_code.c_str(),
-        d.city.c_str(), d.detail_address.c_str(), d.receiver_name.c_str(), d.state.c_str(),
-        d.receiver_phone.c_str(), array_literal(o->line_ids));
-  }
+  for (const model::Order* o : b.orders)
+    stream << std::tuple_cat(
+        std::make_tuple(copy::or_null(o->raw_json), shop.c_str()), copy::order_fields(*o),
+        std::make_tuple(timestamptz_text(o->creation_time), timestamptz_text(o->modification_time),
+                        array_literal(o->line_ids)));
   stream.complete();
 }
 
 void copy_line_rows(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
-  static const std::vector<std::string> kColumns{"raw",
-                                                 "sku_info",
-                                                 "product_title",
-                                                 "product_main_image",
-                                                 "product_detail_url",
-                                                 "shop",
-                                                 "trade_order_line_id",
-                                                 "trade_order_id",
-                                                 "product_id",
-                                                 "sku_id",
-                                                 "package_id",
-                                                 "buyer_full_name",
-                                                 "status",
-                                                 "quantity",
-                                                 "unit_fee",
-                                                 "unit_fee_currency_code",
-                                                 "actual_fee",
-                                                 "actual_fee_currency_code",
-                                                 "shipping_fee",
-                                                 "shipping_fee_currency_code",
-                                                 "actual_shipping_fee",
-                                                 "actual_shipping_fee_currency_code",
-                                                 "creation_time",
-                                                 "modification_time"};
+  static const auto kColumns =
+      copy::columns({"raw", "shop"}, copy::line_columns(), {"creation_time", "modification_time"});
   pqxx::stream_to stream(tx, "taosync.order_lines", kColumns);
   for (const model::OrderLine* l : b.lines)
-    stream << std::make_tuple(
-        absent_as_null(l->raw_json), l->sku_info.c_str(), l->product_title.c_str(),
-        l->product_main_image.c_str(), l->product_detail_url.c_str(), shop.c_str(),
-        l->trade_order_line_id.c_str(), l->trade_order_id.c_str(), l->product_id.c_str(),
-        l->sku_id.c_str(), l->package_id.c_str(), l->buyer_full_name.c_str(), l->status.c_str(),
-        l->quantity, absent_as_null(l->unit_fee.amount), l->unit_fee.currency_code.c_str(),
-        absent_as_null(l->actual_fee.amount), l->actual_fee.currency_code.c_str(),
-        absent_as_null(l->shipping_fee.amount), l->shipping_fee.currency_code.c_str(),
-        absent_as_null(l->actual_shipping_fee.amount), l->actual_shipping_fee.currency_code.c_str(),
-        timestamptz_text(l->creation_time), timestamptz_text(l->modification_time));
+    stream << std::tuple_cat(std::make_tuple(copy::or_null(l->raw_json), shop.c_str()),
+                             copy::line_fields(*l),
+                             std::make_tuple(timestamptz_text(l->creation_time),
+                                             timestamptz_text(l->modification_time)));
   stream.complete();
 }
 
 void copy_child_rows(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
-  pqxx::stream_to shipments(tx, "taosync.line_shipments",
-                            std::vector<std::string>{"shop", "trade_order_line_id", "order_no",
-                                                     "tracking_number", "logistics_id"});
-  for (const model::OrderLine* l : b.lines)
-    for (const auto& s : l->shipments)
-      shipments << std::make_tuple(shop.c_str(), l->trade_order_line_id.c_str(), s.order_no,
-                                   s.tracking_number ? s.tracking_number->c_str() : nullptr,
-                                   s.logistics_id ? s.logistics_id->c_str() : nullptr);
-  shipments.complete();
-  pqxx::stream_to props(tx, "taosync.line_sku_properties",
-                        std::vector<std::string>{"shop", "trade_order_line_id", "position",
-                                                 "property_id", "property_name", "value_id",
-                                                 "value_text"});
-  for (const model::OrderLine* l : b.lines) {
-    int position = 0;
-    for (const auto& p : l->sku_properties)
-      props << std::make_tuple(shop.c_str(), l->trade_order_line_id.c_str(), position++,
-                               p.property_id, p.property_name.c_str(), p.value_id,
-                               p.value_text.c_str());
-  }
-  props.complete();
+  copy::line_children(tx, b, "taosync.line_shipments", "taosync.line_sku_properties", {"shop"},
+                      std::make_tuple(shop.c_str()));
 }
 
 /// The status history of new orders and lines: changes from NULL (old_status stays NULL).
