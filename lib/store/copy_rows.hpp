@@ -23,6 +23,11 @@ inline const char* or_null(const std::string& s) {
   return s.empty() ? nullptr : s.c_str();
 }
 
+/// An amount (NULL when absent) and its currency code: two columns.
+inline auto money_fields(const model::Money& m) {
+  return std::make_tuple(or_null(m.amount), m.currency_code.c_str());
+}
+
 /// `head`, then `middle`, then `tail`: one COPY column list.
 inline std::vector<std::string> columns(std::initializer_list<const char*> head,
                                         const std::vector<std::string>& middle,
@@ -61,14 +66,14 @@ inline const std::vector<std::string>& order_columns() {
 /// The values of order_columns() for `o`.
 inline auto order_fields(const model::Order& o) {
   const auto& d = o.delivery;
-  return std::make_tuple(
-      o.trade_order_id.c_str(), o.buyer_id.c_str(), o.buyer_full_name.c_str(), o.seller_id.c_str(),
-      o.seller_full_name.c_str(), o.status.c_str(), o.payment_channel.c_str(),
-      or_null(o.actual_fee.amount), o.actual_fee.currency_code.c_str(),
-      or_null(o.shipping_fee.amount), o.shipping_fee.currency_code.c_str(),
-      or_null(o.actual_shipping_fee.amount), o.actual_shipping_fee.currency_code.c_str(),
-      d.area.c_str(), d.country_code.c_str(), d.city.c_str(), d.detail_address.c_str(),
-      d.receiver_name.c_str(), d.state.c_str(), d.receiver_phone.c_str());
+  return std::tuple_cat(
+      std::make_tuple(o.trade_order_id.c_str(), o.buyer_id.c_str(), o.buyer_full_name.c_str(),
+                      o.seller_id.c_str(), o.seller_full_name.c_str(), o.status.c_str(),
+                      o.payment_channel.c_str()),
+      money_fields(o.actual_fee), money_fields(o.shipping_fee), money_fields(o.actual_shipping_fee),
+      std::make_tuple(d.area.c_str(), d.country_code.c_str(), d.city.c_str(),
+                      d.detail_address.c_str(), d.receiver_name.c_str(), d.state.c_str(),
+                      d.receiver_phone.c_str()));
 }
 
 /// A line's columns between its head and its times.
@@ -98,14 +103,14 @@ inline const std::vector<std::string>& line_columns() {
 
 /// The values of line_columns() for `l`.
 inline auto line_fields(const model::OrderLine& l) {
-  return std::make_tuple(
-      l.sku_info.c_str(), l.product_title.c_str(), l.product_main_image.c_str(),
-      l.product_detail_url.c_str(), l.trade_order_line_id.c_str(), l.trade_order_id.c_str(),
-      l.product_id.c_str(), l.sku_id.c_str(), l.package_id.c_str(), l.buyer_full_name.c_str(),
-      l.status.c_str(), l.quantity, or_null(l.unit_fee.amount), l.unit_fee.currency_code.c_str(),
-      or_null(l.actual_fee.amount), l.actual_fee.currency_code.c_str(),
-      or_null(l.shipping_fee.amount), l.shipping_fee.currency_code.c_str(),
-      or_null(l.actual_shipping_fee.amount), l.actual_shipping_fee.currency_code.c_str());
+  return std::tuple_cat(std::make_tuple(l.sku_info.c_str(), l.product_title.c_str(),
+                                        l.product_main_image.c_str(), l.product_detail_url.c_str(),
+                                        l.trade_order_line_id.c_str(), l.trade_order_id.c_str(),
+                                        l.product_id.c_str(), l.sku_id.c_str(),
+                                        l.package_id.c_str(), l.buyer_full_name.c_str(),
+                                        l.status.c_str(), l.quantity),
+                        money_fields(l.unit_fee), money_fields(l.actual_fee),
+                        money_fields(l.shipping_fee), money_fields(l.actual_shipping_fee));
 }
 
 /// COPYs the shipments and sku properties of `b`'s lines into `shipments_table` and

@@ -2,6 +2,8 @@
 
 #include "store/copy_rows.hpp"
 #include "store/fresh_sql.hpp"
+
+#include "model/time_text.hpp"
 #include "store/text_repair.hpp"
 
 #include <pqxx/pqxx>
@@ -137,18 +139,7 @@ void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,
 }
 
 std::string timestamptz_text(model::TimePoint t) {
-  using namespace std::chrono;
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> time{t - day};
-  char text[64]; // room for any value the format can take, so none is cut
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u %02lld:%02lld:%02lld.%03lld+00",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long long>(time.hours().count()),
-                static_cast<long long>(time.minutes().count()),
-                static_cast<long long>(time.seconds().count()),
-                static_cast<long long>(time.subseconds().count()));
-  return text;
+  return model::format_timestamptz(t);
 }
 
 } // namespace taosync::store
