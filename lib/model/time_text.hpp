@@ -9,17 +9,16 @@ namespace taosync::model {
 
 namespace time_text_detail {
 
-/// `t` as date, `sep`, time (with milliseconds if `millis`) and `zone`.
-inline std::string ymd_hms(std::chrono::sys_time<std::chrono::milliseconds> t, bool millis,
-                           char sep = 'T', const char* zone = "Z") {
+/// `t` as date, "T", time (with milliseconds if `millis`) and "Z".
+inline std::string ymd_hms(std::chrono::sys_time<std::chrono::milliseconds> t, bool millis) {
   using namespace std::chrono;
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss<milliseconds> hms{t - day};
   char buf[48];
   const int n =
-      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u%c%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), sep,
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                     static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                     static_cast<int>(hms.seconds().count()));
   std::string out(buf, static_cast<std::size_t>(n));
@@ -27,7 +26,7 @@ inline std::string ymd_hms(std::chrono::sys_time<std::chrono::milliseconds> t, b
     std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(hms.subseconds().count()));
     out += buf;
   }
-  return out + zone;
+  return out + "Z";
 }
 
 } // namespace time_text_detail
@@ -40,11 +39,6 @@ inline std::string format_time(std::chrono::sys_time<std::chrono::milliseconds> 
 /// "2026-11-28T16:30:00Z" (whole seconds).
 inline std::string format_time_seconds(std::chrono::sys_seconds t) {
   return time_text_detail::ymd_hms(t, false);
-}
-
-/// "2026-11-28 16:30:00.123+00": PostgreSQL's own text for a timestamptz (COPY input).
-inline std::string format_timestamptz(std::chrono::sys_time<std::chrono::milliseconds> t) {
-  return time_text_detail::ymd_hms(t, true, ' ', "+00");
 }
 
 /// "2026-11-28".

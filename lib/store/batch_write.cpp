@@ -7,12 +7,10 @@
 #include "store/fresh_write.hpp"
 #include "store/owed_rows.hpp"
 #include "store/state_rows.hpp"
-#include "store/text_repair.hpp"
 
 #include <pqxx/pqxx>
 
 #include <chrono>
-#include <tuple>
 #include <vector>
 
 namespace taosync::store {
@@ -25,51 +23,26 @@ constexpr const char* kDeleteLineChildrenName = "taosync_delete_line_children";
 constexpr const char* kInsertLinesName = "taosync_insert_lines";
 constexpr const char* kInsertRejectedName = "taosync_insert_rejected";
 
-std::int64_t epoch_ms(model::TimePoint t) {
-  return t.time_since_epoch().count();
+void copy_sets(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
+  copy::Rows rows(tx, "stage_sets", {"trade_order_id"}, copy::Into::staging, shop);
+  for (const auto& id : b.lines_for) {
+    rows.begin();
+    rows.text(id);
+  }
+  rows.complete();
 }
 
-void copy_orders(pqxx::work& tx, const CheckedBatch& b) {
-  static const auto kColumns =
-      copy::columns({"raw"}, copy::order_columns(), {"creation_ms", "modification_ms", "line_ids"});
-  pqxx::stream_to stream(tx, "stage_orders", kColumns);
-  for (const model::Order* o : b.orders)
-    stream << std::tuple_cat(std::make_tuple(copy::or_null(o->raw_json)), copy::order_fields(*o),
-                             std::make_tuple(epoch_ms(o->creation_time),
-                                             epoch_ms(o->modification_time),
-                                             array_literal(o->line_ids)));
-  stream.complete();
-}
-
-void copy_sets(pqxx::work& tx, const CheckedBatch& b) {
-  pqxx::stream_to stream(tx, "stage_sets", std::vector<std::string>{"trade_order_id"});
-  for (const auto& id : b.lines_for)
-    stream << std::make_tuple(id.c_str());
-  stream.complete();
-}
-
-void copy_lines(pqxx::work& tx, const CheckedBatch& b) {
-  static const auto kColumns =
-      copy::columns({"raw"}, copy::line_columns(), {"creation_ms", "modification_ms"});
-  pqxx::stream_to stream(tx, "stage_lines", kColumns);
-  for (const model::OrderLine* l : b.lines)
-    stream << std::tuple_cat(
-        std::make_tuple(copy::or_null(l->raw_json)), copy::line_fields(*l),
-        std::make_tuple(epoch_ms(l->creation_time), epoch_ms(l->modification_time)));
-  stream.complete();
-}
-
-void copy_line_children(pqxx::work& tx, const CheckedBatch& b) {
-  copy::line_children(tx, b, "stage_shipments", "stage_sku", {}, std::tuple<>{});
-}
-
-void copy_rejected(pqxx::work& tx, const CheckedBatch& b) {
-  pqxx::stream_to stream(tx, "stage_rejected",
-                         std::vector<std::string>{"endpoint", "record_id", "reason", "raw"});
-  for (const auto& r : b.rejected)
-    stream << std::make_tuple(r.endpoint.c_str(), r.record_id.c_str(), r.reason.c_str(),
-                              r.raw_json.c_str());
-  stream.complete();
+void copy_rejected(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
+  copy::Rows rows(tx, "stage_rejected", {"endpoint", "record_id", "reason", "raw"},
+                  copy::Into::staging, shop);
+  for (const auto& r : b.rejected) {
+    rows.begin();
+    rows.text(r.endpoint);
+    rows.text(r.record_id);
+    rows.text(r.reason);
+    rows.text(r.raw_json);
+  }
+  rows.complete();
 }
 
 /// Runs the orders upsert and adds its counts to `result`.
@@ -133,14 +106,15 @@ void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch&
                     WriteResult& result, Laps& laps) {
   auto& times = result.times;
   if (!checked.orders.empty()) {
-    copy_orders(tx, checked);
+    copy::copy_orders(tx, checked, "stage_orders", copy::Into::staging, shop);
     laps.lap(times.copy);
     upsert_orders(tx, shop, result);
     laps.lap(times.statements);
   }
   if (!checked.lines_for.empty()) {
-    copy_lines(tx, checked);
-    copy_line_children(tx, checked);
+    copy::copy_lines(tx, checked, "stage_lines", copy::Into::staging, shop);
+    copy::copy_line_children(tx, checked, "stage_shipments", "stage_sku", copy::Into::staging,
+                             shop);
     laps.lap(times.copy);
     replace_lines(tx, shop, result);
     laps.lap(times.statements);
@@ -156,7 +130,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
   auto& times = result.times;
   pqxx::work tx(conn, "write_batch");
   if (!checked.lines_for.empty())
-    copy_sets(tx, checked); // before the upsert, which drops the sets of stale orders
+    copy_sets(tx, batch.shop, checked); // before the upsert, which drops the sets of stale orders
   const bool fresh = try_fresh && none_stored(tx, batch.shop, checked);
   laps.lap(times.statements);
   result.fresh = fresh;
@@ -167,7 +141,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
     write_compared(tx, batch.shop, checked, result, laps);
   }
   if (!checked.rejected.empty()) {
-    copy_rejected(tx, checked);
+    copy_rejected(tx, batch.shop, checked);
     tx.exec_prepared0(kInsertRejectedName, batch.shop);
     result.rejected = checked.rejected.size();
   }

@@ -20,7 +20,7 @@ namespace taosync::store {
 void prepare_fresh_write(pqxx::connection_base& conn);
 
 /// Whether `b` could be written fresh, as far as the batch alone tells: it has orders, every
-/// line set it replaces is of one of them, and every time is one timestamptz_text can write.
+/// line set it replaces is of one of them, and every time is within the years 1 to 9999.
 bool fresh_candidate(const CheckedBatch& b);
 
 /// Whether none of `b`'s orders is stored for `shop` (lines are only stored with their order).
@@ -35,9 +35,5 @@ bool none_stored(pqxx::work& tx, const std::string& shop, const CheckedBatch& b)
 /// Only for a batch none_stored found fresh.
 void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,
                 WriteResult& result);
-
-/// `t` as timestamptz input text in UTC, to the millisecond: "2020-06-24 08:54:03.859+00".
-/// Years 1 to 9999 only (see fresh_candidate).
-std::string timestamptz_text(model::TimePoint t);
 
 } // namespace taosync::store

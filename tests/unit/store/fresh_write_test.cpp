@@ -88,12 +88,6 @@ struct Listener : pqxx::notification_receiver {
 
 } // namespace
 
-TEST_CASE("timestamptz text is UTC to the millisecond") {
-  CHECK(timestamptz_text(at_ms(1592988843859)) == "2020-06-24 08:54:03.859+00");
-  CHECK(timestamptz_text(at_ms(0)) == "1970-01-01 00:00:00.000+00");
-  CHECK(timestamptz_text(at_ms(-1)) == "1969-12-31 23:59:59.999+00");
-}
-
 TEST_CASE("a fresh batch leaves the same rows, history and feed as the compared write") {
   const auto url = migrated_database();
   Store store(url);
