@@ -17,7 +17,8 @@
 //   a TID scan.
 // The key is the primary key; for the lines of an order, order_lines_order_idx (shop,
 // trade_order_id); for the shipments and sku properties of a line, the first two columns of
-// their primary keys.
+// their primary keys. tests/unit/store/probe_plans_test.cpp checks the plans on stale
+// statistics.
 
 #include <string_view>
 
