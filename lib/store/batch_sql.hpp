@@ -2,10 +2,23 @@
 // The SQL of one batch write: TEMP staging tables filled by COPY, then a constant number of
 // set-based statements from staging into the real tables. $1 is always the shop.
 //
-// Every lookup into a real table is driven by the (small) staging side through the primary
-// key: `= ANY (ARRAY(SELECT ...))` or a per-row correlated subquery. During an init the real
-// tables grow faster than autovacuum's statistics, and a join planned on stale statistics
-// would scan the whole table once per batch.
+// Every read of a real table is a probe by key, one per staged key, whatever the statistics
+// say. During an init the real tables grow much faster than autovacuum analyzes them, and a
+// shop the statistics have not seen yet looks empty to the planner: reading it through an
+// index on shop alone, or by a scan, looks as cheap as through the key, and reads the whole
+// shop (in a probe: once per staged key). Hence:
+// - a probe is a subquery on the key kept apart by OFFSET 0 (LATERAL, or EXISTS), never
+//   `= ANY (...)` or a join, which the planner may turn into one read of the whole shop;
+// - a probe gets the shop as `(SELECT $1::text)`, a value the planner cannot see, so that it
+//   estimates the shop's rows from the number of shops instead of from statistics that may
+//   lack the shop, and the key wins (only statistics in which every row had a shop of its own
+//   could still make them tie);
+// - a DELETE collects the ctids of its rows by probes and deletes `ctid = ANY (...)`, which is
+//   a TID scan.
+// The key is the primary key; for the lines of an order, order_lines_order_idx (shop,
+// trade_order_id); for the shipments and sku properties of a line, the first two columns of
+// their primary keys. tests/unit/store/probe_plans_test.cpp checks the plans on stale
+// statistics.
 
 #include <string_view>
 
@@ -84,8 +97,8 @@ WITH cls AS MATERIALIZED (
                                                'state', delivery_state,
                                                'receiver_phone', delivery_receiver_phone) AS address
                      FROM taosync.orders o
-                     WHERE o.shop = $1 AND o.trade_order_id = s.trade_order_id
-                     OFFSET 0) o ON true -- OFFSET 0: a primary-key probe per staged order
+                     WHERE o.shop = (SELECT $1::text) AND o.trade_order_id = s.trade_order_id
+                     OFFSET 0) o ON true
 ), up AS (
   INSERT INTO taosync.orders AS o (
     shop, trade_order_id, buyer_id, buyer_full_name, seller_id, seller_full_name, status,
@@ -170,26 +183,42 @@ FROM cls
 /// before can have any. A line the order still lists but that did not come back usable is kept: it
 /// is owed, and its stored version is better than none.
 constexpr std::string_view kDeleteGoneLines = R"sql(
-WITH gone AS (
-  DELETE FROM taosync.order_lines l
-  WHERE l.shop = $1
-    AND l.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM stage_sets WHERE existed))
+WITH doomed AS MATERIALIZED ( -- stored lines the new sets lack, by a probe per order
+  SELECT l.ctid, l.trade_order_line_id
+  FROM stage_sets w
+  CROSS JOIN LATERAL (SELECT ctid, trade_order_line_id FROM taosync.order_lines
+                      WHERE shop = (SELECT $1::text) AND trade_order_id = w.trade_order_id
+                      OFFSET 0) l
+  WHERE w.existed
     AND NOT EXISTS (SELECT 1 FROM stage_lines s
                     WHERE s.trade_order_line_id = l.trade_order_line_id)
     AND NOT EXISTS (SELECT 1 FROM taosync.orders o
-                    WHERE o.shop = $1 AND o.trade_order_id = l.trade_order_id
-                      AND l.trade_order_line_id = ANY (o.line_ids))
-  RETURNING l.trade_order_id, l.trade_order_line_id
+                    WHERE o.shop = (SELECT $1::text) AND o.trade_order_id = w.trade_order_id
+                      AND l.trade_order_line_id = ANY (o.line_ids)
+                    OFFSET 0)
+), gone AS (
+  DELETE FROM taosync.order_lines WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed))
+  RETURNING trade_order_id, trade_order_line_id
 ), remembered AS ( -- for the lines_replaced rows of the change feed
   INSERT INTO stage_gone SELECT trade_order_id, trade_order_line_id FROM gone RETURNING 1
 ), shipments AS (
-  DELETE FROM taosync.line_shipments x
-  WHERE x.shop = $1
-    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM gone)) RETURNING 1
+  DELETE FROM taosync.line_shipments
+  WHERE ctid = ANY (ARRAY(
+    SELECT x.ctid FROM gone g
+    CROSS JOIN LATERAL (SELECT ctid FROM taosync.line_shipments
+                        WHERE shop = (SELECT $1::text)
+                          AND trade_order_line_id = g.trade_order_line_id
+                        OFFSET 0) x))
+  RETURNING 1
 ), props AS (
-  DELETE FROM taosync.line_sku_properties x
-  WHERE x.shop = $1
-    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM gone)) RETURNING 1
+  DELETE FROM taosync.line_sku_properties
+  WHERE ctid = ANY (ARRAY(
+    SELECT x.ctid FROM gone g
+    CROSS JOIN LATERAL (SELECT ctid FROM taosync.line_sku_properties
+                        WHERE shop = (SELECT $1::text)
+                          AND trade_order_line_id = g.trade_order_line_id
+                        OFFSET 0) x))
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
 )sql";
@@ -200,25 +229,38 @@ constexpr std::string_view kPruneStagedLines = R"sql(
 DELETE FROM stage_lines s
 WHERE NOT EXISTS (SELECT 1 FROM stage_sets w WHERE w.trade_order_id = s.trade_order_id)
    OR EXISTS (SELECT 1 FROM taosync.order_lines l
-              WHERE l.shop = $1 AND l.trade_order_line_id = s.trade_order_line_id
+              WHERE l.shop = (SELECT $1::text) AND l.trade_order_line_id = s.trade_order_line_id
                 AND l.modification_time
-                    > TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond')
+                    > TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond'
+              OFFSET 0)
 )sql";
 
 /// Deletes the stored shipments and sku properties of the lines about to be written: those
-/// lines that are stored already (OFFSET 0 keeps the EXISTS a primary-key probe per line).
+/// lines that are stored already.
 constexpr std::string_view kDeleteLineChildren = R"sql(
-WITH ids AS MATERIALIZED (
-  SELECT ARRAY(SELECT s.trade_order_line_id FROM stage_lines s
-               WHERE EXISTS (SELECT 1 FROM taosync.order_lines l
-                             WHERE l.shop = $1 AND l.trade_order_line_id = s.trade_order_line_id
-                             OFFSET 0)) AS a
+WITH stored AS MATERIALIZED (
+  SELECT s.trade_order_line_id FROM stage_lines s
+  WHERE EXISTS (SELECT 1 FROM taosync.order_lines l
+                WHERE l.shop = (SELECT $1::text) AND l.trade_order_line_id = s.trade_order_line_id
+                OFFSET 0)
 ), shipments AS (
-  DELETE FROM taosync.line_shipments x
-  WHERE x.shop = $1 AND x.trade_order_line_id = ANY ((SELECT a FROM ids)::text[]) RETURNING 1
+  DELETE FROM taosync.line_shipments
+  WHERE ctid = ANY (ARRAY(
+    SELECT x.ctid FROM stored k
+    CROSS JOIN LATERAL (SELECT ctid FROM taosync.line_shipments
+                        WHERE shop = (SELECT $1::text)
+                          AND trade_order_line_id = k.trade_order_line_id
+                        OFFSET 0) x))
+  RETURNING 1
 ), props AS (
-  DELETE FROM taosync.line_sku_properties x
-  WHERE x.shop = $1 AND x.trade_order_line_id = ANY ((SELECT a FROM ids)::text[]) RETURNING 1
+  DELETE FROM taosync.line_sku_properties
+  WHERE ctid = ANY (ARRAY(
+    SELECT x.ctid FROM stored k
+    CROSS JOIN LATERAL (SELECT ctid FROM taosync.line_sku_properties
+                        WHERE shop = (SELECT $1::text)
+                          AND trade_order_line_id = k.trade_order_line_id
+                        OFFSET 0) x))
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM shipments), (SELECT count(*) FROM props)
 )sql";

@@ -1,9 +1,8 @@
 #pragma once
 // The SQL of the change feed: line status history and the feed rows of a batch, gathered in
 // the staging table stage_changes by the statements that see the changes, then published into
-// taosync.changes at the end of the write transaction. $1 is always the shop. As in
-// batch_sql.hpp, real tables are read through their primary key with `= ANY (ARRAY(...))` of
-// the staged keys, so that a plan made on stale statistics cannot scan a whole table.
+// taosync.changes at the end of the write transaction. $1 is always the shop. Real tables are
+// read as in batch_sql.hpp: a primary-key probe per staged key, whatever the statistics say.
 
 #include <string>
 #include <string_view>
@@ -17,9 +16,11 @@ namespace taosync::store::sql {
 /// Returns the number of line status changes.
 constexpr std::string_view kRecordLineChanges = R"sql(
 WITH old AS MATERIALIZED (
-  SELECT l.trade_order_line_id, l.trade_order_id, l.status FROM taosync.order_lines l
-  WHERE l.shop = $1
-    AND l.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM stage_lines))
+  SELECT l.trade_order_line_id, l.trade_order_id, l.status
+  FROM stage_lines s
+  CROSS JOIN LATERAL (SELECT trade_order_line_id, trade_order_id, status FROM taosync.order_lines
+                      WHERE shop = (SELECT $1::text) AND trade_order_line_id = s.trade_order_line_id
+                      OFFSET 0) l
 ), cur AS MATERIALIZED (
   SELECT s.trade_order_id, s.trade_order_line_id, s.status,
          TIMESTAMPTZ 'epoch' + s.modification_ms * INTERVAL '1 millisecond' AS mt,
@@ -56,9 +57,12 @@ WITH old AS MATERIALIZED (
   SELECT x.trade_order_line_id, x.order_no,
          jsonb_build_object('tracking_number', x.tracking_number,
                             'logistics_id', x.logistics_id) AS v
-  FROM taosync.line_shipments x
-  WHERE x.shop = $1
-    AND x.trade_order_line_id = ANY (ARRAY(SELECT trade_order_line_id FROM cur WHERE stored))
+  FROM cur c
+  CROSS JOIN LATERAL (SELECT trade_order_line_id, order_no, tracking_number, logistics_id
+                      FROM taosync.line_shipments
+                      WHERE shop = (SELECT $1::text) AND trade_order_line_id = c.trade_order_line_id
+                      OFFSET 0) x
+  WHERE c.stored
 ), ship_new AS MATERIALIZED (
   SELECT x.trade_order_line_id, x.order_no,
          jsonb_build_object('tracking_number', x.tracking_number,
@@ -147,12 +151,12 @@ WITH feed AS (
 ), changed AS MATERIALIZED (
   SELECT DISTINCT trade_order_id FROM stage_changes
   WHERE kind IN ('order_new', 'order_status', 'line_status')
-), stored_status AS MATERIALIZED ( -- by primary key, whatever the statistics say
-  SELECT o.trade_order_id, o.status FROM taosync.orders o
-  WHERE o.shop = $1 AND o.trade_order_id = ANY (ARRAY(SELECT trade_order_id FROM changed))
 ), notify_orders AS (
   SELECT c.trade_order_id, o.status
-  FROM changed c LEFT JOIN stored_status o ON o.trade_order_id = c.trade_order_id
+  FROM changed c
+  LEFT JOIN LATERAL (SELECT status FROM taosync.orders
+                     WHERE shop = (SELECT $1::text) AND trade_order_id = c.trade_order_id
+                     OFFSET 0) o ON true
 )sql") + std::string(kNotifyTail);
 
 /// The ordering lock of kLockChanges, taken unconditionally: for a write that has feed rows

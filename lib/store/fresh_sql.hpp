@@ -9,14 +9,14 @@
 namespace taosync::store::sql {
 
 /// Whether any of the order ids $2 (an array literal) is stored for the shop: one primary-key
-/// probe per id (OFFSET 0 keeps each subquery apart). `= ANY ($2)` would let the planner,
-/// without column statistics during an init, scan the whole shop through an index on shop
-/// alone. Lines are not probed: a line is only ever stored with its order, and one stored
-/// under another order fails the fresh write's COPY, which is then compared instead.
+/// probe per id, written as batch_sql.hpp says (OFFSET 0, the shop as `(SELECT $1::text)`).
+/// Lines are not probed: a line is only ever stored with its order, and one stored under
+/// another order fails the fresh write's COPY, which is then compared instead.
 constexpr std::string_view kAnyStored = R"sql(
 SELECT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(id)
                WHERE EXISTS (SELECT 1 FROM taosync.orders
-                             WHERE shop = $1 AND trade_order_id = k.id OFFSET 0))
+                             WHERE shop = (SELECT $1::text) AND trade_order_id = k.id
+                             OFFSET 0))
 )sql";
 
 } // namespace taosync::store::sql

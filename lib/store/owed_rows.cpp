@@ -22,10 +22,16 @@ ON CONFLICT (shop, trade_order_id) DO UPDATE SET
   reason = EXCLUDED.reason
 )sql";
 
+// Run by the batch write, so written by store/batch_sql.hpp's rule (a probe by key per id, then
+// a TID scan): `trade_order_id = ANY ($2)` may be planned, on statistics that lack the shop,
+// as a read of all the shop's owed orders through owed_orders_due.
 constexpr std::string_view kSettleOwed = R"sql(
 DELETE FROM taosync.owed_orders
-WHERE shop = $1 AND trade_order_id = ANY ($2::text[])
-  AND trade_order_id IN (SELECT trade_order_id FROM stage_sets)
+WHERE ctid = ANY (ARRAY(
+  SELECT w.ctid FROM unnest($2::text[]) AS k(id)
+  CROSS JOIN LATERAL (SELECT ctid FROM taosync.owed_orders
+                      WHERE shop = (SELECT $1::text) AND trade_order_id = k.id OFFSET 0) w
+  WHERE k.id IN (SELECT trade_order_id FROM stage_sets)))
 )sql";
 
 constexpr std::string_view kSelectDue = R"sql(

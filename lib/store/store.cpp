@@ -21,14 +21,15 @@
 namespace taosync::store {
 namespace {
 
-// One primary-key probe per asked id (OFFSET 0 keeps the subquery apart): `trade_order_id =
-// ANY ($2)` lets the planner, without column statistics during an init, scan every order of
-// the shop through an index on shop alone and filter, which grows with the shop.
+// One primary-key probe per asked id, written as store/batch_sql.hpp says (OFFSET 0, the shop
+// as `(SELECT $1::text)`): `trade_order_id = ANY ($2)`, or a probe given the shop itself, lets
+// the planner, on statistics that have not seen the shop yet, scan every order of the shop
+// through an index on shop alone and filter, which grows with the shop.
 constexpr std::string_view kModificationTimes = R"sql(
 SELECT o.trade_order_id, (extract(epoch FROM o.modification_time) * 1000)::bigint
 FROM unnest($2::text[]) AS k(id)
 CROSS JOIN LATERAL (SELECT trade_order_id, modification_time FROM taosync.orders
-                    WHERE shop = $1 AND trade_order_id = k.id OFFSET 0) o
+                    WHERE shop = (SELECT $1::text) AND trade_order_id = k.id OFFSET 0) o
 )sql";
 
 constexpr std::string_view kSelectTokens = R"sql(
