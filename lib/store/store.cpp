@@ -160,9 +160,10 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
   return out;
 }
 
-WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) {
+WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence,
+                         const std::optional<OrderedWrite>& ordered) {
   const auto start = std::chrono::steady_clock::now();
-  auto result = write_batch(*impl_->conn, batch, fence);
+  auto result = write_batch(*impl_->conn, batch, fence, ordered);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;
 }

@@ -210,3 +210,71 @@ TEST_CASE("a write deletes feed rows past changes.retention, at most once an hou
   await_op(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
   CHECK(rows() == 6);
 }
+
+TEST_CASE("two batches of a shop in flight at once commit in order, an order in both included") {
+  const auto url = fresh_database();
+  Database db(url, kMaxBackoff);
+  await_op(db.migrate());
+  // Order x was listed twice mid-init: the second batch has its newer version. Both batches
+  // are fresh when asked (nothing stored), so both COPY. The first COPYs x last, the second
+  // first: were the second to COPY before the first has its rows in, each would wait for the
+  // other.
+  std::vector<model::Order> first_orders;
+  std::vector<model::Order> second_orders;
+  for (int i = 0; i < 3000; ++i)
+    first_orders.push_back(make_order("a" + std::to_string(i), 1000 + i));
+  first_orders.push_back(make_order("x", 4000));
+  second_orders.push_back(make_order("x", 5000, "shipped"));
+  for (int i = 0; i < 200; ++i)
+    second_orders.push_back(make_order("b" + std::to_string(i), 5000 + i));
+  auto first = batch_with_lines(kShop, first_orders);
+  first.cursor = cursor_at(4000);
+  auto second = batch_with_lines(kShop, second_orders);
+  second.cursor = cursor_at(5199);
+
+  OpThread ops;
+  auto one = ops.start(db.write_batch(std::move(first)));
+  auto two = ops.start(db.write_batch(std::move(second)));
+  REQUIRE(one.wait_for(30s) == std::future_status::ready);
+  REQUIRE(two.wait_for(30s) == std::future_status::ready);
+  const WriteResult r1 = one.get();
+  const WriteResult r2 = two.get();
+  CHECK(r1.fresh);
+  CHECK(r1.inserted == 3001);
+  // The second found x stored once its turn came: written compared.
+  CHECK(r2.inserted == 200);
+  CHECK(r2.updated == 1);
+  CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.orders") == 3201);
+  CHECK(query_value(url, "SELECT status FROM taosync.orders WHERE trade_order_id = 'x'") ==
+        "shipped");
+  CHECK(await_op(db.load_state(kShop)).hwm == at_ms(5199));
+  // The feed has x's order_new before its status change, in commit order.
+  CHECK(query_value(url, "SELECT string_agg(kind, ',' ORDER BY id) FROM taosync.changes "
+                         "WHERE trade_order_id = 'x' AND kind LIKE 'order%'") ==
+        "order_new,order_status");
+}
+
+TEST_CASE("a batch in flight behind one that fails is not committed") {
+  const auto url = fresh_database();
+  Database db(url, kMaxBackoff);
+  await_op(db.migrate());
+  auto first = batch_with_lines(kShop, {make_order("1", 10)});
+  first.cursor = cursor_at(10);
+  first.cursor->shop = std::string(300, 'x');
+  auto second = batch_with_lines(kShop, {make_order("2", 20)});
+  second.cursor = cursor_at(20);
+  // A cursor that names a shop the database refuses fails the first transaction at its end,
+  // after its rows are in.
+  {
+    pqxx::connection conn(url);
+    pqxx::work tx(conn);
+    tx.exec0("ALTER TABLE taosync.sync_state ADD CONSTRAINT short_shop CHECK (length(shop) < 100)");
+    tx.commit();
+  }
+  OpThread ops;
+  auto one = ops.start(db.write_batch(std::move(first)));
+  auto two = ops.start(db.write_batch(std::move(second)));
+  CHECK_THROWS(one.get());
+  CHECK_THROWS_WITH(two.get(), doctest::Contains("failed"));
+  CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.orders") == 0);
+}
