@@ -45,12 +45,15 @@ void run_and_kill(Scenario& s, std::chrono::milliseconds after, Kills& kills) {
 
 TEST_CASE("kill -9 during init and polls, then restart: nothing lost, nothing duplicated") {
   Scenario s({"--orders", "3000", "--seed", "31", "--changes", "20", "--arrivals", "3"});
-  // A paced client and small write batches make the init last a few seconds and commit often,
-  // so that kills land between and inside transactions.
+  // A paced client, small windows and small write batches make the init last a few seconds
+  // and commit often, so that kills land between and inside transactions. (A window is read
+  // whole before its first batch is written: twenty pages at 60 calls/s would take most of a
+  // run before its first commit.)
   s.config().requests_per_second = 60;
   s.config().burst = 5;
   s.config().batch_orders = 100;
   s.config().page_size = 50;
+  s.config().max_pages = 2;
   s.write_config();
 
   Kills kills;

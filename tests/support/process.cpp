@@ -346,7 +346,7 @@ std::string render_daemon_config(const DaemonConfig& cfg) {
     << "  poll_interval: " << cfg.poll_interval << "\n"
     << "  page_size: " << cfg.page_size << "\n"
     << "  window: {overlap: " << cfg.overlap << ", lag: " << cfg.lag
-    << ", max_length: " << cfg.max_length << "}\n"
+    << ", max_length: " << cfg.max_length << ", max_pages: " << cfg.max_pages << "}\n"
     << "  reconcile: {enabled: false}\n"
     << "  verify: {backoff: " << cfg.verify_backoff << "}\n"
     << "  owed: {max_backoff: " << cfg.owed_max_backoff << "}\n"

@@ -135,6 +135,7 @@ struct DaemonConfig {
   std::string lag = "300ms";
   std::string overlap = "2s";
   std::string max_length = "30d";
+  int max_pages = 20;                ///< sync.window.max_pages
   std::string timeout = "5s";        ///< api.timeout
   double requests_per_second = 1000; ///< api.rate_limit
   int burst = 100;
