@@ -24,11 +24,10 @@ namespace {
 
 // Orders of read windows waiting for the fetcher (at most; a window counts with all it may
 // hold, so with twenty-page windows one waits), and batches with their lines waiting for the
-// writer: none, a batch is handed over as the writer takes it. With the window being read,
-// the batch being fetched and the two being written, what is in memory stays within a few
-// windows and batches, however large the shop.
+// writer. With the window being read, the batch being fetched and the one being written, what is in
+// memory stays within a few windows and batches, however large the shop.
 constexpr std::int64_t kQueuedOrders = 600;
-constexpr std::size_t kBatchQueue = 0;
+constexpr std::size_t kBatchQueue = 1;
 // Batch writes at once: while one commits, the next COPYs its rows on the other connection
 // (store::Database::write_batch); they commit in order.
 constexpr std::size_t kWritesInFlight = 2;
