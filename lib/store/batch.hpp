@@ -58,13 +58,12 @@ struct WriteResult {
   bool fresh = false; ///< none of its rows was stored: COPYed straight in (store/fresh_write.hpp)
   /// Where the write's time went, in seconds: checking and COPYing the rows into staging,
   /// the set-based statements (upserts, line sets, owed orders, cursor), the change feed with
-  /// the fence, the commit, and waiting for the shop's previous write (store/write_order.hpp).
+  /// the fence, and the commit.
   struct Times {
     double copy = 0;
     double statements = 0;
     double feed = 0;
     double commit = 0;
-    double waited = 0;
   } times;
 };
 

@@ -124,14 +124,10 @@ void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch&
 /// One transaction of write_batch; `try_fresh`: write the rows fresh if none is stored.
 WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
                           const CheckedBatch& checked, const std::optional<Fence>& fence,
-                          bool try_fresh, const std::optional<OrderedWrite>& ordered) {
+                          bool try_fresh) {
   Laps laps;
   WriteResult result;
   auto& times = result.times;
-  if (ordered) {
-    ordered->order.wait_rows(batch.shop, ordered->ticket);
-    laps.lap(times.waited);
-  }
   pqxx::work tx(conn, "write_batch");
   if (!checked.lines_for.empty())
     copy_sets(tx, batch.shop, checked); // before the upsert, which drops the sets of stale orders
@@ -141,16 +137,9 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
   if (fresh) {
     copy_fresh(tx, batch.shop, checked, result);
     laps.lap(times.copy);
-  }
-  if (ordered) {
-    if (fresh)
-      ordered->order.rows_in(batch.shop, ordered->ticket);
-    // From here on the write reads and locks rows the previous one may hold or change.
-    ordered->order.wait_turn(batch.shop, ordered->ticket);
-    laps.lap(times.waited);
-  }
-  if (!fresh)
+  } else {
     write_compared(tx, batch.shop, checked, result, laps);
+  }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, batch.shop, checked);
     tx.exec_prepared0(kInsertRejectedName, batch.shop);
@@ -179,10 +168,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
 } // namespace
 
 WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
-                        const std::optional<Fence>& fence,
-                        const std::optional<OrderedWrite>& ordered) {
-  if (ordered)
-    ordered->order.attempt(batch.shop, ordered->ticket);
+                        const std::optional<Fence>& fence) {
   Laps laps;
   const CheckedBatch checked = check_batch(batch);
   double checking = 0;
@@ -190,13 +176,13 @@ WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
   const auto write = [&] {
     if (fresh_candidate(checked)) {
       try {
-        return write_checked(conn, batch, checked, fence, true, ordered);
+        return write_checked(conn, batch, checked, fence, true);
       } catch (const pqxx::unique_violation&) {
         // a row was stored after all (a line under another order, or a one-shot command
         // beside a daemon without leases): the transaction is gone; compare instead
       }
     }
-    return write_checked(conn, batch, checked, fence, false, ordered);
+    return write_checked(conn, batch, checked, fence, false);
   };
   WriteResult result = write();
   result.times.copy += checking; // building the rows is part of copying them

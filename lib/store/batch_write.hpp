@@ -5,7 +5,6 @@
 
 #include "store/batch.hpp"
 #include "store/leases.hpp"
-#include "store/write_order.hpp"
 
 #include <pqxx/connection>
 
@@ -18,11 +17,8 @@ namespace taosync::store {
 void prepare_batch_write(pqxx::connection_base& conn);
 
 /// Writes `batch` (and its cursor, if any) in one transaction and commits it, if `fence` (when
-/// set) still holds the shop's lease; LeaseLost otherwise, and nothing is written. With
-/// `ordered`, a fresh batch COPYs its rows once the previous write of the shop has written
-/// its rows, and everything else waits for that write's end.
+/// set) still holds the shop's lease; LeaseLost otherwise, and nothing is written.
 WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
-                        const std::optional<Fence>& fence = std::nullopt,
-                        const std::optional<OrderedWrite>& ordered = std::nullopt);
+                        const std::optional<Fence>& fence = std::nullopt);
 
 } // namespace taosync::store

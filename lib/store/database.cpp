@@ -2,14 +2,7 @@
 
 #include "store/db_errors.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
-
-#include <memory>
 
 #include <utility>
 
@@ -19,12 +12,7 @@ namespace taosync::store {
 // that the three share one heartbeat.
 Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
     : changes_retention_(changes_retention), writer_(std::move(options)),
-      second_(writer_.options().named("write 2")), lookups_(writer_.options().named("lookup")),
-      status_(writer_.options().named("status")) {}
-
-Database::~Database() {
-  order_.stop();
-}
+      lookups_(writer_.options().named("lookup")), status_(writer_.options().named("status")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}
@@ -54,41 +42,11 @@ net::awaitable<void> Database::save_state(const SyncState& state) {
 }
 
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
-  const auto ticket = order_.take(batch.shop);
-  std::string shop = batch.shop;
-  // A shop's batches alternate between the connections: the previous one is on the other.
-  Writer& on = ticket % 2 == 0 ? writer_ : second_;
-  const bool prune = &on == &writer_; // next_prune_ is the writer thread's
-  std::function<WriteResult(Store&)> job = [this, ticket, prune, b = std::move(batch)](Store& s) {
-    auto result = s.write(b, fences_.for_write(b.shop), OrderedWrite{order_, ticket});
-    if (prune)
-      prune_changes_if_due(s);
+  return run<WriteResult>(writer_, [this, b = std::move(batch)](Store& s) {
+    auto result = s.write(b, fences_.for_write(b.shop));
+    prune_changes_if_due(s);
     return result;
-  };
-  return write_in_order(on, std::move(job), std::move(shop), ticket);
-}
-
-net::awaitable<WriteResult> Database::write_in_order(Writer& on,
-                                                     std::function<WriteResult(Store&)> job,
-                                                     std::string shop, WriteOrder::Ticket ticket) {
-  std::exception_ptr failed;
-  WriteResult result;
-  try {
-    // Handed to the connection's thread only once the write before it has its rows in (it is
-    // running, or has ended): a thread then never waits for a write queued behind another.
-    auto ex = co_await net::this_coro::executor;
-    auto wake = std::make_shared<net::steady_timer>(ex, net::steady_timer::time_point::max());
-    std::function<void()> ready = [wake, ex] { net::post(ex, [wake] { wake->cancel(); }); };
-    if (!order_.rows_ready(shop, ticket, std::move(ready)))
-      co_await wake->async_wait(net::as_tuple(net::use_awaitable));
-    result = co_await on.run<WriteResult>(std::move(job));
-  } catch (...) {
-    failed = std::current_exception();
-  }
-  order_.done(shop, ticket, failed == nullptr);
-  if (failed)
-    std::rethrow_exception(failed);
-  co_return result;
+  });
 }
 
 void Database::prune_changes_if_due(Store& store) {
@@ -247,10 +205,7 @@ std::optional<Fence> Database::fence(const std::string& shop) const {
 }
 
 void Database::stop() {
-  // order_ keeps waiting: a write waits only for one that is running, which ends (commits,
-  // or throws WriterStopped) and lets it go.
   writer_.stop();
-  second_.stop();
   lookups_.stop();
   status_.stop();
 }

@@ -1,12 +1,10 @@
 #pragma once
-// The daemon's database as typed operations, each an awaitable. It owns three connections, each
+// The daemon's database as typed operations, each an awaitable. It owns two connections, each
 // a Writer (its own thread, reconnect with backoff, retry of a whole transaction, blocked-wait
-// reports): the writer, which runs every write and the reads ordered with them; a second
-// writer, which takes every other batch write of a shop so that a batch can COPY its rows
-// while the one before it commits (store/write_order.hpp); and the lookups connection, which
-// answers the line fan-out's stored-time queries while the writers are inside a transaction. A
-// third connection, opened on first use, serves the status page's reads, so that they wait neither
-// for a write nor for the line fan-out's lookups.
+// reports): the writer, which runs every write and the reads ordered with them, and the
+// lookups connection, which answers the line fan-out's stored-time queries while the writer
+// is inside a transaction. A third connection, opened on first use, serves the status page's
+// reads, so that they wait neither for a write nor for the line fan-out's lookups.
 
 #include "model/records.hpp"
 #include "model/tokens.hpp"
@@ -17,7 +15,6 @@
 #include "store/shop_flags.hpp"
 #include "store/store.hpp"
 #include "store/sync_state.hpp"
-#include "store/write_order.hpp"
 #include "store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -50,7 +47,6 @@ public:
   explicit Database(WriterOptions options, std::chrono::milliseconds changes_retention = {});
   /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
   Database(std::string url, std::chrono::milliseconds max_backoff);
-  ~Database(); ///< ends the batch writes' waits for each other, then joins the threads
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -62,10 +58,7 @@ public:
   /// Stores the cursor alone, in its own transaction (fenced).
   net::awaitable<void> save_state(const SyncState& state);
 
-  /// Writes a batch (and its cursor, if any) in one transaction (fenced). A shop's next batch
-  /// may be asked for before this one is awaited: it goes to the other write connection and
-  /// COPYs its rows while this one commits, and commits after it (store/write_order.hpp). A
-  /// shop's batches must be asked for in their order.
+  /// Writes a batch (and its cursor, if any) in one transaction (fenced).
   net::awaitable<WriteResult> write_batch(Batch batch);
 
   /// Stored modification_time of those of `order_ids` that exist, asked on the lookups
@@ -154,13 +147,8 @@ private:
   /// Runs `job` on `on`'s thread.
   template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
 
-  /// Awaits `job` on `on` and records its end in order_ (ticket `ticket` of `shop`).
-  net::awaitable<WriteResult> write_in_order(Writer& on, std::function<WriteResult(Store&)> job,
-                                             std::string shop, WriteOrder::Ticket ticket);
-
-  // Declared first, so they outlive the writer threads whose jobs read them.
+  // Declared first, so it outlives the writer threads whose jobs read it.
   Fences fences_;
-  WriteOrder order_;
 
   /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
   void prune_changes_if_due(Store& store);
@@ -169,7 +157,6 @@ private:
   std::chrono::milliseconds changes_retention_;
   std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
   Writer writer_;
-  Writer second_; ///< every other batch write of a shop; connects on the first
   Writer lookups_;
   Writer status_; ///< the status page's reads; connects on the first
 };

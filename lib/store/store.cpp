@@ -160,10 +160,9 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
   return out;
 }
 
-WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence,
-                         const std::optional<OrderedWrite>& ordered) {
+WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) {
   const auto start = std::chrono::steady_clock::now();
-  auto result = write_batch(*impl_->conn, batch, fence, ordered);
+  auto result = write_batch(*impl_->conn, batch, fence);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;
 }

@@ -10,7 +10,6 @@
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
 #include "store/sync_state.hpp"
-#include "store/write_order.hpp"
 
 #include <chrono>
 #include <memory>
@@ -76,9 +75,7 @@ public:
 
   /// Writes a batch in one transaction (COPY into staging, then set-based upserts).
   /// An order row is only overwritten by data whose modification_time is >= the stored one.
-  /// `ordered`: the write may run beside the shop's previous one (store/write_order.hpp).
-  WriteResult write(const Batch& batch, const std::optional<Fence>& fence = std::nullopt,
-                    const std::optional<OrderedWrite>& ordered = std::nullopt);
+  WriteResult write(const Batch& batch, const std::optional<Fence>& fence = std::nullopt);
 
   /// Deletes change-feed rows older than `retention`: at most `batch_rows` a statement, each
   /// its own short transaction, and at most `max_batches` of them. Returns the rows deleted.

@@ -142,9 +142,8 @@ net::awaitable<void> Engine::Impl::init() {
     const auto& t = totals.written.times;
     spdlog::info(
         "shop {}: init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
-        "{:.2f}s, waiting for the previous write {:.2f}s, waiting for batches {:.2f}s; {} of {} "
-        "batches fresh (no order stored before)",
-        state.shop, t.copy, t.statements, t.feed, t.commit, t.waited, totals.writer_waited,
+        "{:.2f}s, waiting for batches {:.2f}s; {} of {} batches fresh (no order stored before)",
+        state.shop, t.copy, t.statements, t.feed, t.commit, totals.writer_waited,
         totals.fresh_batches, totals.batches);
     metrics.set_init_progress(progress.done(), progress.done());
     metrics.set_last_success(std::chrono::system_clock::now());

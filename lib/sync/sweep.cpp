@@ -6,16 +6,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
-#include <deque>
 #include <exception>
-#include <memory>
 #include <utility>
 
 namespace taosync::sync {
@@ -28,9 +25,6 @@ namespace {
 // memory stays within a few windows and batches, however large the shop.
 constexpr std::int64_t kQueuedOrders = 600;
 constexpr std::size_t kBatchQueue = 1;
-// Batch writes at once: while one commits, the next COPYs its rows on the other connection
-// (store::Database::write_batch); they commit in order.
-constexpr std::size_t kWritesInFlight = 2;
 
 std::size_t window_queue(std::int64_t window_capacity) {
   return static_cast<std::size_t>(std::max<std::int64_t>(1, kQueuedOrders / window_capacity));
@@ -45,12 +39,6 @@ struct BatchItem {
 };
 using WindowChannel = net::experimental::channel<void(boost::system::error_code, WindowItem)>;
 using BatchChannel = net::experimental::channel<void(boost::system::error_code, BatchItem)>;
-/// A batch write's end: what it did, or how it failed.
-struct Written {
-  CommittedBatch done;
-  std::exception_ptr failure;
-};
-using WrittenChannel = net::experimental::channel<void(boost::system::error_code, Written)>;
 
 void add(store::WriteResult& to, const store::WriteResult& r) {
   to.inserted += r.inserted;
@@ -66,7 +54,6 @@ void add(store::WriteResult& to, const store::WriteResult& r) {
   to.times.statements += r.times.statements;
   to.times.feed += r.times.feed;
   to.times.commit += r.times.commit;
-  to.times.waited += r.times.waited;
 }
 
 class Pipeline {
@@ -182,12 +169,9 @@ private:
     co_await batches_.async_send({}, std::move(item), net::use_awaitable);
   }
 
-  // Stage 3: commits batches in order, up to kWritesInFlight at once; a stop or a failure
-  // lets the writes in flight finish whole.
+  // Stage 3: commits batches in order; a stop lets the transaction in flight finish whole.
   net::awaitable<void> write() {
-    auto ex = co_await net::this_coro::executor;
     std::exception_ptr err;
-    std::deque<std::shared_ptr<WrittenChannel>> in_flight;
     try {
       for (;;) {
         const auto waiting = std::chrono::steady_clock::now();
@@ -201,69 +185,21 @@ private:
         if (quitting()) {
           break;
         }
-        if (in_flight.size() == kWritesInFlight) {
-          auto failed = co_await take_oldest(in_flight);
-          if (failed) {
-            err = failed;
-            break;
-          }
-          if (quitting()) {
-            break; // a stop: the write still in flight finishes, this batch is not written
-          }
+        CommittedBatch done{
+            item.batch->orders.size(), item.batch->lines.size(), item.batch->cursor, {}};
+        done.result = co_await db_.write_batch(std::move(*item.batch));
+        ++totals_.batches;
+        totals_.fresh_batches += done.result.fresh ? 1 : 0;
+        add(totals_.written, done.result);
+        if (on_commit_) {
+          on_commit_(done);
         }
-        in_flight.push_back(start_write(ex, std::move(*item.batch)));
       }
     } catch (...) {
       err = std::current_exception();
     }
-    while (!in_flight.empty()) {
-      auto failed = co_await take_oldest(in_flight);
-      if (!err) {
-        err = failed;
-      }
-    }
     fail(err);
     shut(batches_);
-  }
-
-  // Starts writing `batch`; its end arrives on the returned channel.
-  std::shared_ptr<WrittenChannel> start_write(const net::any_io_executor& ex, store::Batch batch) {
-    auto ch = std::make_shared<WrittenChannel>(ex, 1);
-    CommittedBatch done{batch.orders.size(), batch.lines.size(), batch.cursor, {}};
-    net::co_spawn(ex, write_one(db_, std::move(batch), std::move(done), ch), net::detached);
-    return ch;
-  }
-
-  static net::awaitable<void> write_one(store::Database& db, store::Batch batch,
-                                        CommittedBatch done, std::shared_ptr<WrittenChannel> ch) {
-    Written written{std::move(done), nullptr};
-    try {
-      written.done.result = co_await db.write_batch(std::move(batch));
-    } catch (...) {
-      written.failure = std::current_exception();
-    }
-    co_await ch->async_send({}, std::move(written), net::as_tuple(net::use_awaitable));
-  }
-
-  // Waits for the oldest write in flight and counts it; returns its failure, if any.
-  net::awaitable<std::exception_ptr>
-  take_oldest(std::deque<std::shared_ptr<WrittenChannel>>& in_flight) {
-    auto ch = in_flight.front();
-    in_flight.pop_front();
-    auto [ec, written] = co_await ch->async_receive(net::as_tuple(net::use_awaitable));
-    if (ec) {
-      co_return std::make_exception_ptr(boost::system::system_error(ec));
-    }
-    if (written.failure) {
-      co_return written.failure;
-    }
-    ++totals_.batches;
-    totals_.fresh_batches += written.done.result.fresh ? 1 : 0;
-    add(totals_.written, written.done.result);
-    if (on_commit_) {
-      on_commit_(written.done);
-    }
-    co_return nullptr;
   }
 
   api::Client& client_;
