@@ -40,7 +40,8 @@ template <class T> void put_be(std::string& out, T v) {
   out.append(bytes, sizeof u);
 }
 
-std::string quoted_list(const std::vector<std::string>& columns) {
+/// "a, b, c": the column list of the COPY statement.
+std::string column_list(const std::vector<std::string>& columns) {
   std::string out;
   for (const auto& c : columns) {
     if (!out.empty())
@@ -84,7 +85,7 @@ void finish(PGconn* conn, const std::string& statement) {
 
 BinaryCopy::BinaryCopy(pqxx::dbtransaction& tx, std::string_view table,
                        const std::vector<std::string>& columns)
-    : statement_("COPY " + std::string(table) + " (" + quoted_list(columns) +
+    : statement_("COPY " + std::string(table) + " (" + column_list(columns) +
                  ") FROM STDIN (FORMAT binary)"),
       conn_(ConnectionOf::get(tx)), columns_(static_cast<std::int16_t>(columns.size())) {
   tx.exec0(statement_);

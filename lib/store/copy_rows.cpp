@@ -23,66 +23,69 @@ std::vector<std::string> columns(Into into, std::vector<std::string> middle, boo
   return out;
 }
 
+/// A row's columns (with its times) in each destination.
+struct ColumnsByInto {
+  std::vector<std::string> tables;
+  std::vector<std::string> staging;
+  const std::vector<std::string>& of(Into into) const {
+    return into == Into::tables ? tables : staging;
+  }
+};
+
+ColumnsByInto by_into(const std::vector<std::string>& middle,
+                      const std::vector<std::string>& tail = {}) {
+  return {columns(Into::tables, middle, true, tail), columns(Into::staging, middle, true, tail)};
+}
+
 const std::vector<std::string>& order_columns(Into into) {
-  static const auto make = [](Into i) {
-    return columns(i,
-                   {"raw",
-                    "trade_order_id",
-                    "buyer_id",
-                    "buyer_full_name",
-                    "seller_id",
-                    "seller_full_name",
-                    "status",
-                    "payment_channel",
-                    "actual_fee",
-                    "actual_fee_currency_code",
-                    "shipping_fee",
-                    "shipping_fee_currency_code",
-                    "actual_shipping_fee",
-                    "actual_shipping_fee_currency_code",
-                    "delivery_area",
-                    "delivery_country_code",
-                    "delivery_city",
-                    "delivery_detail_address",
-                    "delivery_receiver_name",
-                    "delivery_state",
-                    "delivery_receiver_phone"},
-                   true, {"line_ids"});
-  };
-  static const auto kTables = make(Into::tables);
-  static const auto kStaging = make(Into::staging);
-  return into == Into::tables ? kTables : kStaging;
+  static const auto kColumns = by_into({"raw",
+                                        "trade_order_id",
+                                        "buyer_id",
+                                        "buyer_full_name",
+                                        "seller_id",
+                                        "seller_full_name",
+                                        "status",
+                                        "payment_channel",
+                                        "actual_fee",
+                                        "actual_fee_currency_code",
+                                        "shipping_fee",
+                                        "shipping_fee_currency_code",
+                                        "actual_shipping_fee",
+                                        "actual_shipping_fee_currency_code",
+                                        "delivery_area",
+                                        "delivery_country_code",
+                                        "delivery_city",
+                                        "delivery_detail_address",
+                                        "delivery_receiver_name",
+                                        "delivery_state",
+                                        "delivery_receiver_phone"},
+                                       {"line_ids"});
+  return kColumns.of(into);
 }
 
 const std::vector<std::string>& line_columns(Into into) {
-  static const auto make = [](Into i) {
-    return columns(i,
-                   {"raw",
-                    "sku_info",
-                    "product_title",
-                    "product_main_image",
-                    "product_detail_url",
-                    "trade_order_line_id",
-                    "trade_order_id",
-                    "product_id",
-                    "sku_id",
-                    "package_id",
-                    "buyer_full_name",
-                    "status",
-                    "quantity",
-                    "unit_fee",
-                    "unit_fee_currency_code",
-                    "actual_fee",
-                    "actual_fee_currency_code",
-                    "shipping_fee",
-                    "shipping_fee_currency_code",
-                    "actual_shipping_fee",
-                    "actual_shipping_fee_currency_code"},
-                   true);
-  };
-  static const auto kTables = make(Into::tables);
-  static const auto kStaging = make(Into::staging);
-  return into == Into::tables ? kTables : kStaging;
+  static const auto kColumns = by_into({"raw",
+                                        "sku_info",
+                                        "product_title",
+                                        "product_main_image",
+                                        "product_detail_url",
+                                        "trade_order_line_id",
+                                        "trade_order_id",
+                                        "product_id",
+                                        "sku_id",
+                                        "package_id",
+                                        "buyer_full_name",
+                                        "status",
+                                        "quantity",
+                                        "unit_fee",
+                                        "unit_fee_currency_code",
+                                        "actual_fee",
+                                        "actual_fee_currency_code",
+                                        "shipping_fee",
+                                        "shipping_fee_currency_code",
+                                        "actual_shipping_fee",
+                                        "actual_shipping_fee_currency_code"});
+  return kColumns.of(into);
 }
 
 std::vector<std::string> with_shop(const std::vector<std::string>& columns) {
