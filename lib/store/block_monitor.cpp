@@ -68,7 +68,7 @@ std::string describe_blockers(const std::vector<Blocker>& blockers) {
 
 std::string describe_block(const std::string& who, const BlockSample& sample,
                            std::chrono::seconds waited) {
-  return who + (who == "write" ? " to " : " on ") + sample.object + " blocked " +
+  return who + (who.starts_with("write") ? " to " : " on ") + sample.object + " blocked " +
          std::to_string(waited.count()) + "s " + describe_blockers(sample.blockers);
 }
 

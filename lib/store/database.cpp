@@ -12,7 +12,8 @@ namespace taosync::store {
 // that the three share one heartbeat.
 Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
     : changes_retention_(changes_retention), writer_(std::move(options)),
-      lookups_(writer_.options().named("lookup")), status_(writer_.options().named("status")) {}
+      second_(writer_.options().named("write 2")), lookups_(writer_.options().named("lookup")),
+      status_(writer_.options().named("status")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}
@@ -42,11 +43,25 @@ net::awaitable<void> Database::save_state(const SyncState& state) {
 }
 
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
-  return run<WriteResult>(writer_, [this, b = std::move(batch)](Store& s) {
+  // The write connection with fewer batch writes queued takes it (the first on a tie: a lone
+  // write goes where every other write goes). Chosen when the write starts, so that a second
+  // write started right after sees the first counted.
+  const bool first = batch_writes_[0] <= batch_writes_[1];
+  Writer& on = first ? writer_ : second_;
+  std::atomic<int>& queued = batch_writes_[first ? 0 : 1];
+  ++queued;
+  struct Done {
+    std::atomic<int>& queued;
+    ~Done() { --queued; }
+  } done{queued};
+  // named: GCC 12 mishandles a lambda converted to std::function in a co_await expression
+  std::function<WriteResult(Store&)> job = [this, first, b = std::move(batch)](Store& s) {
     auto result = s.write(b, fences_.for_write(b.shop));
-    prune_changes_if_due(s);
+    if (first)
+      prune_changes_if_due(s); // next_prune_ is the first writer thread's
     return result;
-  });
+  };
+  co_return co_await on.run<WriteResult>(std::move(job));
 }
 
 void Database::prune_changes_if_due(Store& store) {
@@ -206,6 +221,7 @@ std::optional<Fence> Database::fence(const std::string& shop) const {
 
 void Database::stop() {
   writer_.stop();
+  second_.stop();
   lookups_.stop();
   status_.stop();
 }

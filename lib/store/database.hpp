@@ -1,10 +1,12 @@
 #pragma once
-// The daemon's database as typed operations, each an awaitable. It owns two connections, each
+// The daemon's database as typed operations, each an awaitable. It owns four connections, each
 // a Writer (its own thread, reconnect with backoff, retry of a whole transaction, blocked-wait
-// reports): the writer, which runs every write and the reads ordered with them, and the
-// lookups connection, which answers the line fan-out's stored-time queries while the writer
-// is inside a transaction. A third connection, opened on first use, serves the status page's
-// reads, so that they wait neither for a write nor for the line fan-out's lookups.
+// reports): the writer, which runs every write and the reads ordered with them; a second
+// writer, which takes a batch write while the first is busy with another (the sweep keeps two
+// in flight); and the lookups connection, which answers the line fan-out's stored-time queries
+// while the writers are inside a transaction. The second writer and a fourth connection, which
+// serves the status page's reads (so that they wait neither for a write nor for the line
+// fan-out's lookups), connect on first use.
 
 #include "model/records.hpp"
 #include "model/tokens.hpp"
@@ -19,6 +21,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -58,7 +61,9 @@ public:
   /// Stores the cursor alone, in its own transaction (fenced).
   net::awaitable<void> save_state(const SyncState& state);
 
-  /// Writes a batch (and its cursor, if any) in one transaction (fenced).
+  /// Writes a batch (and its cursor, if any) in one transaction (fenced), on whichever write
+  /// connection has fewer batch writes queued. Two writes awaited at once may commit in either
+  /// order: the caller keeps them apart (sync/cursor_ledger.hpp says how the sweep does).
   net::awaitable<WriteResult> write_batch(Batch batch);
 
   /// Stored modification_time of those of `order_ids` that exist, asked on the lookups
@@ -136,11 +141,11 @@ public:
   /// The fence held for `shop`, if any.
   std::optional<Fence> fence(const std::string& shop) const;
 
-  /// Stops retrying on both connections (shutdown): an operation waiting for a reconnect or a
+  /// Stops retrying on every connection (shutdown): an operation waiting for a reconnect or a
   /// lock throws WriterStopped.
   void stop();
 
-  /// Called while either connection waits out an outage or a lock (see Writer::set_heartbeat).
+  /// Called while any connection waits out an outage or a lock (see Writer::set_heartbeat).
   void set_heartbeat(std::function<void()> beat);
 
 private:
@@ -156,7 +161,9 @@ private:
   // Before the writers: their threads' jobs use these until the writers are joined.
   std::chrono::milliseconds changes_retention_;
   std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
+  std::atomic<int> batch_writes_[2] = {0, 0};          ///< queued on writer_, second_
   Writer writer_;
+  Writer second_; ///< batch writes beside the writer's; connects on the first
   Writer lookups_;
   Writer status_; ///< the status page's reads; connects on the first
 };

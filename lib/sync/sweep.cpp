@@ -1,18 +1,25 @@
 #include "sync/sweep.hpp"
 
 #include "sync/batch_builder.hpp"
+#include "sync/cursor_ledger.hpp"
 #include "sync/window_reader.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <exception>
+#include <memory>
+#include <string>
+#include <unordered_set>
 #include <utility>
 
 namespace taosync::sync {
@@ -21,10 +28,14 @@ namespace {
 
 // Orders of read windows waiting for the fetcher (at most; a window counts with all it may
 // hold, so with twenty-page windows one waits), and batches with their lines waiting for the
-// writer. With the window being read, the batch being fetched and the one being written, what is in
-// memory stays within a few windows and batches, however large the shop.
+// writer: none, a batch is handed over as the writer takes it. With the window being read, the
+// batch being fetched and the ones being written, what is in memory stays within a few windows
+// and batches, however large the shop.
 constexpr std::int64_t kQueuedOrders = 600;
-constexpr std::size_t kBatchQueue = 1;
+constexpr std::size_t kBatchQueue = 0;
+// Batch writes at once, each on its own connection (store::Database::write_batch): while one
+// publishes its feed and commits, the next COPYs its rows. Their cursors: sync/cursor_ledger.hpp.
+constexpr std::size_t kWritesInFlight = 2;
 
 std::size_t window_queue(std::int64_t window_capacity) {
   return static_cast<std::size_t>(std::max<std::int64_t>(1, kQueuedOrders / window_capacity));
@@ -39,6 +50,47 @@ struct BatchItem {
 };
 using WindowChannel = net::experimental::channel<void(boost::system::error_code, WindowItem)>;
 using BatchChannel = net::experimental::channel<void(boost::system::error_code, BatchItem)>;
+/// A batch write's end: what it did, or how it failed.
+struct Written {
+  CommittedBatch done;
+  std::exception_ptr failure;
+};
+using WrittenChannel = net::experimental::channel<void(boost::system::error_code, Written)>;
+
+/// The order and line ids a batch writes (its orders, line sets, owed and rejected records).
+/// Two writes at once never share one: each then reads the other's rows as committed, and the
+/// monotonic upsert, the histories and the feed see every version of an order in turn.
+using Keys = std::unordered_set<std::string>;
+
+Keys keys_of(const store::Batch& b) {
+  Keys keys;
+  const auto add = [&](const std::string& id) {
+    if (!id.empty()) // a rejected record whose id is what is broken
+      keys.insert(id);
+  };
+  for (const auto& o : b.orders)
+    add(o.trade_order_id);
+  for (const auto& l : b.lines) {
+    add(l.trade_order_id);
+    add(l.trade_order_line_id);
+  }
+  for (const auto& id : b.lines_for)
+    add(id);
+  for (const auto& o : b.owed)
+    add(o.trade_order_id);
+  for (const auto& id : b.settled)
+    add(id);
+  for (const auto& r : b.rejected)
+    add(r.record_id);
+  return keys;
+}
+
+bool share_a_key(const Keys& a, const Keys& b) {
+  const Keys& small = a.size() <= b.size() ? a : b;
+  const Keys& large = a.size() <= b.size() ? b : a;
+  return std::any_of(small.begin(), small.end(),
+                     [&](const std::string& k) { return large.contains(k); });
+}
 
 void add(store::WriteResult& to, const store::WriteResult& r) {
   to.inserted += r.inserted;
@@ -169,8 +221,11 @@ private:
     co_await batches_.async_send({}, std::move(item), net::use_awaitable);
   }
 
-  // Stage 3: commits batches in order; a stop lets the transaction in flight finish whole.
+  // Stage 3: writes batches, up to kWritesInFlight at once, each committing the cursor the
+  // ledger gives it. A batch that shares an order or line with a write in flight waits for it.
+  // A stop or a failure lets the writes in flight finish whole.
   net::awaitable<void> write() {
+    auto ex = co_await net::this_coro::executor;
     std::exception_ptr err;
     try {
       for (;;) {
@@ -185,22 +240,102 @@ private:
         if (quitting()) {
           break;
         }
-        CommittedBatch done{
-            item.batch->orders.size(), item.batch->lines.size(), item.batch->cursor, {}};
-        done.result = co_await db_.write_batch(std::move(*item.batch));
-        ++totals_.batches;
-        totals_.fresh_batches += done.result.fresh ? 1 : 0;
-        add(totals_.written, done.result);
-        if (on_commit_) {
-          on_commit_(done);
+        Keys keys = keys_of(*item.batch);
+        while (!in_flight_.empty() &&
+               (in_flight_.size() == kWritesInFlight || beside_a_sharer(keys))) {
+          err = co_await take_oldest();
+          if (err) {
+            break;
+          }
         }
+        if (err || quitting()) {
+          break; // the writes in flight finish; this batch is not written
+        }
+        item.batch->cursor = ledger_.dispatch(std::move(item.batch->cursor));
+        start_write(ex, std::move(*item.batch), std::move(keys));
       }
     } catch (...) {
       err = std::current_exception();
     }
+    while (!in_flight_.empty()) {
+      auto failed = co_await take_oldest();
+      if (!err) {
+        err = failed;
+      }
+    }
+    if (!err && ended_ && !quitting()) {
+      err = co_await write_unwritten_cursor(ex);
+    }
     fail(err);
     shut(batches_);
   }
+
+  bool beside_a_sharer(const Keys& keys) const {
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [&](const InFlight& w) { return share_a_key(w.keys, keys); });
+  }
+
+  // Starts writing `batch`; its end arrives on its channel in in_flight_.
+  void start_write(const net::any_io_executor& ex, store::Batch batch, Keys keys) {
+    auto ch = std::make_shared<WrittenChannel>(ex, 1);
+    CommittedBatch done{batch.orders.size(), batch.lines.size(), batch.cursor, {}};
+    net::co_spawn(ex, write_one(db_, std::move(batch), std::move(done), ch), net::detached);
+    in_flight_.push_back(InFlight{std::move(ch), std::move(keys)});
+  }
+
+  static net::awaitable<void> write_one(store::Database& db, store::Batch batch,
+                                        CommittedBatch done, std::shared_ptr<WrittenChannel> ch) {
+    Written written{std::move(done), nullptr};
+    try {
+      written.done.result = co_await db.write_batch(std::move(batch));
+    } catch (...) {
+      written.failure = std::current_exception();
+    }
+    co_await ch->async_send({}, std::move(written), net::as_tuple(net::use_awaitable));
+  }
+
+  // Waits for the oldest write in flight and counts it; returns its failure, if any.
+  net::awaitable<std::exception_ptr> take_oldest() {
+    auto ch = std::move(in_flight_.front().written);
+    in_flight_.pop_front();
+    auto [ec, written] = co_await ch->async_receive(net::as_tuple(net::use_awaitable));
+    if (ec || written.failure) {
+      ledger_.failed();
+      co_return written.failure ? written.failure
+                                : std::make_exception_ptr(boost::system::system_error(ec));
+    }
+    ledger_.committed();
+    counted(written.done);
+    co_return nullptr;
+  }
+
+  // At the end of the range: the cursor the last batches earned, if none of them committed it.
+  net::awaitable<std::exception_ptr> write_unwritten_cursor(const net::any_io_executor& ex) {
+    auto cursor = ledger_.unwritten();
+    if (!cursor) {
+      co_return nullptr;
+    }
+    store::Batch batch;
+    batch.shop = options_.shop;
+    batch.cursor = ledger_.dispatch(std::move(cursor)); // alone: it carries it
+    start_write(ex, std::move(batch), {});
+    co_return co_await take_oldest();
+  }
+
+  void counted(const CommittedBatch& done) {
+    ++totals_.batches;
+    totals_.fresh_batches += done.result.fresh ? 1 : 0;
+    add(totals_.written, done.result);
+    if (on_commit_) {
+      on_commit_(done);
+    }
+  }
+
+  /// A batch write in flight.
+  struct InFlight {
+    std::shared_ptr<WrittenChannel> written;
+    Keys keys;
+  };
 
   api::Client& client_;
   store::Database& db_;
@@ -211,6 +346,8 @@ private:
   const StopSignal& stop_;
   WindowChannel windows_;
   BatchChannel batches_;
+  std::deque<InFlight> in_flight_; ///< oldest first, as ledger_ counts them
+  CursorLedger ledger_;
   SweepTotals totals_;
   std::exception_ptr failure_;
   bool ended_ = false;

@@ -2,8 +2,9 @@
 // One sweep of a modification-time range as a three-stage pipeline with back-pressure:
 //   lister (windows, read whole) -> fetcher (batches + line fan-out) -> writer (commits)
 // joined by bounded channels, so listing the next window overlaps fetching lines and writing
-// the current batch while memory stays flat. Batches commit in order, each with the cursor of
-// the last window it fully holds.
+// the current batch while memory stays flat. The writer keeps two batch writes in flight, on
+// two connections; a batch's cursor (that of the last window it holds whole) is committed only
+// once every batch before it has committed (sync/cursor_ledger.hpp).
 
 #include "api/client.hpp"
 #include "store/batch.hpp"
@@ -43,7 +44,7 @@ struct SweepOptions {
 struct CommittedBatch {
   std::uint64_t orders = 0;
   std::uint64_t lines = 0;
-  std::optional<store::SyncState> cursor;
+  std::optional<store::SyncState> cursor; ///< the cursor committed with it, if any
   store::WriteResult result;
 };
 
