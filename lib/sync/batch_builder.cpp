@@ -7,12 +7,15 @@
 
 namespace taosync::sync {
 
-BatchBuilder::BatchBuilder(std::string shop, std::size_t max_orders)
-    : shop_(std::move(shop)), max_orders_(std::max<std::size_t>(1, max_orders)) {
+BatchBuilder::BatchBuilder(std::string shop, std::size_t max_orders, std::size_t first_orders)
+    : shop_(std::move(shop)), max_orders_(std::max<std::size_t>(1, max_orders)),
+      cap_(std::clamp<std::size_t>(first_orders, 1, max_orders_)) {
   current_.shop = shop_;
 }
 
 store::Batch BatchBuilder::take() {
+  if (!current_.orders.empty())
+    cap_ = std::min(max_orders_, cap_ * 2);
   store::Batch out = std::move(current_);
   current_ = store::Batch{};
   current_.shop = shop_;
@@ -30,14 +33,14 @@ std::vector<store::Batch> BatchBuilder::add(std::vector<model::Order> orders,
                                             std::vector<model::RejectedRecord> rejected,
                                             std::optional<store::SyncState> cursor) {
   std::vector<store::Batch> ready;
-  if (!current_.orders.empty() && current_.orders.size() + orders.size() > max_orders_) {
+  if (!current_.orders.empty() && current_.orders.size() + orders.size() > cap_) {
     ready.push_back(take());
   }
   // A window larger than a batch (many orders in one ms) is split; only its last part may
   // carry the cursor, because only then is the whole window written.
   std::size_t i = 0;
-  while (orders.size() - i > max_orders_) {
-    for (std::size_t end = i + max_orders_; i < end; ++i) {
+  while (orders.size() - i > cap_) {
+    for (std::size_t end = i + cap_; i < end; ++i) {
       append(std::move(orders[i]));
     }
     ready.push_back(take());
@@ -49,7 +52,7 @@ std::vector<store::Batch> BatchBuilder::add(std::vector<model::Order> orders,
   if (cursor) {
     current_.cursor = std::move(cursor);
   }
-  if (current_.orders.size() >= max_orders_) {
+  if (current_.orders.size() >= cap_) {
     ready.push_back(take());
   }
   return ready;

@@ -141,10 +141,11 @@ net::awaitable<void> Engine::Impl::init() {
         totals.line_calls, calls.throttled, calls.retries);
     const auto& t = totals.written.times;
     spdlog::info(
-        "shop {}: init writer: copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit "
-        "{:.2f}s, waiting for batches {:.2f}s; {} of {} batches fresh (no order stored before)",
-        state.shop, t.copy, t.statements, t.feed, t.commit, totals.writer_waited,
-        totals.fresh_batches, totals.batches);
+        "shop {}: init writer: busy {:.2f}s, waiting for batches {:.2f}s; over both write "
+        "connections copy {:.2f}s, statements {:.2f}s, change feed {:.2f}s, commit {:.2f}s; {} "
+        "of {} batches fresh (no order stored before)",
+        state.shop, totals.writer_busy, totals.writer_waited, t.copy, t.statements, t.feed,
+        t.commit, totals.fresh_batches, totals.batches);
     metrics.set_init_progress(progress.done(), progress.done());
     metrics.set_last_success(std::chrono::system_clock::now());
     set_phase(Phase::idle);

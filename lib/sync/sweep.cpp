@@ -44,6 +44,7 @@ std::size_t window_queue(std::int64_t window_capacity) {
 struct WindowItem {
   std::optional<WindowRead> read; ///< nullopt: end of the stream
   bool last = false;
+  bool early = false; ///< read->orders are early orders of a window still being read
 };
 struct BatchItem {
   std::optional<store::Batch> batch; ///< nullopt: end of the stream
@@ -147,12 +148,18 @@ private:
     ch.close();
   }
 
-  // Stage 1: reads windows, each whole, and queues them.
+  // Stage 1: reads windows and queues them: the orders of each page as it is verified, then the
+  // window, read whole, with what is left (rejected records) and its cursor.
   net::awaitable<void> list() {
     std::exception_ptr err;
+    // named: GCC 12 and co_await temporaries
+    const EarlyOrders early = [this](std::vector<model::Order> orders) {
+      return send_early(std::move(orders));
+    };
     try {
       while (!planner_.done() && !quitting()) {
-        WindowRead read = co_await read_next_window(client_, planner_, options_.read_limits, stop_);
+        WindowRead read =
+            co_await read_next_window(client_, planner_, options_.read_limits, stop_, &early);
         if (totals_.list_calls == 0 && options_.on_estimate && read.held.empty()) {
           options_.on_estimate(read.first_total);
         }
@@ -177,15 +184,31 @@ private:
     co_await windows_.async_send({}, std::move(end), net::as_tuple(net::use_awaitable));
   }
 
+  net::awaitable<void> send_early(std::vector<model::Order> orders) {
+    WindowItem item{WindowRead{}, false, true}; // named: GCC 12 and co_await temporaries
+    item.read->orders = std::move(orders);
+    co_await windows_.async_send({}, std::move(item), net::use_awaitable);
+  }
+
   // Stage 2: cuts windows into batches and fetches their lines.
   net::awaitable<void> fetch() {
     std::exception_ptr err;
     try {
-      BatchBuilder builder(options_.shop, options_.batch_orders);
+      // the first batch is a page: the writer starts while the rest is listed and fetched
+      const auto page = static_cast<std::size_t>(std::max(1, planner_.settings().page_size));
+      BatchBuilder builder(options_.shop, options_.batch_orders, page);
       for (;;) {
         WindowItem item = co_await windows_.async_receive(net::use_awaitable);
         if (!item.read || quitting()) {
           break;
+        }
+        if (item.early) {
+          totals_.listed += item.read->orders.size();
+          auto ready = builder.add(std::move(item.read->orders), {}, std::nullopt);
+          for (auto& batch : ready) {
+            co_await ship(std::move(batch));
+          }
+          continue;
         }
         ++totals_.windows;
         totals_.listed += item.read->orders.size();
@@ -241,8 +264,10 @@ private:
           break;
         }
         Keys keys = keys_of(*item.batch);
+        // A batch of a cursor alone waits for the writes in flight, and so commits its cursor.
+        const bool cursor_only = keys.empty();
         while (!in_flight_.empty() &&
-               (in_flight_.size() == kWritesInFlight || beside_a_sharer(keys))) {
+               (cursor_only || in_flight_.size() == kWritesInFlight || beside_a_sharer(keys))) {
           err = co_await take_oldest();
           if (err) {
             break;
@@ -280,6 +305,9 @@ private:
     auto ch = std::make_shared<WrittenChannel>(ex, 1);
     CommittedBatch done{batch.orders.size(), batch.lines.size(), batch.cursor, {}};
     net::co_spawn(ex, write_one(db_, std::move(batch), std::move(done), ch), net::detached);
+    if (in_flight_.empty()) {
+      busy_since_ = std::chrono::steady_clock::now();
+    }
     in_flight_.push_back(InFlight{std::move(ch), std::move(keys)});
   }
 
@@ -299,6 +327,10 @@ private:
     auto ch = std::move(in_flight_.front().written);
     in_flight_.pop_front();
     auto [ec, written] = co_await ch->async_receive(net::as_tuple(net::use_awaitable));
+    if (in_flight_.empty()) {
+      totals_.writer_busy +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - busy_since_).count();
+    }
     if (ec || written.failure) {
       ledger_.failed();
       co_return written.failure ? written.failure
@@ -348,6 +380,7 @@ private:
   BatchChannel batches_;
   std::deque<InFlight> in_flight_; ///< oldest first, as ledger_ counts them
   CursorLedger ledger_;
+  std::chrono::steady_clock::time_point busy_since_; ///< since in_flight_ was last empty
   SweepTotals totals_;
   std::exception_ptr failure_;
   bool ended_ = false;

@@ -58,8 +58,9 @@ struct SweepTotals {
   std::uint64_t rereads = 0; ///< windows asked again because an answer did not add up
   std::uint64_t batches = 0;
   std::uint64_t fresh_batches = 0; ///< of them, written fresh (store::WriteResult::fresh)
-  store::WriteResult written;      ///< summed over the batches (times too)
+  store::WriteResult written;      ///< summed over the batches (times too: both connections')
   double writer_waited = 0;        ///< seconds the writer waited for the next batch
+  double writer_busy = 0;          ///< seconds at least one batch write was in flight
   bool complete = false;           ///< every window up to the end of the range was committed
   /// The window the sweep stopped at because its answers never added up (complete is false).
   std::optional<Window> held;

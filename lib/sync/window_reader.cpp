@@ -49,6 +49,7 @@ struct Attempt {
   const ReadLimits& limits;
   int page_size;
   WindowRead& read;
+  const EarlyOrders* early; ///< takes the orders of verified pages, if given
   int calls = 0;
   std::optional<std::string> problem; ///< set once an answer did not add up
 
@@ -155,36 +156,81 @@ enum class Paging {
   failed,  ///< an answer did not add up (a.problem says why)
 };
 
-// The pages after a window's first one, asked by a few workers at once.
+// The pages of a window read as one set: each page is checked against the first and kept as
+// it arrives, from a few workers at once.
 struct PageSlots {
   Attempt& a;
   const Window& w;
-  int last = 1; ///< the window's last page
-  int next = 2; ///< the next page to ask
-  bool failed = false;
-  std::vector<std::optional<model::Page<model::Order>>> got; ///< by page number
+  std::int64_t total; ///< the first page's total_count
+  int last = 1;       ///< the window's last page
+  int next = 2;       ///< the next page to ask
+  bool out_of_budget = false;
+  std::optional<Paging> ended; ///< set once a page did not add up
+  std::unordered_set<std::string> ids;
+  std::vector<model::Order> orders; ///< kept orders not handed to a.early
+  std::vector<model::RejectedRecord> rejected;
+  std::vector<SeenOrder> seen; ///< every order kept, for the planner if the window is split
 };
 
-// One worker: asks the next page until none is left or the attempt's budget ran out.
-net::awaitable<void> page_worker(PageSlots& s) {
-  while (!s.failed && s.next <= s.last) {
-    const int page = s.next++;
-    auto p = co_await s.a.ask(s.w, page);
-    if (!p) {
-      s.failed = true; // out of budget: a.problem says so
+// Checks page `page` against the set so far (the first page's total_count, no order twice)
+// and keeps it: its orders go to a.early if given. The orders of a window in the past can
+// only leave it (a change moves an order's modification_time to now), and an order that leaves
+// shifts the pages after it, so a different count or an order seen twice means one may have
+// been skipped: the window is then not read (ended says why), and nothing of it moves a cursor.
+net::awaitable<void> take_page(PageSlots& s, model::Page<model::Order>& p, int page) {
+  if (page > 1) { // the first page was verified by the caller
+    if (p.problem.empty() && p.total_count != s.total) {
+      s.ended = Paging::changed;
       co_return;
     }
-    s.got[static_cast<std::size_t>(page)] = std::move(p);
+    if (!s.a.verify(p, s.w, page)) {
+      s.ended = Paging::failed;
+      co_return;
+    }
+  }
+  for (const auto& o : p.items) {
+    if (!s.ids.insert(o.trade_order_id).second) {
+      s.ended = Paging::changed;
+      co_return;
+    }
+  }
+  auto seen = seen_orders(p.items);
+  s.seen.insert(s.seen.end(), seen.begin(), seen.end());
+  std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(s.rejected));
+  if (s.a.early && !p.items.empty()) {
+    s.a.read.early += p.items.size();
+    co_await (*s.a.early)(std::move(p.items));
+  } else {
+    std::move(p.items.begin(), p.items.end(), std::back_inserter(s.orders));
   }
 }
 
-// Asks pages 2..last of `w`, at most limits.pages_in_flight at once. Throws the first
-// ApiFailure once every worker has finished.
-net::awaitable<bool> ask_rest(PageSlots& s) {
+// One worker: asks the next page and keeps it, until none is left, one did not add up, or the
+// attempt's budget ran out.
+net::awaitable<void> page_worker(PageSlots& s) {
+  while (!s.ended && !s.out_of_budget && s.next <= s.last) {
+    const int page = s.next++;
+    auto p = co_await s.a.ask(s.w, page);
+    if (!p) {
+      s.out_of_budget = true; // a.problem says so
+      co_return;
+    }
+    if (!s.ended)
+      co_await take_page(s, *p, page);
+  }
+}
+
+// Reads pages 2.. of `w` after its verified first page, at most limits.pages_in_flight at
+// once, and keeps them only as one set (take_page). Throws the first ApiFailure once every
+// worker has finished.
+net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first) {
+  co_await take_page(s, first, 1);
+  if (s.ended)
+    co_return *s.ended;
   auto ex = co_await net::this_coro::executor;
   using Op = decltype(net::co_spawn(ex, page_worker(s), net::deferred));
   std::vector<Op> ops;
-  const int workers = std::clamp(s.a.limits.pages_in_flight, 1, s.last - 1);
+  const int workers = std::clamp(s.a.limits.pages_in_flight, 1, std::max(1, s.last - 1));
   for (int i = 0; i < workers; ++i)
     ops.push_back(net::co_spawn(ex, page_worker(s), net::deferred));
   auto group = net::experimental::make_parallel_group(std::move(ops));
@@ -194,44 +240,9 @@ net::awaitable<bool> ask_rest(PageSlots& s) {
   for (const auto& e : errors)
     if (e)
       std::rethrow_exception(e);
-  co_return !s.failed;
-}
-
-// Reads pages 2.. of `w` after its verified first page (a few at once) and keeps them only as
-// one set: each page verified, each with the first page's total_count, no order twice. The orders
-// of a window in the past can only leave it (a change moves an order's modification_time to now),
-// and an order that leaves shifts the pages after it, so a different count or an order seen
-// twice means one may have been skipped: the pages are dropped, not patched.
-net::awaitable<Paging> read_rest(Attempt& a, const Window& w, model::Page<model::Order>& first,
-                                 std::vector<model::Order>& orders,
-                                 std::vector<model::RejectedRecord>& rejected) {
-  const std::int64_t total = first.total_count;
-  std::unordered_set<std::string> ids;
-  const auto keep = [&](model::Page<model::Order>& p) {
-    for (auto& o : p.items) {
-      if (!ids.insert(o.trade_order_id).second)
-        return false;
-      orders.push_back(std::move(o));
-    }
-    std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(rejected));
-    return true;
-  };
-  if (!keep(first))
-    co_return Paging::changed;
-  PageSlots slots{a, w, static_cast<int>((total + a.page_size - 1) / a.page_size), 2, false, {}};
-  slots.got.resize(static_cast<std::size_t>(slots.last) + 1);
-  if (!co_await ask_rest(slots))
-    co_return Paging::failed;
-  for (int page = 2; page <= slots.last; ++page) {
-    auto& p = slots.got[static_cast<std::size_t>(page)];
-    if (p->problem.empty() && p->total_count != total)
-      co_return Paging::changed;
-    if (!a.verify(*p, w, page))
-      co_return Paging::failed;
-    if (!keep(*p))
-      co_return Paging::changed;
-  }
-  co_return Paging::read;
+  if (s.ended)
+    co_return *s.ended;
+  co_return s.out_of_budget ? Paging::failed : Paging::read;
 }
 
 // One attempt: splits until a window fits its capacity, then verifies what it keeps. Returns
@@ -270,15 +281,14 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
       if (!a.verify(*page, w, 1))
         co_return false;
       const std::int64_t total = page->total_count;
-      std::vector<model::Order> orders;
-      std::vector<model::RejectedRecord> rejected;
-      const Paging paging = co_await read_rest(a, w, *page, orders, rejected);
+      PageSlots slots{a, w, total, static_cast<int>((total + a.page_size - 1) / a.page_size)};
+      const Paging paging = co_await read_rest(slots, *page);
       if (paging == Paging::failed)
         co_return false;
       if (paging == Paging::read) {
         planner.observe(w, total); // accepts
-        a.read.orders = std::move(orders);
-        a.read.rejected = std::move(rejected);
+        a.read.orders = std::move(slots.orders);
+        a.read.rejected = std::move(slots.rejected);
         co_return true;
       }
       window_log().log(spdlog::level::info, "narrow",
@@ -286,8 +296,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
                                    "orders; one page per window for the rest of this sweep",
                                    model::format_time(w.from), model::format_time(w.to), total));
       planner.narrow();
-      const auto seen = seen_orders(orders);
-      planner.observe(w, total, seen); // splits: more than the one page it may now hold
+      planner.observe(w, total, slots.seen); // splits: more than the one page it may now hold
       continue;
     }
     if (w.length() > Millis(1)) {
@@ -316,12 +325,13 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
 } // namespace
 
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits, const StopSignal& stop) {
+                                            const ReadLimits& limits, const StopSignal& stop,
+                                            const EarlyOrders* early) {
   WindowRead read;
   const int page_size = planner.settings().page_size;
   auto wait = limits.backoff;
   for (int attempt = 0;; ++attempt) {
-    Attempt a{client, limits, page_size, read, 0, std::nullopt};
+    Attempt a{client, limits, page_size, read, early, 0, std::nullopt};
     read.orders.clear();
     read.rejected.clear();
     read.paged = false;

@@ -5,6 +5,9 @@
 // window may until two passes agree.
 // Every answer kept is verified first (answer_check.hpp): one that does not add up is re-read
 // with backoff, a bounded number of times, and then the window is held, never taken as read.
+// The orders of a window's pages may be handed on as each page is verified (EarlyOrders), so
+// that their lines are fetched and written while the rest of the window is asked; the window
+// still moves a cursor only once read whole.
 
 #include "api/client.hpp"
 #include "config/config.hpp"
@@ -41,11 +44,17 @@ struct ReadLimits {
   std::function<void()> on_wait;
 };
 
+/// Takes the orders of a window's verified pages before the window is read whole. They carry
+/// no cursor: a window that then does not add up is read again, and its orders come again
+/// (the monotonic upsert makes writing them twice harmless).
+using EarlyOrders = std::function<net::awaitable<void>(std::vector<model::Order>)>;
+
 /// One read window: completely and consistently read, or held.
 struct WindowRead {
   Window window;
-  std::vector<model::Order> orders;
+  std::vector<model::Order> orders; ///< those not already handed to EarlyOrders
   std::vector<model::RejectedRecord> rejected;
+  std::uint64_t early = 0;      ///< orders handed to EarlyOrders, over every attempt
   std::uint64_t calls = 0;      ///< /orders/get calls it took
   std::uint64_t rereads = 0;    ///< re-reads after answers that did not add up
   bool paged = false;           ///< read by the paging fallback
@@ -56,9 +65,12 @@ struct WindowRead {
 };
 
 /// Reads the next window of `planner` and, unless it is held, moves the planner past it.
+/// With `early`, the orders of a window of several pages go to it page by page instead of into
+/// the result (a window of one page, or paged through one millisecond, comes whole).
 /// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stop` is
 /// requested.
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits, const StopSignal& stop);
+                                            const ReadLimits& limits, const StopSignal& stop,
+                                            const EarlyOrders* early = nullptr);
 
 } // namespace taosync::sync

@@ -117,3 +117,19 @@ TEST_CASE("a window without a cursor keeps the previous one") {
   REQUIRE(batch);
   CHECK(hwm_of(*batch) == 5);
 }
+
+TEST_CASE("the first batches start small and double up to the cap") {
+  sync::BatchBuilder b("s", 500, 100);
+  std::vector<std::size_t> sizes;
+  for (int page = 0; page < 20; ++page)
+    for (auto& batch : b.add(orders(page * 100, 100), {}, std::nullopt))
+      sizes.push_back(batch.orders.size());
+  auto last = b.add({}, {}, cursor(9));
+  CHECK(last.empty());
+  const auto rest = b.flush();
+  REQUIRE(rest);
+  sizes.push_back(rest->orders.size());
+  CHECK(hwm_of(*rest) == 9); // the cursor waits for the window's last order
+  // 100, 200, 400, then 500s: 2,000 orders in all
+  CHECK(sizes == std::vector<std::size_t>{100, 200, 400, 500, 500, 300});
+}
