@@ -46,7 +46,7 @@ bench_raw() {
   busy="$(grep -o 'busy [0-9.]*s' <<<"$line" | grep -o '[0-9.]*')"
   waited="$(grep -o 'waiting for batches [0-9.]*s' <<<"$line" | grep -o '[0-9.]*')"
   result raw "writer busy" "${busy}s ($(ratio "$(awk -v x="$busy" 'BEGIN { print 100 * x }')" "$WALL" 0) %)" "a batch write in flight, of the wall time"
-  result raw "writer waiting" "${waited}s" "for the next batch"
+  result raw "writer waiting" "${waited}s" "the dispatcher, for its next batch (a write may be in flight)"
   total="$(grep -o -E '(copy|statements|feed|commit) [0-9.]+s' <<<"$line" | grep -o -E '[0-9.]+' |
     awk '{ s += $1 } END { printf "%.3f", s }')"
   for phase in copy statements "change feed" commit; do

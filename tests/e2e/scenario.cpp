@@ -30,7 +30,8 @@ Scenario::Scenario(std::vector<std::string> sim_flags)
 Scenario::~Scenario() {
   sim_.reset();
   pg_.reset();
-  // Keep the logs of a failed run for a post-mortem; TAOSYNC_KEEP_LOGS=1 keeps them all.
+  // The run's directory (logs, config) goes with it; TAOSYNC_KEEP_LOGS=1 keeps it for a
+  // post-mortem.
   if (std::getenv("TAOSYNC_KEEP_LOGS") == nullptr) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
