@@ -45,8 +45,14 @@ net::awaitable<void> Database::save_state(const SyncState& state) {
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
   // The write connection with fewer batch writes queued takes it (the first on a tie: a lone
   // write goes where every other write goes). Chosen when the write starts, so that a second
-  // write started right after sees the first counted.
-  const bool first = batch_writes_[0] <= batch_writes_[1];
+  // write started right after sees the first counted. The second takes writes only once it
+  // has connected: one the server refuses (a role's connection limit) leaves the sweep on
+  // one connection, logging why, instead of holding a write until it may connect. (The first
+  // has connected by then: the daemon migrates and loads its state before any batch.)
+  bool first = batch_writes_[0] <= batch_writes_[1];
+  if (!first && !second_open()) {
+    first = true;
+  }
   Writer& on = first ? writer_ : second_;
   std::atomic<int>& queued = batch_writes_[first ? 0 : 1];
   ++queued;
@@ -61,7 +67,19 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
       prune_changes_if_due(s); // next_prune_ is the first writer thread's
     return result;
   };
-  co_return co_await on.run<WriteResult>(std::move(job));
+  auto running = on.run<WriteResult>(std::move(job));
+  co_return co_await std::move(running);
+}
+
+bool Database::second_open() {
+  int state = second_state_->load();
+  if (state == kSecondUnopened && second_state_->compare_exchange_strong(state, kSecondOpening)) {
+    // Until it has connected, batch writes go to the first connection.
+    second_.connect_in_background([state = second_state_](bool connected) {
+      state->store(connected ? kSecondOpen : kSecondUnopened);
+    });
+  }
+  return state == kSecondOpen;
 }
 
 void Database::prune_changes_if_due(Store& store) {

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -162,8 +163,14 @@ private:
   std::chrono::milliseconds changes_retention_;
   std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
   std::atomic<int> batch_writes_[2] = {0, 0};          ///< queued on writer_, second_
+  /// Whether second_ may take batch writes: it has connected. The first time it is wanted, it
+  /// starts connecting in the background (its callback keeps only this shared state).
+  bool second_open();
+  static constexpr int kSecondUnopened = 0, kSecondOpening = 1, kSecondOpen = 2;
+  std::shared_ptr<std::atomic<int>> second_state_ =
+      std::make_shared<std::atomic<int>>(kSecondUnopened);
   Writer writer_;
-  Writer second_; ///< batch writes beside the writer's; connects on the first
+  Writer second_; ///< batch writes beside the writer's, once it has connected
   Writer lookups_;
   Writer status_; ///< the status page's reads; connects on the first
 };

@@ -19,6 +19,11 @@ std::optional<TimeoutKind> timeout_kind(const std::exception& e) {
   return std::nullopt;
 }
 
+bool deadlock_victim(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql != nullptr && sql->sqlstate() == "40P01";
+}
+
 const char* timeout_key(TimeoutKind kind) {
   return kind == TimeoutKind::lock ? "database.lock_timeout" : "database.statement_timeout";
 }

@@ -36,6 +36,10 @@ enum class TimeoutKind { statement, lock };
 /// "lock timeout", 57014 with "statement timeout"); nullopt for every other error.
 std::optional<TimeoutKind> timeout_kind(const std::exception& e);
 
+/// Whether `e` says PostgreSQL rolled the transaction back to break a deadlock (SQLSTATE
+/// 40P01): the transaction is gone whole and may run again.
+bool deadlock_victim(const std::exception& e);
+
 /// The config key of a deadline: "database.statement_timeout" or "database.lock_timeout".
 const char* timeout_key(TimeoutKind kind);
 

@@ -6,6 +6,7 @@
 
 #include "obs/metrics.hpp"
 
+#include <boost/asio/post.hpp>
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
 
@@ -148,6 +149,22 @@ Writer::~Writer() {
   impl_->store.reset();
 }
 
+void Writer::connect_in_background(std::function<void(bool)> done) {
+  net::post(executor(), [this, done = std::move(done)] {
+    bool connected = false;
+    try {
+      connected_store();
+      connected = true;
+    } catch (const WriterStopped&) {
+      // shutting down before it connected
+    } catch (const std::exception& e) {
+      spdlog::warn("database {}: not connected: {}", impl_->options.name,
+                   one_line(e.what(), impl_->options.connection.url));
+    }
+    done(connected);
+  });
+}
+
 const WriterOptions& Writer::options() const {
   return impl_->options;
 }
@@ -187,6 +204,18 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
         spdlog::warn("database {}: connection lost ({}); reconnecting, then retrying the {} whole",
                      impl_->target(), one_line(e.what(), o.connection.url), o.name);
         impl_->store.reset();
+        continue;
+      }
+      if (deadlock_victim(e) && !(o.give_up_after && Clock::now() - started >= *o.give_up_after)) {
+        // Rare: the two write connections (or another session) took two rows in opposite
+        // orders, as when a line moves between two orders written at once. The server rolled
+        // this transaction back whole; it runs again.
+        spdlog::warn("database {}: {}; retrying the {} whole in {}", o.name,
+                     one_line(first_line(e.what()), o.connection.url), o.name, format(backoff));
+        if (!impl_->sleep_unless_stopped(backoff))
+          throw WriterStopped("database " + o.name + " stopped while retrying after a deadlock");
+        impl_->beat();
+        backoff = std::min(backoff * 2, o.max_backoff);
         continue;
       }
       const auto kind = timeout_kind(e);

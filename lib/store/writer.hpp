@@ -93,6 +93,11 @@ public:
     return net::co_spawn(executor(), run_on_thread<R>(std::move(job)), net::use_awaitable);
   }
 
+  /// Connects on the writer thread without a job, then calls `done` there with whether it
+  /// could (false once stopped, or, with give_up_after, on giving up). Nothing awaits it: a
+  /// server that keeps refusing the connection leaves it retrying, logged, until stop().
+  void connect_in_background(std::function<void(bool)> done);
+
   /// The options it was made with.
   const WriterOptions& options() const;
 

@@ -282,13 +282,17 @@ private:
     } catch (...) {
       err = std::current_exception();
     }
+    // take_oldest does not throw: every write started is awaited before the sweep ends.
     while (!in_flight_.empty()) {
       auto failed = co_await take_oldest();
       if (!err) {
         err = failed;
       }
     }
-    if (!err && ended_ && !quitting()) {
+    // What the committed batches earned is committed too, at the range's end, on a stop or
+    // after another stage failed; not after a write failed (a lost lease or database would
+    // refuse it too; the next sweep re-reads).
+    if (!err) {
       err = co_await write_unwritten_cursor(ex);
     }
     fail(err);
@@ -337,20 +341,28 @@ private:
                                 : std::make_exception_ptr(boost::system::system_error(ec));
     }
     ledger_.committed();
-    counted(written.done);
+    try {
+      counted(written.done);
+    } catch (...) {
+      co_return std::current_exception();
+    }
     co_return nullptr;
   }
 
-  // At the end of the range: the cursor the last batches earned, if none of them committed it.
+  // The cursor the last batches earned, if none of them committed it, in a write of its own.
   net::awaitable<std::exception_ptr> write_unwritten_cursor(const net::any_io_executor& ex) {
     auto cursor = ledger_.unwritten();
     if (!cursor) {
       co_return nullptr;
     }
-    store::Batch batch;
-    batch.shop = options_.shop;
-    batch.cursor = ledger_.dispatch(std::move(cursor)); // alone: it carries it
-    start_write(ex, std::move(batch), {});
+    try {
+      store::Batch batch;
+      batch.shop = options_.shop;
+      batch.cursor = ledger_.dispatch(std::move(cursor)); // alone: it carries it
+      start_write(ex, std::move(batch), {});
+    } catch (...) {
+      co_return std::current_exception();
+    }
     co_return co_await take_oldest();
   }
 

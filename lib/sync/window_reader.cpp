@@ -159,6 +159,10 @@ enum class Paging {
 // The pages of a window read as one set: each page is checked against the first and kept as
 // it arrives, from a few workers at once.
 struct PageSlots {
+  PageSlots(Attempt& attempt, const Window& window, std::int64_t first_total)
+      : a(attempt), w(window), total(first_total),
+        last(static_cast<int>((first_total + attempt.page_size - 1) / attempt.page_size)) {}
+
   Attempt& a;
   const Window& w;
   std::int64_t total; ///< the first page's total_count
@@ -199,7 +203,8 @@ net::awaitable<void> take_page(PageSlots& s, model::Page<model::Order>& p, int p
   std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(s.rejected));
   if (s.a.early && !p.items.empty()) {
     s.a.read.early += p.items.size();
-    co_await (*s.a.early)(std::move(p.items));
+    auto handed = (*s.a.early)(std::move(p.items)); // named: GCC 12 and co_await temporaries
+    co_await std::move(handed);
   } else {
     std::move(p.items.begin(), p.items.end(), std::back_inserter(s.orders));
   }
@@ -281,7 +286,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
       if (!a.verify(*page, w, 1))
         co_return false;
       const std::int64_t total = page->total_count;
-      PageSlots slots{a, w, total, static_cast<int>((total + a.page_size - 1) / a.page_size)};
+      PageSlots slots(a, w, total);
       const Paging paging = co_await read_rest(slots, *page);
       if (paging == Paging::failed)
         co_return false;

@@ -1,7 +1,8 @@
 // The typed Database against a throwaway PostgreSQL: each operation round-trips, one whose
 // connection is killed while it waits is retried whole, lookups are answered on their own
-// connection while the writer waits inside a transaction, and both connections feed one
-// heartbeat.
+// connection while the writer waits inside a transaction, both connections feed one
+// heartbeat, and two batch writes at once commit on one connection when the server refuses a
+// second.
 
 #include "io_helpers.hpp"
 #include "store/database.hpp"
@@ -209,4 +210,36 @@ TEST_CASE("a write deletes feed rows past changes.retention, at most once an hou
   Database keep(writer_options(url, kMaxBackoff), std::chrono::milliseconds(0)); // 0 keeps all
   await_op(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
   CHECK(rows() == 6);
+}
+
+TEST_CASE("two batch writes at once for a role allowed one connection both commit, on the first "
+          "connection") {
+  const auto url = migrated_database();
+  {
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    tx.exec0("CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1; "
+             "GRANT USAGE ON SCHEMA taosync TO one_connection; "
+             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO "
+             "one_connection; GRANT USAGE ON ALL SEQUENCES IN SCHEMA taosync TO one_connection");
+  }
+  std::string limited = url;
+  limited.replace(limited.find("postgres@"), 8, "one_connection");
+  OpThread io;
+  Database db(limited, kMaxBackoff);
+  // The first connection is open, as in the daemon, which migrates and loads its state first.
+  await_op(db.write_batch(batch_with_lines(kShop, {make_order("0", 10)})));
+  // The second write of each pair would go to the second connection, which the server refuses:
+  // it goes to the first instead of waiting for a connection that never comes.
+  for (int round = 0; round < 3; ++round) {
+    auto a = io.start(
+        db.write_batch(batch_with_lines(kShop, {make_order(std::to_string(2 * round + 1), 10)})));
+    auto b = io.start(
+        db.write_batch(batch_with_lines(kShop, {make_order(std::to_string(2 * round + 2), 10)})));
+    REQUIRE(a.wait_for(20s) == std::future_status::ready);
+    REQUIRE(b.wait_for(20s) == std::future_status::ready);
+    CHECK(a.get().inserted == 1);
+    CHECK(b.get().inserted == 1);
+  }
+  CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.orders") == 7);
 }

@@ -2,7 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <deque>
 #include <optional>
+#include <random>
+#include <utility>
+#include <vector>
 
 using namespace taosync;
 using namespace taosync::sync;
@@ -87,4 +92,65 @@ TEST_CASE("what 1 earned is carried by the next write once nothing in flight car
   ledger.committed();                           // 2: earns 20
   CHECK(ms(ledger.dispatch(std::nullopt)) == 20);
   CHECK_THROWS_AS(CursorLedger().committed(), std::logic_error);
+}
+
+TEST_CASE("random runs of two writes in flight: a cursor committed never passes a batch that "
+          "has not committed, and cursors commit in order") {
+  std::mt19937 random(12345);
+  for (int run = 0; run < 2000; ++run) {
+    CAPTURE(run);
+    CursorLedger ledger;
+    // Batch n holds cursor n (or none); committed[n]: its write committed.
+    std::vector<bool> committed(1, true); // batch 0: the stored state before the sweep
+    std::deque<std::pair<std::int64_t, std::int64_t>> in_flight; // (batch, cursor it carries)
+    std::int64_t stored = 0, next = 1;
+    bool failed = false;
+    const auto prefix_committed = [&](std::int64_t n) {
+      for (std::int64_t i = 1; i <= n; ++i)
+        if (!committed[static_cast<std::size_t>(i)])
+          return false;
+      return true;
+    };
+    const auto finish_oldest = [&](bool ok) {
+      const auto [batch, carries] = in_flight.front();
+      in_flight.pop_front();
+      if (ok) {
+        ledger.committed();
+        committed[static_cast<std::size_t>(batch)] = true;
+        if (carries > 0) {
+          CHECK(carries > stored); // in order
+          stored = carries;
+        }
+      } else {
+        ledger.failed();
+        failed = true;
+      }
+    };
+    for (int step = 0; step < 40; ++step) {
+      const bool dispatch = in_flight.size() < 2 && (in_flight.empty() || random() % 2 == 0);
+      if (dispatch && !failed) {
+        const std::int64_t n = next++;
+        committed.push_back(false);
+        const bool has_cursor = random() % 4 != 0;
+        const auto carried =
+            ms(ledger.dispatch(has_cursor ? std::optional(cursor(n)) : std::nullopt));
+        if (carried >= 0) {
+          // every batch up to the cursor has committed, or it is this batch's own, alone
+          CHECK((prefix_committed(carried) ||
+                 (carried == n && in_flight.empty() && prefix_committed(n - 1))));
+          for (const auto& w : in_flight)
+            CHECK(w.second == 0); // one carrier in flight at most
+        }
+        in_flight.emplace_back(n, std::max<std::int64_t>(0, carried));
+      } else if (!in_flight.empty()) {
+        finish_oldest(random() % 50 != 0);
+      }
+    }
+    while (!in_flight.empty())
+      finish_oldest(true);
+    if (const auto rest = ledger.unwritten(); rest) {
+      CHECK(ms(rest) > stored);
+      CHECK(prefix_committed(ms(rest)));
+    }
+  }
 }
