@@ -206,37 +206,34 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
         impl_->store.reset();
         continue;
       }
-      if (deadlock_victim(e) && !(o.give_up_after && Clock::now() - started >= *o.give_up_after)) {
+      // What makes the job worth running again, or nothing (it is thrown).
+      std::string what;
+      if (deadlock_victim(e)) {
         // Rare: the two write connections (or another session) took two rows in opposite
         // orders, as when a line moves between two orders written at once. The server rolled
-        // this transaction back whole; it runs again.
-        spdlog::warn("database {}: {}; retrying the {} whole in {}", o.name,
-                     one_line(first_line(e.what()), o.connection.url), o.name, format(backoff));
-        if (!impl_->sleep_unless_stopped(backoff))
-          throw WriterStopped("database " + o.name + " stopped while retrying after a deadlock");
-        impl_->beat();
-        backoff = std::min(backoff * 2, o.max_backoff);
-        continue;
+        // this transaction back whole.
+        what = "database " + o.name + " ended by the server to break a deadlock: " +
+               one_line(first_line(e.what()), o.connection.url);
+      } else {
+        const auto kind = timeout_kind(e);
+        if (!kind)
+          throw;
+        // A statement that ran out of time while it waited for a lock was blocked, not slow:
+        // it is retried like a lock timeout. One that was just slow would be slow again.
+        const std::string blocker = impl_->monitor.last_seen();
+        const auto limit =
+            *kind == TimeoutKind::lock ? o.connection.lock_timeout : o.connection.statement_timeout;
+        what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" + format(limit) + ")" +
+               (blocker.empty() ? std::string() : " waiting for " + blocker) + ": " +
+               one_line(first_line(e.what()), o.connection.url);
+        if (*kind == TimeoutKind::statement && blocker.empty())
+          throw DatabaseTimeout(what);
       }
-      const auto kind = timeout_kind(e);
-      if (!kind)
-        throw;
-      // A statement that ran out of time while it waited for a lock was blocked, not slow:
-      // it is retried like a lock timeout. One that was just slow would be slow again.
-      const std::string blocker = impl_->monitor.last_seen();
-      const auto limit =
-          *kind == TimeoutKind::lock ? o.connection.lock_timeout : o.connection.statement_timeout;
-      const std::string what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" +
-                               format(limit) + ")" +
-                               (blocker.empty() ? std::string() : " waiting for " + blocker) +
-                               ": " + one_line(first_line(e.what()), o.connection.url);
-      if (*kind == TimeoutKind::statement && blocker.empty())
-        throw DatabaseTimeout(what);
       if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
         throw DatabaseTimeout(what + "; gave up after " + format(*o.give_up_after));
       spdlog::warn("{}; retrying the {} whole in {}", what, o.name, format(backoff));
       if (!impl_->sleep_unless_stopped(backoff))
-        throw WriterStopped("database " + o.name + " stopped while waiting for a lock on " +
+        throw WriterStopped("database " + o.name + " stopped while waiting to retry on " +
                             impl_->target());
       impl_->beat();
       backoff = std::min(backoff * 2, o.max_backoff);

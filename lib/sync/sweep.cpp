@@ -202,17 +202,13 @@ private:
         if (!item.read || quitting()) {
           break;
         }
-        if (item.early) {
-          totals_.listed += item.read->orders.size();
-          auto ready = builder.add(std::move(item.read->orders), {}, std::nullopt);
-          for (auto& batch : ready) {
-            co_await ship(std::move(batch));
-          }
-          continue;
-        }
-        ++totals_.windows;
         totals_.listed += item.read->orders.size();
-        auto cursor = cursor_for_(item.read->window.to, item.last);
+        // Early orders carry nothing more; a window read whole, its rejected records and cursor.
+        std::optional<store::SyncState> cursor;
+        if (!item.early) {
+          ++totals_.windows;
+          cursor = cursor_for_(item.read->window.to, item.last);
+        }
         auto ready = builder.add(std::move(item.read->orders), std::move(item.read->rejected),
                                  std::move(cursor));
         for (auto& batch : ready) {

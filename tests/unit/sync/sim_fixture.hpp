@@ -19,8 +19,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace taosync::sync::test {
@@ -42,6 +44,15 @@ inline sim::SimOptions shop_of(std::uint64_t orders) {
   sim::SimOptions o;
   o.orders = orders;
   o.seed = 7;
+  return o;
+}
+
+/// A simulator of `orders` orders that tells each of `lies` at its rate (0 to 1).
+inline sim::SimOptions lying_shop(std::uint64_t orders,
+                                  std::initializer_list<std::pair<sim::Lie, double>> lies) {
+  sim::SimOptions o = shop_of(orders);
+  for (const auto& [lie, rate] : lies)
+    o.live.lies[lie] = rate;
   return o;
 }
 

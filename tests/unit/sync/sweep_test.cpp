@@ -96,6 +96,15 @@ std::uint64_t orders_committed(const std::vector<CommittedBatch>& committed) {
   return n;
 }
 
+// The shop's 1,000 orders and all their lines are stored, and the cursor is at the range's end.
+void check_all_stored(const std::string& url, const sim::testkit::SimHarness& sim, Window range) {
+  store::Store db(url);
+  const auto counts = db.counts(kShop);
+  CHECK(counts.orders == 1000);
+  CHECK(counts.lines == sim_stats(sim.port()).at("lines").to_number<std::int64_t>());
+  CHECK(db.load_state(kShop).hwm == range.to);
+}
+
 std::size_t batches_with_orders(const std::vector<CommittedBatch>& committed) {
   return static_cast<std::size_t>(std::count_if(
       committed.begin(), committed.end(), [](const CommittedBatch& b) { return b.orders > 0; }));
@@ -147,21 +156,15 @@ TEST_CASE("a sweep commits every order once, in batches that carry the cursor of
   REQUIRE(run.committed.back().cursor);
   CHECK(run.committed.back().cursor->hwm == range.to);
 
-  store::Store db(url);
-  const auto counts = db.counts(kShop);
-  CHECK(counts.orders == 1000);
-  CHECK(counts.lines == sim_stats(sim.port()).at("lines").to_number<std::int64_t>());
-  CHECK(db.load_state(kShop).hwm == range.to);
+  check_all_stored(url, sim, range);
 }
 
 TEST_CASE("with twenty-page windows whose orders go on page by page, and a platform that lies "
           "now and then, the sweep stores every order and ends at the range's end") {
   // Rare enough that no window is held (an attempt asks up to ten pages), frequent enough that
   // some attempts fail after handing pages on.
-  auto options = shop_of(1000);
-  options.live.lies[sim::Lie::short_page] = 0.03;
-  options.live.lies[sim::Lie::count_mismatch] = 0.03;
-  sim::testkit::SimHarness sim(options);
+  sim::testkit::SimHarness sim(
+      lying_shop(1000, {{sim::Lie::short_page, 0.03}, {sim::Lie::count_mismatch, 0.03}}));
   const auto url = migrated_database();
   store::Database database(url, 100ms);
   const auto range = whole_history();
@@ -172,10 +175,7 @@ TEST_CASE("with twenty-page windows whose orders go on page by page, and a platf
   REQUIRE_FALSE(run.failure);
   CHECK(run.totals.complete);
   CHECK(run.totals.listed >= 1000); // a window re-read hands its orders on again
-  store::Store db(url);
-  CHECK(db.counts(kShop).orders == 1000);
-  CHECK(db.counts(kShop).lines == sim_stats(sim.port()).at("lines").to_number<std::int64_t>());
-  CHECK(db.load_state(kShop).hwm == range.to);
+  check_all_stored(url, sim, range);
 }
 
 TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its cursor finishes "

@@ -165,10 +165,8 @@ TEST_CASE("with EarlyOrders and a platform that lies now and then, every order i
           "early or with its window, and every window is still read whole") {
   // Rare enough that no window is held (each attempt asks up to five pages), frequent enough
   // that some attempts fail after handing pages on.
-  auto options = shop_of(1000);
-  options.live.lies[sim::Lie::short_page] = 0.05;
-  options.live.lies[sim::Lie::count_mismatch] = 0.05;
-  sim::testkit::SimHarness sim(options);
+  sim::testkit::SimHarness sim(
+      lying_shop(1000, {{sim::Lie::short_page, 0.05}, {sim::Lie::count_mismatch, 0.05}}));
   auto limits = quick_limits();
   limits.rereads = 12;
   EarlyPages early;
@@ -275,10 +273,8 @@ TEST_CASE("a stop while an answer does not add up holds the window without re-re
 }
 
 TEST_CASE("a lie told now and then costs re-reads, and every window is still read whole") {
-  auto options = shop_of(1000);
-  options.live.lies[sim::Lie::short_page] = 0.3;
-  options.live.lies[sim::Lie::count_mismatch] = 0.2;
-  sim::testkit::SimHarness sim(options);
+  sim::testkit::SimHarness sim(
+      lying_shop(1000, {{sim::Lie::short_page, 0.3}, {sim::Lie::count_mismatch, 0.2}}));
   auto limits = quick_limits();
   limits.rereads = 8;
 
@@ -297,10 +293,8 @@ TEST_CASE("a lie told now and then costs re-reads, and every window is still rea
 
 TEST_CASE("records with a poisoned modification time are rejected, and the rest of the window "
           "is kept") {
-  auto options = shop_of(1000);
-  options.live.lies[sim::Lie::future_time] = 0.5;
-  options.live.lies[sim::Lie::outside_window] = 0.5;
-  sim::testkit::SimHarness sim(options);
+  sim::testkit::SimHarness sim(
+      lying_shop(1000, {{sim::Lie::future_time, 0.5}, {sim::Lie::outside_window, 0.5}}));
 
   const auto reads = read_range(client_config(sim.port()), whole_history(), 100, quick_limits());
 
