@@ -1,5 +1,8 @@
-# Debian 12 packages: libboost1.81-dev, libboost-json1.81-dev, libpqxx-dev (6.4),
-# libspdlog-dev, libyaml-cpp-dev, doctest-dev, libssl-dev, libsystemd-dev.
+# The distributions' own packages (scripts/setup.sh installs them): Debian 12 (Boost 1.81,
+# libpqxx 6.4), Debian 13 and Ubuntu 24.04 (Boost 1.83, libpqxx 7.x).
+if(POLICY CMP0167)
+  cmake_policy(SET CMP0167 NEW) # Boost's own BoostConfig.cmake, not CMake's FindBoost
+endif()
 find_package(Threads REQUIRED)
 find_package(Boost 1.81 REQUIRED COMPONENTS json)
 find_package(OpenSSL REQUIRED)
@@ -9,4 +12,6 @@ find_package(yaml-cpp REQUIRED)
 find_package(doctest REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# libpq itself (libpq-fe.h is under /usr/include/postgresql, which libpqxx 7's .pc omits)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)

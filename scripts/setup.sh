@@ -1,20 +1,47 @@
 #!/usr/bin/env bash
-# Prepares a Debian 12 machine and builds taosync: installs the missing apt packages
-# (non-interactively, only those `dpkg-query` reports as not installed), then configures and
-# builds with the default CMake preset into build/. Called by demo.sh, test.sh and bench.sh;
-# also usable alone. Set TAOSYNC_SKIP_BUILD=1 to only install packages, TAOSYNC_BUILD_DIR to
-# build in another directory.
+# Prepares a Debian 12, Debian 13 or Ubuntu 24.04 machine and builds taosync: installs the
+# missing apt packages (non-interactively, only those `dpkg-query` reports as not installed;
+# the names come from /etc/os-release), then configures and builds with the default CMake
+# preset into build/. Called by demo.sh, test.sh and bench.sh; also usable alone. Set
+# TAOSYNC_SKIP_BUILD=1 to only install packages, TAOSYNC_BUILD_DIR to build in another
+# directory, TAOSYNC_NO_BROWSER=1 to leave chromium out (the status page test then skips
+# its browser checks and says so).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# The distribution this runs on, as "ID VERSION_ID" from /etc/os-release ("debian 12").
+distribution() {
+  local ID="" VERSION_ID=""
+  # shellcheck disable=SC1091 # the machine's own file
+  [[ -r /etc/os-release ]] && . /etc/os-release
+  echo "${ID:-unknown} ${VERSION_ID:-unknown}"
+}
+
+# Boost's versioned package names: Debian 12's default libboost-dev is 1.74, too old.
+read -r distro_id distro_version <<<"$(distribution)"
+case "$distro_id $distro_version" in
+"debian 12") boost=1.81 browser=chromium ;;
+"debian 13") boost=1.83 browser=chromium ;;
+"ubuntu 24.04") boost=1.83 browser="" ;; # Ubuntu's chromium is a snap shim; no apt browser
+*)
+  echo "setup: $distro_id $distro_version is not a distribution taosync knows." >&2
+  echo "setup: supported: Debian 12 (bookworm), Debian 13 (trixie), Ubuntu 24.04 (noble)." >&2
+  echo "setup: install the equivalent of scripts/setup.sh's package list by hand, then run" >&2
+  echo "setup: TAOSYNC_SKIP_PACKAGES=1 $0" >&2
+  [[ "${TAOSYNC_SKIP_PACKAGES:-0}" == 1 ]] || exit 1
+  boost="" browser=""
+  ;;
+esac
+[[ "${TAOSYNC_NO_BROWSER:-0}" == 1 ]] && browser=""
+
 PACKAGES=(
   build-essential cmake pkg-config ccache git ca-certificates
-  libboost1.81-dev libboost-json1.81-dev libpqxx-dev libspdlog-dev libyaml-cpp-dev
-  doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format
+  "libboost$boost-dev" "libboost-json$boost-dev" libpqxx-dev libpq-dev libspdlog-dev
+  libyaml-cpp-dev doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format
   postgresql
   systemd dpkg-dev file curl procps util-linux time
-  chromium # the status page test loads the page headless
+  $browser # the status page test loads the page headless
 )
 
 installed() {
@@ -47,7 +74,9 @@ build() {
   fi
 }
 
-install_missing
+if [[ "${TAOSYNC_SKIP_PACKAGES:-0}" != 1 ]]; then
+  install_missing
+fi
 if [[ "${TAOSYNC_SKIP_BUILD:-0}" != 1 ]]; then
   build
 fi

@@ -15,14 +15,14 @@ constexpr std::size_t kMaxStatusLength = 64;    // statuses are short words; the
 constexpr std::size_t kMaxQuoted = 40;          // how much of a bad value a reason quotes
 constexpr std::string_view kEndpoint = "store"; // rejected by the store, not by the parser
 
-std::string quoted(std::string_view value) {
+std::string excerpt(std::string_view value) {
   return "\"" + clean_text(value.substr(0, kMaxQuoted)) + "\"";
 }
 
 std::string money_problem(std::string_view field, const model::Money& m) {
   if (m.amount.empty() || is_decimal(m.amount))
     return {};
-  return std::string(field) + ": not a decimal amount " + quoted(m.amount);
+  return std::string(field) + ": not a decimal amount " + excerpt(m.amount);
 }
 
 std::string first_problem(std::initializer_list<std::string> problems) {
@@ -149,7 +149,7 @@ std::string id_problem(std::string_view id) {
     return "longer than 64 bytes";
   for (char c : id)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
-      return "unexpected character in " + quoted(id);
+      return "unexpected character in " + excerpt(id);
   return {};
 }
 

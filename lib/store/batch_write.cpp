@@ -6,6 +6,7 @@
 #include "store/copy_rows.hpp"
 #include "store/fresh_write.hpp"
 #include "store/owed_rows.hpp"
+#include "store/pq.hpp"
 #include "store/state_rows.hpp"
 
 #include <pqxx/pqxx>
@@ -47,7 +48,7 @@ void copy_rejected(pqxx::work& tx, const std::string& shop, const CheckedBatch& 
 
 /// Runs the orders upsert and adds its counts to `result`.
 void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result) {
-  const auto row = tx.exec_prepared1(kUpsertOrdersName, shop);
+  const auto row = pq::run_prepared1(tx, kUpsertOrdersName, shop);
   result.inserted = row[0].as<std::uint64_t>();
   result.updated = row[1].as<std::uint64_t>();
   result.unchanged = row[2].as<std::uint64_t>();
@@ -58,20 +59,20 @@ void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result)
 /// Replaces the line sets left in stage_sets and records their changes; adds the line rows
 /// written and the line status changes to `result`.
 void replace_lines(pqxx::work& tx, const std::string& shop, WriteResult& result) {
-  tx.exec_prepared1(kDeleteGoneLinesName, shop);
-  tx.exec_prepared0(kPruneStagedLinesName, shop);
+  pq::run_prepared1(tx, kDeleteGoneLinesName, shop);
+  pq::run_prepared0(tx, kPruneStagedLinesName, shop);
   result.line_status_changes = record_line_changes(tx, shop); // before the old rows go
-  tx.exec_prepared1(kDeleteLineChildrenName, shop);
-  result.lines = tx.exec_prepared1(kInsertLinesName, shop)[0].as<std::uint64_t>();
+  pq::run_prepared1(tx, kDeleteLineChildrenName, shop);
+  result.lines = pq::run_prepared1(tx, kInsertLinesName, shop)[0].as<std::uint64_t>();
 }
 
 } // namespace
 
-void prepare_batch_write(pqxx::connection_base& conn) {
+void prepare_batch_write(pqxx::connection& conn) {
   {
     pqxx::nontransaction tx(conn, "staging");
-    tx.exec0(std::string(sql::kSessionSetup));
-    tx.exec0(std::string(sql::kCreateStaging));
+    pq::run0(tx, std::string(sql::kSessionSetup));
+    pq::run0(tx, std::string(sql::kCreateStaging));
   }
   conn.prepare(kUpsertOrdersName, std::string(sql::kUpsertOrders));
   conn.prepare(kDeleteGoneLinesName, std::string(sql::kDeleteGoneLines));
@@ -122,9 +123,8 @@ void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch&
 }
 
 /// One transaction of write_batch; `try_fresh`: write the rows fresh if none is stored.
-WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
-                          const CheckedBatch& checked, const std::optional<Fence>& fence,
-                          bool try_fresh) {
+WriteResult write_checked(pqxx::connection& conn, const Batch& batch, const CheckedBatch& checked,
+                          const std::optional<Fence>& fence, bool try_fresh) {
   Laps laps;
   WriteResult result;
   auto& times = result.times;
@@ -142,7 +142,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
   }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, batch.shop, checked);
-    tx.exec_prepared0(kInsertRejectedName, batch.shop);
+    pq::run_prepared0(tx, kInsertRejectedName, batch.shop);
     result.rejected = checked.rejected.size();
   }
   // after the line sets: settling reads which sets were replaced (stage_sets)
@@ -167,7 +167,7 @@ WriteResult write_checked(pqxx::connection_base& conn, const Batch& batch,
 
 } // namespace
 
-WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
+WriteResult write_batch(pqxx::connection& conn, const Batch& batch,
                         const std::optional<Fence>& fence) {
   Laps laps;
   const CheckedBatch checked = check_batch(batch);

@@ -14,11 +14,11 @@ namespace taosync::store {
 
 /// Creates the session's staging tables and prepares the write statements. Run once per
 /// connection, before the first write_batch.
-void prepare_batch_write(pqxx::connection_base& conn);
+void prepare_batch_write(pqxx::connection& conn);
 
 /// Writes `batch` (and its cursor, if any) in one transaction and commits it, if `fence` (when
 /// set) still holds the shop's lease; LeaseLost otherwise, and nothing is written.
-WriteResult write_batch(pqxx::connection_base& conn, const Batch& batch,
+WriteResult write_batch(pqxx::connection& conn, const Batch& batch,
                         const std::optional<Fence>& fence = std::nullopt);
 
 } // namespace taosync::store

@@ -1,4 +1,5 @@
 #include "store/binary_copy.hpp"
+#include "store/pq.hpp"
 
 #include <libpq-fe.h>
 #include <pqxx/except>
@@ -88,7 +89,7 @@ BinaryCopy::BinaryCopy(pqxx::dbtransaction& tx, std::string_view table,
     : statement_("COPY " + std::string(table) + " (" + column_list(columns) +
                  ") FROM STDIN (FORMAT binary)"),
       conn_(ConnectionOf::get(tx)), columns_(static_cast<std::int16_t>(columns.size())) {
-  tx.exec0(statement_);
+  pq::run0(tx, statement_);
   buffer_.reserve(kSendAt + 64 * 1024);
   buffer_.append(kHeader.data(), kHeader.size());
 }

@@ -4,6 +4,7 @@
 #include "store/session.hpp"
 
 #include "obs/metrics.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
@@ -143,7 +144,7 @@ std::optional<BlockSample> BlockMonitor::look(int pid) {
     if (!conn_)
       conn_ = open_session(settings_);
     pqxx::nontransaction tx(*conn_, "block_monitor");
-    const auto rows = tx.exec_params(std::string(kBlockersSql), pid);
+    const auto rows = pq::run(tx, std::string(kBlockersSql), pid);
     if (rows.empty())
       return std::nullopt; // not waiting for a lock: slow, not blocked
     BlockSample sample;

@@ -14,7 +14,7 @@
 namespace taosync::store {
 
 /// Prepares the change feed's statements on a write connection (with prepare_batch_write).
-void prepare_change_feed(pqxx::connection_base& conn);
+void prepare_change_feed(pqxx::connection& conn);
 
 /// Records the status changes of the staged lines about to be written and stages their feed
 /// rows (line_status, lines_replaced, shipment). Call after the staged lines were pruned and
@@ -32,7 +32,7 @@ std::uint64_t publish_new_changes(pqxx::work& tx, const std::string& shop);
 
 /// Deletes feed rows older than `retention`, at most `batch_rows` per statement and
 /// `max_batches` statements, each its own transaction. Returns the rows deleted.
-std::uint64_t prune_changes(pqxx::connection_base& conn, std::chrono::milliseconds retention,
+std::uint64_t prune_changes(pqxx::connection& conn, std::chrono::milliseconds retention,
                             int batch_rows, int max_batches);
 
 /// One row of the feed: its id and the row as one JSON object (id, shop, trade_order_id, kind,
@@ -43,7 +43,7 @@ struct FeedRow {
 };
 
 /// Up to `limit` feed rows after `since`, of `shop` (nullopt: every shop), in id order.
-std::vector<FeedRow> read_changes(pqxx::connection_base& conn, std::int64_t since,
+std::vector<FeedRow> read_changes(pqxx::connection& conn, std::int64_t since,
                                   const std::optional<std::string>& shop, int limit);
 
 } // namespace taosync::store

@@ -3,6 +3,7 @@
 #include "store/copy_rows.hpp"
 #include "store/fresh_sql.hpp"
 
+#include "store/pq.hpp"
 #include "store/text_repair.hpp"
 
 #include <pqxx/pqxx>
@@ -76,7 +77,7 @@ void stage_new(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
 
 } // namespace
 
-void prepare_fresh_write(pqxx::connection_base& conn) {
+void prepare_fresh_write(pqxx::connection& conn) {
   conn.prepare(kAnyStoredName, std::string(sql::kAnyStored));
 }
 
@@ -103,7 +104,7 @@ bool none_stored(pqxx::work& tx, const std::string& shop, const CheckedBatch& b)
   orders.reserve(b.orders.size());
   for (const model::Order* o : b.orders)
     orders.push_back(o->trade_order_id);
-  return !tx.exec_prepared1(kAnyStoredName, shop, array_literal(orders))[0].as<bool>();
+  return !pq::run_prepared1(tx, kAnyStoredName, shop, array_literal(orders))[0].as<bool>();
 }
 
 void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,

@@ -17,7 +17,7 @@
 namespace taosync::store {
 
 /// Prepares the fresh write's statements on a write connection (with prepare_batch_write).
-void prepare_fresh_write(pqxx::connection_base& conn);
+void prepare_fresh_write(pqxx::connection& conn);
 
 /// Whether `b` could be written fresh, as far as the batch alone tells: it has orders, every
 /// line set it replaces is of one of them, and every time is within the years 1 to 9999.

@@ -3,6 +3,7 @@
 #include "store/text_repair.hpp"
 
 #include "model/time_text.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -125,7 +126,7 @@ std::string epochs_literal(const std::vector<HeldLease>& held) {
 
 /// Who holds `shop` now, for a LeaseLost message.
 std::string holder_text(pqxx::transaction_base& tx, const std::string& shop) {
-  const auto rows = tx.exec_params(select_lease_sql(kSelectLease), shop);
+  const auto rows = pq::run(tx, select_lease_sql(kSelectLease), shop);
   if (rows.empty())
     return "it has no lease row";
   const Lease now = lease_of(rows[0]);
@@ -141,9 +142,9 @@ std::string holder_text(pqxx::transaction_base& tx, const std::string& shop) {
 
 std::vector<std::string> heartbeat(pqxx::transaction_base& tx, const DaemonIdentity& daemon,
                                    std::chrono::milliseconds ttl) {
-  tx.exec_params0(std::string(kUpsertDaemon), daemon.id, daemon.host, daemon.pid,
-                  static_cast<std::int64_t>(ttl.count()));
-  tx.exec_params0(std::string(kForgetDeadDaemons), daemon.id);
+  pq::run0(tx, std::string(kUpsertDaemon), daemon.id, daemon.host, daemon.pid,
+           static_cast<std::int64_t>(ttl.count()));
+  pq::run0(tx, std::string(kForgetDeadDaemons), daemon.id);
   return live_daemons(tx);
 }
 
@@ -155,18 +156,18 @@ std::vector<std::string> live_daemons(pqxx::transaction_base& tx) {
 }
 
 void leave(pqxx::transaction_base& tx, const std::string& daemon) {
-  tx.exec_params0(std::string(kLeave), daemon);
+  pq::run0(tx, std::string(kLeave), daemon);
 }
 
 Acquired acquire_lease(pqxx::transaction_base& tx, const std::string& shop,
                        const DaemonIdentity& daemon, std::chrono::milliseconds ttl) {
   const auto taken =
-      tx.exec_params(std::string(kAcquire) + std::string(kLeaseColumns), shop, daemon.id,
-                     daemon.host, daemon.pid, static_cast<std::int64_t>(ttl.count()));
+      pq::run(tx, std::string(kAcquire) + std::string(kLeaseColumns), shop, daemon.id, daemon.host,
+              daemon.pid, static_cast<std::int64_t>(ttl.count()));
   if (!taken.empty())
     return {true, lease_of(taken[0])};
   // The conflicting row was locked and tested: it is live and someone else's.
-  return {false, lease_of(tx.exec_params1(select_lease_sql(kSelectLease), shop))};
+  return {false, lease_of(pq::run1(tx, select_lease_sql(kSelectLease), shop))};
 }
 
 Renewal renew_leases(pqxx::transaction_base& tx, const std::string& daemon,
@@ -178,9 +179,8 @@ Renewal renew_leases(pqxx::transaction_base& tx, const std::string& daemon,
   for (const auto& h : held)
     shops.push_back(h.shop);
   std::vector<std::string> renewed;
-  for (const auto& row :
-       tx.exec_params(std::string(kRenew), daemon, array_literal(shops), epochs_literal(held),
-                      static_cast<std::int64_t>(ttl.count())))
+  for (const auto& row : pq::run(tx, std::string(kRenew), daemon, array_literal(shops),
+                                 epochs_literal(held), static_cast<std::int64_t>(ttl.count())))
     renewed.push_back(row[0].as<std::string>());
   for (const auto& shop : shops) {
     const bool kept = std::find(renewed.begin(), renewed.end(), shop) != renewed.end();
@@ -194,7 +194,7 @@ Renewal renew_leases(pqxx::transaction_base& tx, const std::string& daemon,
 
 bool release_lease(pqxx::transaction_base& tx, const std::string& shop, const std::string& daemon,
                    std::int64_t epoch) {
-  return tx.exec_params(std::string(kRelease), shop, daemon, epoch).affected_rows() == 1;
+  return pq::run(tx, std::string(kRelease), shop, daemon, epoch).affected_rows() == 1;
 }
 
 std::vector<Lease> select_leases(pqxx::transaction_base& tx) {
@@ -205,7 +205,7 @@ std::vector<Lease> select_leases(pqxx::transaction_base& tx) {
 }
 
 void check_fence(pqxx::transaction_base& tx, const std::string& shop, const Fence& fence) {
-  if (tx.exec_params(std::string(kFence), shop, fence.daemon, fence.epoch).affected_rows() == 1)
+  if (pq::run(tx, std::string(kFence), shop, fence.daemon, fence.epoch).affected_rows() == 1)
     return;
   throw LeaseLost("write for shop " + shop + " refused: daemon " + fence.daemon +
                   " no longer holds its lease at epoch " + std::to_string(fence.epoch) + " (" +

@@ -1,5 +1,6 @@
 #include "store/migrations.hpp"
 
+#include "store/pq.hpp"
 #include "store/schema_access.hpp"
 
 #include <pqxx/pqxx>
@@ -276,7 +277,7 @@ std::span<const Migration> all_migrations() {
   return kMigrations;
 }
 
-int apply_migrations(pqxx::connection_base& conn) {
+int apply_migrations(pqxx::connection& conn) {
   // Read-only first: a start at the current version needs no DDL right at all.
   const SchemaState state = read_schema_state(conn);
   const auto pending = pending_migrations(state);
@@ -287,8 +288,8 @@ int apply_migrations(pqxx::connection_base& conn) {
   tx.exec(std::string(kLockSql));
   try {
     if (!state.schema_exists)
-      tx.exec0(std::string(kCreateSchemaSql));
-    tx.exec0(std::string(kBootstrapSql));
+      pq::run0(tx, std::string(kCreateSchemaSql));
+    pq::run0(tx, std::string(kBootstrapSql));
   } catch (const pqxx::sql_error& e) {
     rethrow_migration_error(e, pending.front(), state);
   }
@@ -300,11 +301,11 @@ int apply_migrations(pqxx::connection_base& conn) {
     if (applied.contains(m.version))
       continue;
     try {
-      tx.exec0(std::string(m.sql));
+      pq::run0(tx, std::string(m.sql));
     } catch (const pqxx::sql_error& e) {
       rethrow_migration_error(e, m, state);
     }
-    tx.exec_params0(std::string(kRecordSql), m.version, std::string(m.name));
+    pq::run0(tx, std::string(kRecordSql), m.version, std::string(m.name));
     ++count;
   }
   tx.commit();

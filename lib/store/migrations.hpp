@@ -23,6 +23,6 @@ std::span<const Migration> all_migrations();
 /// callers serialize and the second finds nothing to do. Returns how many were applied.
 /// Reads the version first and runs no DDL when nothing is pending; a role that may not
 /// migrate, or a foreign object in the way, throws SchemaProblem naming it and the fix.
-int apply_migrations(pqxx::connection_base& conn);
+int apply_migrations(pqxx::connection& conn);
 
 } // namespace taosync::store

@@ -1,4 +1,5 @@
 #include "store/order_rows.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -115,22 +116,22 @@ std::optional<std::string> optional_text(const pqxx::field& f) {
 
 std::optional<model::OrderDetail> select_order(pqxx::transaction_base& tx, const std::string& shop,
                                                const std::string& id) {
-  const auto head = tx.exec_params(std::string(kSelectOrder), shop, id);
+  const auto head = pq::run(tx, std::string(kSelectOrder), shop, id);
   if (head.empty())
     return std::nullopt;
   model::OrderDetail detail;
   detail.order = order_of(head[0]);
-  for (const auto& row : tx.exec_params(std::string(kSelectLineIds), shop, id))
+  for (const auto& row : pq::run(tx, std::string(kSelectLineIds), shop, id))
     detail.order.line_ids.push_back(text(row[0]));
   std::unordered_map<std::string, std::size_t> index;
-  for (const auto& row : tx.exec_params(std::string(kSelectLines), shop, id)) {
+  for (const auto& row : pq::run(tx, std::string(kSelectLines), shop, id)) {
     index.emplace(text(row[0]), detail.lines.size());
     detail.lines.push_back(line_of(row));
   }
-  for (const auto& row : tx.exec_params(std::string(kSelectShipments), shop, id))
+  for (const auto& row : pq::run(tx, std::string(kSelectShipments), shop, id))
     detail.lines[index.at(text(row[0]))].shipments.push_back(
         {row[1].as<std::int64_t>(), optional_text(row[2]), optional_text(row[3])});
-  for (const auto& row : tx.exec_params(std::string(kSelectSkuProperties), shop, id))
+  for (const auto& row : pq::run(tx, std::string(kSelectSkuProperties), shop, id))
     detail.lines[index.at(text(row[0]))].sku_properties.push_back(
         {row[1].as<std::int64_t>(0), text(row[2]), row[3].as<std::int64_t>(0), text(row[4])});
   return detail;

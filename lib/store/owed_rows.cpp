@@ -1,5 +1,6 @@
 #include "store/owed_rows.hpp"
 
+#include "store/pq.hpp"
 #include "store/text_repair.hpp"
 
 #include <pqxx/pqxx>
@@ -88,9 +89,9 @@ model::TimePoint owed_time_from_ms(std::int64_t ms) {
 std::vector<std::string> parse_id_array(const std::string& literal) {
   std::vector<std::string> out;
   pqxx::array_parser parser(literal.c_str());
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
+  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::juncture::done;
        std::tie(kind, value) = parser.get_next())
-    if (kind == pqxx::array_parser::string_value)
+    if (kind == pqxx::array_parser::juncture::string_value)
       out.push_back(value);
   return out;
 }
@@ -109,21 +110,21 @@ void upsert_owed(pqxx::transaction_base& tx, const std::string& shop,
     times.push_back(o.modification_time ? std::to_string(owed_epoch_ms(*o.modification_time)) : "");
     reasons.push_back(clean_text(o.reason));
   }
-  tx.exec_params0(std::string(kUpsertOwed), shop, array_literal(ids), array_literal(lines),
-                  array_literal(times), array_literal(reasons));
+  pq::run0(tx, std::string(kUpsertOwed), shop, array_literal(ids), array_literal(lines),
+           array_literal(times), array_literal(reasons));
 }
 
 std::uint64_t settle_owed(pqxx::transaction_base& tx, const std::string& shop,
                           const std::vector<std::string>& settled) {
   if (settled.empty())
     return 0;
-  return tx.exec_params(std::string(kSettleOwed), shop, array_literal(settled)).affected_rows();
+  return pq::run(tx, std::string(kSettleOwed), shop, array_literal(settled)).affected_rows();
 }
 
 std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::string& shop, int limit,
                                      bool due_or_not) {
   std::vector<DueOwed> out;
-  for (const auto& row : tx.exec_params(std::string(kSelectDue), shop, limit, due_or_not)) {
+  for (const auto& row : pq::run(tx, std::string(kSelectDue), shop, limit, due_or_not)) {
     DueOwed d;
     d.order.trade_order_id = row[0].as<std::string>();
     d.order.line_ids = parse_id_array(row[1].as<std::string>());
@@ -138,12 +139,12 @@ std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::stri
 
 void postpone_owed(pqxx::transaction_base& tx, const std::string& shop, const std::string& id,
                    const std::string& reason, std::chrono::milliseconds delay) {
-  tx.exec_params0(std::string(kPostpone), shop, id, clean_text(reason),
-                  static_cast<std::int64_t>(delay.count()));
+  pq::run0(tx, std::string(kPostpone), shop, id, clean_text(reason),
+           static_cast<std::int64_t>(delay.count()));
 }
 
 OwedSummary select_owed_summary(pqxx::transaction_base& tx, const std::string& shop) {
-  const auto row = tx.exec_params1(std::string(kOwedSummary), shop);
+  const auto row = pq::run1(tx, std::string(kOwedSummary), shop);
   OwedSummary s;
   s.orders = row[0].as<std::int64_t>();
   s.lines = row[1].as<std::int64_t>();
@@ -155,15 +156,15 @@ OwedSummary select_owed_summary(pqxx::transaction_base& tx, const std::string& s
 void upsert_held(pqxx::transaction_base& tx, const std::string& shop,
                  const std::optional<HeldWindow>& held) {
   if (!held) {
-    tx.exec_params0(std::string(kClearHeld), shop);
+    pq::run0(tx, std::string(kClearHeld), shop);
     return;
   }
-  tx.exec_params0(std::string(kUpsertHeld), shop, owed_epoch_ms(held->from),
-                  owed_epoch_ms(held->to), clean_text(held->reason));
+  pq::run0(tx, std::string(kUpsertHeld), shop, owed_epoch_ms(held->from), owed_epoch_ms(held->to),
+           clean_text(held->reason));
 }
 
 std::optional<HeldWindow> select_held(pqxx::transaction_base& tx, const std::string& shop) {
-  const auto rows = tx.exec_params(std::string(kSelectHeld), shop);
+  const auto rows = pq::run(tx, std::string(kSelectHeld), shop);
   if (rows.empty())
     return std::nullopt;
   const auto& row = rows[0];

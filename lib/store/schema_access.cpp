@@ -1,6 +1,7 @@
 #include "store/schema_access.hpp"
 
 #include "store/db_errors.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -83,10 +84,10 @@ std::string dml_grants(const std::string& role) {
 
 } // namespace
 
-SchemaState read_schema_state(pqxx::connection_base& conn) {
+SchemaState read_schema_state(pqxx::connection& conn) {
   SchemaState s;
   pqxx::read_transaction tx(conn, "schema_state");
-  const auto r = tx.exec1(std::string(kSchemaStateSql));
+  const auto r = pq::run1(tx, std::string(kSchemaStateSql));
   s.role = r[0].as<std::string>();
   s.database = r[1].as<std::string>();
   s.schema_exists = r[2].as<bool>();
@@ -119,7 +120,7 @@ std::vector<Migration> pending_migrations(const SchemaState& state) {
   return out;
 }
 
-void check_can_migrate(pqxx::connection_base& conn, const SchemaState& s,
+void check_can_migrate(pqxx::connection& conn, const SchemaState& s,
                        const std::vector<Migration>& pending) {
   if (pending.empty())
     return;
@@ -168,9 +169,9 @@ void rethrow_migration_error(const pqxx::sql_error& e, const Migration& m, const
   throw;
 }
 
-void check_access(pqxx::connection_base& conn) {
+void check_access(pqxx::connection& conn) {
   pqxx::read_transaction tx(conn, "check_access");
-  const std::string role = tx.exec1("SELECT current_user")[0].as<std::string>();
+  const std::string role = pq::run1(tx, "SELECT current_user")[0].as<std::string>();
   std::string missing;
   for (const auto& row : tx.exec(std::string(kMissingRightsSql)))
     missing += (missing.empty() ? "" : "; ") + row[2].as<std::string>() + " on " +

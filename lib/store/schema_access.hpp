@@ -27,7 +27,7 @@ struct SchemaState {
 };
 
 /// Reads the schema's state; a role that may not read schema_migrations gets a SchemaProblem.
-SchemaState read_schema_state(pqxx::connection_base& conn);
+SchemaState read_schema_state(pqxx::connection& conn);
 
 /// The migrations not yet applied, oldest first.
 std::vector<Migration> pending_migrations(const SchemaState& state);
@@ -35,7 +35,7 @@ std::vector<Migration> pending_migrations(const SchemaState& state);
 /// Throws SchemaProblem if `pending` cannot be applied by this role (no CREATE right) or if
 /// the schema holds objects taosyncd did not create (a schema without schema_migrations that
 /// is not empty).
-void check_can_migrate(pqxx::connection_base& conn, const SchemaState& state,
+void check_can_migrate(pqxx::connection& conn, const SchemaState& state,
                        const std::vector<Migration>& pending);
 
 /// A migration refused by the server, as a SchemaProblem naming the migration, the object
@@ -47,6 +47,6 @@ void check_can_migrate(pqxx::connection_base& conn, const SchemaState& state,
 /// Throws SchemaProblem naming every table, sequence or the schema on which the role lacks a
 /// right the sync needs (USAGE on the schema, SELECT/INSERT/UPDATE/DELETE on every table,
 /// USAGE on sequences that are not identity columns'), with the GRANT statements to fix it.
-void check_access(pqxx::connection_base& conn);
+void check_access(pqxx::connection& conn);
 
 } // namespace taosync::store

@@ -1,6 +1,7 @@
 #include "store/session.hpp"
 
 #include "store/db_errors.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -29,18 +30,12 @@ std::unique_ptr<pqxx::connection> open_session(const ConnectionSettings& s) {
   } catch (const std::exception& e) { // also a malformed connection string
     throw pqxx::broken_connection(one_line(e.what(), s.url));
   }
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  // A silent reconnect would lose the session's settings and staging tables; callers
-  // reconnect explicitly.
-  conn->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
+  pq::no_reactivation(*conn); // callers reconnect explicitly
   {
     pqxx::nontransaction tx(*conn, "session_timeouts");
-    tx.exec_params(std::string(kSetTimeouts), gucs_ms(s.statement_timeout),
-                   gucs_ms(s.lock_timeout));
+    pq::run(tx, std::string(kSetTimeouts), gucs_ms(s.statement_timeout), gucs_ms(s.lock_timeout));
     if (s.idle_in_transaction_timeout > Millis{0})
-      tx.exec_params(std::string(kSetIdleTimeout), gucs_ms(s.idle_in_transaction_timeout));
+      pq::run(tx, std::string(kSetIdleTimeout), gucs_ms(s.idle_in_transaction_timeout));
   }
   return conn;
 }

@@ -1,4 +1,5 @@
 #include "store/shop_flags.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -29,7 +30,7 @@ ON CONFLICT (shop) DO UPDATE SET api_banned_until = EXCLUDED.api_banned_until
 
 ShopFlags select_shop_flags(pqxx::transaction_base& tx, const std::string& shop) {
   ShopFlags flags;
-  const auto rows = tx.exec_params(std::string(kSelectFlags), shop);
+  const auto rows = pq::run(tx, std::string(kSelectFlags), shop);
   if (rows.empty())
     return flags;
   const auto& r = rows[0];
@@ -44,14 +45,14 @@ ShopFlags select_shop_flags(pqxx::transaction_base& tx, const std::string& shop)
 
 void upsert_refresh_fingerprint(pqxx::transaction_base& tx, const std::string& shop,
                                 const std::string& fingerprint, bool resume) {
-  tx.exec_params0(std::string(kUpsertFingerprint), shop, fingerprint, resume);
+  pq::run0(tx, std::string(kUpsertFingerprint), shop, fingerprint, resume);
 }
 
 void upsert_api_ban(pqxx::transaction_base& tx, const std::string& shop,
                     std::chrono::system_clock::time_point until) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch()).count();
-  tx.exec_params0(std::string(kUpsertBan), shop, static_cast<std::int64_t>(ms));
+  pq::run0(tx, std::string(kUpsertBan), shop, static_cast<std::int64_t>(ms));
 }
 
 } // namespace taosync::store

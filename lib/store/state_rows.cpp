@@ -1,4 +1,5 @@
 #include "store/state_rows.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -52,7 +53,7 @@ std::optional<std::int64_t> ms(const std::optional<TimePoint>& t) {
 SyncState select_state(pqxx::transaction_base& tx, const std::string& shop) {
   SyncState state;
   state.shop = shop;
-  const auto rows = tx.exec_params(std::string(kSelectState), shop);
+  const auto rows = pq::run(tx, std::string(kSelectState), shop);
   if (rows.empty())
     return state;
   const auto& r = rows[0];
@@ -81,9 +82,9 @@ void upsert_state(pqxx::transaction_base& tx, const SyncState& state) {
     cycle_us = std::chrono::duration_cast<std::chrono::microseconds>(
                    state.last_cycle_at->time_since_epoch())
                    .count();
-  tx.exec_params0(std::string(kUpsertState), state.shop, ms(state.hwm), ms(state.init_t0),
-                  ms(state.init_cursor), state.init_done, day, cycle_us, state.last_cycle_orders,
-                  state.stopped, state.stopped_reason);
+  pq::run0(tx, std::string(kUpsertState), state.shop, ms(state.hwm), ms(state.init_t0),
+           ms(state.init_cursor), state.init_done, day, cycle_us, state.last_cycle_orders,
+           state.stopped, state.stopped_reason);
 }
 
 } // namespace taosync::store

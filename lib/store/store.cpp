@@ -13,6 +13,7 @@
 #include "store/text_repair.hpp"
 
 #include "obs/metrics.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -154,7 +155,7 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
     return out;
   pqxx::read_transaction tx(*impl_->conn, "modification_times");
   for (const auto& row :
-       tx.exec_params(std::string(kModificationTimes), shop, array_literal(order_ids)))
+       pq::run(tx, std::string(kModificationTimes), shop, array_literal(order_ids)))
     out.emplace(row[0].as<std::string>(),
                 model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
   return out;
@@ -175,7 +176,7 @@ std::uint64_t Store::prune_changes(std::chrono::milliseconds retention, int batc
 std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
                                                 const std::string& config_fingerprint) {
   pqxx::read_transaction tx(*impl_->conn, "load_tokens");
-  const auto rows = tx.exec_params(std::string(kSelectTokens), shop, config_fingerprint);
+  const auto rows = pq::run(tx, std::string(kSelectTokens), shop, config_fingerprint);
   if (rows.empty())
     return std::nullopt;
   const auto& r = rows[0];
@@ -192,17 +193,17 @@ std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
 void Store::save_tokens(const std::string& shop, const model::Tokens& tokens,
                         const std::string& config_fingerprint, const std::optional<Fence>& fence) {
   pqxx::work tx(*impl_->conn, "save_tokens");
-  tx.exec_params0(std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
-                  static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
-                  static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
-                  config_fingerprint);
+  pq::run0(tx, std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
+           static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
+           static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
+           config_fingerprint);
   check_fence(tx, shop, fence);
   tx.commit();
 }
 
 ShopCounts Store::counts(const std::string& shop) {
   pqxx::read_transaction tx(*impl_->conn, "counts");
-  const auto r = tx.exec_params1(std::string(kCounts), shop);
+  const auto r = pq::run1(tx, std::string(kCounts), shop);
   return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
 }
 
@@ -213,7 +214,7 @@ std::vector<ShopReport> Store::shop_reports(const std::vector<std::string>& shop
   for (const std::string& shop : shops) {
     ShopReport& r = out.emplace_back();
     r.state = select_state(tx, shop);
-    const auto c = tx.exec_params1(std::string(kCounts), shop);
+    const auto c = pq::run1(tx, std::string(kCounts), shop);
     r.counts = {c[0].as<std::int64_t>(), c[1].as<std::int64_t>(), c[2].as<std::int64_t>()};
     r.owed = select_owed_summary(tx, shop);
     r.held = select_held(tx, shop);
@@ -228,7 +229,7 @@ std::vector<ShopReport> Store::shop_reports(const std::vector<std::string>& shop
 std::vector<std::string> Store::sample_recent_orders(const std::string& shop, int n) {
   pqxx::read_transaction tx(*impl_->conn, "sample_recent_orders");
   std::vector<std::string> ids;
-  for (const auto& row : tx.exec_params(std::string(kSampleRecent), shop, n))
+  for (const auto& row : pq::run(tx, std::string(kSampleRecent), shop, n))
     ids.push_back(row[0].as<std::string>());
   return ids;
 }

@@ -1,6 +1,7 @@
 #include "compare.hpp"
 
 #include "compare_rows.hpp"
+#include "store/pq.hpp"
 #include "truth_stream.hpp"
 
 #include <pqxx/pqxx>
@@ -87,7 +88,7 @@ private:
     static const std::string kSql = "SELECT coalesce(record_id, ''), count(*), "
                                     "count(*) FILTER (WHERE reason IS NULL OR btrim(reason) = '') "
                                     "FROM taosync.rejected_records WHERE shop = $1 GROUP BY 1";
-    for (const auto& row : tx_.exec_params(kSql, opt_.shop)) {
+    for (const auto& row : store::pq::run(tx_, kSql, opt_.shop)) {
       rejected_[row[0].c_str()] = row[1].as<std::int64_t>();
       report_.db_rejected += row[1].as<std::int64_t>();
       if (auto n = row[2].as<std::int64_t>(); n > 0)
@@ -332,7 +333,7 @@ void Comparer::check_totals() {
       "(SELECT count(*) FROM taosync.order_lines WHERE shop = $1), "
       "(SELECT count(*) FROM taosync.line_shipments WHERE shop = $1), "
       "(SELECT count(*) FROM taosync.line_sku_properties WHERE shop = $1)";
-  auto row = tx_.exec_params1(kSql, opt_.shop);
+  auto row = store::pq::run1(tx_, kSql, opt_.shop);
   report_.db_orders = row[0].as<std::int64_t>();
   report_.db_lines = row[1].as<std::int64_t>();
   report_.db_shipments = row[2].as<std::int64_t>();
@@ -341,7 +342,7 @@ void Comparer::check_totals() {
     static const std::string kIds =
         "SELECT trade_order_id FROM taosync.orders WHERE shop = $1 ORDER BY 1";
     std::int64_t listed = 0;
-    for (const auto& r : tx_.exec_params(kIds, opt_.shop))
+    for (const auto& r : store::pq::run(tx_, kIds, opt_.shop))
       if (!truth_ids_.count(r[0].c_str()) && ++listed <= 5)
         report_.details.push_back(std::string("extra order ") + r[0].c_str());
     report_.extra += report_.db_orders - seen_orders_;
@@ -362,7 +363,7 @@ void Comparer::check_history_duplicates() {
       "SELECT trade_order_id, new_status, count(*) FROM taosync.order_status_history "
       "WHERE shop = $1 GROUP BY trade_order_id, new_status, modification_time "
       "HAVING count(*) > 1";
-  for (const auto& r : tx_.exec_params(kSql, opt_.shop))
+  for (const auto& r : store::pq::run(tx_, kSql, opt_.shop))
     note(report_.duplicate,
          std::string("status change of order ") + r[0].c_str() + " to " + r[1].c_str() +
              " recorded " + r[2].c_str() + " times",

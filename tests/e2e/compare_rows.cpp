@@ -1,6 +1,7 @@
 #include "compare_rows.hpp"
 
 #include "compare.hpp"
+#include "store/pq.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -118,7 +119,7 @@ void fetch_orders_and_lines(pqxx::transaction_base& tx, const std::string& shop,
                                  ", array_to_string(line_ids, ',')" + select_list(kOrderFields) +
                                  " FROM taosync.orders WHERE shop = $1 AND trade_order_id = "
                                  "ANY($2::text[])";
-  for (const auto& row : tx.exec_params(orders_sql, shop, ids)) {
+  for (const auto& row : store::pq::run(tx, orders_sql, shop, ids)) {
     DbOrder order;
     order.modification_ms = row[1].is_null() ? 0 : row[1].as<std::int64_t>();
     order.line_ids = split_ids(field_value(row[2]));
@@ -130,7 +131,7 @@ void fetch_orders_and_lines(pqxx::transaction_base& tx, const std::string& shop,
                                 select_list(kLineFields) +
                                 " FROM taosync.order_lines WHERE shop = $1 AND trade_order_id = "
                                 "ANY($2::text[])";
-  for (const auto& row : tx.exec_params(lines_sql, shop, ids)) {
+  for (const auto& row : store::pq::run(tx, lines_sql, shop, ids)) {
     DbLine line;
     line.modification_ms = row[1].is_null() ? 0 : row[1].as<std::int64_t>();
     for (std::size_t i = 0; i < kLineFields.size(); ++i)
@@ -146,7 +147,7 @@ void fetch_line_children(pqxx::transaction_base& tx, const std::string& shop,
   static const std::string kShipments =
       "SELECT trade_order_line_id, order_no::bigint, tracking_number::text, logistics_id::text "
       "FROM taosync.line_shipments WHERE shop = $1 AND trade_order_line_id = ANY($2::text[])";
-  for (const auto& row : tx.exec_params(kShipments, shop, ids)) {
+  for (const auto& row : store::pq::run(tx, kShipments, shop, ids)) {
     out.shipments[row[0].c_str()].push_back(
         {row[1].as<std::int64_t>(), field_value(row[2]), field_value(row[3])});
     ++out.shipment_rows;
@@ -155,7 +156,7 @@ void fetch_line_children(pqxx::transaction_base& tx, const std::string& shop,
       "SELECT trade_order_line_id, property_id::text, property_name::text, value_id::text, "
       "value_text::text FROM taosync.line_sku_properties WHERE shop = $1 AND "
       "trade_order_line_id = ANY($2::text[])";
-  for (const auto& row : tx.exec_params(kSku, shop, ids)) {
+  for (const auto& row : store::pq::run(tx, kSku, shop, ids)) {
     out.sku[row[0].c_str()].push_back(
         {field_value(row[1]).value_or(""), field_value(row[2]).value_or(""),
          field_value(row[3]).value_or(""), field_value(row[4]).value_or("")});

@@ -11,6 +11,7 @@
 // the write they describe.
 
 #include "shops_fixture.hpp"
+#include "store/pq.hpp"
 
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
@@ -63,7 +64,7 @@ bool wait_mid_transaction(Scenario& s, pid_t pid, std::chrono::milliseconds with
                           std::to_string(pid) + "' AND xact_start IS NOT NULL";
   while (std::chrono::steady_clock::now() < until) {
     pqxx::nontransaction tx(conn);
-    if (tx.exec1(sql)[0].as<int>() > 0)
+    if (store::pq::run1(tx, sql)[0].as<int>() > 0)
       return true;
     std::this_thread::sleep_for(2ms);
   }

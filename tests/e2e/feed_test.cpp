@@ -6,6 +6,7 @@
 #include "scenario.hpp"
 #include "truth_stream.hpp"
 
+#include "store/pq.hpp"
 #include "store/store.hpp"
 
 #include <boost/json/object.hpp>
@@ -51,11 +52,11 @@ std::vector<std::string> repeated(const StatusTrail& t) {
 std::int64_t broken_chains(pqxx::connection& conn, const std::string& kinds,
                            const std::string& key) {
   pqxx::nontransaction tx(conn);
-  return tx
-      .exec1("SELECT count(*) FROM (SELECT detail->>'old' AS old, lag(detail->>'new') OVER "
-             "(PARTITION BY " +
-             key + " ORDER BY id) AS prev FROM taosync.changes WHERE kind IN (" + kinds +
-             ")) x WHERE old IS DISTINCT FROM prev")[0]
+  return store::pq::run1(
+             tx, "SELECT count(*) FROM (SELECT detail->>'old' AS old, lag(detail->>'new') OVER "
+                 "(PARTITION BY " +
+                     key + " ORDER BY id) AS prev FROM taosync.changes WHERE kind IN (" + kinds +
+                     ")) x WHERE old IS DISTINCT FROM prev")[0]
       .as<std::int64_t>();
 }
 

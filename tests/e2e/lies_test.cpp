@@ -5,6 +5,7 @@
 // database converges to /_sim/truth, so the cursor never passed what it could not verify.
 
 #include "scenario.hpp"
+#include "store/pq.hpp"
 #include "truth_stream.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -68,14 +69,14 @@ void check_nothing_invented(Scenario& s) {
   pqxx::connection conn(s.db_url());
   pqxx::nontransaction tx(conn);
   int extra_orders = 0;
-  for (const auto& row : tx.exec_params(kOrderIdsSql, s.config().shop))
+  for (const auto& row : store::pq::run(tx, kOrderIdsSql, s.config().shop))
     if (!truth.orders.contains(row[0].c_str())) {
       ++extra_orders;
       MESSAGE("order not in truth: " << row[0].c_str());
     }
   int extra_lines = 0;
   int misowned_lines = 0;
-  for (const auto& row : tx.exec_params(kLineIdsSql, s.config().shop)) {
+  for (const auto& row : store::pq::run(tx, kLineIdsSql, s.config().shop)) {
     auto owner = truth.line_owner.find(row[0].c_str());
     if (owner == truth.line_owner.end()) {
       ++extra_lines;

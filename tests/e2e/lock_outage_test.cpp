@@ -3,6 +3,7 @@
 // turns 503 saying why, and once the lock is released the sync completes and converges.
 
 #include "scenario.hpp"
+#include "store/pq.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,7 +41,7 @@ TEST_CASE("a table locked by another session: the blocker is named, /healthz is 
   pqxx::connection dba(s.db_url() + "?application_name=dba-console");
   const int dba_pid = dba.backendpid();
   auto lock = std::make_unique<pqxx::work>(dba);
-  lock->exec0("LOCK TABLE taosync.orders IN ACCESS EXCLUSIVE MODE");
+  store::pq::run0(*lock, "LOCK TABLE taosync.orders IN ACCESS EXCLUSIVE MODE");
   s.sim().mutate(40); // changes the daemon must write
 
   // One warn line names what waits, on what, for how long, and who holds it.

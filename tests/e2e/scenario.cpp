@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "compare_rows.hpp"
+#include "store/pq.hpp"
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
@@ -107,7 +108,7 @@ std::string Scenario::query(const std::string& sql) const {
   pqxx::connection conn(db_url_);
   pqxx::nontransaction tx(conn);
   pqxx::result r =
-      sql.find("$1") != std::string::npos ? tx.exec_params(sql, config_.shop) : tx.exec(sql);
+      sql.find("$1") != std::string::npos ? store::pq::run(tx, sql, config_.shop) : tx.exec(sql);
   if (r.empty() || r[0][0].is_null())
     return {};
   return r[0][0].c_str();

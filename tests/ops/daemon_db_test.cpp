@@ -4,6 +4,7 @@
 #include "ops_util.hpp"
 #include "pg_cluster.hpp"
 #include "process.hpp"
+#include "store/pq.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,13 +41,13 @@ std::string readme_grants(const std::string& db) {
 void admin(const std::string& url, const std::string& sql) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
-  tx.exec0(sql);
+  taosync::store::pq::run0(tx, sql);
 }
 
 std::string query(const std::string& url, const std::string& sql) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
-  return tx.exec1(sql)[0].c_str();
+  return taosync::store::pq::run1(tx, sql)[0].c_str();
 }
 
 /// `url` (postgres@...) connecting as `role` instead.

@@ -1,4 +1,5 @@
 #include "pg_cluster.hpp"
+#include "store/pq.hpp"
 
 #include <pqxx/pqxx>
 
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -21,14 +23,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kDefaultPgBin = "/usr/lib/postgresql/15/bin";
-constexpr const char* kServerUser = "nobody"; // postgres refuses to run as root
+constexpr const char* kPgLibDir = "/usr/lib/postgresql"; // Debian's postgresql-NN layout
+constexpr const char* kServerUser = "nobody";            // postgres refuses to run as root
 constexpr int kStartAttempts = 5;
 
-/// The directory holding initdb, pg_ctl and postgres.
+/// The directory holding initdb, pg_ctl and postgres: TAOSYNC_PG_BIN, or else the newest
+/// major version installed under /usr/lib/postgresql (15 on Debian 12, 17 on Debian 13).
 fs::path pg_bin_dir() {
   const char* env = std::getenv("TAOSYNC_PG_BIN");
-  return (env != nullptr && *env != '\0') ? fs::path(env) : fs::path(kDefaultPgBin);
+  if (env != nullptr && *env != '\0')
+    return env;
+  int newest = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kPgLibDir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    if (fs::exists(entry.path() / "bin" / "initdb"))
+      newest = std::max(newest, std::stoi(name));
+  }
+  if (newest == 0)
+    throw std::runtime_error(std::string("PgCluster: no PostgreSQL server under ") + kPgLibDir +
+                             "/*/bin (install postgresql, or set TAOSYNC_PG_BIN)");
+  return fs::path(kPgLibDir) / std::to_string(newest) / "bin";
 }
 
 /// A port that was free a moment ago: bind port 0 on 127.0.0.1 and ask which one we got.
@@ -130,7 +147,7 @@ std::string PgCluster::create_database() {
   const std::string name = "t_" + std::to_string(next_db_++);
   pqxx::connection conn(url());
   pqxx::nontransaction tx(conn);
-  tx.exec0("CREATE DATABASE " + name);
+  store::pq::run0(tx, "CREATE DATABASE " + name);
   return url(name);
 }
 

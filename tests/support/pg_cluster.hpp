@@ -8,8 +8,8 @@
 
 namespace taosync::testing {
 
-/// A throwaway cluster under a temp dir. Binaries come from /usr/lib/postgresql/15/bin or
-/// from the directory named by the environment variable TAOSYNC_PG_BIN.
+/// A throwaway cluster under a temp dir. Binaries come from the directory named by the
+/// environment variable TAOSYNC_PG_BIN, or else the newest /usr/lib/postgresql/NN/bin.
 class PgCluster {
 public:
   /// initdb + start on a free 127.0.0.1 port. `extra_settings` are "name=value" server

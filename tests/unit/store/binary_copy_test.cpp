@@ -3,6 +3,7 @@
 // connection usable.
 
 #include "store/binary_copy.hpp"
+#include "store/pq.hpp"
 #include "store_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -30,7 +31,7 @@ const std::vector<std::string> kColumns{"n", "t", "i8", "i4", "d", "at", "ids", 
 std::vector<std::string> numerics(pqxx::connection& conn,
                                   const std::vector<std::string>& decimals) {
   pqxx::work tx(conn);
-  tx.exec0(kTable);
+  pq::run0(tx, kTable);
   BinaryCopy copy(tx, "copied", {"n", "d"});
   int n = 0;
   for (const auto& d : decimals) {
@@ -68,15 +69,14 @@ TEST_CASE("binary COPY: numerics read back as PostgreSQL reads the same decimals
   pqxx::work tx(conn);
   for (std::size_t i = 0; i < decimals.size(); ++i) {
     INFO("sent " << decimals[i]);
-    CHECK(copied[i] ==
-          tx.exec_params1("SELECT $1::numeric::text", decimals[i])[0].as<std::string>());
+    CHECK(copied[i] == pq::run1(tx, "SELECT $1::numeric::text", decimals[i])[0].as<std::string>());
   }
 }
 
 TEST_CASE("binary COPY: text, integers, times, text arrays, jsonb and NULLs read back as sent") {
   pqxx::connection conn(fresh_database());
   pqxx::work tx(conn);
-  tx.exec0(kTable);
+  pq::run0(tx, kTable);
   const std::string text = "tab\there, new\nline, back\\slash, 台灣";
   const std::vector<std::int64_t> times{0, -1, 1592988843859,
                                         -62135596800000,  // 0001-01-01
@@ -99,11 +99,11 @@ TEST_CASE("binary COPY: text, integers, times, text arrays, jsonb and NULLs read
     id_row(copy, 99);
     copy.complete();
   }
-  const auto rows = tx.exec_params(R"sql(
+  const auto rows = pq::run(tx, R"sql(
     SELECT t, i8, i4, d::text, (extract(epoch FROM at) * 1000)::bigint, ids::text,
            j = $1::jsonb, ids = $2::text[]
     FROM copied WHERE n < 99 ORDER BY n)sql",
-                                   json, R"({600599161133,"a,b","q\"uote","{}",""})");
+                            json, R"({600599161133,"a,b","q\"uote","{}",""})");
   REQUIRE(rows.size() == times.size());
   for (std::size_t n = 0; n < times.size(); ++n) {
     INFO("row " << n);
@@ -118,8 +118,8 @@ TEST_CASE("binary COPY: text, integers, times, text arrays, jsonb and NULLs read
       CHECK(rows[n][7].as<bool>());
     CHECK(rows[n][6].as<bool>());
   }
-  CHECK(tx.exec1("SELECT t IS NULL AND i8 IS NULL AND i4 IS NULL AND d IS NULL AND at IS NULL "
-                 "AND ids IS NULL AND j IS NULL FROM copied WHERE n = 99")[0]
+  CHECK(pq::run1(tx, "SELECT t IS NULL AND i8 IS NULL AND i4 IS NULL AND d IS NULL AND at IS NULL "
+                     "AND ids IS NULL AND j IS NULL FROM copied WHERE n = 99")[0]
             .as<bool>());
 }
 
@@ -127,21 +127,21 @@ TEST_CASE("binary COPY: a duplicate key is a unique_violation, and the connectio
   pqxx::connection conn(fresh_database());
   {
     pqxx::work tx(conn);
-    tx.exec0(kTable);
+    pq::run0(tx, kTable);
     BinaryCopy copy(tx, "copied", kColumns);
     id_row(copy, 1);
     id_row(copy, 1);
     CHECK_THROWS_AS(copy.complete(), pqxx::unique_violation);
   }
   pqxx::work tx(conn);
-  CHECK(tx.exec1("SELECT 1")[0].as<int>() == 1);
+  CHECK(pq::run1(tx, "SELECT 1")[0].as<int>() == 1);
 }
 
 TEST_CASE("binary COPY: a refused value names its SQLSTATE; an unfinished COPY is abandoned") {
   pqxx::connection conn(fresh_database());
   {
     pqxx::work tx(conn);
-    tx.exec0(kTable);
+    pq::run0(tx, kTable);
     BinaryCopy copy(tx, "copied", {"n", "j"});
     copy.begin_row();
     copy.int4(1);
@@ -156,12 +156,12 @@ TEST_CASE("binary COPY: a refused value names its SQLSTATE; an unfinished COPY i
   }
   {
     pqxx::work tx(conn);
-    tx.exec0(kTable);
+    pq::run0(tx, kTable);
     BinaryCopy copy(tx, "copied", kColumns);
     copy.begin_row();
     copy.int4(1);
     CHECK_THROWS_AS(copy.begin_row(), std::logic_error); // a row of 1 value for 8 columns
   } // the COPY is abandoned and the transaction rolled back
   pqxx::work tx(conn);
-  CHECK(tx.exec1("SELECT count(*) FROM pg_class WHERE relname = 'copied'")[0].as<int>() == 0);
+  CHECK(pq::run1(tx, "SELECT count(*) FROM pg_class WHERE relname = 'copied'")[0].as<int>() == 0);
 }

@@ -1,6 +1,7 @@
 // The change feed and the line status history, written by the real batch write into a real
 // PostgreSQL.
 
+#include "store/pq.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -25,9 +26,10 @@ std::vector<std::string> feed_after(const std::string& url, std::int64_t after) 
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
   std::vector<std::string> out;
-  for (const auto& r : tx.exec_params("SELECT kind || coalesce(':' || (detail->>'line'), '') "
-                                      "FROM taosync.changes WHERE id > $1 ORDER BY id",
-                                      after))
+  for (const auto& r : pq::run(tx,
+                               "SELECT kind || coalesce(':' || (detail->>'line'), '') "
+                               "FROM taosync.changes WHERE id > $1 ORDER BY id",
+                               after))
     out.push_back(r[0].as<std::string>());
   return out;
 }
@@ -166,8 +168,8 @@ TEST_CASE("feed ids become visible in commit order") {
   pqxx::work late(other);
   late.exec("SELECT pg_advisory_xact_lock(7346152093415262)");
   const auto late_id =
-      late.exec1("INSERT INTO taosync.changes (shop, trade_order_id, kind, detail) VALUES "
-                 "('shop-other', '1', 'order_status', '{}') RETURNING id")[0]
+      pq::run1(late, "INSERT INTO taosync.changes (shop, trade_order_id, kind, detail) VALUES "
+                     "('shop-other', '1', 'order_status', '{}') RETURNING id")[0]
           .as<std::int64_t>();
   CHECK(late_id > first);
 
@@ -197,12 +199,8 @@ TEST_CASE("a NOTIFY names the changed lines and says when it had to leave some o
   Store store(url);
   pqxx::connection listen_conn(url);
   std::vector<std::string> payloads;
-  struct Receiver : pqxx::notification_receiver {
-    Receiver(pqxx::connection_base& c, std::vector<std::string>& out)
-        : pqxx::notification_receiver(c, "taosync_order_changed"), out_(out) {}
-    void operator()(const std::string& payload, int) override { out_.push_back(payload); }
-    std::vector<std::string>& out_;
-  } receiver(listen_conn, payloads);
+  pq::Subscription subscription(listen_conn, "taosync_order_changed",
+                                [&](const std::string& p) { payloads.push_back(p); });
   listen_conn.get_notifs();
 
   Batch b;
@@ -227,8 +225,8 @@ TEST_CASE("a NOTIFY names the changed lines and says when it had to leave some o
         std::string::npos);
   CHECK(payloads[0].find(R"(],"lines_truncated":true,"lines_total":300})") != std::string::npos);
   pqxx::nontransaction tx(listen_conn);
-  CHECK(tx.exec_params1("SELECT json_array_length($1::json -> 'lines') BETWEEN 50 AND 299",
-                        payloads[0])[0]
+  CHECK(pq::run1(tx, "SELECT json_array_length($1::json -> 'lines') BETWEEN 50 AND 299",
+                 payloads[0])[0]
             .as<bool>());
 }
 
@@ -238,12 +236,8 @@ TEST_CASE("a partial cancellation, one line alone, is in the feed and in a NOTIF
   store.write(first_version());
   pqxx::connection listen_conn(url);
   std::vector<std::string> payloads;
-  struct Receiver : pqxx::notification_receiver {
-    Receiver(pqxx::connection_base& c, std::vector<std::string>& out)
-        : pqxx::notification_receiver(c, "taosync_order_changed"), out_(out) {}
-    void operator()(const std::string& payload, int) override { out_.push_back(payload); }
-    std::vector<std::string>& out_;
-  } receiver(listen_conn, payloads);
+  pq::Subscription subscription(listen_conn, "taosync_order_changed",
+                                [&](const std::string& p) { payloads.push_back(p); });
   listen_conn.get_notifs();
   const auto before = newest_id(url);
 

@@ -6,6 +6,7 @@
 
 #include "io_helpers.hpp"
 #include "store/database.hpp"
+#include "store/pq.hpp"
 #include "store_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -32,7 +33,7 @@ constexpr std::chrono::milliseconds kMaxBackoff{400};
 class RowLock {
 public:
   explicit RowLock(const std::string& url) : conn_(url), tx_(conn_) {
-    tx_.exec_params("SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
+    pq::run(tx_, "SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
   }
   void release() { tx_.commit(); }
 
@@ -191,7 +192,7 @@ TEST_CASE("a write deletes feed rows past changes.retention, at most once an hou
   const auto age_all = [&url] {
     pqxx::connection conn(url);
     pqxx::nontransaction tx(conn);
-    tx.exec0("UPDATE taosync.changes SET changed_at = now() - INTERVAL '2 days'");
+    pq::run0(tx, "UPDATE taosync.changes SET changed_at = now() - INTERVAL '2 days'");
   };
   const auto rows = [&url] {
     return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync.changes");
@@ -218,7 +219,8 @@ TEST_CASE("two batch writes at once for a role allowed one connection both commi
   {
     pqxx::connection conn(url);
     pqxx::nontransaction tx(conn);
-    tx.exec0("CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1; "
+    pq::run0(tx,
+             "CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1; "
              "GRANT USAGE ON SCHEMA taosync TO one_connection; "
              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO "
              "one_connection; GRANT USAGE ON ALL SEQUENCES IN SCHEMA taosync TO one_connection");

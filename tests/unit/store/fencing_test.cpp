@@ -5,6 +5,7 @@
 
 #include "lease_test_support.hpp"
 
+#include "store/pq.hpp"
 #include "store/session.hpp"
 
 #include <doctest/doctest.h>
@@ -22,7 +23,7 @@ constexpr const char* kShop = "shop-fenced";
 class StateRowLock {
 public:
   explicit StateRowLock(const std::string& url) : conn_(url), tx_(conn_) {
-    tx_.exec_params("SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
+    pq::run(tx_, "SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
   }
   void release() { tx_.commit(); }
 
@@ -204,14 +205,14 @@ TEST_CASE("a session left idle inside a transaction is ended when leases are in 
   {
     auto plain = open_session(connection_settings(url)); // without leases: the server's setting
     pqxx::nontransaction q(*plain);
-    CHECK(q.exec1("SHOW idle_in_transaction_session_timeout")[0].as<std::string>() == "0");
+    CHECK(pq::run1(q, "SHOW idle_in_transaction_session_timeout")[0].as<std::string>() == "0");
   }
   auto settings = connection_settings(url);
   settings.idle_in_transaction_timeout = 300ms;
   auto conn = open_session(settings);
   {
     pqxx::nontransaction tx(*conn);
-    CHECK(tx.exec1("SHOW idle_in_transaction_session_timeout")[0].as<std::string>() == "300ms");
+    CHECK(pq::run1(tx, "SHOW idle_in_transaction_session_timeout")[0].as<std::string>() == "300ms");
   }
   pqxx::work tx(*conn);
   tx.exec("SELECT 1 FROM taosync.shop_leases FOR UPDATE");

@@ -2,6 +2,7 @@
 // tables, and must leave exactly what the compared write leaves for new orders.
 
 #include "store/fresh_write.hpp"
+#include "store/pq.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -61,19 +62,19 @@ std::vector<std::string> rows_of(const std::string& url, const std::string& shop
   pqxx::nontransaction tx(conn);
   std::vector<std::string> out;
   for (const auto& q : queries)
-    out.push_back(tx.exec_params1(q, shop)[0].as<std::string>(""));
+    out.push_back(pq::run1(tx, q, shop)[0].as<std::string>(""));
   return out;
 }
 
 /// Collects the taosync_order_changed payloads of one connection.
-struct Listener : pqxx::notification_receiver {
-  explicit Listener(pqxx::connection_base& c)
-      : pqxx::notification_receiver(c, "taosync_order_changed") {}
-  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+struct Listener {
+  explicit Listener(pqxx::connection& c)
+      : conn_(c), subscription_(c, "taosync_order_changed",
+                                [this](const std::string& p) { payloads.push_back(p); }) {}
   /// The payloads that arrive within a second or so, with `shop` written as "SHOP", sorted.
   std::vector<std::string> take(const std::string& shop) {
     for (int i = 0; i < 10; ++i)
-      conn().await_notification(0, 100000);
+      conn_.await_notification(0, 100000);
     std::vector<std::string> out;
     for (auto p : payloads) {
       p.replace(p.find(shop), shop.size(), "SHOP");
@@ -84,6 +85,10 @@ struct Listener : pqxx::notification_receiver {
     return out;
   }
   std::vector<std::string> payloads;
+
+private:
+  pqxx::connection& conn_;
+  pq::Subscription subscription_;
 };
 
 } // namespace

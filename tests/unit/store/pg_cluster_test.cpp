@@ -1,3 +1,4 @@
+#include "store/pq.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -16,8 +17,8 @@ TEST_CASE("PgCluster serves fresh databases and survives an immediate stop and r
   {
     pqxx::connection conn(url);
     pqxx::work tx(conn);
-    tx.exec0("CREATE TABLE kept (v int)");
-    tx.exec0("INSERT INTO kept VALUES (42)");
+    taosync::store::pq::run0(tx, "CREATE TABLE kept (v int)");
+    taosync::store::pq::run0(tx, "INSERT INTO kept VALUES (42)");
     tx.commit();
   }
   CHECK(pg.create_database() != url);
@@ -27,7 +28,7 @@ TEST_CASE("PgCluster serves fresh databases and survives an immediate stop and r
   pg.start();
   pqxx::connection conn(url);
   pqxx::work tx(conn);
-  CHECK(tx.exec1("SELECT v FROM kept")[0].as<int>() == 42);
+  CHECK(taosync::store::pq::run1(tx, "SELECT v FROM kept")[0].as<int>() == 42);
 }
 
 TEST_CASE("PgCluster removes its dir when destroyed") {

@@ -4,6 +4,7 @@
 // auto_explain as one notice per statement.
 
 #include "store/batch_write.hpp"
+#include "store/pq.hpp"
 #include "store_fixture.hpp"
 
 #include <boost/json.hpp>
@@ -54,7 +55,7 @@ void insert_orders(pqxx::connection& conn, const std::string& shop, int first, i
          SELECT $1, (5000000000 + i)::text, 'lines missing'
          FROM generate_series($2::int, $3::int) i)"};
   for (const auto& sql : statements)
-    tx.exec_params0(sql, shop, first, last);
+    pq::run0(tx, sql, shop, first, last);
   tx.commit();
 }
 
@@ -70,13 +71,13 @@ std::string stale_database(Seen seen) {
   {
     pqxx::nontransaction tx(conn);
     for (const auto& t : kRealTables)
-      tx.exec0("ALTER TABLE taosync." + t + " SET (autovacuum_enabled = false)");
+      pq::run0(tx, "ALTER TABLE taosync." + t + " SET (autovacuum_enabled = false)");
   }
   if (seen != Seen::nothing) {
     insert_orders(conn, seen == Seen::the_shop ? kShop : "shop-small", 1, 5);
     pqxx::nontransaction tx(conn);
     for (const auto& t : kRealTables)
-      tx.exec0("ANALYZE taosync." + t);
+      pq::run0(tx, "ANALYZE taosync." + t);
   }
   insert_orders(conn, kShop, seen == Seen::the_shop ? 6 : 1, kStoredOrders);
   return url;
@@ -104,22 +105,23 @@ Batch newer_orders(std::int64_t modified_ms) {
 }
 
 /// The plans a connection runs, as auto_explain sends them: a notice per statement, in JSON.
-class PlanLog : public pqxx::errorhandler {
+class PlanLog {
 public:
-  explicit PlanLog(pqxx::connection_base& conn) : pqxx::errorhandler(conn) {
+  explicit PlanLog(pqxx::connection& conn)
+      : tap_(conn, [this](std::string_view m) {
+          if (const auto at = m.find("plan:"); at != std::string_view::npos)
+            plans.emplace_back(m.substr(m.find('{', at)));
+        }) {
     pqxx::nontransaction tx(conn);
-    tx.exec0("LOAD 'auto_explain'");
-    tx.exec0("SET auto_explain.log_min_duration = 0");
-    tx.exec0("SET auto_explain.log_format = json");
-    tx.exec0("SET auto_explain.log_level = notice");
-  }
-  bool operator()(const char msg[]) noexcept override {
-    const std::string_view m(msg);
-    if (const auto at = m.find("plan:"); at != std::string_view::npos)
-      plans.emplace_back(m.substr(m.find('{', at)));
-    return false;
+    pq::run0(tx, "LOAD 'auto_explain'");
+    pq::run0(tx, "SET auto_explain.log_min_duration = 0");
+    pq::run0(tx, "SET auto_explain.log_format = json");
+    pq::run0(tx, "SET auto_explain.log_level = notice");
   }
   std::vector<std::string> plans;
+
+private:
+  pq::NoticeTap tap_;
 };
 
 /// What a plan does to the real tables.
@@ -187,7 +189,10 @@ Reads reads_of(const std::vector<std::string>& plans) {
 WriteResult check_write(pqxx::connection& conn, const Batch& batch,
                         const std::string& plan_cache_mode) {
   CAPTURE(plan_cache_mode);
-  pqxx::nontransaction(conn).exec0("SET plan_cache_mode = " + plan_cache_mode);
+  {
+    pqxx::nontransaction tx(conn);
+    pq::run0(tx, "SET plan_cache_mode = " + plan_cache_mode);
+  }
   PlanLog log(conn);
   const auto result = write_batch(conn, batch);
   const auto reads = reads_of(log.plans);

@@ -3,6 +3,7 @@
 
 #include "store/db_errors.hpp"
 #include "store/migrations.hpp"
+#include "store/pq.hpp"
 #include "store_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -17,7 +18,7 @@ namespace {
 void admin(const std::string& url, const std::string& sql) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
-  tx.exec0(sql);
+  pq::run0(tx, sql);
 }
 
 /// `url` (postgres@...) connecting as `role` instead.

@@ -3,6 +3,7 @@
 
 #include "model/records.hpp"
 #include "store/batch.hpp"
+#include "store/pq.hpp"
 #include "store/store.hpp"
 #include "support/pg_cluster.hpp"
 
@@ -105,7 +106,7 @@ inline Batch batch_with_lines(const std::string& shop, std::vector<model::Order>
 template <class T = std::string> T query_value(const std::string& url, const std::string& sql) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
-  return tx.exec1(sql)[0].as<T>();
+  return pq::run1(tx, sql)[0].as<T>();
 }
 
 } // namespace taosync::store::test

@@ -1,3 +1,4 @@
+#include "store/pq.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -12,12 +13,14 @@ namespace {
 constexpr const char* kShop = "shop-b";
 
 /// Collects NOTIFY payloads of one channel.
-class Listener : public pqxx::notification_receiver {
+class Listener {
 public:
-  Listener(pqxx::connection_base& conn, const std::string& channel)
-      : pqxx::notification_receiver(conn, channel) {}
-  void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+  Listener(pqxx::connection& conn, const std::string& channel)
+      : subscription_(conn, channel, [this](const std::string& p) { payloads.push_back(p); }) {}
   std::vector<std::string> payloads;
+
+private:
+  pq::Subscription subscription_;
 };
 
 SyncState full_state() {
@@ -142,11 +145,11 @@ TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves n
   { // a trigger makes the line insert fail after the orders were upserted
     pqxx::connection conn(url);
     pqxx::nontransaction tx(conn);
-    tx.exec0("CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-             "IF NEW.product_title = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; "
-             "RETURN NEW; END $$");
-    tx.exec0("CREATE TRIGGER boom BEFORE INSERT ON taosync.order_lines "
-             "FOR EACH ROW EXECUTE FUNCTION boom()");
+    pq::run0(tx, "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                 "IF NEW.product_title = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; "
+                 "RETURN NEW; END $$");
+    pq::run0(tx, "CREATE TRIGGER boom BEFORE INSERT ON taosync.order_lines "
+                 "FOR EACH ROW EXECUTE FUNCTION boom()");
   }
   auto failing = batch_with_lines(kShop, {make_order("9002", 2000), make_order("9001", 3000)});
   failing.lines[1].product_title = "boom";

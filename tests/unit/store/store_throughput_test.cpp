@@ -1,6 +1,7 @@
 // Not part of the suite (skipped): a throughput check of Store::write against the bare COPY
 // floor. Run: store_test --no-skip -tc="*throughput*"
 #include "store/migrations.hpp"
+#include "store/pq.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -73,13 +74,15 @@ double copy_floor(const std::string& from, const std::string& to) {
 
 TEST_CASE("batch write throughput against the COPY floor" * doctest::skip()) {
   const auto url = fresh_database();
-  if (std::getenv("TAOSYNC_BENCH_LOG") != nullptr) // per-statement durations in the server log
-    pqxx::nontransaction(*std::make_unique<pqxx::connection>(url))
-        .exec0("ALTER DATABASE " + url.substr(url.rfind('/') + 1) +
-               " SET log_min_duration_statement = 0; ALTER DATABASE " +
-               url.substr(url.rfind('/') + 1) +
-               " SET session_preload_libraries = 'auto_explain'; ALTER DATABASE " +
-               url.substr(url.rfind('/') + 1) + " SET auto_explain.log_min_duration = 200");
+  if (std::getenv("TAOSYNC_BENCH_LOG") != nullptr) { // per-statement durations in the server log
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    pq::run0(tx, "ALTER DATABASE " + url.substr(url.rfind('/') + 1) +
+                     " SET log_min_duration_statement = 0; ALTER DATABASE " +
+                     url.substr(url.rfind('/') + 1) +
+                     " SET session_preload_libraries = 'auto_explain'; ALTER DATABASE " +
+                     url.substr(url.rfind('/') + 1) + " SET auto_explain.log_min_duration = 200");
+  }
   Store store(url);
   store.migrate();
   std::vector<Batch> batches;

@@ -8,6 +8,7 @@
 #include "store_fixture.hpp"
 
 #include "obs/metrics.hpp"
+#include "store/pq.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -72,9 +73,10 @@ TEST_CASE("every session gets the configured statement and lock timeouts") {
   s.lock_timeout = 1500ms;
   auto conn = open_session(s);
   pqxx::nontransaction tx(*conn);
-  CHECK(tx.exec1("SHOW lock_timeout")[0].as<std::string>() == "1500ms");
-  CHECK(tx.exec1("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")[0]
-            .as<std::string>() == application_name());
+  CHECK(pq::run1(tx, "SHOW lock_timeout")[0].as<std::string>() == "1500ms");
+  CHECK(
+      pq::run1(tx, "SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")[0]
+          .as<std::string>() == application_name());
   try {
     tx.exec("SELECT pg_sleep(3)");
     FAIL("pg_sleep(3) was not cut by a 300ms statement_timeout");
@@ -97,7 +99,7 @@ TEST_CASE("a write blocked by a lock is logged with its blocker and retried afte
   pqxx::connection holder(url);
   const int holder_pid = holder.backendpid();
   auto lock_tx = std::make_unique<pqxx::work>(holder);
-  lock_tx->exec0("LOCK TABLE taosync.orders IN ACCESS EXCLUSIVE MODE");
+  pq::run0(*lock_tx, "LOCK TABLE taosync.orders IN ACCESS EXCLUSIVE MODE");
 
   LogCapture logs;
   std::atomic<int> attempts = 0;

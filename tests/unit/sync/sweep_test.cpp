@@ -5,6 +5,7 @@
 
 #include "sim_fixture.hpp"
 #include "store/database.hpp"
+#include "store/pq.hpp"
 #include "sync/sweep.hpp"
 
 #include <doctest/doctest.h>
@@ -276,8 +277,8 @@ TEST_CASE("with two writes in flight, a failed one keeps the cursor before it, a
   }
   pqxx::connection conn(scratch);
   pqxx::nontransaction tx(conn);
-  const auto refused = tx.exec1("SELECT modification_time FROM taosync.orders "
-                                "ORDER BY modification_time OFFSET 600 LIMIT 1")[0]
+  const auto refused = store::pq::run1(tx, "SELECT modification_time FROM taosync.orders "
+                                           "ORDER BY modification_time OFFSET 600 LIMIT 1")[0]
                            .as<std::string>();
   query(url, R"sql(
 CREATE FUNCTION test_boom() RETURNS trigger LANGUAGE plpgsql AS $$
