@@ -44,9 +44,31 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.invalid/taosync")
-# Debian 12 (bookworm) runtime libraries, checked with `dpkg -S` against the linked .so files.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1, libpqxx-6.4, libpq5, libspdlog1.10, libfmt9, libyaml-cpp0.7, libboost-json1.81.0, libssl3, zlib1g, libsystemd0, systemd (>= 252)")
+# The libraries come from the built binary (dpkg-shlibdeps), so each distribution's package
+# names its own versions (libpqxx-6.4 on Debian 12, libpqxx-7.10 on Debian 13, ...).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd (>= 252)")
+# One package per distribution: the release names it (1~deb12, 1~deb13, 1~ubuntu24.04).
+set(taosync_os_id "")
+set(taosync_os_version "")
+if(EXISTS /etc/os-release)
+  file(STRINGS /etc/os-release taosync_os_lines REGEX "^(ID|VERSION_ID)=")
+  foreach(line IN LISTS taosync_os_lines)
+    string(REGEX REPLACE "^[A-Z_]+=\"?([^\"]*)\"?$" "\\1" value "${line}")
+    if(line MATCHES "^ID=")
+      set(taosync_os_id "${value}")
+    else()
+      set(taosync_os_version "${value}")
+    endif()
+  endforeach()
+endif()
+if(taosync_os_id STREQUAL "debian")
+  set(CPACK_DEBIAN_PACKAGE_RELEASE "1~deb${taosync_os_version}")
+elseif(taosync_os_id)
+  set(CPACK_DEBIAN_PACKAGE_RELEASE "1~${taosync_os_id}${taosync_os_version}")
+else()
+  set(CPACK_DEBIAN_PACKAGE_RELEASE "1")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${TAOSYNC_DEPLOY_DIR}/debian/conffiles

@@ -93,6 +93,14 @@ pqxx::row run_prepared1(pqxx::transaction_base& tx, const std::string& name, Arg
 #endif
 }
 
+/// A read-only repeatable-read transaction: one snapshot for a whole comparison or report.
+#if PQXX_VERSION_MAJOR >= 7
+using ReadOnlySnapshot =
+    pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::write_policy::read_only>;
+#else
+using ReadOnlySnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+#endif
+
 /// Keeps libpqxx 6 from reconnecting a lost connection by itself: a silent reconnect would
 /// lose the session's settings and staging tables. (libpqxx 7 never reconnects.)
 void no_reactivation(pqxx::connection& conn);

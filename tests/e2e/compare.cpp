@@ -317,7 +317,7 @@ private:
 
   const CompareOptions& opt_;
   pqxx::connection conn_;
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx_;
+  store::pq::ReadOnlySnapshot tx_;
   CompareReport report_;
   std::vector<json::object> chunk_;
   std::unordered_set<std::string> truth_ids_;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <sstream>
 
 using namespace taosync::testing;
 namespace fs = std::filesystem;
@@ -48,13 +49,27 @@ TEST_CASE("the .deb holds the binary, the unit, the 0640 config and the sysusers
   CHECK(has("-rw-r--r--", "/usr/share/taosync/grafana-dashboard.json"));
   CHECK(contents.find("taosync-sim") == std::string::npos); // test binaries stay out
 
+  // Depends comes from the binary: every library taosyncd loads is named by the package that
+  // ships it on this distribution (libpqxx-6.4 on Debian 12, libpqxx-7.10 on Debian 13, ...).
   std::string depends;
   REQUIRE(run_shell("dpkg-deb -f " + deb.string() + " Depends", &depends) == 0);
-  for (const char* pkg : {"libpqxx-6.4", "libspdlog1.10", "libyaml-cpp0.7", "libboost-json1.81.0",
-                          "libssl3", "libsystemd0"}) {
+  CAPTURE(depends);
+  std::string owners;
+  const std::string bin = (fs::path(TAOSYNC_BIN_DIR) / "taosyncd").string();
+  // the libraries of this architecture only (not lib32*), wherever merged /usr put them
+  REQUIRE(run_shell("arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH); objdump -p " + bin +
+                        " | awk -v a=\"$arch\" '/NEEDED/{print \"*/\" a \"/\" $2}'" +
+                        " | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u",
+                    &owners) == 0);
+  std::istringstream lines(owners);
+  int packages = 0;
+  for (std::string pkg; std::getline(lines, pkg);) {
     CAPTURE(pkg);
     CHECK(depends.find(pkg) != std::string::npos);
+    ++packages;
   }
+  CHECK(packages >= 8); // libpqxx, libpq, spdlog, fmt, yaml-cpp, boost-json, ssl, systemd, ...
+  CHECK(depends.find("systemd (>= 252)") != std::string::npos);
   std::string conffiles;
   REQUIRE(run_shell("dpkg-deb -I " + deb.string() + " conffiles", &conffiles) == 0);
   CHECK(conffiles.find("/etc/taosync/taosync.yaml") != std::string::npos);
