@@ -106,8 +106,10 @@ SELECT trade_order_id, status, actual_fee, actual_fee_currency_code, delivery_ci
 SQL
 
 step "Compared with the simulator's truth"
+compare_rc=0
 if [[ -x "$BIN/taosync-compare" ]]; then
-  "$BIN/taosync-compare" --sim-port "$SIM_PORT" --db "$DB_URL" --shop demo --max-details 5 || true
+  "$BIN/taosync-compare" --sim-port "$SIM_PORT" --db "$DB_URL" --shop demo --max-details 5 ||
+    compare_rc=$?
 fi
 
 cat <<TXT
@@ -126,4 +128,8 @@ PostgreSQL and taosync-sim keep running (--keep). Stop them with:
 TXT
 elif [[ -t 0 ]]; then
   read -r -p "Press Enter to stop PostgreSQL and the simulator and remove $WORK ... " _
+fi
+if ((compare_rc != 0)); then
+  echo "demo: the database differs from the simulator's truth (taosync-compare exited $compare_rc)" >&2
+  exit 1
 fi

@@ -68,12 +68,13 @@ void replace_lines(pqxx::work& tx, const std::string& shop, WriteResult& result)
 
 } // namespace
 
-void prepare_batch_write(pqxx::connection& conn) {
-  {
-    pqxx::nontransaction tx(conn, "staging");
-    pq::run0(tx, std::string(sql::kSessionSetup));
-    pq::run0(tx, std::string(sql::kCreateStaging));
-  }
+void create_staging(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn, "staging");
+  pq::run0(tx, std::string(sql::kSessionSetup));
+  pq::run0(tx, std::string(sql::kCreateStaging));
+}
+
+void prepare_batch_statements(pqxx::connection& conn) {
   conn.prepare(kUpsertOrdersName, std::string(sql::kUpsertOrders));
   conn.prepare(kDeleteGoneLinesName, std::string(sql::kDeleteGoneLines));
   conn.prepare(kPruneStagedLinesName, std::string(sql::kPruneStagedLines));
@@ -82,6 +83,11 @@ void prepare_batch_write(pqxx::connection& conn) {
   conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
   prepare_change_feed(conn);
   prepare_fresh_write(conn);
+}
+
+void prepare_batch_write(pqxx::connection& conn) {
+  create_staging(conn);
+  prepare_batch_statements(conn);
 }
 
 namespace {

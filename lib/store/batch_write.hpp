@@ -12,8 +12,14 @@
 
 namespace taosync::store {
 
-/// Creates the session's staging tables and prepares the write statements. Run once per
-/// connection, before the first write_batch.
+/// Creates the session's staging tables. Run once per connection, when it opens.
+void create_staging(pqxx::connection& conn);
+
+/// Prepares the write statements. Run once per connection, before the first write_batch and
+/// after the migrations: libpqxx 7 sends the PREPARE at once, and it names the real tables.
+void prepare_batch_statements(pqxx::connection& conn);
+
+/// create_staging, then prepare_batch_statements.
 void prepare_batch_write(pqxx::connection& conn);
 
 /// Writes `batch` (and its cursor, if any) in one transaction and commits it, if `fence` (when

@@ -31,15 +31,24 @@ net::awaitable<void> Database::migrate() {
   return run<void>(writer_, [](Store& s) { s.migrate(); });
 }
 
+// The state is stamped with the epoch of the server it was read from, on the writer thread
+// after its connection reported that server; save_state and write_batch refuse it once another
+// server has been reached (ServerChanged), before anything is written.
 net::awaitable<SyncState> Database::load_state(const std::string& shop) {
-  return run<SyncState>(writer_, [shop](Store& s) { return s.load_state(shop); });
+  return run<SyncState>(writer_, [shop, w = &writer_](Store& s) {
+    SyncState state = s.load_state(shop);
+    state.server_epoch = w->watch().epoch();
+    return state;
+  });
 }
 
 // Each fenced job asks for its fence when it runs (on the writer thread, at every attempt), not
 // when it is queued: a lease dropped in between refuses the write.
 net::awaitable<void> Database::save_state(const SyncState& state) {
-  return run<void>(
-      writer_, [state, f = &fences_](Store& s) { s.save_state(state, f->for_write(state.shop)); });
+  return run<void>(writer_, [state, f = &fences_, w = &writer_](Store& s) {
+    w->watch().check(state.server_epoch, "the cursor of shop " + state.shop);
+    s.save_state(state, f->for_write(state.shop));
+  });
 }
 
 net::awaitable<WriteResult> Database::write_batch(Batch batch) {
@@ -62,6 +71,8 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
   } done{queued};
   // named: GCC 12 mishandles a lambda converted to std::function in a co_await expression
   std::function<WriteResult(Store&)> job = [this, first, b = std::move(batch)](Store& s) {
+    if (b.cursor)
+      writer_.watch().check(b.cursor->server_epoch, "the cursor of shop " + b.shop);
     auto result = s.write(b, fences_.for_write(b.shop));
     if (first)
       prune_changes_if_due(s); // next_prune_ is the first writer thread's

@@ -69,13 +69,16 @@ SELECT trade_order_id FROM (
 struct Store::Impl {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
+  bool prepared = false; ///< the write statements, prepared at the first write
+  ServerIdentity server;
 };
 
 Store::Store(const ConnectionSettings& settings) : impl_(std::make_unique<Impl>()) {
   impl_->url = settings.url;
   impl_->conn = open_session(settings);
+  impl_->server = read_server_identity(*impl_->conn); // a standby: broken_connection, try again
   try {
-    prepare_batch_write(*impl_->conn);
+    create_staging(*impl_->conn);
   } catch (const pqxx::insufficient_privilege& e) {
     const std::string role = impl_->conn->username();
     const std::string db = impl_->conn->dbname();
@@ -98,6 +101,10 @@ bool Store::connected() const {
 
 int Store::backend_pid() const {
   return impl_->conn->backendpid();
+}
+
+const ServerIdentity& Store::server() const {
+  return impl_->server;
 }
 
 void Store::migrate() {
@@ -163,6 +170,10 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
 
 WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) {
   const auto start = std::chrono::steady_clock::now();
+  if (!impl_->prepared) { // not at connect: the tables they name may not be migrated yet
+    prepare_batch_statements(*impl_->conn);
+    impl_->prepared = true;
+  }
   auto result = write_batch(*impl_->conn, batch, fence);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;

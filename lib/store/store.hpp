@@ -8,6 +8,7 @@
 #include "store/connection_settings.hpp"
 #include "store/leases.hpp"
 #include "store/owed_rows.hpp"
+#include "store/server_watch.hpp"
 #include "store/shop_flags.hpp"
 #include "store/sync_state.hpp"
 
@@ -57,6 +58,9 @@ public:
 
   /// The server process of this connection (what pg_stat_activity and pg_locks call it).
   int backend_pid() const;
+
+  /// The server this connection reached, read when it connected.
+  const ServerIdentity& server() const;
 
   /// Applies pending versioned migrations (DDL only if one is pending), then checks that the
   /// role has every right the sync needs; idempotent and safe to run concurrently. Throws

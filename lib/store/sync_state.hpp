@@ -24,6 +24,9 @@ struct SyncState {
   std::int64_t last_cycle_orders = 0;
   bool stopped = false;       ///< set when the seller must re-authorize
   std::string stopped_reason; ///< why, for `taosyncd status`
+  /// Not stored: the ServerWatch epoch of the server this state was read from. A write that
+  /// carries the state is refused (ServerChanged) once a connection reached another server.
+  std::uint64_t server_epoch = 0;
 };
 
 } // namespace taosync::store

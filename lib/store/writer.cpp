@@ -137,6 +137,8 @@ Writer::Writer(WriterOptions options) {
   options.max_backoff = std::max(options.max_backoff, kFirstBackoff);
   if (!options.heartbeat)
     options.heartbeat = std::make_shared<Heartbeat>();
+  if (!options.watch)
+    options.watch = std::make_shared<ServerWatch>();
   impl_ = std::make_unique<Impl>(std::move(options));
 }
 
@@ -167,6 +169,10 @@ void Writer::connect_in_background(std::function<void(bool)> done) {
 
 const WriterOptions& Writer::options() const {
   return impl_->options;
+}
+
+ServerWatch& Writer::watch() const {
+  return *impl_->options.watch;
 }
 
 void Writer::set_heartbeat(std::function<void()> beat) {
@@ -253,6 +259,7 @@ Store& Writer::connected_store() {
       [this] { impl_->beat(); });
   if (!impl_->store)
     throw WriterStopped("database writer stopped while (re)connecting to " + impl_->target());
+  o.watch->observe(impl_->store->server()); // before any job runs on it
   return *impl_->store;
 }
 

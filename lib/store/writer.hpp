@@ -3,6 +3,7 @@
 // after a dropped connection and retries the interrupted job whole.
 
 #include "store/connection_settings.hpp"
+#include "store/server_watch.hpp"
 #include "store/store.hpp"
 
 #include "config/config.hpp"
@@ -52,6 +53,8 @@ struct WriterOptions {
   std::string name = "write"; ///< names its jobs in logs and /healthz
   /// Shared by the Writers made with named() copies; the Writer makes one if null.
   std::shared_ptr<Heartbeat> heartbeat;
+  /// The server every connection reached last; shared like heartbeat, made if null.
+  std::shared_ptr<ServerWatch> watch;
 
   /// The same options under another name (a second Writer of the same process; it shares
   /// the heartbeat).
@@ -100,6 +103,9 @@ public:
 
   /// The options it was made with.
   const WriterOptions& options() const;
+
+  /// The server watch its connections report to (shared with its named() siblings).
+  ServerWatch& watch() const;
 
   /// Stops retrying (used at shutdown): a job waiting for a reconnect throws.
   void stop();

@@ -129,6 +129,12 @@ net::awaitable<void> Engine::Impl::handle_failure(std::exception_ptr err, bool r
     what = e.what();
   } catch (const WindowHeld&) {
     std::rethrow_exception(err); // already said at warn where it was held; the caller reports
+  } catch (const store::ServerChanged& e) {
+    // The database failed over (or was replaced): what this engine remembers may be ahead of
+    // what the server now holds. The next cycle starts from the state read there.
+    loaded = false;
+    what = e.what();
+    spdlog::warn("shop {}: {}", state.shop, what);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -192,6 +198,7 @@ net::awaitable<void> Engine::run() {
   while (!e.stop.requested()) {
     std::exception_ptr err;
     try {
+      co_await e.load_state(); // again after the database changed under it
       if (!e.state.init_done) {
         co_await e.init();
       } else {

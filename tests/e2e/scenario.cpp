@@ -39,6 +39,12 @@ Scenario::~Scenario() {
   }
 }
 
+void Scenario::use_database(std::string url) {
+  db_url_ = std::move(url);
+  config_.db_url = db_url_;
+  write_config();
+}
+
 void Scenario::write_config() {
   testing::write_daemon_config(config_path_, config_);
 }

@@ -33,6 +33,9 @@ public:
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& config_path() const { return config_path_; }
 
+  /// Points the daemon config (written now) and the comparisons at another database url.
+  void use_database(std::string url);
+
   /// The daemon config; call write_config() after changing it.
   testing::DaemonConfig& config() { return config_; }
   void write_config();

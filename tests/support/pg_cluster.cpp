@@ -114,19 +114,47 @@ PgCluster::PgCluster(std::vector<std::string> extra_settings)
     hand_over(dir_);
     run_tool({(bin_ / "initdb").string(), "-D", (dir_ / "data").string(), "-U", "postgres", "-A",
               "trust", "-E", "UTF8", "--locale=C", "--no-sync"});
-    bool started = false;
-    for (int attempt = 0; attempt < kStartAttempts && !started; ++attempt) {
-      port_ = free_port(); // another process may grab it first: then retry with a new one
-      started = try_start();
-    }
-    if (!started)
-      throw std::runtime_error("PgCluster: server did not start in " + dir_.string() +
-                               "; server log:\n" + log());
+    start_on_free_port();
   } catch (...) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
     throw;
   }
+}
+
+PgCluster::PgCluster(const PgCluster& primary, StandbyTag)
+    : bin_(primary.bin_), dir_(make_temp_dir()), settings_(primary.settings_) {
+  try {
+    hand_over(dir_);
+    run_tool({(bin_ / "pg_basebackup").string(), "-D", (dir_ / "data").string(), "-R", "-X",
+              "stream", "-h", "127.0.0.1", "-p", std::to_string(primary.port_), "-U", "postgres",
+              "--no-sync"});
+    start_on_free_port();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+std::unique_ptr<PgCluster> PgCluster::standby_of(const PgCluster& primary) {
+  return std::unique_ptr<PgCluster>(new PgCluster(primary, StandbyTag{}));
+}
+
+void PgCluster::promote() {
+  run_tool(
+      {(bin_ / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-w", "-t", "60", "promote"});
+}
+
+void PgCluster::start_on_free_port() {
+  bool started = false;
+  for (int attempt = 0; attempt < kStartAttempts && !started; ++attempt) {
+    port_ = free_port(); // another process may grab it first: then retry with a new one
+    started = try_start();
+  }
+  if (!started)
+    throw std::runtime_error("PgCluster: server did not start in " + dir_.string() +
+                             "; server log:\n" + log());
 }
 
 PgCluster::~PgCluster() {

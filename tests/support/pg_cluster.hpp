@@ -3,6 +3,7 @@
 // 127.0.0.1 port. As root (CI) the server runs as user `nobody`, since postgres refuses root.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ public:
   explicit PgCluster(std::vector<std::string> extra_settings = {});
   /// pg_ctl stop -m immediate, then removes the dir.
   ~PgCluster();
+  /// A streaming-replication standby of `primary` (pg_basebackup -R), started on a free port
+  /// with the primary's settings; hot, so it answers read-only queries.
+  static std::unique_ptr<PgCluster> standby_of(const PgCluster& primary);
+  /// Promotes this standby to a primary (pg_ctl promote) and waits until it is one.
+  void promote();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
 
@@ -38,6 +44,9 @@ public:
   std::string log() const;
 
 private:
+  struct StandbyTag {};
+  PgCluster(const PgCluster& primary, StandbyTag);
+  void start_on_free_port();
   void run_tool(const std::vector<std::string>& argv, bool throw_on_failure = true) const;
   bool try_start();
 
