@@ -24,6 +24,11 @@ bool deadlock_victim(const std::exception& e) {
   return sql != nullptr && sql->sqlstate() == "40P01";
 }
 
+bool out_of_resources(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql != nullptr && sql->sqlstate().starts_with("53");
+}
+
 const char* timeout_key(TimeoutKind kind) {
   return kind == TimeoutKind::lock ? "database.lock_timeout" : "database.statement_timeout";
 }

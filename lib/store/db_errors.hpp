@@ -40,6 +40,11 @@ std::optional<TimeoutKind> timeout_kind(const std::exception& e);
 /// 40P01): the transaction is gone whole and may run again.
 bool deadlock_victim(const std::exception& e);
 
+/// Whether `e` says the server lacks a resource to run it (SQLSTATE class 53: disk full,
+/// out of memory, a configured limit): the transaction is gone whole, and may run again once
+/// the server has room.
+bool out_of_resources(const std::exception& e);
+
 /// The config key of a deadline: "database.statement_timeout" or "database.lock_timeout".
 const char* timeout_key(TimeoutKind kind);
 

@@ -197,6 +197,7 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
   const PendingMark pending(o.name);
   const auto started = Clock::now();
   auto backoff = kFirstBackoff;
+  Clock::time_point resources_logged{}; // a full disk is said once a minute, not per retry
   for (;;) {
     Store& store = connected_store();
     impl_->monitor.begin(store.backend_pid(), started);
@@ -214,6 +215,29 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
       }
       // What makes the job worth running again, or nothing (it is thrown).
       std::string what;
+      if (out_of_resources(e)) {
+        // A full disk (53100) or exhausted memory on the server: nothing committed, and
+        // nothing this daemon can do but wait for room. The shop holds; /healthz says why.
+        const std::string reason = one_line(first_line(e.what()), o.connection.url);
+        obs::metrics().set_db_blocker(o.name, "the server lacks room: " + reason);
+        if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
+          throw DatabaseTimeout("database " + o.name + " refused for lack of room on " +
+                                impl_->target() + ": " + reason + "; gave up after " +
+                                format(*o.give_up_after));
+        if (Clock::now() - resources_logged >= std::chrono::minutes(1)) {
+          spdlog::error("database {} refused for lack of room on {} ({}); nothing was "
+                        "written, the cursor stays; retrying the {} whole every {} until the "
+                        "server has room",
+                        o.name, impl_->target(), reason, o.name, format(o.max_backoff));
+          resources_logged = Clock::now();
+        }
+        if (!impl_->sleep_unless_stopped(backoff))
+          throw WriterStopped("database " + o.name + " stopped while waiting for room on " +
+                              impl_->target());
+        impl_->beat();
+        backoff = std::min(backoff * 2, o.max_backoff);
+        continue;
+      }
       if (deadlock_victim(e)) {
         // Rare: the two write connections (or another session) took two rows in opposite
         // orders, as when a line moves between two orders written at once. The server rolled
