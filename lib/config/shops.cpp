@@ -43,7 +43,7 @@ ShopConfig read_shop(const YAML::Node& node, const std::string& path, const Sour
       detail::read_secret(s, "refresh_token", shop.name + "_refresh_token", src).value_or("");
   detail::Section init = s.child("init");
   if (const auto start = init.string("start"))
-    shop.init_start = parse_instant(init.key_path("start"), *start, TimeZone::load(zone));
+    shop.init_start = detail::parse_instant(init.key_path("start"), *start, TimeZone::load(zone));
   init.finish();
   s.finish();
   return shop;
@@ -98,7 +98,7 @@ std::string render_shops(const Config& cfg) {
     out += std::string("    refresh_token: ") + (shop.refresh_token.empty() ? "\"\"" : "\"***\"") +
            "\n";
     if (shop.init_start)
-      out += "    init: {start: \"" + format_instant(*shop.init_start) + "\"}\n";
+      out += "    init: {start: \"" + detail::format_instant(*shop.init_start) + "\"}\n";
   }
   return out;
 }
