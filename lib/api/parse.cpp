@@ -8,7 +8,9 @@
 #include "api/raw_record.hpp"
 #include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
+#include "api/string_flaws.hpp"
 #include "model/endpoints.hpp"
+#include "model/rejected_id.hpp"
 
 namespace taosync::api {
 namespace {
@@ -16,10 +18,15 @@ namespace {
 namespace json = boost::json;
 
 // Parses one record of a list; `read` is read_order or read_line. Invalid → rejected.
-// `raw` is the record's text as received, when known.
+// `raw` is the record's text as received, when known; `flaw` why its text did not decode.
 template <class T, class Reader>
 void take_record(std::string_view endpoint, std::string_view id_key, const json::value& record,
-                 std::optional<std::string_view> raw, Reader read, Page<T>& page) {
+                 std::optional<std::string_view> raw, Reader read, Page<T>& page,
+                 std::optional<std::string> flaw = std::nullopt) {
+  if (flaw) {
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*flaw), raw));
+    return;
+  }
   const json::object* object = record.if_object();
   if (object == nullptr) {
     page.rejected.push_back(
@@ -43,6 +50,32 @@ void take_record(std::string_view endpoint, std::string_view id_key, const json:
   }
   page.items.push_back(std::move(item));
 }
+
+/// A body parsed as JSON, mended first if some of its strings hold text no parser decodes
+/// (string_flaws.hpp): then `text` is the mended body, byte for byte as long as the body.
+struct ParsedBody {
+  explicit ParsedBody(std::string_view body) : text(body) {
+    doc.emplace(body);
+    if (doc->ok() || !(mended = mend_string_flaws(body)))
+      return;
+    doc.reset(); // gives the thread's arena back for the second parse
+    doc.emplace(mended->text);
+    text = mended->text;
+  }
+
+  /// Why the record at [begin, end) of the body did not decode, or nullopt.
+  std::optional<std::string> flaw(std::size_t begin, std::size_t end) const {
+    const StringFlaw* f = mended ? flaw_within(mended->flaws, begin, end) : nullptr;
+    if (f == nullptr)
+      return std::nullopt;
+    return "record contains " + f->problem + " at byte " + std::to_string(f->at - begin) +
+           ": text that decodes to no character";
+  }
+
+  std::optional<JsonDocument> doc;
+  std::optional<MendedBody> mended;
+  std::string_view text;
+};
 
 // Parses the body, returns the error of its envelope or its `result` object.
 std::optional<ApiError> open_result(std::string_view endpoint, const JsonDocument& doc,
@@ -69,11 +102,30 @@ bool says_unsuccessful(const json::value& root, const json::object& result) {
   return false;
 }
 
+// A flaw outside every record spoils the envelope itself: the page cannot be read.
+std::optional<ApiError> unplaced_flaw(std::string_view endpoint, const ParsedBody& parsed,
+                                      const std::optional<std::vector<std::string_view>>& spans) {
+  if (!parsed.mended)
+    return std::nullopt;
+  for (const auto& flaw : parsed.mended->flaws) {
+    bool placed = false;
+    for (std::size_t i = 0; spans && i < spans->size() && !placed; ++i) {
+      const auto begin = static_cast<std::size_t>((*spans)[i].data() - parsed.text.data());
+      placed = flaw.at >= begin && flaw.at < begin + (*spans)[i].size();
+    }
+    if (!placed)
+      return malformed_body(endpoint, "the body holds " + flaw.problem + " at byte " +
+                                          std::to_string(flaw.at) + ", outside any record");
+  }
+  return std::nullopt;
+}
+
 template <class T, class Reader>
 Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_key,
                                  std::string_view body, Reader read) {
   body = without_bom(body);
-  const JsonDocument doc(body);
+  const ParsedBody parsed(body);
+  const JsonDocument& doc = *parsed.doc;
   const json::object* result = nullptr;
   if (auto error = open_result(endpoint, doc, result))
     return *error;
@@ -92,12 +144,21 @@ Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_
   if (list != nullptr && page.problem.empty()) {
     page.items.reserve(list->size());
     // Each record's bytes as received; if the scan disagrees with the parser, serialize.
-    auto spans = model_list_spans(body);
+    auto spans = model_list_spans(parsed.text);
     if (spans && spans->size() != list->size())
       spans.reset();
-    for (std::size_t i = 0; i < list->size(); ++i)
-      take_record(endpoint, id_key, (*list)[i],
-                  spans ? std::optional<std::string_view>((*spans)[i]) : std::nullopt, read, page);
+    if (auto error = unplaced_flaw(endpoint, parsed, spans))
+      return *error;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if (!spans) {
+        take_record(endpoint, id_key, (*list)[i], std::nullopt, read, page);
+        continue;
+      }
+      const auto begin = static_cast<std::size_t>((*spans)[i].data() - parsed.text.data());
+      const auto end = begin + (*spans)[i].size();
+      take_record(endpoint, id_key, (*list)[i], body.substr(begin, end - begin), read, page,
+                  parsed.flaw(begin, end));
+    }
   }
   return page;
 }
@@ -110,8 +171,9 @@ void take_embedded_lines(const json::array& list, OrderDetail& detail) {
     take_record(model::kOrderPath, "trade_order_line_id", record, std::nullopt, read_line, lines);
   for (const auto& line : lines.items)
     detail.order.line_ids.push_back(line.trade_order_line_id);
+  // A line rejected under a hashed id has no id the platform could be asked for again.
   for (const auto& rejected : lines.rejected)
-    if (!rejected.record_id.empty())
+    if (!rejected.record_id.empty() && !model::is_hashed_id(rejected.record_id))
       detail.order.line_ids.push_back(rejected.record_id);
   detail.lines = std::move(lines.items);
   detail.rejected = std::move(lines.rejected);
@@ -161,7 +223,8 @@ Outcome<Page<OrderLine>> parse_lines_page(std::string_view body) {
 
 Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   body = without_bom(body);
-  const JsonDocument doc(body);
+  const ParsedBody parsed(body);
+  const JsonDocument& doc = *parsed.doc;
   const json::object* result = nullptr;
   if (auto error = open_result(model::kOrderPath, doc, result))
     return *error;
@@ -183,10 +246,13 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   }
   FieldReader reader(*module);
   const json::array* lines = reader.array("trade_order_line_list");
-  std::optional<std::string> problem =
-      reader.ok() ? read_order(*module, detail.order) : std::optional<std::string>(reader.reason());
-  // The module is one record: any repeated key in the body makes it ambiguous.
-  if (!problem && has_duplicate_keys(body, doc.root()))
+  // The module is one record: text that did not decode anywhere in the body spoils it, and
+  // so does any repeated key.
+  std::optional<std::string> problem = parsed.flaw(0, body.size());
+  if (!problem)
+    problem = reader.ok() ? read_order(*module, detail.order)
+                          : std::optional<std::string>(reader.reason());
+  if (!problem && has_duplicate_keys(parsed.text, doc.root()))
     problem = "record is ambiguous: a key appears more than once";
   std::string raw = problem ? std::string() : order_raw_without_lines(*module);
   if (!problem)
@@ -194,10 +260,14 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
       problem = "record contains invalid UTF-8 at byte " + std::to_string(*at);
   if (!problem && has_escaped_nul(raw))
     problem = "record contains a NUL character";
+  if (!problem)
+    problem = stored_number_problem(raw); // as serialized: a double past range is "Infinity"
   if (problem) {
     detail.order = Order{};
+    // A body that did not decode is kept as it came: the mended parse no longer shows why.
     detail.rejected.push_back(
-        make_rejected(model::kOrderPath, *module_value, "trade_order_id", std::move(*problem)));
+        make_rejected(model::kOrderPath, *module_value, "trade_order_id", std::move(*problem),
+                      parsed.mended ? std::optional<std::string_view>(body) : std::nullopt));
     return detail;
   }
   detail.order.raw_json = std::move(raw);
