@@ -9,6 +9,7 @@
 #include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
 #include "api/string_flaws.hpp"
+#include "api/token_lifetime.hpp"
 #include "model/endpoints.hpp"
 #include "model/rejected_id.hpp"
 
@@ -196,21 +197,6 @@ std::optional<std::string_view> token_field(const json::object& object, std::str
   return std::string_view(v->get_string().data(), v->get_string().size());
 }
 
-// expires_in arrives as a number (or a numeric string on some gateways); 0 = unknown.
-std::chrono::seconds seconds_field(const json::object& object, std::string_view key) {
-  const auto* v = object.if_contains(json::string_view(key.data(), key.size()));
-  if (v == nullptr)
-    return std::chrono::seconds(0);
-  if (v->is_int64())
-    return std::chrono::seconds(v->get_int64());
-  if (v->is_uint64())
-    return std::chrono::seconds(static_cast<std::int64_t>(v->get_uint64()));
-  if (v->is_string() &&
-      is_decimal(std::string_view(v->get_string().data(), v->get_string().size())))
-    return std::chrono::seconds(std::stoll(std::string(v->get_string())));
-  return std::chrono::seconds(0);
-}
-
 } // namespace
 
 Outcome<Page<Order>> parse_orders_page(std::string_view body) {
@@ -277,7 +263,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   return detail;
 }
 
-Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
+Outcome<TokenRefresh> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
   body = without_bom(body);
   const JsonDocument doc(body);
   if (!doc.ok())
@@ -292,14 +278,22 @@ Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seco
   const auto refresh = token_field(*object, "refresh_token");
   if (!access)
     return malformed_body(model::kRefreshPath, "no access_token");
-  Tokens tokens;
-  tokens.access_token = std::string(*access);
-  tokens.refresh_token = refresh ? std::string(*refresh) : std::string();
-  if (const auto ttl = seconds_field(*object, "expires_in"); ttl.count() > 0)
-    tokens.access_expires_at = now + ttl;
-  if (const auto ttl = seconds_field(*object, "refresh_expires_in"); ttl.count() > 0)
-    tokens.refresh_expires_at = now + ttl;
-  return tokens;
+  // Tokens without a believable expiry are not taken: the refresh is asked again.
+  auto access_life = read_token_lifetime(*object, "expires_in");
+  if (!access_life.ok())
+    return access_life.error();
+  auto refresh_life = read_token_lifetime(*object, "refresh_expires_in");
+  if (!refresh_life.ok())
+    return refresh_life.error();
+  TokenRefresh answer;
+  answer.tokens.access_token = std::string(*access);
+  answer.tokens.refresh_token = refresh ? std::string(*refresh) : std::string();
+  answer.tokens.access_expires_at = now + access_life.value().value;
+  answer.tokens.refresh_expires_at = now + refresh_life.value().value;
+  for (auto* life : {&access_life.value(), &refresh_life.value()})
+    if (!life->warning.empty())
+      answer.warnings.push_back(std::move(life->warning));
+  return answer;
 }
 
 std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body) {

@@ -141,7 +141,8 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
   net::io_context io;
   TestServer server(io, [&](const SeenRequest& r) {
     if (r.path == "/rest/auth/token/refresh")
-      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":3600,)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
     return envelope("IllegalAccessToken", "expired");
   });
   api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, {});
@@ -157,4 +158,56 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
   CHECK(failure->kind == api::ErrorKind::refresh_dead);
   CHECK(failure->message.find("re-authorize") != std::string::npos);
   CHECK(server.requests().size() == 3); // call, refresh, call again: no loop
+}
+
+TEST_CASE("a refresh answered without a lifetime is asked again with backoff, then goes on") {
+  net::io_context io;
+  int refreshes = 0;
+  TestServer server(io, [&](const SeenRequest& r) {
+    if (r.path == "/rest/auth/token/refresh") {
+      if (++refreshes == 1)
+        return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":"3600",)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
+    }
+    if (r.params.at("access_token") != "a2")
+      return envelope("IllegalAccessToken", "expired");
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  std::vector<api::Tokens> saved;
+  api::TokenSaver saver = [&](const api::Tokens& t) -> net::awaitable<void> {
+    saved.push_back(t);
+    co_return;
+  };
+  api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, saver);
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(refreshes == 2);
+  REQUIRE(saved.size() == 1); // only tokens with a lifetime are kept
+  CHECK(saved[0].access_expires_at > std::chrono::system_clock::now() + 59min);
+  CHECK(client.counters().refreshes == 1);
+}
+
+TEST_CASE("refresh answers that never carry a lifetime fail that call, not the shop") {
+  net::io_context io;
+  TestServer server(io, [&](const SeenRequest& r) {
+    if (r.path == "/rest/auth/token/refresh")
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":"never",)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
+    return envelope("IllegalAccessToken", "expired");
+  });
+  auto cfg = loopback_api_config(server);
+  cfg.retry.max_attempts = 3;
+  api::Client client(cfg, {"a1", "r1", {}, {}}, {});
+  std::optional<api::ApiError> failure;
+  run_coroutine(io, [&]() -> net::awaitable<void> {
+    try {
+      co_await client.get_order("1");
+    } catch (const api::ApiFailure& e) {
+      failure = e.error();
+    }
+  });
+  REQUIRE(failure);
+  CHECK(failure->kind == api::ErrorKind::transient); // retried later, never refresh_dead
+  CHECK(failure->message.find("expires_in: not a number of seconds") != std::string::npos);
+  CHECK(server.requests().size() == 4); // the call, then three refresh attempts
 }
