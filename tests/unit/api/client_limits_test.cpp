@@ -211,3 +211,75 @@ TEST_CASE("refresh answers that never carry a lifetime fail that call, not the s
   CHECK(failure->message.find("expires_in: not a number of seconds") != std::string::npos);
   CHECK(server.requests().size() == 4); // the call, then three refresh attempts
 }
+
+namespace {
+
+// The gap between the first and the second request `server` saw.
+std::chrono::steady_clock::duration second_request_after(const TestServer& server) {
+  REQUIRE(server.requests().size() >= 2);
+  return server.requests()[1].at - server.requests()[0].at;
+}
+
+} // namespace
+
+TEST_CASE("a 503 or 429 that says Retry-After is retried no sooner than it asked") {
+  for (const unsigned status : {503u, 429u}) {
+    CAPTURE(status);
+    net::io_context io;
+    int n = 0;
+    TestServer server(io, [&](const SeenRequest&) {
+      if (++n == 1)
+        return TestReply{status, "busy", {}, false, false, {}, "1"};
+      return TestReply{200, read_api_data("seed_order_items_get.json")};
+    });
+    api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+    run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+    CHECK(server.requests().size() == 2);
+    CHECK(second_request_after(server) >= 1s); // the backoff alone is at most 50 ms here
+  }
+}
+
+TEST_CASE("an ApiCallLimit whose Retry-After outlasts its ban pauses for the Retry-After") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1) {
+      auto reply = envelope("ApiCallLimit", "this ban will last 0 seconds");
+      reply.retry_after = "1";
+      return reply;
+    }
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) >= 1s);
+}
+
+TEST_CASE("a Retry-After past api.retry.max_retry_after is held to it") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1)
+      return TestReply{503, "busy", {}, false, false, {}, "3600"};
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  auto cfg = loopback_api_config(server);
+  cfg.retry.max_retry_after = 300ms;
+  api::Client client(cfg, {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) >= 300ms);
+  CHECK(second_request_after(server) < 3s);
+}
+
+TEST_CASE("Retry-After on an answer that is neither 429, 503 nor a throttle is not waited for") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1)
+      return TestReply{502, "bad gateway", {}, false, false, {}, "5"};
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) < 1s);
+}
