@@ -4,6 +4,7 @@
 #include "api/call_params.hpp"
 #include "api/network_error.hpp"
 #include "api/parse.hpp"
+#include "api/retry_after.hpp"
 #include "obs/api_ban.hpp"
 #include "obs/metrics.hpp"
 
@@ -25,6 +26,15 @@ ApiError error_of_status(std::string_view path, const HttpResponse& response) {
   if (auto error = parse_error(path, response.body); error && error->code != "malformed_body")
     return *error;
   return http_status_error(response.status, path);
+}
+
+// The wait an answer asks for: 429 and 503 may say Retry-After, and so may a throttle.
+std::optional<std::chrono::seconds> retry_after_of(const HttpResponse& response,
+                                                   const ApiError& error) {
+  if (response.retry_after.empty() ||
+      (response.status != 429 && response.status != 503 && error.kind != ErrorKind::throttled))
+    return std::nullopt;
+  return parse_retry_after(response.retry_after, std::chrono::system_clock::now());
 }
 
 // The platform may echo what it was sent; no secret may reach a log or an error.
@@ -85,8 +95,7 @@ void Caller::count_retry(CallCounters* tally) {
   obs::metrics().retried();
 }
 
-net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
-                                                        const BodyHandler& handle) {
+net::awaitable<Caller::Attempt> Caller::attempt(const CallSpec& spec, const BodyHandler& handle) {
   // One attempt, one snapshot: a reload while it waits does not mix settings.
   const std::shared_ptr<const config::ApiConfig> cfg = cfg_;
   cancellation_.throw_if_cancelled(spec.description);
@@ -117,7 +126,8 @@ net::awaitable<std::optional<ApiError>> Caller::attempt(const CallSpec& spec,
   obs::metrics().api_call(spec.path, error ? to_string(error->kind) : "ok", latency);
   spdlog::debug("{} -> {} in {:.1f} ms", spec.description, error ? error->code : "ok",
                 latency.count() * 1000.0);
-  co_return error;
+  co_return Attempt{error, error && response.ok() ? retry_after_of(response.value(), *error)
+                                                  : std::nullopt};
 }
 
 net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
@@ -125,9 +135,10 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
   int failures = 0;
   int throttles = 0;
   for (;;) {
-    auto error = co_await attempt(spec, handle);
+    auto [error, retry_after] = co_await attempt(spec, handle);
     if (!error)
       co_return std::nullopt;
+    const RetryPolicy& policy = backoff_.policy();
     if (error->kind == ErrorKind::throttled) {
       ++counters_.throttled;
       if (spec.tally)
@@ -135,12 +146,14 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
       obs::metrics().throttled();
       if (++throttles > kMaxThrottlesPerCall)
         co_return given_up(*error, "still throttled after " + std::to_string(throttles) + " bans");
-      const auto until = std::chrono::system_clock::now() + error->ban;
+      const auto ban = honour_retry_after(error->ban, retry_after, policy);
+      const auto until = std::chrono::system_clock::now() + ban;
       obs::api_ban().record(until);
       // Calls in flight are refused by the same ban: the first one says so, once.
-      if (limiter_.pause_until(Clock::now() + error->ban))
-        spdlog::warn("{}: the platform banned the app ({}); every call pauses for {}s, until {}",
-                     spec.description, error->code, error->ban.count(), obs::format_utc(until));
+      if (limiter_.pause_until(Clock::now() + ban))
+        spdlog::warn("{}: the platform banned the app ({}{}); every call pauses for {}s, until {}",
+                     spec.description, error->code, retry_after_note(retry_after, policy),
+                     std::chrono::ceil<std::chrono::seconds>(ban).count(), obs::format_utc(until));
       else
         spdlog::debug("{}: refused by the ban in force ({})", spec.description, error->code);
       count_retry(spec.tally);
@@ -148,11 +161,12 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
     }
     if (error->kind != ErrorKind::transient)
       co_return error;
-    if (++failures >= backoff_.policy().max_attempts)
+    if (++failures >= policy.max_attempts)
       co_return given_up(*error, "gave up after " + std::to_string(failures) + " attempts");
-    const auto wait = backoff_.delay(failures);
-    spdlog::warn("{}: attempt {}/{} failed ({}: {}); retrying in {} ms", spec.description, failures,
-                 backoff_.policy().max_attempts, error->code, error->message, wait.count());
+    const auto wait = honour_retry_after(backoff_.delay(failures), retry_after, policy);
+    spdlog::warn("{}: attempt {}/{} failed ({}: {}{}); retrying in {} ms", spec.description,
+                 failures, policy.max_attempts, error->code, error->message,
+                 retry_after_note(retry_after, policy), wait.count());
     count_retry(spec.tally);
     co_await sleep_for(wait, &cancellation_);
   }

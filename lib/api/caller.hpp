@@ -1,7 +1,8 @@
 #pragma once
 // One app's calls, one attempt loop: pace with the shared token bucket, sign, send over the
 // pooled connections, parse, and retry what docs/design.md §1 says to retry (ApiCallLimit after the
-// ban, transient errors with backoff). Auth errors go back to the client, which refreshes.
+// ban, transient errors with backoff, either no sooner than a Retry-After header asks). Auth
+// errors go back to the client, which refreshes.
 
 #include "api/cancellation.hpp"
 #include "api/client.hpp"
@@ -72,7 +73,13 @@ public:
   CallCounters counters() const;
 
 private:
-  net::awaitable<std::optional<ApiError>> attempt(const CallSpec& spec, const BodyHandler& handle);
+  /// What one attempt came to: its error, if any, and the wait its answer asked for.
+  struct Attempt {
+    std::optional<ApiError> error;
+    std::optional<std::chrono::seconds> retry_after; ///< a 429, 503 or ApiCallLimit's header
+  };
+
+  net::awaitable<Attempt> attempt(const CallSpec& spec, const BodyHandler& handle);
 
   void apply_rate();
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cmath>
 #include <limits>
 
 namespace taosync::api {
@@ -130,7 +131,12 @@ std::int64_t FieldReader::integer(std::string_view key, Presence presence) {
   if (const auto* u = v->if_uint64(); u != nullptr) {
     if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
       return static_cast<std::int64_t>(*u);
-    fail(key, "integer out of range");
+    fail(key, "integer out of range (past int64)");
+    return 0;
+  }
+  // An integer literal past uint64 arrives as a double: it is out of range, not a fraction.
+  if (const auto* d = v->if_double(); d != nullptr && !(std::abs(*d) < 0x1p63)) {
+    fail(key, "integer out of range (past int64)");
     return 0;
   }
   fail(key, std::string("expected an integer, got ") + kind_name(*v));

@@ -96,7 +96,8 @@ net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buf
   }
   auto response = parser.release();
   keep_alive = response.keep_alive();
-  co_return HttpResponse{response.result_int(), decoded_body(response, body_limit)};
+  co_return HttpResponse{response.result_int(), decoded_body(response, body_limit),
+                         std::string(response[http::field::retry_after])};
 }
 
 } // namespace

@@ -8,7 +8,10 @@
 #include "api/raw_record.hpp"
 #include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
+#include "api/string_flaws.hpp"
+#include "api/token_lifetime.hpp"
 #include "model/endpoints.hpp"
+#include "model/rejected_id.hpp"
 
 namespace taosync::api {
 namespace {
@@ -16,10 +19,15 @@ namespace {
 namespace json = boost::json;
 
 // Parses one record of a list; `read` is read_order or read_line. Invalid → rejected.
-// `raw` is the record's text as received, when known.
+// `raw` is the record's text as received, when known; `flaw` why its text did not decode.
 template <class T, class Reader>
 void take_record(std::string_view endpoint, std::string_view id_key, const json::value& record,
-                 std::optional<std::string_view> raw, Reader read, Page<T>& page) {
+                 std::optional<std::string_view> raw, Reader read, Page<T>& page,
+                 std::optional<std::string> flaw = std::nullopt) {
+  if (flaw) {
+    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*flaw), raw));
+    return;
+  }
   const json::object* object = record.if_object();
   if (object == nullptr) {
     page.rejected.push_back(
@@ -43,6 +51,32 @@ void take_record(std::string_view endpoint, std::string_view id_key, const json:
   }
   page.items.push_back(std::move(item));
 }
+
+/// A body parsed as JSON, mended first if some of its strings hold text no parser decodes
+/// (string_flaws.hpp): then `text` is the mended body, byte for byte as long as the body.
+struct ParsedBody {
+  explicit ParsedBody(std::string_view body) : text(body) {
+    doc.emplace(body);
+    if (doc->ok() || !(mended = mend_string_flaws(body)))
+      return;
+    doc.reset(); // gives the thread's arena back for the second parse
+    doc.emplace(mended->text);
+    text = mended->text;
+  }
+
+  /// Why the record at [begin, end) of the body did not decode, or nullopt.
+  std::optional<std::string> flaw(std::size_t begin, std::size_t end) const {
+    const StringFlaw* f = mended ? flaw_within(mended->flaws, begin, end) : nullptr;
+    if (f == nullptr)
+      return std::nullopt;
+    return "record contains " + f->problem + " at byte " + std::to_string(f->at - begin) +
+           ": text that decodes to no character";
+  }
+
+  std::optional<JsonDocument> doc;
+  std::optional<MendedBody> mended;
+  std::string_view text;
+};
 
 // Parses the body, returns the error of its envelope or its `result` object.
 std::optional<ApiError> open_result(std::string_view endpoint, const JsonDocument& doc,
@@ -69,11 +103,30 @@ bool says_unsuccessful(const json::value& root, const json::object& result) {
   return false;
 }
 
+// A flaw outside every record spoils the envelope itself: the page cannot be read.
+std::optional<ApiError> unplaced_flaw(std::string_view endpoint, const ParsedBody& parsed,
+                                      const std::optional<std::vector<std::string_view>>& spans) {
+  if (!parsed.mended)
+    return std::nullopt;
+  for (const auto& flaw : parsed.mended->flaws) {
+    bool placed = false;
+    for (std::size_t i = 0; spans && i < spans->size() && !placed; ++i) {
+      const auto begin = static_cast<std::size_t>((*spans)[i].data() - parsed.text.data());
+      placed = flaw.at >= begin && flaw.at < begin + (*spans)[i].size();
+    }
+    if (!placed)
+      return malformed_body(endpoint, "the body holds " + flaw.problem + " at byte " +
+                                          std::to_string(flaw.at) + ", outside any record");
+  }
+  return std::nullopt;
+}
+
 template <class T, class Reader>
 Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_key,
                                  std::string_view body, Reader read) {
   body = without_bom(body);
-  const JsonDocument doc(body);
+  const ParsedBody parsed(body);
+  const JsonDocument& doc = *parsed.doc;
   const json::object* result = nullptr;
   if (auto error = open_result(endpoint, doc, result))
     return *error;
@@ -92,12 +145,21 @@ Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_
   if (list != nullptr && page.problem.empty()) {
     page.items.reserve(list->size());
     // Each record's bytes as received; if the scan disagrees with the parser, serialize.
-    auto spans = model_list_spans(body);
+    auto spans = model_list_spans(parsed.text);
     if (spans && spans->size() != list->size())
       spans.reset();
-    for (std::size_t i = 0; i < list->size(); ++i)
-      take_record(endpoint, id_key, (*list)[i],
-                  spans ? std::optional<std::string_view>((*spans)[i]) : std::nullopt, read, page);
+    if (auto error = unplaced_flaw(endpoint, parsed, spans))
+      return *error;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if (!spans) {
+        take_record(endpoint, id_key, (*list)[i], std::nullopt, read, page);
+        continue;
+      }
+      const auto begin = static_cast<std::size_t>((*spans)[i].data() - parsed.text.data());
+      const auto end = begin + (*spans)[i].size();
+      take_record(endpoint, id_key, (*list)[i], body.substr(begin, end - begin), read, page,
+                  parsed.flaw(begin, end));
+    }
   }
   return page;
 }
@@ -110,8 +172,9 @@ void take_embedded_lines(const json::array& list, OrderDetail& detail) {
     take_record(model::kOrderPath, "trade_order_line_id", record, std::nullopt, read_line, lines);
   for (const auto& line : lines.items)
     detail.order.line_ids.push_back(line.trade_order_line_id);
+  // A line rejected under a hashed id has no id the platform could be asked for again.
   for (const auto& rejected : lines.rejected)
-    if (!rejected.record_id.empty())
+    if (!rejected.record_id.empty() && !model::is_hashed_id(rejected.record_id))
       detail.order.line_ids.push_back(rejected.record_id);
   detail.lines = std::move(lines.items);
   detail.rejected = std::move(lines.rejected);
@@ -134,21 +197,6 @@ std::optional<std::string_view> token_field(const json::object& object, std::str
   return std::string_view(v->get_string().data(), v->get_string().size());
 }
 
-// expires_in arrives as a number (or a numeric string on some gateways); 0 = unknown.
-std::chrono::seconds seconds_field(const json::object& object, std::string_view key) {
-  const auto* v = object.if_contains(json::string_view(key.data(), key.size()));
-  if (v == nullptr)
-    return std::chrono::seconds(0);
-  if (v->is_int64())
-    return std::chrono::seconds(v->get_int64());
-  if (v->is_uint64())
-    return std::chrono::seconds(static_cast<std::int64_t>(v->get_uint64()));
-  if (v->is_string() &&
-      is_decimal(std::string_view(v->get_string().data(), v->get_string().size())))
-    return std::chrono::seconds(std::stoll(std::string(v->get_string())));
-  return std::chrono::seconds(0);
-}
-
 } // namespace
 
 Outcome<Page<Order>> parse_orders_page(std::string_view body) {
@@ -161,7 +209,8 @@ Outcome<Page<OrderLine>> parse_lines_page(std::string_view body) {
 
 Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   body = without_bom(body);
-  const JsonDocument doc(body);
+  const ParsedBody parsed(body);
+  const JsonDocument& doc = *parsed.doc;
   const json::object* result = nullptr;
   if (auto error = open_result(model::kOrderPath, doc, result))
     return *error;
@@ -183,10 +232,13 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   }
   FieldReader reader(*module);
   const json::array* lines = reader.array("trade_order_line_list");
-  std::optional<std::string> problem =
-      reader.ok() ? read_order(*module, detail.order) : std::optional<std::string>(reader.reason());
-  // The module is one record: any repeated key in the body makes it ambiguous.
-  if (!problem && has_duplicate_keys(body, doc.root()))
+  // The module is one record: text that did not decode anywhere in the body spoils it, and
+  // so does any repeated key.
+  std::optional<std::string> problem = parsed.flaw(0, body.size());
+  if (!problem)
+    problem = reader.ok() ? read_order(*module, detail.order)
+                          : std::optional<std::string>(reader.reason());
+  if (!problem && has_duplicate_keys(parsed.text, doc.root()))
     problem = "record is ambiguous: a key appears more than once";
   std::string raw = problem ? std::string() : order_raw_without_lines(*module);
   if (!problem)
@@ -194,10 +246,14 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
       problem = "record contains invalid UTF-8 at byte " + std::to_string(*at);
   if (!problem && has_escaped_nul(raw))
     problem = "record contains a NUL character";
+  if (!problem)
+    problem = stored_number_problem(raw); // as serialized: a double past range is "Infinity"
   if (problem) {
     detail.order = Order{};
+    // A body that did not decode is kept as it came: the mended parse no longer shows why.
     detail.rejected.push_back(
-        make_rejected(model::kOrderPath, *module_value, "trade_order_id", std::move(*problem)));
+        make_rejected(model::kOrderPath, *module_value, "trade_order_id", std::move(*problem),
+                      parsed.mended ? std::optional<std::string_view>(body) : std::nullopt));
     return detail;
   }
   detail.order.raw_json = std::move(raw);
@@ -207,7 +263,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   return detail;
 }
 
-Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
+Outcome<TokenRefresh> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now) {
   body = without_bom(body);
   const JsonDocument doc(body);
   if (!doc.ok())
@@ -222,14 +278,22 @@ Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seco
   const auto refresh = token_field(*object, "refresh_token");
   if (!access)
     return malformed_body(model::kRefreshPath, "no access_token");
-  Tokens tokens;
-  tokens.access_token = std::string(*access);
-  tokens.refresh_token = refresh ? std::string(*refresh) : std::string();
-  if (const auto ttl = seconds_field(*object, "expires_in"); ttl.count() > 0)
-    tokens.access_expires_at = now + ttl;
-  if (const auto ttl = seconds_field(*object, "refresh_expires_in"); ttl.count() > 0)
-    tokens.refresh_expires_at = now + ttl;
-  return tokens;
+  // Tokens without a believable expiry are not taken: the refresh is asked again.
+  auto access_life = read_token_lifetime(*object, "expires_in");
+  if (!access_life.ok())
+    return access_life.error();
+  auto refresh_life = read_token_lifetime(*object, "refresh_expires_in");
+  if (!refresh_life.ok())
+    return refresh_life.error();
+  TokenRefresh answer;
+  answer.tokens.access_token = std::string(*access);
+  answer.tokens.refresh_token = refresh ? std::string(*refresh) : std::string();
+  answer.tokens.access_expires_at = now + access_life.value().value;
+  answer.tokens.refresh_expires_at = now + refresh_life.value().value;
+  for (auto* life : {&access_life.value(), &refresh_life.value()})
+    if (!life->warning.empty())
+      answer.warnings.push_back(std::move(life->warning));
+  return answer;
 }
 
 std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body) {

@@ -8,7 +8,9 @@
 #include "api/records.hpp"
 
 #include <chrono>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace taosync::api {
 
@@ -23,9 +25,16 @@ Outcome<Page<OrderLine>> parse_lines_page(std::string_view body);
 /// `order.trade_order_id` is empty and the whole module is in `rejected`.
 Outcome<OrderDetail> parse_order_detail(std::string_view body);
 
+/// A token refresh answer: the new tokens, and what was adjusted in them, safe to log.
+struct TokenRefresh {
+  Tokens tokens;
+  std::vector<std::string> warnings; ///< a lifetime clamped (token_lifetime.hpp), with its value
+};
+
 /// A /auth/token/refresh response: access_token, refresh_token, expires_in and
-/// refresh_expires_in (seconds from `now`), at the top level or under `result`/`data`.
-Outcome<Tokens> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now);
+/// refresh_expires_in (seconds from `now`, clamped to a minute .. a year), at the top level or
+/// under `result`/`data`. A lifetime missing or not a number is a malformed (transient) answer.
+Outcome<TokenRefresh> parse_token_refresh(std::string_view body, std::chrono::sys_seconds now);
 
 /// The error of any response body, or nullopt when it is a success envelope.
 std::optional<ApiError> parse_error(std::string_view endpoint, std::string_view body);

@@ -2,6 +2,8 @@
 
 #include "api/field_reader.hpp"
 
+#include "model/rejected_id.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace taosync::api {
@@ -35,7 +37,7 @@ RejectedRecord make_rejected(std::string_view endpoint, const json::value& recor
   if (const auto* object = record.if_object()) {
     if (const auto* id = object->if_contains(json::string_view(id_key.data(), id_key.size()))) {
       if (const auto* s = id->if_string())
-        rejected.record_id = truncate_utf8(std::string(s->data(), s->size()), kMaxIdBytes);
+        rejected.record_id = model::rejected_record_id({s->data(), s->size()});
       else if (id->is_int64() || id->is_uint64())
         rejected.record_id = json::serialize(*id);
     }

@@ -25,7 +25,8 @@ bool has_escaped_nul(std::string_view raw_json);
 
 using model::truncate_utf8;
 
-/// A rejected record: its id read best effort from `id_key`, its raw JSON (`raw_text` when
+/// A rejected record: its id read best effort from `id_key` (whole, or hashed when too long:
+/// model::rejected_record_id), its raw JSON (`raw_text` when
 /// given, else the record serialized) capped at kMaxRejectedRawBytes.
 RejectedRecord make_rejected(std::string_view endpoint, const boost::json::value& record,
                              std::string_view id_key, std::string reason,

@@ -8,7 +8,8 @@ namespace taosync::api {
 using std::chrono::milliseconds;
 
 RetryPolicy RetryPolicy::from(const config::ApiConfig::Retry& retry) {
-  return RetryPolicy{std::max(1, retry.max_attempts), retry.initial_backoff, retry.max_backoff};
+  return RetryPolicy{std::max(1, retry.max_attempts), retry.initial_backoff, retry.max_backoff,
+                     retry.max_retry_after};
 }
 
 milliseconds backoff_ceiling(const RetryPolicy& policy, int retry) {

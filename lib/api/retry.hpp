@@ -15,6 +15,7 @@ struct RetryPolicy {
   int max_attempts{}; ///< attempts in all, the first included
   std::chrono::milliseconds initial_backoff{};
   std::chrono::milliseconds max_backoff{};
+  std::chrono::milliseconds max_retry_after{}; ///< longest Retry-After honoured (retry_after.hpp)
 
   /// The policy of `api.retry`.
   static RetryPolicy from(const config::ApiConfig::Retry& retry);

@@ -89,7 +89,9 @@ net::awaitable<Tokens> TokenKeeper::request_new_tokens() {
     auto outcome = parse_token_refresh(body, now);
     if (!outcome.ok())
       return outcome.error();
-    fresh = std::move(outcome.value());
+    for (const auto& warning : outcome.value().warnings)
+      spdlog::warn("{}", warning);
+    fresh = std::move(outcome.value().tokens);
     return std::nullopt;
   };
   spdlog::warn("access token refused; refreshing it through {}", model::kRefreshPath);

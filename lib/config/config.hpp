@@ -53,6 +53,7 @@ struct ApiConfig {
     int max_attempts = 8;
     Millis initial_backoff{200};
     Millis max_backoff{std::chrono::seconds(30)};
+    Millis max_retry_after{std::chrono::minutes(5)};
   } retry;
 };
 

@@ -81,6 +81,10 @@ std::vector<Setting> api_rows() {
                               "First backoff; doubles per attempt, with full jitter."));
   rows.push_back(duration_key(TAOSYNC_KEY(api.retry.max_backoff), positive(), live,
                               "Backoff ceiling (at least initial_backoff)."));
+  rows.push_back(duration_key(TAOSYNC_KEY(api.retry.max_retry_after), positive(), live,
+                              "Longest wait honoured when a 429, 503 or ApiCallLimit answer "
+                              "says Retry-After (seconds or an HTTP date); a longer one is "
+                              "held to this."));
   return rows;
 }
 

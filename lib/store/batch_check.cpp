@@ -1,6 +1,7 @@
 #include "store/batch_check.hpp"
 
 #include "model/newest.hpp"
+#include "model/rejected_id.hpp"
 #include "model/rules.hpp"
 
 #include "store/text_repair.hpp"
@@ -56,8 +57,8 @@ std::string line_problem(const model::OrderLine& l) {
 }
 
 model::RejectedRecord reject(const std::string& id, std::string reason, const std::string& raw) {
-  return {std::string(kEndpoint), clean_text(std::string_view(id).substr(0, model::kMaxIdBytes)),
-          std::move(reason), clean_text(raw)};
+  return {std::string(kEndpoint), clean_text(model::rejected_record_id(id)), std::move(reason),
+          clean_text(raw)};
 }
 
 bool order_text_ok(const model::Order& o) {
@@ -156,8 +157,9 @@ std::string id_problem(std::string_view id) {
 CheckedBatch check_batch(const Batch& batch) {
   CheckedBatch out;
   for (const auto& r : batch.rejected)
-    out.rejected.push_back({clean_text(r.endpoint), clean_text(r.record_id), clean_text(r.reason),
-                            clean_text(r.raw_json)});
+    out.rejected.push_back({clean_text(r.endpoint),
+                            clean_text(model::rejected_record_id(r.record_id)),
+                            clean_text(r.reason), clean_text(r.raw_json)});
   std::unordered_map<std::string_view, std::size_t> order_at;
   for (const auto& o : batch.orders) {
     if (auto problem = order_problem(o); !problem.empty()) {

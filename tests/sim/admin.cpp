@@ -120,6 +120,16 @@ std::string apply_key(LiveSettings& live, std::string_view key, const boost::jso
     return set_latency(v, live);
   if (key == "lies")
     return set_lies(v, live.lies);
+  if (key == "retry_after")
+    return set_int(v, live.retry_after);
+  if (key == "unavailable_calls")
+    return set_int(v, live.unavailable_calls);
+  if (key == "unavailable_status") {
+    if (!v.is_number() || (v.to_number<double>() != 503 && v.to_number<double>() != 429))
+      return "must be 503 or 429";
+    live.unavailable_status = static_cast<int>(v.to_number<double>());
+    return "";
+  }
   return "unknown key";
 }
 
@@ -160,6 +170,12 @@ std::string stats_body(SimState& state) {
   out += '{';
   json::num(out, "sent", static_cast<std::int64_t>(stats.bytes.sent), true);
   json::num(out, "plain", static_cast<std::int64_t>(stats.bytes.plain));
+  out += '}';
+  json::key(out, "unavailable");
+  out += '{';
+  json::num(out, "served", static_cast<std::int64_t>(stats.unavailable.served), true);
+  json::num(out, "last_ms", stats.unavailable.last_ms);
+  json::num(out, "next_call_ms", stats.unavailable.next_call_ms);
   out += '}';
   std::int64_t orders = 0, lines = 0, changes = 0, arrivals = 0;
   for (const auto& seller : state.sellers()) {
@@ -231,6 +247,9 @@ std::string settings_body(const LiveSettings& live) {
   for (auto kind : kAllLies)
     append_double(out, lie_name(kind), live.lies[kind], kind == kAllLies.front());
   out += '}';
+  json::num(out, "retry_after", live.retry_after);
+  json::num(out, "unavailable_calls", live.unavailable_calls);
+  json::num(out, "unavailable_status", live.unavailable_status);
   out += '}';
   return out;
 }

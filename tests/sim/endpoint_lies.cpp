@@ -4,6 +4,7 @@
 #include "status.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace taosync::sim {
@@ -83,6 +84,72 @@ void tell_duplicate_key(Liar& liar, std::string& record) {
   text::add_duplicate(record, "status", "\"" + std::string(kStatusNames[at]) + "\"", first);
 }
 
+// Escapes that decode to no character: a high surrogate wants a low one right after it, a low
+// one wants a high one right before it.
+constexpr std::array<std::string_view, 3> kBadEscapes = {"\\ud800", "\\udc00", "\\udc00\\ud800"};
+
+void tell_bad_escape(Liar& liar, std::string& record) {
+  text::insert_after(record, "\"buyer_full_name\":\"", kBadEscapes[liar.rng().below(3)]);
+}
+
+void tell_nul(Liar& liar, std::string& record, bool line) {
+  // In a line, also inside the value of the JSON that sku_info encodes (escaped once more).
+  const auto variant = liar.rng().below(line ? 3 : 2);
+  if (variant == 2 && text::insert_after(record, "\\\"valueText\\\":\\\"", "\\\\u0000"))
+    return;
+  // The escape, or a raw NUL byte, which JSON does not allow inside a string.
+  text::insert_after(record, "\"buyer_full_name\":\"",
+                     variant == 1 ? std::string_view("\0", 1) : std::string_view("\\u0000"));
+}
+
+void tell_huge_number(Liar& liar, std::string& record, bool line) {
+  const std::string_view key = line ? "quantity" : "creation_time";
+  switch (liar.rng().below(3)) {
+  case 0: // past int64, and past uint64 too
+    text::replace_value(record, key, 0, "123456789012345678901234567890");
+    break;
+  case 1: // past what PostgreSQL's numeric takes
+    text::replace_value(record, key, 0, "1e999999");
+    break;
+  default: // a key the client has never heard of, which still goes into its raw jsonb
+    record.insert(record.size() - 1, ",\"weight_kg\":1e999999");
+  }
+}
+
+void tell_long_id(Liar& liar, std::string& record, bool line) {
+  const std::string_view key = line ? "trade_order_line_id" : "trade_order_id";
+  auto id = std::string(text::value_text(record, key, 0)); // with its quotes
+  if (id.size() < 2)
+    return;
+  const auto more = 60 + liar.rng().below(301); // past 64 bytes, often past 256
+  std::string digits;
+  for (std::uint64_t i = 0; i < more; ++i)
+    digits += static_cast<char>('0' + liar.rng().below(10));
+  id.insert(id.size() - 1, digits);
+  text::replace_value(record, key, 0, id);
+}
+
+/// Tells the record lies every endpoint shares (bad_escape, nul, huge_number, long_id), each to
+/// one record of `records` picked at random; `line` when they are lines.
+void lie_about_values(Liar& liar, std::vector<std::string>& records, bool line) {
+  if (!records.empty() && liar.rolls(Lie::bad_escape)) {
+    tell_bad_escape(liar, pick_record(liar, records));
+    liar.told(Lie::bad_escape);
+  }
+  if (!records.empty() && liar.rolls(Lie::nul)) {
+    tell_nul(liar, pick_record(liar, records), line);
+    liar.told(Lie::nul);
+  }
+  if (!records.empty() && liar.rolls(Lie::huge_number)) {
+    tell_huge_number(liar, pick_record(liar, records), line);
+    liar.told(Lie::huge_number);
+  }
+  if (!records.empty() && liar.rolls(Lie::long_id)) {
+    tell_long_id(liar, pick_record(liar, records), line);
+    liar.told(Lie::long_id);
+  }
+}
+
 /// The id of an order other than the one whose id is `own` (quoted, as in the record).
 std::uint64_t other_order(Liar& liar, const Shop& shop, std::string_view own) {
   const auto& orders = shop.orders();
@@ -148,6 +215,7 @@ void lie_in_orders(Liar& liar, Listing& listing, const ListQuery& query) {
     tell_duplicate_key(liar, pick_record(liar, records));
     liar.told(Lie::duplicate_key);
   }
+  lie_about_values(liar, records, false);
   if (liar.rolls(Lie::unstable_count)) {
     // A fresh number on every call, up to three pages' worth: it never settles.
     auto fresh = liar.rng().between(0, 3 * listing.page_size);
@@ -176,6 +244,7 @@ void lie_in_items(Liar& liar, Listing& listing, const Shop& shop) {
     tell_bad_byte(liar, pick_record(liar, records), true);
     liar.told(Lie::bad_byte);
   }
+  lie_about_values(liar, records, true);
 }
 
 bool lie_in_order(Liar& liar, std::string& module, int lines, const Shop& shop) {
@@ -201,6 +270,11 @@ bool lie_in_order(Liar& liar, std::string& module, int lines, const Shop& shop) 
     tell_duplicate_key(liar, module);
     liar.told(Lie::duplicate_key);
   }
+  // The order's own values come first in the module (its creation_time, id and buyer name
+  // before its lines'); weight_kg goes last, as the order's.
+  std::vector<std::string> one = {std::move(module)};
+  lie_about_values(liar, one, false);
+  module = std::move(one.front());
   return true;
 }
 

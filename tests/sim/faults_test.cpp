@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <thread>
 
 namespace taosync::sim::test {
 
@@ -72,6 +73,62 @@ TEST_CASE("a partial fault rate leaves most calls intact, and control can turn i
   CHECK(admin.post("/_sim/control", R"({"fault_rate":0})").status == 200);
   for (int i = 0; i < 20; ++i)
     CHECK(classify(call_api(client, "/orders/get", {})) == "none");
+}
+
+TEST_CASE("--retry-after puts a Retry-After header on 503 faults and on ApiCallLimit") {
+  auto options = small_options(30);
+  options.live.fault_rate = 1.0;
+  options.live.retry_after = 3;
+  options.stall = std::chrono::milliseconds(800);
+  SimHarness sim(options);
+  HttpClient client(sim.port(), std::chrono::milliseconds(400));
+  int with_header = 0;
+  for (int i = 0; i < 60; ++i) {
+    auto r = call_api(client, "/orders/get", {});
+    if (r.ok() && r.status == 503) {
+      CHECK(r.retry_after == "3");
+      ++with_header;
+    } else if (r.ok()) {
+      CHECK(r.retry_after.empty()); // only 503s say when to come back
+    }
+  }
+  CHECK(with_header > 0);
+  HttpClient admin(sim.port());
+  REQUIRE(admin.post("/_sim/control", R"({"fault_rate":0,"rate_limit":1,"burst":1})").status ==
+          200);
+  CHECK(call_api(client, "/orders/get", {}).retry_after.empty());
+  auto banned = call_api(client, "/orders/get", {});
+  CHECK(code_of(banned) == "ApiCallLimit");
+  CHECK(banned.retry_after == "3");
+}
+
+TEST_CASE(
+    "unavailable_calls answers the next calls 503 or 429 and says when the client came back") {
+  SimHarness sim(small_options(30));
+  HttpClient client(sim.port()), admin(sim.port());
+  auto on = admin.post("/_sim/control", R"({"unavailable_calls":2,"retry_after":1})");
+  REQUIRE(on.status == 200);
+  CHECK(parse(on).at("unavailable_calls") == 2);
+  for (int i = 0; i < 2; ++i) {
+    auto r = call_api(client, "/orders/get", {});
+    CHECK(r.status == 503);
+    CHECK(r.retry_after == "1");
+  }
+  auto stats = parse(admin.get("/_sim/stats"));
+  CHECK(stats.at("unavailable").at("served") == 2);
+  CHECK(stats.at("unavailable").at("next_call_ms") == 0); // nobody came back yet
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(code_of(call_api(client, "/orders/get", {})) == "0");
+  stats = parse(admin.get("/_sim/stats"));
+  const auto back = stats.at("unavailable").at("next_call_ms").as_int64() -
+                    stats.at("unavailable").at("last_ms").as_int64();
+  CHECK(back >= 300);
+  CHECK(stats.at("calls").at("/orders/get").at("http_503") == 2);
+  REQUIRE(
+      admin.post("/_sim/control", R"({"unavailable_calls":1,"unavailable_status":429})").status ==
+      200);
+  CHECK(call_api(client, "/orders/get", {}).status == 429);
+  CHECK(admin.post("/_sim/control", R"({"unavailable_status":500})").status == 400);
 }
 
 TEST_CASE("latency delays answers by about the configured mean") {

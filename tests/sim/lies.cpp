@@ -8,10 +8,22 @@ namespace taosync::sim {
 
 namespace {
 
-constexpr std::array<std::string_view, kLieKinds> kLieNames = {
-    "short_page",     "count_mismatch", "no_list",      "success_false",
-    "unstable_count", "missing_lines",  "foreign_line", "future_time",
-    "outside_window", "bad_byte",       "bom",          "duplicate_key"};
+constexpr std::array<std::string_view, kLieKinds> kLieNames = {"short_page",
+                                                               "count_mismatch",
+                                                               "no_list",
+                                                               "success_false",
+                                                               "unstable_count",
+                                                               "missing_lines",
+                                                               "foreign_line",
+                                                               "future_time",
+                                                               "outside_window",
+                                                               "bad_byte",
+                                                               "bom",
+                                                               "duplicate_key",
+                                                               "bad_escape",
+                                                               "nul",
+                                                               "huge_number",
+                                                               "long_id"};
 
 } // namespace
 

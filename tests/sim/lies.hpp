@@ -30,16 +30,32 @@ enum class Lie {
   bad_byte,       ///< all three: invalid UTF-8 inside one record's string
   bom,            ///< all three: the body starts with a UTF-8 byte order mark
   duplicate_key,  ///< /orders/get, /order/get: one record has a key twice, with two values
+  bad_escape,     ///< all three: a surrogate escape that decodes to no character
+  nul,            ///< all three: a NUL in one record's string, escaped or raw
+  huge_number,    ///< all three: one record's number past what any column or jsonb holds
+  long_id,        ///< all three: one record's id runs on past the id length limit
 };
 
 /// Number of lie kinds.
-inline constexpr std::size_t kLieKinds = 12;
+inline constexpr std::size_t kLieKinds = 16;
 
 /// Every kind, in declaration order.
-inline constexpr std::array<Lie, kLieKinds> kAllLies = {
-    Lie::short_page,     Lie::count_mismatch, Lie::no_list,      Lie::success_false,
-    Lie::unstable_count, Lie::missing_lines,  Lie::foreign_line, Lie::future_time,
-    Lie::outside_window, Lie::bad_byte,       Lie::bom,          Lie::duplicate_key};
+inline constexpr std::array<Lie, kLieKinds> kAllLies = {Lie::short_page,
+                                                        Lie::count_mismatch,
+                                                        Lie::no_list,
+                                                        Lie::success_false,
+                                                        Lie::unstable_count,
+                                                        Lie::missing_lines,
+                                                        Lie::foreign_line,
+                                                        Lie::future_time,
+                                                        Lie::outside_window,
+                                                        Lie::bad_byte,
+                                                        Lie::bom,
+                                                        Lie::duplicate_key,
+                                                        Lie::bad_escape,
+                                                        Lie::nul,
+                                                        Lie::huge_number,
+                                                        Lie::long_id};
 
 /// "short_page", "count_mismatch", ...
 std::string_view lie_name(Lie kind);

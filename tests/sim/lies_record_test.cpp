@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <set>
+
 namespace taosync::sim::test {
 
 namespace json = boost::json;
@@ -35,6 +38,38 @@ void check_one_bad_spot(const std::string& body, const std::vector<std::string>&
     }
   }
   CHECK(found);
+}
+
+/// Checks that `body` holds exactly one of `inserts` right after one of `markers`, and that
+/// without it the body is the honest answer `honest` (request ids aside).
+void check_one_insert(const std::string& body, const std::vector<std::string>& markers,
+                      const std::vector<std::string>& inserts, const std::string& honest) {
+  int found = 0;
+  for (const auto& marker : markers)
+    for (const auto& insert : inserts)
+      for (auto at = body.find(marker + insert); at != std::string::npos;
+           at = body.find(marker + insert, at + 1)) {
+        ++found;
+        auto repaired = body;
+        repaired.erase(at + marker.size(), insert.size());
+        auto strip = [](json::value v) {
+          v.as_object().erase("request_id");
+          return v;
+        };
+        CHECK(strip(json::parse(repaired)) == strip(json::parse(honest)));
+      }
+  CHECK(found == 1);
+}
+
+/// The records of an answer's list, or its module as the one record.
+std::vector<json::object> records_of(const std::string& body) {
+  auto result = json::parse(body).at("result").as_object();
+  if (auto* module = result.if_contains("module"))
+    return {module->as_object()};
+  std::vector<json::object> records;
+  for (const auto& r : result.at("model_list").as_array())
+    records.push_back(r.as_object());
+  return records;
 }
 
 } // namespace
@@ -148,6 +183,136 @@ TEST_CASE("duplicate_key: one record has status or modification_time twice, with
   auto mtimes = distinct_values(body, "modification_time");
   CHECK(statuses.size() + mtimes.size() == 3);
   CHECK(lies_told(admin, "duplicate_key") == 9);
+}
+
+TEST_CASE("bad_escape: one record's name opens with a surrogate escape that decodes to nothing") {
+  auto options = lying_options(Lie::bad_escape, 1);
+  SimHarness sim(options);
+  options.live.lies[Lie::bad_escape] = 0;
+  SimHarness honest(options);
+  HttpClient client(sim.port()), admin(sim.port()), truth_client(honest.port());
+  auto truth = truth_orders(admin);
+  api::Params listing = {{"Page_Size", "20"}};
+  api::Params items = {{"trade_order_line_id_list", line_id_list(truth, 8)}};
+  api::Params order = {{"trade_order_id", str(truth[3], "trade_order_id")}};
+  const std::vector<std::string> marker = {"\"buyer_full_name\":\""};
+  const std::vector<std::string> escapes = {"\\udc00\\ud800", "\\ud800", "\\udc00"};
+  std::set<std::string> seen;
+  for (int i = 0; i < 6; ++i) {
+    for (auto [path, params] : std::vector<std::pair<std::string, api::Params>>{
+             {"/orders/get", listing}, {"/order/items/get", items}, {"/order/get", order}}) {
+      auto body = call_api(client, path, params).body;
+      boost::system::error_code ec;
+      json::parse(body, ec);
+      CHECK(ec); // a strict parser refuses the whole answer
+      // The reversed pair starts like a lone low surrogate: look for the longest first.
+      for (const auto& e : escapes)
+        if (body.find(marker[0] + e) != std::string::npos) {
+          seen.insert(e);
+          check_one_insert(body, marker, {e}, call_api(truth_client, path, params).body);
+          break;
+        }
+    }
+  }
+  CHECK(seen.size() == 3); // each form comes up
+  CHECK(lies_told(admin, "bad_escape") == 18);
+}
+
+TEST_CASE("nul: one record holds a NUL, escaped, raw, or inside sku_info's nested JSON") {
+  auto options = lying_options(Lie::nul, 1);
+  SimHarness sim(options);
+  options.live.lies[Lie::nul] = 0;
+  SimHarness honest(options);
+  HttpClient client(sim.port()), admin(sim.port()), truth_client(honest.port());
+  auto truth = truth_orders(admin);
+  api::Params listing = {{"Page_Size", "20"}};
+  api::Params items = {{"trade_order_line_id_list", line_id_list(truth, 8)}};
+  const std::string name = "\"buyer_full_name\":\"";
+  const std::string sku = "\\\"valueText\\\":\\\"";
+  const std::string raw_nul(1, '\0');
+  std::set<std::string> seen;
+  for (int i = 0; i < 8; ++i) {
+    auto body = call_api(client, "/orders/get", listing).body;
+    const auto honest_body = call_api(truth_client, "/orders/get", listing).body;
+    const bool raw = body.find(name + raw_nul) != std::string::npos;
+    seen.insert(raw ? "raw" : "escape");
+    check_one_insert(body, {name}, {raw ? raw_nul : "\\u0000"}, honest_body);
+    auto lines = call_api(client, "/order/items/get", items).body;
+    if (lines.find(sku + "\\\\u0000") != std::string::npos) {
+      seen.insert("sku_info");
+      check_one_insert(lines, {sku}, {"\\\\u0000"},
+                       call_api(truth_client, "/order/items/get", items).body);
+    }
+  }
+  CHECK(seen == std::set<std::string>{"escape", "raw", "sku_info"});
+  CHECK(lies_told(admin, "nul") == 16);
+}
+
+TEST_CASE("huge_number: one record's number is past int64 or past what PostgreSQL takes") {
+  SimHarness sim(lying_options(Lie::huge_number, 1));
+  HttpClient client(sim.port()), admin(sim.port());
+  auto truth = truth_orders(admin);
+  std::set<std::string> seen;
+  const auto odd = [&](const json::object& r, const char* key) {
+    if (r.contains("weight_kg")) {
+      seen.insert("weight_kg");
+      return true;
+    }
+    if (r.at(key).is_int64())
+      return false;
+    seen.insert(r.at(key).is_double() && std::isinf(r.at(key).as_double()) ? "exponent" : "long");
+    return true;
+  };
+  for (int i = 0; i < 8; ++i) {
+    int listed = 0;
+    for (const auto& r : records_of(call_api(client, "/orders/get", {{"Page_Size", "20"}}).body))
+      listed += odd(r, "creation_time");
+    CHECK(listed == 1);
+    int lines = 0;
+    for (const auto& r : records_of(call_api(client, "/order/items/get",
+                                             {{"trade_order_line_id_list", line_id_list(truth, 6)}})
+                                        .body))
+      lines += odd(r, "quantity");
+    CHECK(lines == 1);
+  }
+  auto module = records_of(
+      call_api(client, "/order/get", {{"trade_order_id", str(truth[2], "trade_order_id")}}).body);
+  CHECK(odd(module[0], "creation_time"));
+  CHECK(seen == std::set<std::string>{"weight_kg", "exponent", "long"});
+  CHECK(lies_told(admin, "huge_number") == 17);
+}
+
+TEST_CASE("long_id: one record's id runs on past the id length limit") {
+  SimHarness sim(lying_options(Lie::long_id, 1));
+  HttpClient client(sim.port()), admin(sim.port());
+  auto truth = truth_orders(admin);
+  std::set<std::string> truth_ids;
+  for (const auto& o : truth)
+    truth_ids.insert(str(o, "trade_order_id"));
+  std::size_t longest = 0;
+  for (int i = 0; i < 6; ++i) {
+    int lengthened = 0;
+    for (const auto& r : records_of(call_api(client, "/orders/get", {{"Page_Size", "20"}}).body)) {
+      const std::string id(r.at("trade_order_id").as_string());
+      if (id.size() > 64) {
+        ++lengthened;
+        longest = std::max(longest, id.size());
+        CHECK(truth_ids.contains(id.substr(0, 12))); // a real id that runs on
+      }
+    }
+    CHECK(lengthened == 1);
+    int lines = 0;
+    for (const auto& r : records_of(call_api(client, "/order/items/get",
+                                             {{"trade_order_line_id_list", line_id_list(truth, 6)}})
+                                        .body))
+      lines += r.at("trade_order_line_id").as_string().size() > 64;
+    CHECK(lines == 1);
+  }
+  CHECK(longest > 256); // long enough to be kept only as a hash, now and then
+  auto module = records_of(
+      call_api(client, "/order/get", {{"trade_order_id", str(truth[2], "trade_order_id")}}).body);
+  CHECK(module[0].at("trade_order_id").as_string().size() > 64);
+  CHECK(lies_told(admin, "long_id") == 13);
 }
 
 } // namespace taosync::sim::test

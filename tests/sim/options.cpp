@@ -177,6 +177,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
        }},
       {"--max-ids", [](SimOptions& o,
                        auto v) { o.max_ids = static_cast<int>(to_non_negative("--max-ids", v)); }},
+      {"--retry-after",
+       [](SimOptions& o, auto v) {
+         o.live.retry_after = static_cast<int>(
+             std::min<std::int64_t>(to_non_negative("--retry-after", v), INT32_MAX));
+       }},
   };
   return kSetters;
 }
@@ -260,11 +265,11 @@ std::string usage() {
   --arrivals R/s  --changes R/s  --bulk-same-ms K  --churn-per-page K
   --sort creation_desc|modification_asc|modification_desc|id_asc [creation_desc]
   --rate-limit R  --burst B  --ban-seconds N [1]  --latency-ms MEAN[:JITTER]
-  --fault-rate F  --stall-ms N [35000]  --bad-record-rate F
+  --fault-rate F  --stall-ms N [35000]  --bad-record-rate F  --retry-after S [0 = none]
   --max-page-size N [100]  --max-ids N [50]  --gzip on|off [on]
   --lie KIND=RATE (repeatable; KIND: short_page count_mismatch no_list success_false
         unstable_count missing_lines foreign_line future_time outside_window bad_byte bom
-        duplicate_key)
+        duplicate_key bad_escape nul huge_number long_id)
 )";
 }
 

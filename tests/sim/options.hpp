@@ -30,6 +30,10 @@ struct LiveSettings {
   std::chrono::milliseconds latency_mean{0};
   std::chrono::milliseconds latency_jitter{0};
   LieRates lies; ///< rate (0..1) of every lie kind
+  /// Retry-After (seconds) on 503 faults, unavailable answers and ApiCallLimit; 0 = no header.
+  int retry_after = 0;
+  int unavailable_calls = 0;    ///< the next N API calls are answered unavailable_status
+  int unavailable_status = 503; ///< 503 or 429
 };
 
 /// Everything the command line sets.

@@ -78,15 +78,18 @@ net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 }
 
 /// Writes one complete response; returns whether the connection stays open. A non-empty
-/// `content_encoding` says how `body` is already encoded.
+/// `content_encoding` says how `body` is already encoded; `retry_after` > 0 (seconds) is sent
+/// as Retry-After.
 net::awaitable<bool> send(beast::tcp_stream& stream, const Request& req, http::status status,
                           std::string body, std::string_view content_type = kJson,
-                          std::string_view content_encoding = {}) {
+                          std::string_view content_encoding = {}, int retry_after = 0) {
   Response res{status, req.version()};
   res.set(http::field::server, "taosync-sim");
   res.set(http::field::content_type, content_type);
   if (!content_encoding.empty())
     res.set(http::field::content_encoding, content_encoding);
+  if (retry_after > 0)
+    res.set(http::field::retry_after, std::to_string(retry_after));
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -224,9 +227,27 @@ net::awaitable<void> send_truncated(beast::tcp_stream& stream, const std::string
   stream.socket().close();
 }
 
+/// Whether this call is one of /_sim/control's unavailable_calls; notes when the client comes
+/// back after the last of them.
+bool take_unavailable(SimState& state) {
+  auto& unavailable = state.stats().unavailable;
+  const auto now = wall_ms();
+  if (state.live().unavailable_calls > 0) {
+    --state.live().unavailable_calls;
+    ++unavailable.served;
+    unavailable.last_ms = now;
+    unavailable.next_call_ms = 0;
+    return true;
+  }
+  if (unavailable.served > 0 && unavailable.next_call_ms == 0)
+    unavailable.next_call_ms = now;
+  return false;
+}
+
 net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, SimState& state,
                                Target target) {
-  auto api_path = target.path.substr(5); // after "/rest"
+  const bool unavailable = take_unavailable(state); // as the call arrives, before any latency
+  auto api_path = target.path.substr(5);            // after "/rest"
   api::Params params;
   parse_form(target.query, params);
   if (req.method() == http::verb::post)
@@ -247,6 +268,13 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     if (seller != nullptr)
       count_call(seller->calls(), api_path, outcome);
   };
+  if (unavailable) {
+    const auto status = live.unavailable_status;
+    count("http_" + std::to_string(status));
+    co_return co_await send(stream, req, static_cast<http::status>(status),
+                            "<html><body><h1>" + std::to_string(status) + "</h1></body></html>",
+                            "text/html", {}, live.retry_after);
+  }
   auto fault = roll_fault(live.fault_rate, state.fault_rng());
   if (fault != Fault::none) {
     state.stats().count_fault(fault_name(fault));
@@ -267,7 +295,7 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     auto code = fault == Fault::http_500 ? 500 : fault == Fault::http_502 ? 502 : 503;
     co_return co_await send(stream, req, static_cast<http::status>(code),
                             "<html><body><h1>" + std::to_string(code) + "</h1></body></html>",
-                            "text/html");
+                            "text/html", {}, code == 503 ? live.retry_after : 0);
   }
   default:
     break;
@@ -282,16 +310,19 @@ net::awaitable<bool> serve_api(beast::tcp_stream& stream, const Request& req, Si
     body.resize(body.size() / 2); // complete HTTP, broken JSON
   else
     count(outcome);
+  // A ban says when to come back in its message, and with --retry-after in a header too.
+  const int retry_after = outcome == "ApiCallLimit" ? live.retry_after : 0;
   // The gateway compresses an answer when asked; the stats count bytes both ways.
   auto& bytes = state.stats().bytes;
   bytes.plain += body.size();
   if (!state.options().gzip || !api::accepts_gzip(req[http::field::accept_encoding])) {
     bytes.sent += body.size();
-    co_return co_await send(stream, req, http::status::ok, std::move(body));
+    co_return co_await send(stream, req, http::status::ok, std::move(body), kJson, {}, retry_after);
   }
   std::string packed = api::gzip(body);
   bytes.sent += packed.size();
-  co_return co_await send(stream, req, http::status::ok, std::move(packed), kJson, "gzip");
+  co_return co_await send(stream, req, http::status::ok, std::move(packed), kJson, "gzip",
+                          retry_after);
 }
 
 net::awaitable<bool> respond(beast::tcp_stream& stream, const Request& req, SimState& state) {

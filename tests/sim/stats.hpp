@@ -18,7 +18,7 @@ using CallCounts =
 void count_call(CallCounts& calls, std::string_view endpoint, std::string_view outcome);
 
 /// Calls per endpoint and outcome, throttled calls, injected faults, lies told, identical
-/// listing requests and answer bytes.
+/// listing requests, answer bytes and unavailable answers.
 struct Stats {
   CallCounts calls;
   std::map<std::string, std::uint64_t, std::less<>> faults;
@@ -30,6 +30,12 @@ struct Stats {
     std::uint64_t sent = 0;
     std::uint64_t plain = 0;
   } bytes;
+  /// Answers of unavailable_calls, and when the client came back: how long it waited.
+  struct Unavailable {
+    std::uint64_t served = 0;
+    std::int64_t last_ms = 0;      ///< wall time the last one was served
+    std::int64_t next_call_ms = 0; ///< wall time of the first API call after it (0: none yet)
+  } unavailable;
 
   /// Counts one call of `endpoint` ("/orders/get") that ended in `outcome` ("ok", a code).
   void count_call(std::string_view endpoint, std::string_view outcome);

@@ -60,6 +60,7 @@ HttpResult HttpClient::request(bool post, const std::string& target, const std::
     r.status = static_cast<int>(res.result_int());
     r.content_type = std::string(res[http::field::content_type]);
     r.transfer_encoding = std::string(res[http::field::transfer_encoding]);
+    r.retry_after = std::string(res[http::field::retry_after]);
     r.body = std::move(res.body());
     if (!res.keep_alive())
       stream_.reset();

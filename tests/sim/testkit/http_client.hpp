@@ -21,6 +21,7 @@ struct HttpResult {
   std::string body;
   std::string content_type;
   std::string transfer_encoding;
+  std::string retry_after; ///< the Retry-After header ("" when absent)
   std::string error; ///< "" on success; else "timeout", "partial_message", "closed", or a message
   bool ok() const { return error.empty(); }
 };

@@ -141,7 +141,8 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
   net::io_context io;
   TestServer server(io, [&](const SeenRequest& r) {
     if (r.path == "/rest/auth/token/refresh")
-      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":3600,)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
     return envelope("IllegalAccessToken", "expired");
   });
   api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, {});
@@ -157,4 +158,128 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
   CHECK(failure->kind == api::ErrorKind::refresh_dead);
   CHECK(failure->message.find("re-authorize") != std::string::npos);
   CHECK(server.requests().size() == 3); // call, refresh, call again: no loop
+}
+
+TEST_CASE("a refresh answered without a lifetime is asked again with backoff, then goes on") {
+  net::io_context io;
+  int refreshes = 0;
+  TestServer server(io, [&](const SeenRequest& r) {
+    if (r.path == "/rest/auth/token/refresh") {
+      if (++refreshes == 1)
+        return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","code":"0"})"};
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":"3600",)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
+    }
+    if (r.params.at("access_token") != "a2")
+      return envelope("IllegalAccessToken", "expired");
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  std::vector<api::Tokens> saved;
+  api::TokenSaver saver = [&](const api::Tokens& t) -> net::awaitable<void> {
+    saved.push_back(t);
+    co_return;
+  };
+  api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, saver);
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(refreshes == 2);
+  REQUIRE(saved.size() == 1); // only tokens with a lifetime are kept
+  CHECK(saved[0].access_expires_at > std::chrono::system_clock::now() + 59min);
+  CHECK(client.counters().refreshes == 1);
+}
+
+TEST_CASE("refresh answers that never carry a lifetime fail that call, not the shop") {
+  net::io_context io;
+  TestServer server(io, [&](const SeenRequest& r) {
+    if (r.path == "/rest/auth/token/refresh")
+      return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":"never",)"
+                            R"("refresh_expires_in":86400,"code":"0"})"};
+    return envelope("IllegalAccessToken", "expired");
+  });
+  auto cfg = loopback_api_config(server);
+  cfg.retry.max_attempts = 3;
+  api::Client client(cfg, {"a1", "r1", {}, {}}, {});
+  std::optional<api::ApiError> failure;
+  run_coroutine(io, [&]() -> net::awaitable<void> {
+    try {
+      co_await client.get_order("1");
+    } catch (const api::ApiFailure& e) {
+      failure = e.error();
+    }
+  });
+  REQUIRE(failure);
+  CHECK(failure->kind == api::ErrorKind::transient); // retried later, never refresh_dead
+  CHECK(failure->message.find("expires_in: not a number of seconds") != std::string::npos);
+  CHECK(server.requests().size() == 4); // the call, then three refresh attempts
+}
+
+namespace {
+
+// The gap between the first and the second request `server` saw.
+std::chrono::steady_clock::duration second_request_after(const TestServer& server) {
+  REQUIRE(server.requests().size() >= 2);
+  return server.requests()[1].at - server.requests()[0].at;
+}
+
+} // namespace
+
+TEST_CASE("a 503 or 429 that says Retry-After is retried no sooner than it asked") {
+  for (const unsigned status : {503u, 429u}) {
+    CAPTURE(status);
+    net::io_context io;
+    int n = 0;
+    TestServer server(io, [&](const SeenRequest&) {
+      if (++n == 1)
+        return TestReply{status, "busy", {}, false, false, {}, "1"};
+      return TestReply{200, read_api_data("seed_order_items_get.json")};
+    });
+    api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+    run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+    CHECK(server.requests().size() == 2);
+    CHECK(second_request_after(server) >= 1s); // the backoff alone is at most 50 ms here
+  }
+}
+
+TEST_CASE("an ApiCallLimit whose Retry-After outlasts its ban pauses for the Retry-After") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1) {
+      auto reply = envelope("ApiCallLimit", "this ban will last 0 seconds");
+      reply.retry_after = "1";
+      return reply;
+    }
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) >= 1s);
+}
+
+TEST_CASE("a Retry-After past api.retry.max_retry_after is held to it") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1)
+      return TestReply{503, "busy", {}, false, false, {}, "3600"};
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  auto cfg = loopback_api_config(server);
+  cfg.retry.max_retry_after = 300ms;
+  api::Client client(cfg, {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) >= 300ms);
+  CHECK(second_request_after(server) < 3s);
+}
+
+TEST_CASE("Retry-After on an answer that is neither 429, 503 nor a throttle is not waited for") {
+  net::io_context io;
+  int n = 0;
+  TestServer server(io, [&](const SeenRequest&) {
+    if (++n == 1)
+      return TestReply{502, "bad gateway", {}, false, false, {}, "5"};
+    return TestReply{200, read_api_data("seed_order_items_get.json")};
+  });
+  api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  CHECK(second_request_after(server) < 1s);
 }

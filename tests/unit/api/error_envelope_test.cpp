@@ -79,10 +79,44 @@ TEST_CASE("the token refresh response yields both tokens and their expiry") {
       R"("refresh_expires_in":"15552000","account":"shop@x","code":"0","request_id":"r"})",
       now);
   REQUIRE(outcome.ok());
-  CHECK(outcome.value().access_token == "A2");
-  CHECK(outcome.value().refresh_token == "R2");
-  CHECK(outcome.value().access_expires_at == now + std::chrono::days(30));
-  CHECK(outcome.value().refresh_expires_at == now + std::chrono::days(180));
+  CHECK(outcome.value().tokens.access_token == "A2");
+  CHECK(outcome.value().tokens.refresh_token == "R2");
+  CHECK(outcome.value().tokens.access_expires_at == now + std::chrono::days(30));
+  CHECK(outcome.value().tokens.refresh_expires_at == now + std::chrono::days(180));
+  CHECK(outcome.value().warnings.empty());
+}
+
+TEST_CASE("a token lifetime past a year or under a minute is clamped, with a warning") {
+  const auto now = std::chrono::sys_seconds(std::chrono::seconds(1700000000));
+  auto outcome = parse_token_refresh(
+      R"({"access_token":"A2-secret","refresh_token":"R2-secret","expires_in":1000000000000000000,)"
+      R"("refresh_expires_in":5,"code":"0"})",
+      now);
+  REQUIRE(outcome.ok());
+  CHECK(outcome.value().tokens.access_expires_at == now + std::chrono::days(365));
+  CHECK(outcome.value().tokens.refresh_expires_at == now + std::chrono::seconds(60));
+  REQUIRE(outcome.value().warnings.size() == 2);
+  CHECK(outcome.value().warnings[0] ==
+        "/auth/token/refresh: expires_in of 1e+18 s is longer than a year; taking 31536000 s");
+  CHECK(outcome.value().warnings[1] ==
+        "/auth/token/refresh: refresh_expires_in of 5 s is shorter than a minute; taking 60 s");
+  for (const auto& warning : outcome.value().warnings)
+    CHECK(warning.find("secret") == std::string::npos);
+}
+
+TEST_CASE("a token refresh without a numeric lifetime is a malformed answer, retried") {
+  for (const std::string lifetimes : {R"("refresh_expires_in":15552000)", R"("expires_in":2592000)",
+                                      R"("expires_in":null,"refresh_expires_in":15552000)",
+                                      R"("expires_in":"soon","refresh_expires_in":15552000)",
+                                      R"("expires_in":{"s":1},"refresh_expires_in":15552000)"}) {
+    CAPTURE(lifetimes);
+    auto outcome = parse_token_refresh(
+        R"({"access_token":"A2","refresh_token":"R2",)" + lifetimes + R"(,"code":"0"})", {});
+    REQUIRE_FALSE(outcome.ok());
+    CHECK(outcome.error().kind == ErrorKind::transient);
+    CHECK(outcome.error().code == "malformed_body");
+    CHECK(outcome.error().message.find("expires_in") != std::string::npos);
+  }
 }
 
 TEST_CASE("a token refresh refused as IllegalRefreshToken is refresh_dead") {

@@ -3,6 +3,7 @@
 
 #include "api/parse.hpp"
 #include "api/raw_record.hpp"
+#include "model/rejected_id.hpp"
 #include "test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -93,6 +94,35 @@ TEST_CASE("an order with an absurdly long field is rejected and its raw JSON cap
                        "buyer_full_name: too long", "558757367941");
   const auto page = orders_page_with([&](json::object& o) { o["buyer_full_name"] = title; });
   CHECK(page.rejected[0].raw_json.size() <= kMaxRejectedRawBytes);
+}
+
+TEST_CASE("an order whose id is too long is rejected under its whole id, never a cut one") {
+  // Past the accepted id length but short enough to keep: the whole id, which is never owed.
+  const std::string longer = "558757367941" + std::string(60, '0');
+  check_order_rejected([&](json::object& o) { o["trade_order_id"] = longer; },
+                       "trade_order_id: id too long (72 bytes)", longer);
+  // Too long to keep: a marked hash of all of it, which names no order of the platform.
+  const std::string huge = "558757367941" + std::string(5000, '0');
+  const auto page = orders_page_with([&](json::object& o) { o["trade_order_id"] = huge; });
+  REQUIRE(page.rejected.size() == 1);
+  CHECK(page.rejected[0].record_id == taosync::model::rejected_record_id(huge));
+  CHECK(page.rejected[0].record_id.starts_with("#too-long:sha256:"));
+  CHECK(page.rejected[0].raw_json.find(huge) != std::string::npos); // the raw keeps it whole
+  CHECK(page.items.size() == 1);
+}
+
+TEST_CASE("an /order/get line rejected under a hashed id is not listed as the order's line") {
+  auto root = json::parse(taosync::testing::read_api_data("seed_order_get.json"));
+  auto& lines = root.at("result").at("module").at("trade_order_line_list").as_array();
+  json::object second = lines[0].as_object();
+  second["trade_order_line_id"] = std::string(1000, '9');
+  lines.push_back(second);
+  auto outcome = parse_order_detail(json::serialize(root));
+  REQUIRE(outcome.ok());
+  const auto& detail = outcome.value();
+  REQUIRE(detail.rejected.size() == 1);
+  CHECK(taosync::model::is_hashed_id(detail.rejected[0].record_id));
+  CHECK(detail.order.line_ids == std::vector<std::string>{"558757467941"});
 }
 
 TEST_CASE("an order without status or times is rejected; unknown statuses are kept") {

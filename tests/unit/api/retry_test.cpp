@@ -8,7 +8,7 @@ using namespace taosync::api;
 using namespace std::chrono_literals;
 
 TEST_CASE("the backoff ceiling doubles from the initial wait up to the cap") {
-  const RetryPolicy policy{8, 200ms, 3s};
+  const RetryPolicy policy{8, 200ms, 3s, 5min};
   CHECK(backoff_ceiling(policy, 1) == 200ms);
   CHECK(backoff_ceiling(policy, 2) == 400ms);
   CHECK(backoff_ceiling(policy, 3) == 800ms);
@@ -25,7 +25,7 @@ TEST_CASE("full jitter spreads the wait over [0, ceiling]") {
 }
 
 TEST_CASE("drawn delays stay under the ceiling and are not all alike") {
-  Backoff backoff(RetryPolicy{8, 100ms, 1s}, 42);
+  Backoff backoff(RetryPolicy{8, 100ms, 1s, 5min}, 42);
   std::chrono::milliseconds lowest = 1s, highest = 0ms;
   for (int i = 0; i < 200; ++i) {
     const auto d = backoff.delay(3);
@@ -46,4 +46,5 @@ TEST_CASE("the policy follows api.retry and never allows zero attempts") {
   CHECK(policy.max_attempts == 1);
   CHECK(policy.initial_backoff == 50ms);
   CHECK(policy.max_backoff == 5s);
+  CHECK(policy.max_retry_after == 5min); // the config's default
 }

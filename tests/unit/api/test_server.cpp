@@ -108,6 +108,8 @@ template <class Stream> net::awaitable<void> TestServer::serve(Stream& stream) {
     response.keep_alive(request.keep_alive());
     if (!reply.content_encoding.empty())
       response.set(http::field::content_encoding, reply.content_encoding);
+    if (!reply.retry_after.empty())
+      response.set(http::field::retry_after, reply.retry_after);
     if (reply.truncate) {
       response.content_length(reply.body.size());
       response.body() = reply.body.substr(0, reply.body.size() / 2);

@@ -32,6 +32,7 @@ struct TestReply {
   bool close_after = false;           ///< close the socket after answering, without saying so
   bool truncate = false;              ///< announce the full length, send half, close
   std::string content_encoding{};     ///< sent as Content-Encoding when not empty (body as is)
+  std::string retry_after{};          ///< sent as Retry-After when not empty
 };
 
 /// One request as the server saw it.

@@ -95,3 +95,110 @@ TEST_CASE("success: false is never success") {
       R"({"code":"0","request_id":"r","result":{"success":false,"module":null}})");
   CHECK_FALSE(detail.ok());
 }
+
+namespace {
+
+std::string seed_lines() {
+  return taosync::testing::read_api_data("seed_order_items_get.json");
+}
+
+std::string seed_detail() {
+  return taosync::testing::read_api_data("seed_order_get.json");
+}
+
+// The one record a page rejected, checking that the other order of the seed page landed.
+RejectedRecord only_rejected_order(const std::string& body) {
+  const auto outcome = parse_orders_page(body);
+  REQUIRE(outcome.ok());
+  const auto& page = outcome.value();
+  CHECK(page.problem.empty());
+  REQUIRE(page.rejected.size() == 1);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].trade_order_id == "546108399700");
+  CHECK(page.rejected[0].record_id == "558757367941");
+  return page.rejected[0];
+}
+
+} // namespace
+
+TEST_CASE("a lone surrogate escape rejects its record only; the rest of the page parses") {
+  const std::string body = edited(seed_orders(), "\"abbyh ", "\"\\ud800abbyh ");
+  const auto rejected = only_rejected_order(body);
+  const auto at = body.find("\\ud800") - body.find("{ \"creation_time\"");
+  CHECK(rejected.reason == "record contains \\ud800, a high surrogate without its low half at "
+                           "byte " +
+                               std::to_string(at) + ": text that decodes to no character");
+  CHECK(rejected.raw_json.find("\\ud800abbyh") != std::string::npos); // as it came
+  const auto reversed =
+      only_rejected_order(edited(seed_orders(), "\"abbyh ", "\"\\udc00\\ud800abbyh "));
+  CHECK(reversed.reason.find("\\udc00, a low surrogate") != std::string::npos);
+}
+
+TEST_CASE("a raw NUL or control byte in a string rejects its record only") {
+  const auto nul =
+      only_rejected_order(edited(seed_orders(), "\"abbyh ", std::string("\"ab\0byh ", 8)));
+  CHECK(nul.reason.find("a raw NUL character") != std::string::npos);
+  const auto tab = only_rejected_order(edited(seed_orders(), "\"abbyh ", "\"ab\tbyh "));
+  CHECK(tab.reason.find("a raw control character (0x09)") != std::string::npos);
+}
+
+TEST_CASE("an escaped NUL rejects its record, also inside sku_info's nested JSON") {
+  const auto escaped = only_rejected_order(edited(seed_orders(), "\"abbyh ", "\"ab\\u0000byh "));
+  CHECK(escaped.reason == "buyer_full_name: contains a NUL character");
+  // sku_info is JSON inside a string: its own escape arrives as \\u0000.
+  const auto outcome = parse_lines_page(
+      edited(seed_lines(), "\\\"valueText\\\":\\\"", "\\\"valueText\\\":\\\"\\\\u0000"));
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome.value().rejected.size() == 1);
+  CHECK(outcome.value().rejected[0].reason == "sku_info: [0].valueText: contains a NUL character");
+}
+
+TEST_CASE("a number past what its column or jsonb takes rejects its record only") {
+  const auto past_int64 =
+      only_rejected_order(edited(seed_orders(), "\"creation_time\": 1592988843859",
+                                 "\"creation_time\": 99999999999999999999"));
+  CHECK(past_int64.reason == "creation_time: integer out of range (past int64)");
+  const auto past_uint64 = only_rejected_order(
+      edited(seed_orders(), "\"creation_time\": 1592988843859", "\"creation_time\": 1e999"));
+  CHECK(past_uint64.reason == "creation_time: integer out of range (past int64)");
+  // A field nobody reads still goes into the raw jsonb column.
+  const auto unread = only_rejected_order(
+      edited(seed_orders(), "\"trade_order_id\"", "\"weight_kg\": 1e999999, \"trade_order_id\""));
+  CHECK(unread.reason.find("number jsonb cannot store") != std::string::npos);
+  CHECK(unread.reason.find("1e999999 (its exponent is past ±1000)") != std::string::npos);
+  const auto lines = parse_lines_page(
+      edited(seed_lines(), "\"quantity\": 1", "\"quantity\": 18446744073709551616"));
+  REQUIRE(lines.ok());
+  REQUIRE(lines.value().rejected.size() == 1);
+  CHECK(lines.value().rejected[0].reason == "quantity: integer out of range (past int64)");
+}
+
+TEST_CASE("a flaw outside every record leaves the page unreadable, as before") {
+  const auto outcome =
+      parse_orders_page(edited(seed_orders(), "\"0b1196a615934150810894026\"", "\"\\ud800\""));
+  REQUIRE_FALSE(outcome.ok());
+  CHECK(outcome.error().code == "malformed_body");
+  CHECK(outcome.error().message.find("outside any record") != std::string::npos);
+}
+
+TEST_CASE("an /order/get answer with text that does not decode rejects the order whole") {
+  const std::string body = edited(seed_detail(), "\"abbyh ", "\"\\ud800abbyh ");
+  const auto outcome = parse_order_detail(body);
+  REQUIRE(outcome.ok());
+  CHECK(outcome.value().order.trade_order_id.empty());
+  REQUIRE(outcome.value().rejected.size() == 1);
+  CHECK(outcome.value().rejected[0].record_id == "558757367941");
+  CHECK(outcome.value().rejected[0].reason.find("\\ud800") != std::string::npos);
+  CHECK(outcome.value().rejected[0].raw_json == body);
+}
+
+TEST_CASE("an /order/get number that serializes past jsonb rejects what holds it") {
+  // The order's raw is serialized: a double past range would be written "Infinity".
+  const auto order = parse_order_detail(
+      edited(seed_detail(), "\"trade_order_id\"", "\"weight_kg\": 1e999, \"trade_order_id\""));
+  REQUIRE(order.ok());
+  CHECK(order.value().order.trade_order_id.empty());
+  REQUIRE(order.value().rejected.size() == 1);
+  CHECK(order.value().rejected[0].reason.find("Infinity (not a finite number)") !=
+        std::string::npos);
+}

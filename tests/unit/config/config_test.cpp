@@ -189,6 +189,10 @@ TEST_CASE("api validation: urls, ranges, rates") {
         "api.rate_limit.requests_per_second");
   CHECK(error_key(base + "  rate_limit: {burst: 0}\n") == "api.rate_limit.burst");
   CHECK(error_key(base + "  retry: {max_attempts: 0}\n") == "api.retry.max_attempts");
+  CHECK(error_key(base + "  retry: {max_retry_after: 0s}\n") == "api.retry.max_retry_after");
+  CHECK(parse(base).api.retry.max_retry_after == std::chrono::minutes(5));
+  CHECK(parse(base + "  retry: {max_retry_after: 90s}\n").api.retry.max_retry_after ==
+        std::chrono::seconds(90));
   CHECK(error_key(base + "  max_response_bytes: 1MiB\n") == "");
   CHECK(error_key(base + "  max_response_bytes: 1MB\n") == "api.max_response_bytes");
   CHECK(error_key(base + "  ca_file: /nonexistent/ca.pem\n") == "api.ca_file");
