@@ -12,8 +12,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(doctest REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
-if(PQXX_VERSION VERSION_GREATER_EQUAL 7.10 AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  # GCC 14 at -O2 flags the std::variant inside libpqxx 7.10's pqxx::params as maybe
+if(PQXX_VERSION VERSION_GREATER_EQUAL 7 AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 13 and 14 at -O2 flag the std::variant inside libpqxx 7's pqxx::params as maybe
   # uninitialized (a false positive inside the library's and libstdc++'s headers, which no
   # pragma around our code reaches); only code that uses libpqxx goes without that warning.
   target_compile_options(PkgConfig::PQXX INTERFACE -Wno-maybe-uninitialized)
