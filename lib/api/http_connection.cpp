@@ -96,7 +96,9 @@ net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buf
   }
   auto response = parser.release();
   keep_alive = response.keep_alive();
-  co_return HttpResponse{response.result_int(), decoded_body(response, body_limit)};
+  std::string date(response[http::field::date]);
+  co_return HttpResponse{response.result_int(), decoded_body(response, body_limit),
+                         std::move(date)};
 }
 
 } // namespace

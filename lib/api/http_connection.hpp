@@ -26,10 +26,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = boost::asio::ssl;
 
-/// A response: status and body.
+/// A response: status, body and the server's `Date` header (empty if it sent none).
 struct HttpResponse {
   unsigned status = 0;
   std::string body;
+  std::string date;
 };
 
 /// A failed network operation: the error, the stage it happened in, and whether any byte of

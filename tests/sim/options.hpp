@@ -30,6 +30,9 @@ struct LiveSettings {
   std::chrono::milliseconds latency_mean{0};
   std::chrono::milliseconds latency_jitter{0};
   LieRates lies; ///< rate (0..1) of every lie kind
+  /// The platform's clock minus the host's: its stamps, checks and Date headers run this far
+  /// off (a platform whose clock is behind, or a host whose clock is ahead).
+  std::chrono::milliseconds clock_offset{0};
 };
 
 /// Everything the command line sets.
