@@ -41,13 +41,18 @@ ApiError given_up(ApiError error, const std::string& why) {
   return error;
 }
 
-// "5m 3s", "-12s", "250ms": an offset for a log line or /healthz.
+// "4m 59s ahead of", "250ms behind": an offset for a log line or /healthz.
 std::string describe_offset(std::chrono::milliseconds offset) {
+  using std::chrono::minutes;
   const auto magnitude = offset < offset.zero() ? -offset : offset;
-  const char* sign = offset < offset.zero() ? "behind" : "ahead of";
+  const std::string side = offset < offset.zero() ? " behind" : " ahead of";
   if (magnitude < std::chrono::seconds(1))
-    return std::to_string(magnitude.count()) + "ms " + sign;
-  return config::format_duration(std::chrono::floor<std::chrono::seconds>(magnitude)) + " " + sign;
+    return std::to_string(magnitude.count()) + "ms" + side;
+  const auto secs = std::chrono::floor<std::chrono::seconds>(magnitude);
+  if (secs < minutes(1))
+    return std::to_string(secs.count()) + "s" + side;
+  return std::to_string(secs / minutes(1)) + "m " + std::to_string((secs % minutes(1)).count()) +
+         "s" + side;
 }
 
 } // namespace

@@ -163,6 +163,12 @@ net::awaitable<void> Engine::Impl::poll() {
   CycleSummary summary;
   summary.kind = "poll";
   summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+  if (!summary.window && now() < *state.hwm) {
+    // The platform's clock reads behind the cursor: it stepped back. Only an answer shows when
+    // it is back (or stepped forward again), and a poll with no window asks nothing: one call.
+    co_await probe_platform_clock();
+    summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+  }
   if (summary.window) {
     set_phase(Phase::polling);
     CursorFor cursor_for = poll_cursor(state);

@@ -48,6 +48,8 @@ struct Engine::Impl {
   /// Before the first window is planned: one cheap call if no answer has shown the platform's
   /// clock yet, so that no window can end past the platform's now.
   net::awaitable<void> ensure_platform_clock();
+  /// One cheap call whose answer reads the platform's clock again.
+  net::awaitable<void> probe_platform_clock();
 
   // engine_cycles.cpp: one function per cycle kind, each with its cursor policy
   net::awaitable<void> init();
