@@ -64,6 +64,7 @@ Runtime::~Runtime() {
 net::awaitable<void> Runtime::start_app() {
   co_await db_.migrate();
   caller_ = std::make_shared<api::Caller>(config::api_part(cfg_));
+  caller_->set_clock_limits(api::ClockLimits::from(*cfg_));
 }
 
 net::awaitable<void> Runtime::start(const std::string& only) {

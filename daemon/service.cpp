@@ -238,6 +238,7 @@ void Service::reload() {
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);
     rt_.caller().reconfigure(config::api_part(next));
+    rt_.caller().set_clock_limits(api::ClockLimits::from(*next));
     if (keeper_) {
       std::vector<std::string> names;
       for (const auto& shop : config::shops_of(*next)) {

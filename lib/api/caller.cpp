@@ -51,7 +51,25 @@ ApiError given_up(ApiError error, const std::string& why) {
   return error;
 }
 
+// "4m 59s ahead of", "250ms behind": an offset for a log line or /healthz.
+std::string describe_offset(std::chrono::milliseconds offset) {
+  using std::chrono::minutes;
+  const auto magnitude = offset < offset.zero() ? -offset : offset;
+  const std::string side = offset < offset.zero() ? " behind" : " ahead of";
+  if (magnitude < std::chrono::seconds(1))
+    return std::to_string(magnitude.count()) + "ms" + side;
+  const auto secs = std::chrono::floor<std::chrono::seconds>(magnitude);
+  if (secs < minutes(1))
+    return std::to_string(secs.count()) + "s" + side;
+  return std::to_string(secs / minutes(1)) + "m " + std::to_string((secs % minutes(1)).count()) +
+         "s" + side;
+}
+
 } // namespace
+
+ClockLimits ClockLimits::from(const config::Config& cfg) {
+  return ClockLimits{cfg.sync.clock.warn_offset, cfg.sync.clock.unhealthy_offset};
+}
 
 Caller::Caller(std::shared_ptr<const config::ApiConfig> cfg)
     : cfg_(std::move(cfg)), limiter_(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst),
@@ -109,6 +127,8 @@ net::awaitable<Caller::Attempt> Caller::attempt(const CallSpec& spec, const Body
   auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &cancellation_,
                                      spec.tally ? &spec.tally->calls : nullptr);
   cancellation_.throw_if_cancelled(spec.description); // not an answer: never counted or retried
+  if (response.ok())
+    observe_date(response.value().date, start, Clock::now());
   std::optional<ApiError> error;
   if (!response.ok())
     error = response.error();
@@ -128,6 +148,37 @@ net::awaitable<Caller::Attempt> Caller::attempt(const CallSpec& spec, const Body
                 latency.count() * 1000.0);
   co_return Attempt{error, error && response.ok() ? retry_after_of(response.value(), *error)
                                                   : std::nullopt};
+}
+
+void Caller::observe_date(std::string_view date, Clock::time_point sent,
+                          Clock::time_point received) {
+  const auto parsed = parse_http_date(date);
+  if (!parsed)
+    return; // no Date (or a malformed one): the clock keeps what it had
+  const int steps_before = clock_.steps_back();
+  clock_.observe_date(DateSample{*parsed, sent, received, std::chrono::system_clock::now()});
+  if (clock_.steps_back() != steps_before)
+    spdlog::warn("the platform's clock went back (its Date reads {}): windows follow it from now "
+                 "on, and the cursor waits until it passes the cursor again",
+                 date);
+  const auto offset = *clock_.offset();
+  const auto magnitude = offset < offset.zero() ? -offset : offset;
+  obs::Metrics::PlatformClockFigures figures{std::chrono::duration<double>(offset).count(), {}};
+  if (clock_limits_) {
+    const std::string said = "the platform's clock is " + describe_offset(offset) +
+                             " this host's (from the API's Date headers; windows follow the "
+                             "platform's clock)";
+    if (magnitude > clock_limits_->unhealthy_offset)
+      figures.problem = said + ", more than sync.clock.unhealthy_offset " +
+                        config::format_duration(clock_limits_->unhealthy_offset) +
+                        ": fix the host's clock (NTP)";
+    if (magnitude > clock_limits_->warn_offset)
+      clock_log_.log(spdlog::level::warn, "platform clock",
+                     said + "; more than sync.clock.warn_offset " +
+                         config::format_duration(clock_limits_->warn_offset) +
+                         ": check the host's clock (NTP)");
+  }
+  obs::metrics().set_platform_clock(std::move(figures));
 }
 
 net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,

@@ -7,10 +7,12 @@
 #include "api/cancellation.hpp"
 #include "api/client.hpp"
 #include "api/connection_pool.hpp"
+#include "api/platform_clock.hpp"
 #include "api/rate_limiter.hpp"
 #include "api/retry.hpp"
 #include "api/signer.hpp"
 #include "api/url.hpp"
+#include "obs/log_throttle.hpp"
 
 #include <functional>
 #include <memory>
@@ -34,6 +36,13 @@ struct CallSpec {
   std::string_view access_token; ///< empty for the token refresh
   std::string_view description;  ///< describe_call(): safe to log
   CallCounters* tally = nullptr; ///< the calling client's own counts (many clients, one caller)
+};
+
+/// How far the platform's clock may be from the host's before it is said (sync.clock.*).
+struct ClockLimits {
+  std::chrono::milliseconds warn_offset;      ///< a warn line, at most every 10 minutes
+  std::chrono::milliseconds unhealthy_offset; ///< /healthz fails
+  static ClockLimits from(const config::Config& cfg);
 };
 
 /// Sends calls for one app: one rate limit, one connection pool and one retry policy, shared
@@ -72,7 +81,25 @@ public:
   /// The app's totals so far, over every client (refreshes are the clients' to count).
   CallCounters counters() const;
 
+  /// The platform's clock as every answer's `Date` showed it: one for the app, shared by
+  /// every shop, since they all talk to one platform.
+  const PlatformClock& platform_clock() const { return clock_; }
+
+  /// The newest modification time of an answer read at `received`: a finer reading of the
+  /// platform's clock than the `Date`'s second (PlatformClock checks it against the `Date`s).
+  void observe_platform_time(model::TimePoint newest,
+                             std::chrono::steady_clock::time_point received) {
+    clock_.observe_time(newest, received);
+  }
+
+  /// When the platform's clock is far enough from the host's to say so (SIGHUP applies it).
+  void set_clock_limits(ClockLimits limits) { clock_limits_ = limits; }
+
 private:
+  /// Takes an answer's `Date` and says (log, metrics, /healthz) how far the clocks are apart.
+  void observe_date(std::string_view date, std::chrono::steady_clock::time_point sent,
+                    std::chrono::steady_clock::time_point received);
+
   /// What one attempt came to: its error, if any, and the wait its answer asked for.
   struct Attempt {
     std::optional<ApiError> error;
@@ -90,6 +117,9 @@ private:
   Backoff backoff_;
   CallCounters counters_;
   Cancellation cancellation_;
+  PlatformClock clock_;
+  std::optional<ClockLimits> clock_limits_; // none: reported in the metrics only
+  obs::LogThrottle clock_log_{std::chrono::minutes(10)};
 };
 
 } // namespace taosync::api

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace taosync::api {
@@ -72,6 +73,20 @@ struct Client::Impl {
     }
   }
 
+  // One page of /orders/get; its newest modification time is a reading of the platform's clock
+  // finer than the Date's second.
+  net::awaitable<Page<Order>> list_orders(Params params) {
+    auto page =
+        co_await call<Page<Order>>(model::kOrdersPath, std::move(params), parse_orders_page);
+    const auto newest =
+        std::max_element(page.items.begin(), page.items.end(), [](const Order& a, const Order& b) {
+          return a.modification_time < b.modification_time;
+        });
+    if (newest != page.items.end())
+      caller.observe_platform_time(newest->modification_time, std::chrono::steady_clock::now());
+    co_return page;
+  }
+
   Url base;
   Url auth;
   std::shared_ptr<Caller> caller_ptr;
@@ -93,7 +108,11 @@ Client::Client(const config::ApiConfig& cfg, Tokens tokens, TokenSaver save_toke
 Client::~Client() = default;
 
 net::awaitable<Page<Order>> Client::list_orders(const OrdersQuery& query) {
-  return impl_->call<Page<Order>>(model::kOrdersPath, orders_params(query), parse_orders_page);
+  return impl_->list_orders(orders_params(query)); // the params are built before any suspension
+}
+
+const PlatformClock& Client::platform_clock() const {
+  return impl_->caller.platform_clock();
 }
 
 net::awaitable<Page<OrderLine>> Client::get_lines(const std::vector<std::string>& line_ids) {

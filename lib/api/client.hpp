@@ -19,7 +19,8 @@
 
 namespace taosync::api {
 
-class Caller; // api/caller.hpp: the app's shared rate limit, pool and retries
+class Caller;        // api/caller.hpp: the app's shared rate limit, pool and retries
+class PlatformClock; // api/platform_clock.hpp
 
 namespace net = boost::asio;
 
@@ -55,6 +56,9 @@ public:
   /// limits, timeouts, retries, batch sizes. Keys and URLs are read at construction only (a
   /// reload keeps them: config::plan_reload).
   void reconfigure(std::shared_ptr<const config::ApiConfig> cfg);
+
+  /// The platform's clock as the app's answers showed it (shared by every shop of the app).
+  const PlatformClock& platform_clock() const;
 
   /// This client's totals so far.
   CallCounters counters() const;

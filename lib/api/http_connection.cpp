@@ -96,8 +96,9 @@ net::awaitable<HttpResponse> exchange_on(Stream& stream, beast::flat_buffer& buf
   }
   auto response = parser.release();
   keep_alive = response.keep_alive();
+  std::string date(response[http::field::date]);
   co_return HttpResponse{response.result_int(), decoded_body(response, body_limit),
-                         std::string(response[http::field::retry_after])};
+                         std::string(response[http::field::retry_after]), std::move(date)};
 }
 
 } // namespace

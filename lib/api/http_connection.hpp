@@ -26,11 +26,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = boost::asio::ssl;
 
-/// A response: status, body, and the one header the client acts on.
+/// A response: status, body, and the headers the client acts on.
 struct HttpResponse {
   unsigned status = 0;
   std::string body;
   std::string retry_after; ///< the Retry-After header as sent ("" when absent)
+  std::string date;        ///< the server's `Date` header ("" when absent)
 };
 
 /// A failed network operation: the error, the stage it happened in, and whether any byte of

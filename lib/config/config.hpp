@@ -109,6 +109,11 @@ struct SyncConfig {
     int per_cycle = 50;                        ///< owed orders re-asked per cycle, at most
     Millis max_backoff{std::chrono::hours(1)}; ///< ceiling of the wait between asks
   } owed;
+  /// How far the platform's clock may be from the host's before it is said.
+  struct Clock {
+    Millis warn_offset{std::chrono::seconds(30)};      ///< a warn line, at most every 10 min
+    Millis unhealthy_offset{std::chrono::minutes(10)}; ///< /healthz fails
+  } clock;
 };
 
 struct LogConfig {

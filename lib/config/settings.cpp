@@ -195,6 +195,14 @@ std::vector<Setting> sync_trust_rows() {
   rows.push_back(duration_key(TAOSYNC_KEY(sync.owed.max_backoff), at_least(1s), live,
                               "Ceiling of the wait between asks for one owed order (the wait "
                               "doubles from poll_interval)."));
+  rows.push_back(duration_key(
+      TAOSYNC_KEY(sync.clock.warn_offset), at_least(1s), live,
+      "Windows end at the platform's clock (the answers' Date headers), not this host's; a "
+      "difference between the two larger than this is logged at warn (at most every 10 minutes) "
+      "and shown by taosync_platform_clock_offset_seconds and the status page."));
+  rows.push_back(duration_key(TAOSYNC_KEY(sync.clock.unhealthy_offset), at_least(1s), live,
+                              "A difference between the platform's clock and this host's larger "
+                              "than this makes /healthz fail, naming it: fix the host's NTP."));
   return rows;
 }
 

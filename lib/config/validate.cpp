@@ -29,6 +29,11 @@ std::vector<CrossRule> make_cross_rules() {
       [](const Config& c) { transport_is_safe(c, c.api.base_url, "api.base_url"); },
       [](const Config& c) { transport_is_safe(c, c.api.auth_url, "api.auth_url"); },
       [](const Config& c) {
+        if (c.sync.clock.unhealthy_offset < c.sync.clock.warn_offset)
+          throw ConfigError("sync.clock.unhealthy_offset",
+                            "must be at least sync.clock.warn_offset");
+      },
+      [](const Config& c) {
         if (c.api.retry.max_backoff < c.api.retry.initial_backoff)
           throw ConfigError("api.retry.max_backoff", "must be at least api.retry.initial_backoff");
       },

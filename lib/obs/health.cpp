@@ -22,6 +22,8 @@ std::optional<std::string> health_problem(const Metrics& m,
            (pending->blocker.empty()
                 ? "; nothing seen holding a lock on it: the database is slow or unreachable"
                 : "");
+  if (auto clock = m.platform_clock(); !clock.problem.empty())
+    return clock.problem;
   const double limit_s = std::chrono::duration<double>(healthy_within).count();
   // Every shop this daemon syncs must be fresh; one that is not is named (the first, and how
   // many more). A daemon syncing no shop is healthy only as a standby: its lease keeper has

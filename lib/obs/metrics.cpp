@@ -133,6 +133,7 @@ struct Metrics::Impl {
   std::uint64_t lease_takeovers = 0;
   std::uint64_t leases_lost = 0;
   std::optional<std::size_t> leases_held;
+  PlatformClockFigures platform_clock;
   struct Pending {
     Clock::time_point since;
     std::string blocker;
@@ -191,6 +192,16 @@ void Metrics::set_leases_held(std::size_t n) {
 std::optional<std::size_t> Metrics::leases_held() const {
   std::lock_guard lock(impl_->mu);
   return impl_->leases_held;
+}
+
+void Metrics::set_platform_clock(PlatformClockFigures figures) {
+  std::lock_guard lock(impl_->mu);
+  impl_->platform_clock = std::move(figures);
+}
+
+Metrics::PlatformClockFigures Metrics::platform_clock() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->platform_clock;
 }
 
 std::vector<Metrics::ShopFreshness> Metrics::freshness() const {
@@ -348,6 +359,10 @@ std::string Metrics::render() const {
   scalar(os, "taosync_api_ban_until_timestamp_seconds", "gauge",
          "Unix time the latest ApiCallLimit ban ends (0 = none yet).",
          std::chrono::duration<double>(api_ban().latest().time_since_epoch()).count());
+  if (m.platform_clock.offset_seconds)
+    scalar(os, "taosync_platform_clock_offset_seconds", "gauge",
+           "The platform's clock minus this host's, from the API answers' Date headers.",
+           *m.platform_clock.offset_seconds);
   per_shop(os, "taosync_rejected_records_total", "counter",
            "Records that failed to parse or validate and went to rejected_records.", shops,
            [](const ShopFigures& f) { return count(f.rejected); });

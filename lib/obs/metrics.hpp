@@ -99,6 +99,14 @@ public:
   };
   /// The longest-pending database job, if any.
   std::optional<DbPending> longest_db_pending() const;
+  /// The platform's clock minus the host's, as the API's answers show it, and why that is
+  /// unhealthy ("" when it is not).
+  struct PlatformClockFigures {
+    std::optional<double> offset_seconds; ///< nullopt before the first answer with a Date
+    std::string problem;
+  };
+  void set_platform_clock(PlatformClockFigures figures);
+  PlatformClockFigures platform_clock() const;
   /// The Prometheus exposition text.
   std::string render() const;
 

@@ -1,5 +1,6 @@
 #include "sync/engine.hpp"
 
+#include "api/platform_clock.hpp"
 #include "obs/metrics.hpp"
 #include "sync/cycle_backoff.hpp"
 #include "sync/cycle_summary.hpp"
@@ -39,8 +40,31 @@ Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::
   state.shop = cfg->sync.shop;
 }
 
-TimePoint Engine::Impl::now() {
+TimePoint Engine::Impl::now() const {
+  if (auto platform = client.platform_clock().lower_bound(std::chrono::steady_clock::now()))
+    return *platform;
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+net::awaitable<void> Engine::Impl::probe_platform_clock() {
+  // One listing of a millisecond far in the past: its answer is all that matters (its Date).
+  model::OrdersQuery probe;
+  probe.modified_from = cfg->sync.init.start;
+  probe.modified_to = cfg->sync.init.start;
+  probe.page_size = 1;
+  co_await client.list_orders(probe);
+}
+
+net::awaitable<void> Engine::Impl::ensure_platform_clock() {
+  if (clock_probed || client.platform_clock().lower_bound(std::chrono::steady_clock::now()))
+    co_return;
+  clock_probed = true;
+  co_await probe_platform_clock();
+  if (!client.platform_clock().lower_bound(std::chrono::steady_clock::now()))
+    spdlog::warn("shop {}: the platform's answers carry no Date header: windows end by this "
+                 "host's clock, so a host clock ahead of the platform's can miss orders until "
+                 "the daily reconciliation",
+                 state.shop);
 }
 
 net::awaitable<void> Engine::Impl::load_state() {

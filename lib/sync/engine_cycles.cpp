@@ -69,6 +69,7 @@ std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t
 }
 
 net::awaitable<void> Engine::Impl::init() {
+  co_await ensure_platform_clock();
   const auto range = init_range(state.init_t0, state.init_cursor, cfg->sync.init.start, now(),
                                 cfg->sync.window.lag);
   if (!state.init_t0) {
@@ -156,11 +157,18 @@ net::awaitable<void> Engine::Impl::poll() {
   if (!state.hwm) {
     throw std::logic_error("incremental poll without a high-water mark (init not done)");
   }
+  co_await ensure_platform_clock();
   const auto started = Steady::now();
   const auto before = client.counters();
   CycleSummary summary;
   summary.kind = "poll";
   summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+  if (!summary.window && now() < *state.hwm) {
+    // The platform's clock reads behind the cursor: it stepped back. Only an answer shows when
+    // it is back (or stepped forward again), and a poll with no window asks nothing: one call.
+    co_await probe_platform_clock();
+    summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+  }
   if (summary.window) {
     set_phase(Phase::polling);
     CursorFor cursor_for = poll_cursor(state);
@@ -191,6 +199,7 @@ net::awaitable<void> Engine::Impl::reconcile_if_due() {
   if (!cfg->sync.reconcile.enabled || !tz) {
     co_return;
   }
+  co_await ensure_platform_clock();
   const auto plan =
       due_reconciliation(now(), cfg->sync.reconcile.at, *tz, state.last_reconciled_day);
   if (!plan) {

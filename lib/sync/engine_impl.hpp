@@ -42,7 +42,14 @@ struct Engine::Impl {
   void apply(config::Snapshot config);
   /// Records the held window (or its absence) in memory, the metrics and the status.
   void show_held(std::optional<store::HeldWindow> now_held);
-  static TimePoint now();
+  /// The platform's clock (at least: its lower bound), which every window ends by; the host's
+  /// only while no answer has shown the platform's (see ensure_platform_clock).
+  TimePoint now() const;
+  /// Before the first window is planned: one cheap call if no answer has shown the platform's
+  /// clock yet, so that no window can end past the platform's now.
+  net::awaitable<void> ensure_platform_clock();
+  /// One cheap call whose answer reads the platform's clock again.
+  net::awaitable<void> probe_platform_clock();
 
   // engine_cycles.cpp: one function per cycle kind, each with its cursor policy
   net::awaitable<void> init();
@@ -69,6 +76,7 @@ struct Engine::Impl {
   int held_streak = 0;                   ///< cycles in a row that ended held
   int failed_streak = 0;                 ///< cycles in a row that ended in an error
   bool loaded = false;
+  bool clock_probed = false; ///< the probe call was made (the platform may send no Date)
   StopSignal stop;
   obs::ShopMetrics metrics; ///< this shop's figures; while it lives /healthz covers the shop
   obs::LogThrottle failure_log{std::chrono::minutes(1)}; ///< "cycle failed" lines

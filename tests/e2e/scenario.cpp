@@ -82,7 +82,9 @@ bool Scenario::settle(int attempts) {
     lag = std::chrono::milliseconds(std::stoll(config_.lag)); // "300ms" -> 300
   } catch (const std::exception&) {
   }
-  std::this_thread::sleep_for(lag + 300ms);
+  // Windows end by the platform's clock as its Date headers show it, which have whole
+  // seconds: a fresh `once` may read it up to a second (and a round trip) early.
+  std::this_thread::sleep_for(lag + 1300ms);
   return once_until_success(attempts);
 }
 

@@ -130,6 +130,12 @@ std::string apply_key(LiveSettings& live, std::string_view key, const boost::jso
     live.unavailable_status = static_cast<int>(v.to_number<double>());
     return "";
   }
+  if (key == "clock_offset_ms") {
+    if (!v.is_number())
+      return "must be a number (milliseconds; negative: the platform's clock is behind)";
+    live.clock_offset = std::chrono::milliseconds(static_cast<std::int64_t>(v.to_number<double>()));
+    return "";
+  }
   return "unknown key";
 }
 
@@ -239,6 +245,7 @@ std::string settings_body(const LiveSettings& live) {
   append_double(out, "bad_record_rate", live.bad_record_rate);
   append_double(out, "rate_limit", live.rate_limit);
   json::num(out, "burst", live.burst);
+  json::num(out, "clock_offset_ms", static_cast<std::int64_t>(live.clock_offset.count()));
   json::str(out, "latency_ms",
             std::to_string(live.latency_mean.count()) + ":" +
                 std::to_string(live.latency_jitter.count()));
@@ -288,6 +295,7 @@ std::string apply_control(SimState& state, std::string_view body) {
   bool limits_changed =
       live.rate_limit != state.live().rate_limit || live.burst != state.live().burst;
   state.live() = live;
+  set_platform_clock_offset(live.clock_offset);
   if (limits_changed)
     state.apply_rate_limit();
   return "";

@@ -152,6 +152,15 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          o.ban_seconds = static_cast<int>(to_non_negative("--ban-seconds", v));
        }},
       {"--latency-ms", [](SimOptions& o, auto v) { set_latency(o.live, v); }},
+      {"--clock-offset",
+       [](SimOptions& o, auto v) {
+         // "-5m", "+5m", "250ms": the sign says which way the platform's clock is off.
+         const bool behind = !v.empty() && v.front() == '-';
+         if (!v.empty() && (v.front() == '-' || v.front() == '+'))
+           v.remove_prefix(1);
+         const auto d = parse_duration(v);
+         o.live.clock_offset = behind ? -d : d;
+       }},
       {"--fault-rate",
        [](SimOptions& o, auto v) { o.live.fault_rate = to_fraction("--fault-rate", v); }},
       {"--stall-ms",
@@ -265,6 +274,7 @@ std::string usage() {
   --arrivals R/s  --changes R/s  --bulk-same-ms K  --churn-per-page K
   --sort creation_desc|modification_asc|modification_desc|id_asc [creation_desc]
   --rate-limit R  --burst B  --ban-seconds N [1]  --latency-ms MEAN[:JITTER]
+  --clock-offset [+|-]DUR [0] (the platform's clock minus the host's)
   --fault-rate F  --stall-ms N [35000]  --bad-record-rate F  --retry-after S [0 = none]
   --max-page-size N [100]  --max-ids N [50]  --gzip on|off [on]
   --lie KIND=RATE (repeatable; KIND: short_page count_mismatch no_list success_false

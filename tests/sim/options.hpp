@@ -34,6 +34,9 @@ struct LiveSettings {
   int retry_after = 0;
   int unavailable_calls = 0;    ///< the next N API calls are answered unavailable_status
   int unavailable_status = 503; ///< 503 or 429
+  /// The platform's clock minus the host's: its stamps, checks and Date headers run this far
+  /// off (a platform whose clock is behind, or a host whose clock is ahead).
+  std::chrono::milliseconds clock_offset{0};
 };
 
 /// Everything the command line sets.

@@ -18,6 +18,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <map>
 
 namespace taosync::sim {
@@ -71,6 +72,16 @@ Target split_target(std::string_view target) {
   return {target.substr(0, q), target.substr(q + 1)};
 }
 
+/// An HTTP Date header ("Sun, 06 Nov 1994 08:49:37 GMT") for `ms` since the epoch.
+std::string http_date(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  const auto n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(buf, n);
+}
+
 /// Suspends the calling coroutine for `d`.
 net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   net::steady_timer timer(co_await net::this_coro::executor, d);
@@ -85,6 +96,7 @@ net::awaitable<bool> send(beast::tcp_stream& stream, const Request& req, http::s
                           std::string_view content_encoding = {}, int retry_after = 0) {
   Response res{status, req.version()};
   res.set(http::field::server, "taosync-sim");
+  res.set(http::field::date, http_date(wall_ms())); // the platform's clock, like its stamps
   res.set(http::field::content_type, content_type);
   if (!content_encoding.empty())
     res.set(http::field::content_encoding, content_encoding);

@@ -1,5 +1,6 @@
 #include "state.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <stdexcept>
 
@@ -7,7 +8,10 @@ namespace taosync::sim {
 
 namespace {
 
+std::atomic<std::int64_t> g_clock_offset_ms{0};
+
 std::vector<std::unique_ptr<Seller>> make_sellers(const SimOptions& o) {
+  set_platform_clock_offset(o.live.clock_offset); // before anything is stamped
   // parse_options() checks these for the command line; SimOptions built in code may not be.
   if (o.sellers < 1 || o.sellers > kMaxSellers)
     throw std::invalid_argument("sellers: must be within 1.." + std::to_string(kMaxSellers) +
@@ -32,7 +36,12 @@ double steady_seconds() {
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
-      .count();
+             .count() +
+         g_clock_offset_ms.load(std::memory_order_relaxed);
+}
+
+void set_platform_clock_offset(std::chrono::milliseconds offset) {
+  g_clock_offset_ms.store(offset.count(), std::memory_order_relaxed);
 }
 
 SimState::SimState(SimOptions options)

@@ -18,8 +18,12 @@
 
 namespace taosync::sim {
 
-/// Milliseconds since the epoch on the wall clock.
+/// Milliseconds since the epoch on the platform's clock: the host's plus the clock offset.
 std::int64_t wall_ms();
+
+/// Sets the platform's clock minus the host's (--clock-offset, "clock_offset_ms"). One
+/// platform clock per process: the tests that run simulators in-process never set it.
+void set_platform_clock_offset(std::chrono::milliseconds offset);
 
 /// The simulator's state: one app (gateway settings, rate limit, faults, lies, stats) and its
 /// sellers.

@@ -1,0 +1,98 @@
+// The platform's clock, not the host's, bounds every window. The simulator's clock runs five
+// minutes behind or ahead of the host's (--clock-offset) while orders arrive and change every
+// second, or steps ten minutes back and forward during a run (the same, to a daemon reading
+// its host's clock, as the host's clock stepping the other way). The running daemon alone
+// must have caught everything within a poll, the lag and 5 s of the changes stopping: no
+// `once` afterwards to catch up.
+
+#include "scenario.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <thread>
+
+namespace taosync::e2e {
+namespace {
+
+// A poll (200 ms), the lag (300 ms) and 5 s.
+constexpr auto kCatchUp = 5500ms;
+
+// The value of taosync_platform_clock_offset_seconds on /metrics, NaN while it is absent.
+double offset_shown(int port) {
+  const std::string body = get_or_nothing(port, "/metrics").body;
+  const std::string name = "\ntaosync_platform_clock_offset_seconds ";
+  const auto at = body.find(name);
+  if (at == std::string::npos)
+    return std::nan("");
+  return std::stod(body.substr(at + name.size()));
+}
+
+// Starts the daemon against `s` with the metrics endpoint on; returns the port.
+int with_metrics(Scenario& s) {
+  const int port = free_port();
+  s.config().metrics_listen = "127.0.0.1:" + std::to_string(port);
+  s.write_config();
+  return port;
+}
+
+// Stops the simulator's arrivals and changes, then gives the running daemon kCatchUp.
+void stop_changes_and_converge(Scenario& s, testing::Process& daemon) {
+  s.sim().control(R"({"arrivals":0,"changes":0})");
+  const auto report = converge(s, kCatchUp);
+  CHECK_MESSAGE(report.differences() == 0, report.summary() << daemon.stderr_tail());
+  CHECK(report.db_orders == report.truth_orders);
+  CHECK(daemon.running());
+  daemon.kill(SIGTERM);
+  CHECK(daemon.wait(15s) == 0);
+}
+
+void offset_case(const std::string& offset, double expected_seconds, const std::string& side) {
+  Scenario s({"--orders", "300", "--seed", "61", "--anchor", "now", "--arrivals", "3", "--changes",
+              "5", "--clock-offset", offset});
+  const int port = with_metrics(s);
+  auto daemon = s.start_daemon();
+  REQUIRE_MESSAGE(wait_until([&] { return !std::isnan(offset_shown(port)); }, 60s),
+                  daemon.stderr_tail());
+  std::this_thread::sleep_for(6s); // the init, then polls under churn
+  const double shown = offset_shown(port);
+  CHECK_MESSAGE(std::abs(shown - expected_seconds) < 2.0, "offset shown: " << shown);
+  // Past sync.clock.warn_offset (30 s), below sync.clock.unhealthy_offset (10 m).
+  const std::string said = "s " + side + " this host's";
+  CHECK_MESSAGE(daemon.stderr_tail().find(said) != std::string::npos, daemon.stderr_tail());
+  CHECK(get_or_nothing(port, "/healthz").status == 200);
+  stop_changes_and_converge(s, daemon);
+}
+
+TEST_CASE("a platform clock 5 minutes behind the host's: nothing missed, the offset shown") {
+  offset_case("-5m", -300, "behind");
+}
+
+TEST_CASE("a platform clock 5 minutes ahead of the host's: nothing late, the offset shown") {
+  offset_case("+5m", 300, "ahead of");
+}
+
+TEST_CASE("the clocks step 10 minutes apart and back during a run: nothing missed") {
+  Scenario s(
+      {"--orders", "300", "--seed", "62", "--anchor", "now", "--arrivals", "3", "--changes", "5"});
+  const int port = with_metrics(s);
+  auto daemon = s.start_daemon();
+  REQUIRE_MESSAGE(wait_until([&] { return !std::isnan(offset_shown(port)); }, 60s),
+                  daemon.stderr_tail());
+  std::this_thread::sleep_for(3s);
+  // The platform 10 minutes back: to a daemon on its host's clock, the host leapt ahead.
+  s.sim().control(R"({"clock_offset_ms":-600000})");
+  std::this_thread::sleep_for(4s);
+  CHECK_MESSAGE(std::abs(offset_shown(port) + 600) < 2.0, daemon.stderr_tail());
+  // Forward again, and 10 minutes past: the host's clock stepping back.
+  s.sim().control(R"({"clock_offset_ms":0})");
+  std::this_thread::sleep_for(4s);
+  s.sim().control(R"({"clock_offset_ms":600000})");
+  std::this_thread::sleep_for(4s);
+  CHECK_MESSAGE(std::abs(offset_shown(port) - 600) < 2.0, daemon.stderr_tail());
+  stop_changes_and_converge(s, daemon);
+}
+
+} // namespace
+} // namespace taosync::e2e
