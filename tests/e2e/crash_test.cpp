@@ -29,6 +29,10 @@ void run_and_kill(Scenario& s, std::chrono::milliseconds after, Kills& kills) {
   REQUIRE_MESSAGE(daemon.running(), "taosyncd exited before the kill:\n" << daemon.stderr_tail());
   daemon.kill(SIGKILL);
   REQUIRE(daemon.wait(10s) == 128 + SIGKILL);
+  // On a loaded machine the first kill can land before the migrations have run: it hit
+  // neither the init nor a poll.
+  if (s.query("SELECT to_regclass('taosync.sync_state') IS NOT NULL") != "t")
+    return;
   if (s.query("SELECT init_done FROM taosync.sync_state WHERE shop = $1") == "t") {
     ++kills.during_polls;
     return;
