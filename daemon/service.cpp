@@ -168,6 +168,7 @@ StatusSource::View Service::status_view() {
   in.limit_per_minute =
       cfg_->api.rate_limit.requests_per_second * 60.0 / static_cast<double>(share);
   in.banned_until = obs::api_ban().in_force(in.now);
+  in.platform_clock_offset = obs::metrics().platform_clock().offset_seconds;
   in.errors = obs::recent_errors().newest_first();
   for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
     ShopStatusInput& s = in.shops.emplace_back();

@@ -181,7 +181,9 @@ json::value status_document(const StatusInput& in) {
                                                : json::value(nullptr)},
       {"calls_per_minute", in.calls_per_minute ? json::value(std::llround(*in.calls_per_minute))
                                                : json::value(nullptr)},
-      {"banned_until", banned ? time_value(in.banned_until) : json::value(nullptr)}};
+      {"banned_until", banned ? time_value(in.banned_until) : json::value(nullptr)},
+      {"platform_clock_offset_seconds",
+       in.platform_clock_offset ? json::value(*in.platform_clock_offset) : json::value(nullptr)}};
   json::array shops;
   for (const ShopStatusInput& s : in.shops)
     shops.push_back(shop(s, in.now));

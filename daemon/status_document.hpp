@@ -42,6 +42,8 @@ struct StatusInput {
   std::optional<double> limit_per_minute;      ///< this daemon's share of api.rate_limit
   std::optional<double> calls_per_minute;      ///< every shop's, inside the daemon
   std::optional<std::chrono::system_clock::time_point> banned_until;
+  /// The platform's clock minus this host's (inside the daemon, once an answer showed it).
+  std::optional<double> platform_clock_offset;
   /// When the stored parts were read, and why the last read failed or is slow (if it did).
   std::optional<std::chrono::system_clock::time_point> read_at;
   std::string read_problem;

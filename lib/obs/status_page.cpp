@@ -41,6 +41,14 @@ const json::value* field(const json::value& v, std::string_view key) {
 }
 
 /// The text of a string or number member, `kNone` when missing.
+/// "301.5 s behind" or "2.0 s ahead of": the platform's clock against this host's.
+std::string clock_offset_text(double seconds) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.1f s %s", std::abs(seconds),
+                seconds < 0 ? "behind" : "ahead of");
+  return buf;
+}
+
 std::string text(const json::value& v, std::string_view key) {
   const auto* f = field(v, key);
   if (!f)
@@ -247,6 +255,9 @@ std::string render_status_page(const boost::json::value& document) {
   if (field(api, "banned_until"))
     out += " · <span class=\"warn\">banned by the platform until " +
            html_escape(text(api, "banned_until")) + "</span>";
+  if (const auto* offset = field(api, "platform_clock_offset_seconds");
+      offset && offset->is_number())
+    out += " · platform clock " + clock_offset_text(offset->to_number<double>()) + " this host's";
   out += "</p>\n";
   if (const auto* db = field(document, "database"); db && field(*db, "problem"))
     out +=

@@ -84,6 +84,7 @@ TEST_CASE("inside the daemon: the engine's phase, init progress with an ETA, out
   engine.last_failure = "listing failed with token-abcdef";
   live.engine = engine;
   live.calls_per_minute = 57.4;
+  in.platform_clock_offset = -301.5;
   in.shops.push_back({"shop-b", {}, stored, live});
   in.shops.push_back({"shop-c", {}, std::nullopt, ShopLive{}}); // not read yet, not running
   in.errors.push_back({kNow, "error", "refresh failed for token-abcdef"});
@@ -103,6 +104,7 @@ TEST_CASE("inside the daemon: the engine's phase, init progress with an ETA, out
   CHECK(c.at("phase").is_null());
   CHECK(c.at("counts").is_null());
   CHECK(doc.at("recent_errors").at(0).at("message") == "refresh failed for ***");
+  CHECK(doc.at("api").at("platform_clock_offset_seconds") == -301.5);
   obs::clear_secrets();
 }
 

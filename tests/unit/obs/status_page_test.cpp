@@ -17,7 +17,8 @@ boost::json::value sample_document() {
   return boost::json::parse(R"({
     "generated_at": "2026-12-01T10:00:00.000Z", "source": "daemon",
     "daemon": {"version": "1.2.3", "id": "", "host": "box", "pid": 42, "leases": false},
-    "api": {"limit_per_minute": 600, "calls_per_minute": 57, "banned_until": null},
+    "api": {"limit_per_minute": 600, "calls_per_minute": 57, "banned_until": null,
+            "platform_clock_offset_seconds": -301.46},
     "database": {"read_at": "2026-12-01T09:59:58.000Z",
                  "problem": "the database has not answered for 4s"},
     "shops": [
@@ -74,6 +75,7 @@ TEST_CASE("the status page shows each shop's phase, progress, lag, cycle, calls,
   CHECK(html.find("<td class=\"lease\">no lease</td>") != std::string::npos);
   CHECK(html.find("<td class=\"lease\">box pid 9, expires in 25s</td>") != std::string::npos);
   CHECK(html.find("shop-b is held at [A .. B]: total_count 7, 6 records") != std::string::npos);
+  CHECK(html.find("platform clock 301.5 s behind this host's") != std::string::npos);
 }
 
 TEST_CASE("a document missing parts renders with dashes rather than failing") {
