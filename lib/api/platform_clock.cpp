@@ -75,6 +75,11 @@ void PlatformClock::observe_date(const DateSample& sample) {
 void PlatformClock::observe_time(model::TimePoint platform_time, Steady::time_point received) {
   if (!upper_)
     return; // nothing says yet what a believable time is
+  // A time past what the steady clock's nanoseconds can hold (years away) is no reading, and
+  // converting it would overflow.
+  constexpr auto kFarthest = duration_cast<milliseconds>(Anchor::max()) / 2;
+  if (platform_time.time_since_epoch() > kFarthest || platform_time.time_since_epoch() < -kFarthest)
+    return;
   const Anchor reading = since_epoch(platform_time) - received.time_since_epoch();
   if (reading > *upper_)
     return; // later than the platform's own clock allows: a poisoned time, not a reading
