@@ -33,17 +33,6 @@ std::int64_t orders_at(const std::string& url) {
   return count_at(url, "SELECT count(*) FROM taosync.orders");
 }
 
-/// Waits up to `within` for `done`; true if it came.
-template <class F> bool wait_for(F done, std::chrono::milliseconds within) {
-  const auto until = Clock::now() + within;
-  while (Clock::now() < until) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
 TEST_CASE("a failover that loses the primary's last commits loses no order") {
   Scenario s({"--orders", "8000", "--seed", "43", "--changes", "20", "--arrivals", "3"});
   auto standby = testing::PgCluster::standby_of(s.pg());
@@ -63,7 +52,7 @@ TEST_CASE("a failover that loses the primary's last commits loses no order") {
 
   testing::Process daemon = s.start_daemon();
   const bool started =
-      wait_for([&] { return !daemon.running() || orders_at(standby_url) >= 1000; }, 90s);
+      wait_until([&] { return !daemon.running() || orders_at(standby_url) >= 1000; }, 90s);
   REQUIRE_MESSAGE((started && daemon.running()), daemon.stderr_text());
 
   // The standby stops receiving WAL: from now on the primary's commits are its alone.
@@ -73,7 +62,7 @@ TEST_CASE("a failover that loses the primary's last commits loses no order") {
     store::pq::run0(tx, "ALTER SYSTEM SET primary_conninfo = ''");
     store::pq::run1(tx, "SELECT pg_reload_conf()");
   }
-  REQUIRE(wait_for(
+  REQUIRE(wait_until(
       [&] { return count_at(standby->url(), "SELECT count(*) FROM pg_stat_wal_receiver") == 0; },
       10s));
   const std::int64_t standby_kept = orders_at(standby_url);
@@ -85,7 +74,7 @@ TEST_CASE("a failover that loses the primary's last commits loses no order") {
 
   standby->promote();
   const auto promoted = Clock::now();
-  REQUIRE_MESSAGE(wait_for([&] { return orders_at(standby_url) > standby_kept; }, 60s),
+  REQUIRE_MESSAGE(wait_until([&] { return orders_at(standby_url) > standby_kept; }, 60s),
                   daemon.stderr_text());
   const auto resumed =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - promoted);
