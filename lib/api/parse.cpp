@@ -247,7 +247,7 @@ Outcome<OrderDetail> parse_order_detail(std::string_view body) {
   if (!problem && has_escaped_nul(raw))
     problem = "record contains a NUL character";
   if (!problem)
-    problem = stored_number_problem(raw); // as serialized: a double past range is "Infinity"
+    problem = stored_number_problem(raw); // as serialized: "Infinity" or "1e99999"
   if (problem) {
     detail.order = Order{};
     // A body that did not decode is kept as it came: the mended parse no longer shows why.

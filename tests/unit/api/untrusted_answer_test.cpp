@@ -193,12 +193,13 @@ TEST_CASE("an /order/get answer with text that does not decode rejects the order
 }
 
 TEST_CASE("an /order/get number that serializes past jsonb rejects what holds it") {
-  // The order's raw is serialized: a double past range would be written "Infinity".
+  // The order's raw is serialized: Boost 1.81 writes a double past range as "Infinity",
+  // Boost 1.83 as "1e99999"; jsonb holds neither.
   const auto order = parse_order_detail(
       edited(seed_detail(), "\"trade_order_id\"", "\"weight_kg\": 1e999, \"trade_order_id\""));
   REQUIRE(order.ok());
   CHECK(order.value().order.trade_order_id.empty());
   REQUIRE(order.value().rejected.size() == 1);
-  CHECK(order.value().rejected[0].reason.find("Infinity (not a finite number)") !=
+  CHECK(order.value().rejected[0].reason.find("record holds a number jsonb cannot store") !=
         std::string::npos);
 }
