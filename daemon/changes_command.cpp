@@ -27,6 +27,8 @@ constexpr int kPageRows = 1000;
 constexpr auto kWaitSlice = 250ms;
 /// Re-read this often even without a notification: the safety net for a lost one.
 constexpr auto kRereadEvery = 5s;
+/// Re-read this often where nothing can notify (a transaction pooler without listen_url).
+constexpr auto kPollEvery = 1s;
 constexpr auto kFirstBackoff = 1s;
 
 volatile std::sig_atomic_t g_stop_requested = 0;
@@ -87,6 +89,32 @@ void sleep_unless_stopped(std::chrono::milliseconds d) {
                    until - std::chrono::steady_clock::now())));
 }
 
+/// Where --follow reads: the connection, whether it can LISTEN, and the setting it comes from.
+struct FeedSource {
+  store::ConnectionSettings settings;
+  bool listen = true;
+  std::string url_key = "database.url";
+};
+
+/// database.listen_url if set (PostgreSQL itself: LISTEN works), else database.url, which
+/// cannot LISTEN behind a transaction pooler: a notification would reach whichever server
+/// session ran the LISTEN, not this client. Said once in the log.
+FeedSource feed_source(const config::Config& cfg) {
+  FeedSource src{store::connection_settings(cfg.database)};
+  if (!cfg.database.listen_url.empty()) {
+    src.settings.url = cfg.database.listen_url;
+    src.settings.pooler = store::Pooler::none;
+    src.url_key = "database.listen_url";
+  } else if (src.settings.pooler == store::Pooler::transaction) {
+    src.listen = false;
+    spdlog::info("change feed: database.pooler is transaction, which cannot carry LISTEN: "
+                 "re-reading the feed every {}s instead (set database.listen_url to a direct "
+                 "connection to be woken at each commit)",
+                 std::chrono::seconds(kPollEvery).count());
+  }
+  return src;
+}
+
 /// Where --follow stands: the last id printed, and the reconnect backoff.
 struct FollowState {
   std::int64_t since = 0;
@@ -96,9 +124,11 @@ struct FollowState {
 
 /// Follows the feed on one session until a stop request. A lost session throws (a
 /// pqxx::failure) with `st.since` past what was printed.
-void follow_session(const store::ConnectionSettings& settings, const std::string& target,
-                    FollowState& st, const std::optional<std::string>& shop) {
-  store::ChangeListener feed(settings, true); // LISTEN first, then read: nothing falls between
+void follow_session(const FeedSource& src, const std::string& target, FollowState& st,
+                    const std::optional<std::string>& shop) {
+  // LISTEN first, then read: nothing falls between
+  store::ChangeListener feed(src.settings, src.listen, src.url_key);
+  const auto reread_every = src.listen ? std::chrono::milliseconds(kRereadEvery) : kPollEvery;
   if (st.lost)
     spdlog::info("change feed: reconnected to {}, reading after id {}", target, st.since);
   st.backoff = kFirstBackoff;
@@ -110,7 +140,7 @@ void follow_session(const store::ConnectionSettings& settings, const std::string
   while (!stop_requested()) {
     const bool notified = feed.wait(kWaitSlice);
     const auto now = std::chrono::steady_clock::now();
-    if (notified || now - last_read >= kRereadEvery) {
+    if (notified || now - last_read >= reread_every) {
       st.since = print_after(feed, st.since, shop);
       last_read = now;
     }
@@ -121,7 +151,8 @@ void follow_session(const store::ConnectionSettings& settings, const std::string
 /// database.reconnect_max_backoff, logging each failed attempt and the recovery.
 int follow(const config::Config& cfg, std::int64_t since, const std::optional<std::string>& shop) {
   install_stop_handlers();
-  const auto settings = store::connection_settings(cfg.database);
+  const FeedSource src = feed_source(cfg);
+  const auto& settings = src.settings;
   const std::string target = store::describe_target(settings.url);
   const auto ceiling =
       std::max<std::chrono::milliseconds>(cfg.database.reconnect_max_backoff, kFirstBackoff);
@@ -129,7 +160,7 @@ int follow(const config::Config& cfg, std::int64_t since, const std::optional<st
   st.since = since;
   while (!stop_requested()) {
     try {
-      follow_session(settings, target, st, shop);
+      follow_session(src, target, st, shop);
     } catch (const pqxx::undefined_table& e) {
       throw_unmigrated(e, settings.url);
     } catch (const pqxx::failure& e) {

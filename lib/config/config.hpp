@@ -72,6 +72,12 @@ struct DatabaseConfig {
   int keepalives_count = 6;
   /// A database job waiting this long is looked into: what blocks it is logged.
   Millis report_blocked_after{std::chrono::seconds(5)};
+  /// What sits between taosyncd and PostgreSQL: "none", or a pooler such as PgBouncer in
+  /// "session" or "transaction" pool_mode.
+  std::string pooler = "none";
+  /// A direct connection (no pooler) for LISTEN, which `changes --follow` waits on; empty:
+  /// url, or polling where a transaction pooler cannot carry LISTEN.
+  std::string listen_url;
 };
 
 struct WindowConfig {

@@ -126,6 +126,18 @@ std::vector<Setting> database_rows() {
                               "A database job waiting this long is looked into from a second "
                               "connection, and what blocks it is logged at warn, once per 10s per "
                               "blocker."));
+  rows.push_back(choice_key(TAOSYNC_KEY(database.pooler), {"none", "session", "transaction"},
+                            restart,
+                            "What url reaches: PostgreSQL itself (none), or a pooler such as "
+                            "PgBouncer in that pool_mode. transaction: every transaction sets its "
+                            "own timeouts, creates its own staging tables and sends its "
+                            "statements unnamed. A start that finds a pooler other than the one "
+                            "named here exits 78 (see docs/operations.md)."));
+  rows.push_back(secret_key(TAOSYNC_KEY(database.listen_url), "database_listen_url",
+                            database_password, any<std::string>(), restart,
+                            "A direct connection to PostgreSQL (not through a pooler) for LISTEN, "
+                            "which `changes --follow` waits on. Empty: url; behind a transaction "
+                            "pooler, --follow then re-reads the feed every second instead."));
   return rows;
 }
 

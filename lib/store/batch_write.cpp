@@ -17,12 +17,26 @@
 namespace taosync::store {
 namespace {
 
-constexpr const char* kUpsertOrdersName = "taosync_upsert_orders";
-constexpr const char* kDeleteGoneLinesName = "taosync_delete_gone_lines";
-constexpr const char* kPruneStagedLinesName = "taosync_prune_staged_lines";
-constexpr const char* kDeleteLineChildrenName = "taosync_delete_line_children";
-constexpr const char* kInsertLinesName = "taosync_insert_lines";
-constexpr const char* kInsertRejectedName = "taosync_insert_rejected";
+constexpr Statement kUpsertOrders{"taosync_upsert_orders", sql::kUpsertOrders};
+constexpr Statement kDeleteGoneLines{"taosync_delete_gone_lines", sql::kDeleteGoneLines};
+constexpr Statement kPruneStagedLines{"taosync_prune_staged_lines", sql::kPruneStagedLines};
+constexpr Statement kDeleteLineChildren{"taosync_delete_line_children", sql::kDeleteLineChildren};
+constexpr Statement kInsertLines{"taosync_insert_lines", sql::kInsertLines};
+constexpr Statement kInsertRejected{"taosync_insert_rejected", sql::kInsertRejected};
+
+/// The staging tables of one transaction: kCreateStaging, dropped at the commit instead of
+/// emptied, for a server session that is only this transaction's (a transaction pooler).
+/// kSessionSetup's temp_buffers stays the server's: it may only be changed before a session's
+/// first temp table, and a pooled server session may have had one.
+std::string per_transaction_staging() {
+  std::string ddl(sql::kCreateStaging);
+  const auto replace_all = [&ddl](std::string_view from, std::string_view to) {
+    for (auto at = ddl.find(from); at != std::string::npos; at = ddl.find(from, at + to.size()))
+      ddl.replace(at, from.size(), to);
+  };
+  replace_all("ON COMMIT DELETE ROWS", "ON COMMIT DROP");
+  return ddl;
+}
 
 void copy_sets(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
   copy::Rows rows(tx, "stage_sets", {"trade_order_id"}, copy::Into::staging, shop);
@@ -47,8 +61,9 @@ void copy_rejected(pqxx::work& tx, const std::string& shop, const CheckedBatch& 
 }
 
 /// Runs the orders upsert and adds its counts to `result`.
-void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result) {
-  const auto row = pq::run_prepared1(tx, kUpsertOrdersName, shop);
+void upsert_orders(pqxx::work& tx, const Pooling& pooling, const std::string& shop,
+                   WriteResult& result) {
+  const auto row = run1(tx, pooling, kUpsertOrders, shop);
   result.inserted = row[0].as<std::uint64_t>();
   result.updated = row[1].as<std::uint64_t>();
   result.unchanged = row[2].as<std::uint64_t>();
@@ -58,12 +73,13 @@ void upsert_orders(pqxx::work& tx, const std::string& shop, WriteResult& result)
 
 /// Replaces the line sets left in stage_sets and records their changes; adds the line rows
 /// written and the line status changes to `result`.
-void replace_lines(pqxx::work& tx, const std::string& shop, WriteResult& result) {
-  pq::run_prepared1(tx, kDeleteGoneLinesName, shop);
-  pq::run_prepared0(tx, kPruneStagedLinesName, shop);
-  result.line_status_changes = record_line_changes(tx, shop); // before the old rows go
-  pq::run_prepared1(tx, kDeleteLineChildrenName, shop);
-  result.lines = pq::run_prepared1(tx, kInsertLinesName, shop)[0].as<std::uint64_t>();
+void replace_lines(pqxx::work& tx, const Pooling& pooling, const std::string& shop,
+                   WriteResult& result) {
+  run1(tx, pooling, kDeleteGoneLines, shop);
+  run0(tx, pooling, kPruneStagedLines, shop);
+  result.line_status_changes = record_line_changes(tx, pooling, shop); // before the old rows go
+  run1(tx, pooling, kDeleteLineChildren, shop);
+  result.lines = run1(tx, pooling, kInsertLines, shop)[0].as<std::uint64_t>();
 }
 
 } // namespace
@@ -74,15 +90,12 @@ void create_staging(pqxx::connection& conn) {
   pq::run0(tx, std::string(sql::kCreateStaging));
 }
 
-void prepare_batch_statements(pqxx::connection& conn) {
-  conn.prepare(kUpsertOrdersName, std::string(sql::kUpsertOrders));
-  conn.prepare(kDeleteGoneLinesName, std::string(sql::kDeleteGoneLines));
-  conn.prepare(kPruneStagedLinesName, std::string(sql::kPruneStagedLines));
-  conn.prepare(kDeleteLineChildrenName, std::string(sql::kDeleteLineChildren));
-  conn.prepare(kInsertLinesName, std::string(sql::kInsertLines));
-  conn.prepare(kInsertRejectedName, std::string(sql::kInsertRejected));
-  prepare_change_feed(conn);
-  prepare_fresh_write(conn);
+void prepare_batch_statements(pqxx::connection& conn, const Pooling& pooling) {
+  for (const Statement& s : {kUpsertOrders, kDeleteGoneLines, kPruneStagedLines,
+                             kDeleteLineChildren, kInsertLines, kInsertRejected})
+    prepare(conn, pooling, s);
+  prepare_change_feed(conn, pooling);
+  prepare_fresh_write(conn, pooling);
 }
 
 void prepare_batch_write(pqxx::connection& conn) {
@@ -109,13 +122,13 @@ private:
 
 /// The orders and line sets of `checked` through staging and the set-based upserts, which
 /// compare them with the stored rows.
-void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch& checked,
-                    WriteResult& result, Laps& laps) {
+void write_compared(pqxx::work& tx, const Pooling& pooling, const std::string& shop,
+                    const CheckedBatch& checked, WriteResult& result, Laps& laps) {
   auto& times = result.times;
   if (!checked.orders.empty()) {
     copy::copy_orders(tx, checked, "stage_orders", copy::Into::staging, shop);
     laps.lap(times.copy);
-    upsert_orders(tx, shop, result);
+    upsert_orders(tx, pooling, shop, result);
     laps.lap(times.statements);
   }
   if (!checked.lines_for.empty()) {
@@ -123,32 +136,38 @@ void write_compared(pqxx::work& tx, const std::string& shop, const CheckedBatch&
     copy::copy_line_children(tx, checked, "stage_shipments", "stage_sku", copy::Into::staging,
                              shop);
     laps.lap(times.copy);
-    replace_lines(tx, shop, result);
+    replace_lines(tx, pooling, shop, result);
     laps.lap(times.statements);
   }
 }
 
 /// One transaction of write_batch; `try_fresh`: write the rows fresh if none is stored.
 WriteResult write_checked(pqxx::connection& conn, const Batch& batch, const CheckedBatch& checked,
-                          const std::optional<Fence>& fence, bool try_fresh) {
+                          const std::optional<Fence>& fence, const Pooling& pooling,
+                          bool try_fresh) {
   Laps laps;
   WriteResult result;
   auto& times = result.times;
   pqxx::work tx(conn, "write_batch");
+  pooling.begin(tx);
+  if (pooling.per_transaction()) {
+    static const std::string staging = per_transaction_staging();
+    pq::run0(tx, staging);
+  }
   if (!checked.lines_for.empty())
     copy_sets(tx, batch.shop, checked); // before the upsert, which drops the sets of stale orders
-  const bool fresh = try_fresh && none_stored(tx, batch.shop, checked);
+  const bool fresh = try_fresh && none_stored(tx, pooling, batch.shop, checked);
   laps.lap(times.statements);
   result.fresh = fresh;
   if (fresh) {
     copy_fresh(tx, batch.shop, checked, result);
     laps.lap(times.copy);
   } else {
-    write_compared(tx, batch.shop, checked, result, laps);
+    write_compared(tx, pooling, batch.shop, checked, result, laps);
   }
   if (!checked.rejected.empty()) {
     copy_rejected(tx, batch.shop, checked);
-    pq::run_prepared0(tx, kInsertRejectedName, batch.shop);
+    run0(tx, pooling, kInsertRejected, batch.shop);
     result.rejected = checked.rejected.size();
   }
   // after the line sets: settling reads which sets were replaced (stage_sets)
@@ -164,7 +183,8 @@ WriteResult write_checked(pqxx::connection& conn, const Batch& batch, const Chec
   laps.lap(times.statements);
   check_fence(tx, batch.shop, fence); // its row lock is held only until the commit
   // last: it serializes change-writing transactions from here to their commit
-  result.changes = fresh ? publish_new_changes(tx, batch.shop) : publish_changes(tx, batch.shop);
+  result.changes = fresh ? publish_new_changes(tx, pooling, batch.shop)
+                         : publish_changes(tx, pooling, batch.shop);
   laps.lap(times.feed);
   tx.commit();
   laps.lap(times.commit);
@@ -174,7 +194,7 @@ WriteResult write_checked(pqxx::connection& conn, const Batch& batch, const Chec
 } // namespace
 
 WriteResult write_batch(pqxx::connection& conn, const Batch& batch,
-                        const std::optional<Fence>& fence) {
+                        const std::optional<Fence>& fence, const Pooling& pooling) {
   Laps laps;
   const CheckedBatch checked = check_batch(batch);
   double checking = 0;
@@ -182,13 +202,13 @@ WriteResult write_batch(pqxx::connection& conn, const Batch& batch,
   const auto write = [&] {
     if (fresh_candidate(checked)) {
       try {
-        return write_checked(conn, batch, checked, fence, true);
+        return write_checked(conn, batch, checked, fence, pooling, true);
       } catch (const pqxx::unique_violation&) {
         // a row was stored after all (a line under another order, or a one-shot command
         // beside a daemon without leases): the transaction is gone; compare instead
       }
     }
-    return write_checked(conn, batch, checked, fence, false);
+    return write_checked(conn, batch, checked, fence, pooling, false);
   };
   WriteResult result = write();
   result.times.copy += checking; // building the rows is part of copying them

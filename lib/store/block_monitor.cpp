@@ -97,6 +97,8 @@ BlockMonitor::~BlockMonitor() {
 }
 
 void BlockMonitor::begin(int backend_pid, std::chrono::steady_clock::time_point job_since) {
+  if (backend_pid == 0)
+    return; // no one server process to look at (a transaction pooler)
   {
     std::lock_guard lock(mutex_);
     attempt_ = Attempt{backend_pid, next_id_++, std::chrono::steady_clock::now(), job_since};

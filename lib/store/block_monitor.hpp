@@ -61,6 +61,7 @@ public:
   /// An attempt of a job (pending since `job_since`, earlier attempts included) started on
   /// server process `backend_pid`. It is looked at `look_after` into the attempt, and its
   /// wait is counted from `job_since`: each attempt may be cut short by lock_timeout.
+  /// `backend_pid` 0 (behind a transaction pooler) is not looked at.
   void begin(int backend_pid, std::chrono::steady_clock::time_point job_since);
   /// The attempt ended.
   void end();

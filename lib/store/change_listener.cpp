@@ -1,5 +1,6 @@
 #include "store/change_listener.hpp"
 
+#include "store/pooler.hpp"
 #include "store/pq.hpp"
 #include "store/session.hpp"
 
@@ -8,13 +9,17 @@
 namespace taosync::store {
 struct ChangeListener::Impl {
   std::unique_ptr<pqxx::connection> conn;
+  Pooling pooling;
   std::unique_ptr<pq::Subscription> subscription;
   int received = 0; // notifications on the feed's channel
 };
 
-ChangeListener::ChangeListener(const ConnectionSettings& settings, bool listen)
+ChangeListener::ChangeListener(const ConnectionSettings& settings, bool listen,
+                               const std::string& url_key)
     : impl_(std::make_unique<Impl>()) {
   impl_->conn = open_session(settings);
+  check_pooler(*impl_->conn, settings, url_key);
+  impl_->pooling = Pooling(settings);
   if (listen) {
     impl_->subscription = std::make_unique<pq::Subscription>(
         *impl_->conn, kChangesChannel,
@@ -29,7 +34,7 @@ ChangeListener::~ChangeListener() {
 
 std::vector<FeedRow> ChangeListener::read(std::int64_t since,
                                           const std::optional<std::string>& shop, int limit) {
-  return read_changes(*impl_->conn, since, shop, limit);
+  return read_changes(*impl_->conn, since, shop, limit, impl_->pooling);
 }
 
 bool ChangeListener::wait(std::chrono::milliseconds timeout) {

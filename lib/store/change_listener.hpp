@@ -20,9 +20,12 @@ inline constexpr const char* kChangesChannel = "taosync_changes";
 class ChangeListener {
 public:
   /// Connects with the settings' deadlines; with `listen`, LISTENs on kChangesChannel before
-  /// the first read, so no commit after it goes unnoticed. Throws pqxx::broken_connection
-  /// with libpq's reason (never the password).
-  ChangeListener(const ConnectionSettings& settings, bool listen);
+  /// the first read, so no commit after it goes unnoticed. `url_key` names the setting
+  /// settings.url came from, for the pooler check (store/pooler.hpp). Throws
+  /// pqxx::broken_connection with libpq's reason (never the password), or
+  /// config::ConfigError for a pooler the settings do not name.
+  ChangeListener(const ConnectionSettings& settings, bool listen,
+                 const std::string& url_key = "database.url");
   ~ChangeListener();
   ChangeListener(const ChangeListener&) = delete;
   ChangeListener& operator=(const ChangeListener&) = delete;

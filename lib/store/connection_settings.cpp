@@ -59,6 +59,9 @@ ConnectionSettings connection_settings(const config::DatabaseConfig& db) {
   s.keepalives_idle = db.keepalives_idle;
   s.keepalives_interval = db.keepalives_interval;
   s.keepalives_count = db.keepalives_count;
+  s.pooler = db.pooler == "transaction" ? Pooler::transaction
+             : db.pooler == "session"   ? Pooler::session
+                                        : Pooler::none;
   return s;
 }
 
@@ -88,6 +91,18 @@ std::string with_libpq_defaults(std::string_view url,
     out += key + "=" + value;
   }
   return out;
+}
+
+const char* pooler_name(Pooler p) {
+  switch (p) {
+  case Pooler::session:
+    return "session";
+  case Pooler::transaction:
+    return "transaction";
+  case Pooler::none:
+    break;
+  }
+  return "none";
 }
 
 std::string application_name() {

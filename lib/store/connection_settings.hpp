@@ -14,6 +14,14 @@ namespace taosync::store {
 
 using Millis = std::chrono::milliseconds;
 
+/// What the URL reaches (database.pooler): PostgreSQL itself, or a pooler such as PgBouncer
+/// that keeps one server session per client (session) or lends one per transaction
+/// (transaction), where nothing a session sets outlives its transaction.
+enum class Pooler { none, session, transaction };
+
+/// "none", "session" or "transaction".
+const char* pooler_name(Pooler p);
+
 /// Everything needed to open one connection: database.*, built by connection_settings().
 struct ConnectionSettings {
   std::string url; ///< as configured; may hold a password
@@ -27,6 +35,7 @@ struct ConnectionSettings {
   Millis keepalives_idle{};
   Millis keepalives_interval{};
   int keepalives_count{};
+  Pooler pooler = Pooler::none;
 };
 
 /// The settings of database.* in the config.

@@ -16,7 +16,7 @@
 namespace taosync::store {
 namespace {
 
-constexpr const char* kAnyStoredName = "taosync_any_stored";
+constexpr Statement kAnyStored{"taosync_any_stored", sql::kAnyStored};
 
 /// Whether `t` is within the years the fresh write takes (1 to 9999; PostgreSQL takes more).
 bool writable(model::TimePoint t) {
@@ -77,8 +77,8 @@ void stage_new(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
 
 } // namespace
 
-void prepare_fresh_write(pqxx::connection& conn) {
-  conn.prepare(kAnyStoredName, std::string(sql::kAnyStored));
+void prepare_fresh_write(pqxx::connection& conn, const Pooling& pooling) {
+  prepare(conn, pooling, kAnyStored);
 }
 
 bool fresh_candidate(const CheckedBatch& b) {
@@ -99,12 +99,13 @@ bool fresh_candidate(const CheckedBatch& b) {
   return true;
 }
 
-bool none_stored(pqxx::work& tx, const std::string& shop, const CheckedBatch& b) {
+bool none_stored(pqxx::work& tx, const Pooling& pooling, const std::string& shop,
+                 const CheckedBatch& b) {
   std::vector<std::string> orders;
   orders.reserve(b.orders.size());
   for (const model::Order* o : b.orders)
     orders.push_back(o->trade_order_id);
-  return !pq::run_prepared1(tx, kAnyStoredName, shop, array_literal(orders))[0].as<bool>();
+  return !run1(tx, pooling, kAnyStored, shop, array_literal(orders))[0].as<bool>();
 }
 
 void copy_fresh(pqxx::work& tx, const std::string& shop, const CheckedBatch& b,

@@ -8,6 +8,7 @@
 #include "model/records.hpp"
 #include "store/batch.hpp"
 #include "store/batch_check.hpp"
+#include "store/session.hpp"
 
 #include <pqxx/connection>
 #include <pqxx/transaction>
@@ -17,7 +18,7 @@
 namespace taosync::store {
 
 /// Prepares the fresh write's statements on a write connection (with prepare_batch_write).
-void prepare_fresh_write(pqxx::connection& conn);
+void prepare_fresh_write(pqxx::connection& conn, const Pooling& pooling);
 
 /// Whether `b` could be written fresh, as far as the batch alone tells: it has orders, every
 /// line set it replaces is of one of them, and every time is within the years 1 to 9999.
@@ -27,7 +28,8 @@ bool fresh_candidate(const CheckedBatch& b);
 /// With the shop's lease (or a single writer) nothing can be stored in between; a row that is
 /// anyway (a line moved to another order, a one-shot command beside a daemon without leases)
 /// fails copy_fresh with pqxx::unique_violation, and the transaction with it.
-bool none_stored(pqxx::work& tx, const std::string& shop, const CheckedBatch& b);
+bool none_stored(pqxx::work& tx, const Pooling& pooling, const std::string& shop,
+                 const CheckedBatch& b);
 
 /// COPYs `b`'s orders, lines, shipments, sku properties and their status history (changes from
 /// NULL) into the real tables, and the ids, statuses and times of its orders and lines into

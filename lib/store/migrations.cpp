@@ -277,14 +277,15 @@ std::span<const Migration> all_migrations() {
   return kMigrations;
 }
 
-int apply_migrations(pqxx::connection& conn) {
+int apply_migrations(pqxx::connection& conn, const Pooling& pooling) {
   // Read-only first: a start at the current version needs no DDL right at all.
-  const SchemaState state = read_schema_state(conn);
+  const SchemaState state = read_schema_state(conn, pooling);
   const auto pending = pending_migrations(state);
   if (pending.empty())
     return 0;
-  check_can_migrate(conn, state, pending);
+  check_can_migrate(conn, state, pending, pooling);
   pqxx::work tx(conn, "migrate");
+  pooling.begin(tx);
   tx.exec(std::string(kLockSql));
   try {
     if (!state.schema_exists)

@@ -2,6 +2,8 @@
 // Versioned schema migrations of schema `taosync`, applied in order on start and by
 // `taosyncd migrate`.
 
+#include "store/session.hpp"
+
 #include <pqxx/connection>
 
 #include <span>
@@ -23,6 +25,6 @@ std::span<const Migration> all_migrations();
 /// callers serialize and the second finds nothing to do. Returns how many were applied.
 /// Reads the version first and runs no DDL when nothing is pending; a role that may not
 /// migrate, or a foreign object in the way, throws SchemaProblem naming it and the fix.
-int apply_migrations(pqxx::connection& conn);
+int apply_migrations(pqxx::connection& conn, const Pooling& pooling = {});
 
 } // namespace taosync::store

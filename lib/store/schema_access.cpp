@@ -84,9 +84,10 @@ std::string dml_grants(const std::string& role) {
 
 } // namespace
 
-SchemaState read_schema_state(pqxx::connection& conn) {
+SchemaState read_schema_state(pqxx::connection& conn, const Pooling& pooling) {
   SchemaState s;
   pqxx::read_transaction tx(conn, "schema_state");
+  pooling.begin(tx);
   const auto r = pq::run1(tx, std::string(kSchemaStateSql));
   s.role = r[0].as<std::string>();
   s.database = r[1].as<std::string>();
@@ -121,7 +122,7 @@ std::vector<Migration> pending_migrations(const SchemaState& state) {
 }
 
 void check_can_migrate(pqxx::connection& conn, const SchemaState& s,
-                       const std::vector<Migration>& pending) {
+                       const std::vector<Migration>& pending, const Pooling& pooling) {
   if (pending.empty())
     return;
   const std::string needs = "schema taosync is at version " + std::to_string(current_version(s)) +
@@ -137,6 +138,7 @@ void check_can_migrate(pqxx::connection& conn, const SchemaState& s,
   }
   if (s.schema_exists && !s.tracked) {
     pqxx::read_transaction tx(conn, "foreign_objects");
+    pooling.begin(tx);
     std::string found;
     for (const auto& row : tx.exec(std::string(kForeignObjectsSql)))
       found += (found.empty() ? "" : ", ") + row[1].as<std::string>() + " taosync." +
@@ -169,8 +171,9 @@ void rethrow_migration_error(const pqxx::sql_error& e, const Migration& m, const
   throw;
 }
 
-void check_access(pqxx::connection& conn) {
+void check_access(pqxx::connection& conn, const Pooling& pooling) {
   pqxx::read_transaction tx(conn, "check_access");
+  pooling.begin(tx);
   const std::string role = pq::run1(tx, "SELECT current_user")[0].as<std::string>();
   std::string missing;
   for (const auto& row : tx.exec(std::string(kMissingRightsSql)))

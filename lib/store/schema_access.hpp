@@ -4,6 +4,7 @@
 // needed, or an object taosyncd did not create, is reported by name with the fix.
 
 #include "store/migrations.hpp"
+#include "store/session.hpp"
 
 #include <pqxx/connection>
 #include <pqxx/except>
@@ -27,7 +28,7 @@ struct SchemaState {
 };
 
 /// Reads the schema's state; a role that may not read schema_migrations gets a SchemaProblem.
-SchemaState read_schema_state(pqxx::connection& conn);
+SchemaState read_schema_state(pqxx::connection& conn, const Pooling& pooling = {});
 
 /// The migrations not yet applied, oldest first.
 std::vector<Migration> pending_migrations(const SchemaState& state);
@@ -36,7 +37,7 @@ std::vector<Migration> pending_migrations(const SchemaState& state);
 /// the schema holds objects taosyncd did not create (a schema without schema_migrations that
 /// is not empty).
 void check_can_migrate(pqxx::connection& conn, const SchemaState& state,
-                       const std::vector<Migration>& pending);
+                       const std::vector<Migration>& pending, const Pooling& pooling = {});
 
 /// A migration refused by the server, as a SchemaProblem naming the migration, the object
 /// and the fix when the cause is a missing right or a foreign object; `e` itself otherwise.
@@ -47,6 +48,6 @@ void check_can_migrate(pqxx::connection& conn, const SchemaState& state,
 /// Throws SchemaProblem naming every table, sequence or the schema on which the role lacks a
 /// right the sync needs (USAGE on the schema, SELECT/INSERT/UPDATE/DELETE on every table,
 /// USAGE on sequences that are not identity columns'), with the GRANT statements to fix it.
-void check_access(pqxx::connection& conn);
+void check_access(pqxx::connection& conn, const Pooling& pooling = {});
 
 } // namespace taosync::store

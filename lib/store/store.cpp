@@ -6,6 +6,7 @@
 #include "store/leases.hpp"
 #include "store/migrations.hpp"
 #include "store/order_rows.hpp"
+#include "store/pooler.hpp"
 #include "store/schema_access.hpp"
 #include "store/session.hpp"
 #include "store/shop_flags.hpp"
@@ -64,21 +65,47 @@ SELECT trade_order_id FROM (
 ) recent ORDER BY random() LIMIT $2::bigint
 )sql";
 
+constexpr std::string_view kHasTempRight =
+    "SELECT has_database_privilege(current_database(), 'TEMPORARY')";
+
+/// Throws pqxx::insufficient_privilege, as creating staging would, if the role lacks TEMPORARY.
+void check_temp_right(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn, "temp_right");
+  if (!pq::run1(tx, std::string(kHasTempRight))[0].as<bool>())
+    throw pqxx::insufficient_privilege("permission denied to create temporary tables");
+}
+
 } // namespace
 
 struct Store::Impl {
   std::string url;
   std::unique_ptr<pqxx::connection> conn;
+  Pooling pooling;
   bool prepared = false; ///< the write statements, prepared at the first write
   ServerIdentity server;
+  int server_pid = 0; ///< pg_backend_pid(): behind a pooler, not libpq's backendpid()
+
+  /// `body(tx)` in a read-only transaction begun as `pooling` says.
+  template <class Body> auto read(const char* name, Body&& body) {
+    return in_transaction<pqxx::read_transaction>(*conn, pooling, name, std::forward<Body>(body));
+  }
+  /// `body(tx)` in a read-write transaction begun as `pooling` says, committed.
+  template <class Body> auto write(const char* name, Body&& body) {
+    return in_transaction<pqxx::work>(*conn, pooling, name, std::forward<Body>(body));
+  }
 };
 
 Store::Store(const ConnectionSettings& settings) : impl_(std::make_unique<Impl>()) {
   impl_->url = settings.url;
   impl_->conn = open_session(settings);
   impl_->server = read_server_identity(*impl_->conn); // a standby: broken_connection, try again
+  impl_->server_pid = check_pooler(*impl_->conn, settings, "database.url");
+  impl_->pooling = Pooling(settings);
   try {
-    create_staging(*impl_->conn);
+    if (impl_->pooling.per_transaction())
+      check_temp_right(*impl_->conn); // each write creates its own staging tables
+    else
+      create_staging(*impl_->conn);
   } catch (const pqxx::insufficient_privilege& e) {
     const std::string role = impl_->conn->username();
     const std::string db = impl_->conn->dbname();
@@ -100,7 +127,7 @@ bool Store::connected() const {
 }
 
 int Store::backend_pid() const {
-  return impl_->conn->backendpid();
+  return impl_->pooling.per_transaction() ? 0 : impl_->server_pid;
 }
 
 const ServerIdentity& Store::server() const {
@@ -108,51 +135,52 @@ const ServerIdentity& Store::server() const {
 }
 
 void Store::migrate() {
-  apply_migrations(*impl_->conn);
-  check_access(*impl_->conn);
+  apply_migrations(*impl_->conn, impl_->pooling);
+  check_access(*impl_->conn, impl_->pooling);
 }
 
 SyncState Store::load_state(const std::string& shop) {
-  pqxx::read_transaction tx(*impl_->conn, "load_state");
-  return select_state(tx, shop);
+  return impl_->read("load_state",
+                     [&](pqxx::read_transaction& tx) { return select_state(tx, shop); });
 }
 
 void Store::save_state(const SyncState& state, const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "save_state");
-  upsert_state(tx, state);
-  check_fence(tx, state.shop, fence);
-  tx.commit();
+  impl_->write("save_state", [&](pqxx::work& tx) {
+    upsert_state(tx, state);
+    check_fence(tx, state.shop, fence);
+  });
 }
 
 std::vector<DueOwed> Store::due_owed(const std::string& shop, int limit, bool due_or_not) {
-  pqxx::read_transaction tx(*impl_->conn, "due_owed");
-  return select_due_owed(tx, shop, limit, due_or_not);
+  return impl_->read("due_owed", [&](pqxx::read_transaction& tx) {
+    return select_due_owed(tx, shop, limit, due_or_not);
+  });
 }
 
 void Store::postpone_owed(const std::string& shop, const std::string& id, const std::string& reason,
                           std::chrono::milliseconds delay, const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "postpone_owed");
-  store::postpone_owed(tx, shop, id, reason, delay);
-  check_fence(tx, shop, fence);
-  tx.commit();
+  impl_->write("postpone_owed", [&](pqxx::work& tx) {
+    store::postpone_owed(tx, shop, id, reason, delay);
+    check_fence(tx, shop, fence);
+  });
 }
 
 OwedSummary Store::owed_summary(const std::string& shop) {
-  pqxx::read_transaction tx(*impl_->conn, "owed_summary");
-  return select_owed_summary(tx, shop);
+  return impl_->read("owed_summary",
+                     [&](pqxx::read_transaction& tx) { return select_owed_summary(tx, shop); });
 }
 
 void Store::save_held(const std::string& shop, const std::optional<HeldWindow>& held,
                       const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "save_held");
-  upsert_held(tx, shop, held);
-  check_fence(tx, shop, fence);
-  tx.commit();
+  impl_->write("save_held", [&](pqxx::work& tx) {
+    upsert_held(tx, shop, held);
+    check_fence(tx, shop, fence);
+  });
 }
 
 std::optional<HeldWindow> Store::load_held(const std::string& shop) {
-  pqxx::read_transaction tx(*impl_->conn, "load_held");
-  return select_held(tx, shop);
+  return impl_->read("load_held",
+                     [&](pqxx::read_transaction& tx) { return select_held(tx, shop); });
 }
 
 std::unordered_map<std::string, model::TimePoint>
@@ -160,34 +188,36 @@ Store::modification_times(const std::string& shop, const std::vector<std::string
   std::unordered_map<std::string, model::TimePoint> out;
   if (order_ids.empty())
     return out;
-  pqxx::read_transaction tx(*impl_->conn, "modification_times");
-  for (const auto& row :
-       pq::run(tx, std::string(kModificationTimes), shop, array_literal(order_ids)))
-    out.emplace(row[0].as<std::string>(),
-                model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
+  impl_->read("modification_times", [&](pqxx::read_transaction& tx) {
+    for (const auto& row :
+         pq::run(tx, std::string(kModificationTimes), shop, array_literal(order_ids)))
+      out.emplace(row[0].as<std::string>(),
+                  model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
+  });
   return out;
 }
 
 WriteResult Store::write(const Batch& batch, const std::optional<Fence>& fence) {
   const auto start = std::chrono::steady_clock::now();
   if (!impl_->prepared) { // not at connect: the tables they name may not be migrated yet
-    prepare_batch_statements(*impl_->conn);
+    prepare_batch_statements(*impl_->conn, impl_->pooling);
     impl_->prepared = true;
   }
-  auto result = write_batch(*impl_->conn, batch, fence);
+  auto result = write_batch(*impl_->conn, batch, fence, impl_->pooling);
   obs::metrics().db_write(std::chrono::steady_clock::now() - start);
   return result;
 }
 
 std::uint64_t Store::prune_changes(std::chrono::milliseconds retention, int batch_rows,
                                    int max_batches) {
-  return store::prune_changes(*impl_->conn, retention, batch_rows, max_batches);
+  return store::prune_changes(*impl_->conn, retention, batch_rows, max_batches, impl_->pooling);
 }
 
 std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
                                                 const std::string& config_fingerprint) {
-  pqxx::read_transaction tx(*impl_->conn, "load_tokens");
-  const auto rows = pq::run(tx, std::string(kSelectTokens), shop, config_fingerprint);
+  const auto rows = impl_->read("load_tokens", [&](pqxx::read_transaction& tx) {
+    return pq::run(tx, std::string(kSelectTokens), shop, config_fingerprint);
+  });
   if (rows.empty())
     return std::nullopt;
   const auto& r = rows[0];
@@ -203,120 +233,113 @@ std::optional<model::Tokens> Store::load_tokens(const std::string& shop,
 
 void Store::save_tokens(const std::string& shop, const model::Tokens& tokens,
                         const std::string& config_fingerprint, const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "save_tokens");
-  pq::run0(tx, std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
-           static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
-           static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
-           config_fingerprint);
-  check_fence(tx, shop, fence);
-  tx.commit();
+  impl_->write("save_tokens", [&](pqxx::work& tx) {
+    pq::run0(tx, std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
+             static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
+             static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
+             config_fingerprint);
+    check_fence(tx, shop, fence);
+  });
 }
 
 ShopCounts Store::counts(const std::string& shop) {
-  pqxx::read_transaction tx(*impl_->conn, "counts");
-  const auto r = pq::run1(tx, std::string(kCounts), shop);
+  const auto r = impl_->read("counts", [&](pqxx::read_transaction& tx) {
+    return pq::run1(tx, std::string(kCounts), shop);
+  });
   return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
 }
 
 std::vector<ShopReport> Store::shop_reports(const std::vector<std::string>& shops) {
-  pqxx::read_transaction tx(*impl_->conn, "shop_reports");
-  const auto leases = select_leases(tx);
   std::vector<ShopReport> out;
-  for (const std::string& shop : shops) {
-    ShopReport& r = out.emplace_back();
-    r.state = select_state(tx, shop);
-    const auto c = pq::run1(tx, std::string(kCounts), shop);
-    r.counts = {c[0].as<std::int64_t>(), c[1].as<std::int64_t>(), c[2].as<std::int64_t>()};
-    r.owed = select_owed_summary(tx, shop);
-    r.held = select_held(tx, shop);
-    r.flags = select_shop_flags(tx, shop);
-    for (const Lease& lease : leases)
-      if (lease.shop == shop)
-        r.lease = lease;
-  }
+  impl_->read("shop_reports", [&](pqxx::read_transaction& tx) {
+    const auto leases = select_leases(tx);
+    for (const std::string& shop : shops) {
+      ShopReport& r = out.emplace_back();
+      r.state = select_state(tx, shop);
+      const auto c = pq::run1(tx, std::string(kCounts), shop);
+      r.counts = {c[0].as<std::int64_t>(), c[1].as<std::int64_t>(), c[2].as<std::int64_t>()};
+      r.owed = select_owed_summary(tx, shop);
+      r.held = select_held(tx, shop);
+      r.flags = select_shop_flags(tx, shop);
+      for (const Lease& lease : leases)
+        if (lease.shop == shop)
+          r.lease = lease;
+    }
+  });
   return out;
 }
 
 std::vector<std::string> Store::sample_recent_orders(const std::string& shop, int n) {
-  pqxx::read_transaction tx(*impl_->conn, "sample_recent_orders");
   std::vector<std::string> ids;
-  for (const auto& row : pq::run(tx, std::string(kSampleRecent), shop, n))
-    ids.push_back(row[0].as<std::string>());
+  impl_->read("sample_recent_orders", [&](pqxx::read_transaction& tx) {
+    for (const auto& row : pq::run(tx, std::string(kSampleRecent), shop, n))
+      ids.push_back(row[0].as<std::string>());
+  });
   return ids;
 }
 
 std::optional<model::OrderDetail> Store::load_order(const std::string& shop,
                                                     const std::string& id) {
-  pqxx::read_transaction tx(*impl_->conn, "load_order");
-  return select_order(tx, shop, id);
+  return impl_->read("load_order",
+                     [&](pqxx::read_transaction& tx) { return select_order(tx, shop, id); });
 }
 
 ShopFlags Store::load_flags(const std::string& shop) {
-  pqxx::read_transaction tx(*impl_->conn, "load_flags");
-  return select_shop_flags(tx, shop);
+  return impl_->read("load_flags",
+                     [&](pqxx::read_transaction& tx) { return select_shop_flags(tx, shop); });
 }
 
 void Store::save_refresh_fingerprint(const std::string& shop, const std::string& fingerprint,
                                      bool resume, const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "save_refresh_fingerprint");
-  upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
-  check_fence(tx, shop, fence);
-  tx.commit();
+  impl_->write("save_refresh_fingerprint", [&](pqxx::work& tx) {
+    upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
+    check_fence(tx, shop, fence);
+  });
 }
 
 void Store::save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until,
                          const std::optional<Fence>& fence) {
-  pqxx::work tx(*impl_->conn, "save_api_ban");
-  upsert_api_ban(tx, shop, until);
-  check_fence(tx, shop, fence);
-  tx.commit();
+  impl_->write("save_api_ban", [&](pqxx::work& tx) {
+    upsert_api_ban(tx, shop, until);
+    check_fence(tx, shop, fence);
+  });
 }
 
 std::vector<std::string> Store::heartbeat(const DaemonIdentity& daemon,
                                           std::chrono::milliseconds ttl) {
-  pqxx::work tx(*impl_->conn, "heartbeat");
-  auto live = store::heartbeat(tx, daemon, ttl);
-  tx.commit();
-  return live;
+  return impl_->write("heartbeat",
+                      [&](pqxx::work& tx) { return store::heartbeat(tx, daemon, ttl); });
 }
 
 std::vector<std::string> Store::live_daemons() {
-  pqxx::read_transaction tx(*impl_->conn, "live_daemons");
-  return store::live_daemons(tx);
+  return impl_->read("live_daemons",
+                     [&](pqxx::read_transaction& tx) { return store::live_daemons(tx); });
 }
 
 void Store::leave(const std::string& daemon) {
-  pqxx::work tx(*impl_->conn, "leave");
-  store::leave(tx, daemon);
-  tx.commit();
+  impl_->write("leave", [&](pqxx::work& tx) { store::leave(tx, daemon); });
 }
 
 Acquired Store::acquire_lease(const std::string& shop, const DaemonIdentity& daemon,
                               std::chrono::milliseconds ttl) {
-  pqxx::work tx(*impl_->conn, "acquire_lease");
-  auto acquired = store::acquire_lease(tx, shop, daemon, ttl);
-  tx.commit();
-  return acquired;
+  return impl_->write("acquire_lease",
+                      [&](pqxx::work& tx) { return store::acquire_lease(tx, shop, daemon, ttl); });
 }
 
 Renewal Store::renew_leases(const std::string& daemon, const std::vector<HeldLease>& held,
                             std::chrono::milliseconds ttl) {
-  pqxx::work tx(*impl_->conn, "renew_leases");
-  auto renewal = store::renew_leases(tx, daemon, held, ttl);
-  tx.commit();
-  return renewal;
+  return impl_->write("renew_leases",
+                      [&](pqxx::work& tx) { return store::renew_leases(tx, daemon, held, ttl); });
 }
 
 bool Store::release_lease(const std::string& shop, const std::string& daemon, std::int64_t epoch) {
-  pqxx::work tx(*impl_->conn, "release_lease");
-  const bool released = store::release_lease(tx, shop, daemon, epoch);
-  tx.commit();
-  return released;
+  return impl_->write("release_lease", [&](pqxx::work& tx) {
+    return store::release_lease(tx, shop, daemon, epoch);
+  });
 }
 
 std::vector<Lease> Store::leases() {
-  pqxx::read_transaction tx(*impl_->conn, "leases");
-  return select_leases(tx);
+  return impl_->read("leases", [&](pqxx::read_transaction& tx) { return select_leases(tx); });
 }
 
 } // namespace taosync::store

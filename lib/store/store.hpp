@@ -44,8 +44,9 @@ struct ShopReport {
 class Store {
 public:
   /// Connects with the settings' deadlines and keepalives; throws pqxx::broken_connection
-  /// with libpq's reason (never the password), or SchemaProblem if the role may not create
-  /// the session's TEMP staging tables.
+  /// with libpq's reason (never the password), SchemaProblem if the role may not create
+  /// the TEMP staging tables, or config::ConfigError if it reached a pooler that
+  /// database.pooler does not name (store/pooler.hpp).
   explicit Store(const ConnectionSettings& settings);
   /// Connects with default settings (tests, tools).
   explicit Store(const std::string& url);
@@ -56,7 +57,8 @@ public:
   /// False once the connection was lost (the Writer then replaces this Store).
   bool connected() const;
 
-  /// The server process of this connection (what pg_stat_activity and pg_locks call it).
+  /// The server process of this connection (what pg_stat_activity and pg_locks call it); 0
+  /// behind a transaction pooler, where each transaction may run in another.
   int backend_pid() const;
 
   /// The server this connection reached, read when it connected.
