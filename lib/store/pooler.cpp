@@ -45,10 +45,8 @@ std::optional<std::string> read_probe_elsewhere(const ConnectionSettings& s) {
     const auto value = pq::run1(tx, std::string(kReadProbe))[0];
     tx.commit();
     return value.is_null() ? std::string() : value.as<std::string>();
-  } catch (const pqxx::broken_connection&) {
+  } catch (const pqxx::failure&) {
     return std::nullopt; // PgBouncer ends a client that opens a transaction block in it
-  } catch (const pqxx::sql_error&) {
-    return std::nullopt;
   }
 }
 
@@ -82,13 +80,13 @@ PoolMode probe_pool_mode(pqxx::connection& conn, const ConnectionSettings& s) {
     pq::run(tx, std::string(kSetProbe), token);
   }
   const auto elsewhere = read_probe_elsewhere(s);
+  if (!elsewhere)
+    return PoolMode::statement; // and `conn` must not open a transaction either
   const bool kept = read_probe(conn) == token;
   {
     pqxx::nontransaction tx(conn, "pool_probe");
     pq::run(tx, std::string(kSetProbe), std::string());
   }
-  if (!elsewhere)
-    return PoolMode::statement;
   return *elsewhere == token || !kept ? PoolMode::transaction : PoolMode::session;
 }
 
@@ -112,16 +110,14 @@ int check_pooler(pqxx::connection& conn, const ConnectionSettings& s, const std:
   if (s.pooler == Pooler::none)
     throw config::ConfigError("database.pooler", "is none, but " + where + "; " +
                                                      fix_for(probe_pool_mode(conn, s), url_key));
-  if (g_probed.exchange(true))
+  if (g_probed)
     return server_pid;
   const PoolMode mode = probe_pool_mode(conn, s);
-  if (mode == PoolMode::statement ||
-      (mode == PoolMode::transaction && s.pooler == Pooler::session)) {
-    g_probed = false; // a corrected config in the same process (tests) probes again
+  if (mode == PoolMode::statement || (mode == PoolMode::transaction && s.pooler == Pooler::session))
     throw config::ConfigError("database.pooler", std::string("is ") + pooler_name(s.pooler) +
                                                      ", but " + where + "; " +
                                                      fix_for(mode, url_key));
-  }
+  g_probed = true;
   return server_pid;
 }
 
