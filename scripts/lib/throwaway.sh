@@ -49,6 +49,52 @@ pg_stop() {
   as_pg_user "$PG_BIN/pg_ctl" -D "$dir/data" stop -m immediate >/dev/null 2>&1 || true
 }
 
+# pgbouncer_start DIR MODE: Debian's pgbouncer in front of the cluster (every database, trust,
+# pool_mode MODE) on a free port, as nobody when root (it refuses root); sets PGBOUNCER_PORT
+# and PGBOUNCER_PID. Its log: DIR/pgbouncer.log.
+pgbouncer_start() {
+  local dir="$1" mode="$2" i
+  PGBOUNCER_PORT="$(free_port 26000)"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = $mode
+max_client_conn = 200
+default_pool_size = 20
+INI
+  echo '"postgres" ""' >"$dir/userlist.txt"
+  local run=()
+  if ((EUID == 0)); then
+    chmod a+r "$dir/pgbouncer.ini" "$dir/userlist.txt"
+    run=(setpriv --reuid=nobody --regid=nogroup --clear-groups --) # execs: its pid is pgbouncer's
+  fi
+  "${run[@]}" "${TAOSYNC_PGBOUNCER:-/usr/sbin/pgbouncer}" "$dir/pgbouncer.ini" \
+    2>"$dir/pgbouncer.log" &
+  PGBOUNCER_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PGBOUNCER_PORT") 2>/dev/null && return 0
+    kill -0 "$PGBOUNCER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "pgbouncer did not start:" >&2
+  cat "$dir/pgbouncer.log" >&2
+  return 1
+}
+
+# pgbouncer_stop: stops the pgbouncer pgbouncer_start started, if any.
+pgbouncer_stop() {
+  [[ -n "${PGBOUNCER_PID:-}" ]] || return 0
+  kill "$PGBOUNCER_PID" 2>/dev/null || true
+  wait "$PGBOUNCER_PID" 2>/dev/null || true
+  PGBOUNCER_PID=""
+}
+
 # psql_at DB ARGS...: psql against the throwaway cluster.
 psql_at() {
   local db="$1"

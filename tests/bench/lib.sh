@@ -5,7 +5,9 @@
 BENCH_DIR=""
 DAEMON_PID=""
 
-# bench_begin NAME SIM_FLAGS...: fresh PostgreSQL (database "bench") and simulator.
+# bench_begin NAME SIM_FLAGS...: fresh PostgreSQL (database "bench") and simulator. With
+# BENCH_POOLER=session or transaction, the daemon reaches it through a pgbouncer in that
+# pool_mode (DAEMON_DB_URL); the comparisons and the COPY floor stay direct (DB_URL).
 bench_begin() {
   local name="$1"
   shift
@@ -14,6 +16,15 @@ bench_begin() {
   psql_at postgres -c 'CREATE DATABASE bench'
   sim_start "$BENCH_DIR" "$@"
   DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/bench"
+  DAEMON_DB_URL="$DB_URL"
+  case "${BENCH_POOLER:-none}" in
+    none) ;;
+    session | transaction)
+      pgbouncer_start "$BENCH_DIR" "$BENCH_POOLER"
+      DAEMON_DB_URL="postgresql://postgres@127.0.0.1:$PGBOUNCER_PORT/bench"
+      ;;
+    *) echo "bench: BENCH_POOLER must be none, session or transaction" >&2; return 64 ;;
+  esac
 }
 
 # bench_end: stops everything and removes the scenario's dir (BENCH_KEEP=1 keeps it).
@@ -24,6 +35,7 @@ bench_end() {
     wait "$SIM_PID" 2>/dev/null || true
   fi
   SIM_PID=""
+  pgbouncer_stop
   [[ -n "$BENCH_DIR" ]] || return 0
   pg_stop "$BENCH_DIR"
   if [[ "${BENCH_KEEP:-0}" != 1 ]]; then rm -rf "$BENCH_DIR"; fi
@@ -51,7 +63,8 @@ api:
   timeout: 30s
   rate_limit: {requests_per_second: $rps, burst: $burst}
 database:
-  url: "$DB_URL"
+  url: "$DAEMON_DB_URL"
+  pooler: ${BENCH_POOLER:-none}
   batch_orders: $batch
 sync:
   shop: "bench"

@@ -6,7 +6,8 @@
 #
 # Sizes can be overridden: BENCH_RAW_ORDERS (100000), BENCH_THROTTLED_ORDERS (5000),
 # BENCH_LATENCY_ORDERS (2000), BENCH_FRESH_SECONDS (60), BENCH_SCALE_ORDERS (1000000),
-# BENCH_IDLE_SECONDS (60); the shops scenario's in tests/bench/shops.sh.
+# BENCH_IDLE_SECONDS (60); the shops scenario's in tests/bench/shops.sh. BENCH_POOLER=session or
+# transaction puts Debian's pgbouncer in that pool_mode between taosyncd and PostgreSQL.
 # Run through scripts/bench.sh, which builds first. Not part of CI.
 set -euo pipefail
 
