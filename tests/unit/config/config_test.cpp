@@ -273,3 +273,16 @@ TEST_CASE("metrics connection limits: defaults, values, and bad values named") {
   CHECK(error_key(kMinimal + "metrics: {max_connections: 0}\n") == "metrics.max_connections");
   CHECK(error_key(kMinimal + "metrics: {read_timeout: 0s}\n") == "metrics.read_timeout");
 }
+
+TEST_CASE("database.pooler names what the url reaches, and nothing else") {
+  CHECK(parse(kMinimal).database.pooler == "none");
+  CHECK(parse(kMinimal).database.listen_url.empty());
+  const Config c = parse(kMinimal + "  pooler: transaction\n"
+                                    "  listen_url: \"postgresql://taosync@db-direct/taosync\"\n");
+  CHECK(c.database.pooler == "transaction");
+  CHECK(c.database.listen_url == "postgresql://taosync@db-direct/taosync");
+  CHECK_THROWS_WITH_AS(parse(kMinimal + "  pooler: pgbouncer\n"),
+                       "database.pooler: must be one of none, session, transaction; got "
+                       "'pgbouncer'",
+                       ConfigError);
+}

@@ -29,7 +29,9 @@ api:
   access_token: "tok-access-1"
   refresh_token: "tok-refresh-1"
 database:
-  url: "postgresql://taosync:dbpw-xyz@127.0.0.1:5432/taosync"
+  url: "postgresql://taosync:dbpw-xyz@127.0.0.1:6432/taosync"
+  pooler: transaction
+  listen_url: "postgresql://taosync:listenpw-1@127.0.0.1:5432/taosync"
 )";
 
 std::string read_text(const std::string& path) {
@@ -88,7 +90,8 @@ TEST_CASE("the example config documents every key with its default") {
 TEST_CASE("check-config shows every secret row masked, and redaction lists them") {
   const Config c = parse_config(kWithSecrets, "/", "");
   const std::string out = render_masked(c);
-  for (const char* secret : {"s3cr3t-app", "tok-access-1", "tok-refresh-1", "dbpw-xyz"}) {
+  for (const char* secret :
+       {"s3cr3t-app", "tok-access-1", "tok-refresh-1", "dbpw-xyz", "listenpw-1"}) {
     CAPTURE(secret);
     CHECK(out.find(secret) == std::string::npos);
   }
