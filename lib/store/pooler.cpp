@@ -61,8 +61,8 @@ std::string fix_for(PoolMode mode, const std::string& url_key) {
            url_key + " at PostgreSQL itself";
   case PoolMode::transaction:
     return "it lends a server session per transaction (pool_mode = transaction): what one "
-           "transaction set on its session was not there for the next. Fix: set "
-           "database.pooler: transaction";
+           "connection set on its server session was seen by another, or gone at its next "
+           "transaction. Fix: set database.pooler: transaction";
   case PoolMode::session:
     break;
   }

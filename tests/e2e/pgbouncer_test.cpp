@@ -1,7 +1,8 @@
 // taosyncd behind Debian's real PgBouncer, in session and in transaction pool_mode:
-// - a sync (migrate, `run` killed with SIGKILL during its init and started again, `once`),
-//   with `changes --follow` reading through PgBouncer all along: the database ends equal to
-//   the simulator's truth, and the follower printed every feed row;
+// - a sync (migrate, `run` killed with SIGKILL during its init and started again, with its
+//   status page; `once`, `status`, `resync`, `audit`), with `changes --follow` reading through
+//   PgBouncer all along: the database ends equal to the simulator's truth, and the follower
+//   printed every feed row;
 // - two daemons with leases behind one PgBouncer in transaction mode: leases taken from under
 //   one of them are fenced, a daemon frozen inside a transaction has its server session ended
 //   by the idle timeout each transaction sets for itself, and every committed write was made
@@ -60,6 +61,8 @@ void sync_behind(const std::string& mode) {
   Scenario s({"--orders", "1500", "--seed", "53", "--changes", "20", "--arrivals", "3"});
   PgBouncer bouncer(s.pg().port(), mode);
   s.config().batch_orders = 200; // many write transactions, each through the pooler
+  const int metrics_port = free_port();
+  s.config().metrics_listen = "127.0.0.1:" + std::to_string(metrics_port);
   through(s, bouncer, mode);
 
   std::string log;
@@ -84,6 +87,15 @@ void sync_behind(const std::string& mode) {
                       60s),
                   daemon.stderr_tail());
     std::this_thread::sleep_for(2s); // polls of the live shop
+    // The status page reads the database on a connection of its own, through the pooler too.
+    testing::HttpResponse page;
+    CHECK_MESSAGE(wait_until(
+                      [&] {
+                        page = get_or_nothing(metrics_port, "/status.json");
+                        return page.body.find("\"counts\":{\"orders\":") != std::string::npos;
+                      },
+                      10s),
+                  page.status << " " << page.body);
     REQUIRE_MESSAGE(daemon.running(), daemon.stderr_tail());
     daemon.kill(SIGTERM);
     CHECK(daemon.wait(15s) == 0);
@@ -95,6 +107,10 @@ void sync_behind(const std::string& mode) {
   CHECK_MESSAGE(report.differences() == 0, report.summary());
   CHECK(report.db_orders == report.truth_orders);
   CHECK(report.db_lines == report.truth_lines);
+  CHECK_MESSAGE(run_taosyncd(s, {"status"}, log) == 0, log);
+  const std::string id = s.query("SELECT min(trade_order_id) FROM taosync.orders");
+  CHECK_MESSAGE(run_taosyncd(s, {"resync", id}, log) == 0, log);
+  CHECK_MESSAGE(run_taosyncd(s, {"audit", "--sample", "20"}, log) == 0, log);
 
   // The follower printed every row of the feed, in id order, through the pooler.
   const std::int64_t rows = std::stoll(s.query("SELECT count(*) FROM taosync.changes"));

@@ -82,3 +82,39 @@ TEST_CASE("a direct connection is no pooler, and probing it finds a session of i
   CHECK(probe_pool_mode(*conn, settings) == PoolMode::session);
   CHECK(Store(url).backend_pid() > 0); // its own session's server process, watched for locks
 }
+
+// Not part of the suite (skipped): what the per-transaction rules cost a poll-sized write that
+// compares with stored rows, on a direct connection, so that a pooler's own hop is left out.
+// Run: store_test --no-skip -tc="*per-transaction rules cost*"
+TEST_CASE("what the per-transaction rules cost a small compared write" * doctest::skip()) {
+  constexpr int kWrites = 300;
+  constexpr int kOrders = 10;
+  const auto url = migrated_database();
+  const auto run = [&](const ConnectionSettings& settings, std::int64_t first_ms) {
+    const Pooling pooling(settings);
+    const auto conn = open_session(settings);
+    if (!pooling.per_transaction())
+      prepare_batch_write(*conn);
+    std::vector<model::Order> orders;
+    for (int i = 0; i < kOrders; ++i)
+      orders.push_back(make_order(std::to_string(8000 + i), first_ms));
+    write_batch(*conn, batch_with_lines(kShop, orders), std::nullopt, pooling); // stored now
+    const auto start = std::chrono::steady_clock::now();
+    for (int w = 1; w <= kWrites; ++w) {
+      for (auto& o : orders)
+        o.modification_time = at_ms(first_ms + w); // newer: updated, lines replaced
+      CHECK(write_batch(*conn, batch_with_lines(kShop, orders), std::nullopt, pooling).updated ==
+            kOrders);
+    }
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+               .count() /
+           kWrites;
+  };
+  for (int round = 0; round < 3; ++round) {
+    const double session = run(connection_settings(url), 1'000'000 * (2 * round + 1));
+    const double per_tx = run(per_transaction(url), 1'000'000 * (2 * round + 2));
+    MESSAGE("a write of " << kOrders << " stored orders: " << session << " ms with the session's "
+                          << "staging and prepared statements, " << per_tx
+                          << " ms per transaction (" << per_tx - session << " ms more)");
+  }
+}
