@@ -252,6 +252,23 @@ TEST_CASE("a pooler that database.pooler does not name stops the start with exit
     CHECK(run_taosyncd(s, {"status"}, log) == 78);
     CHECK_MESSAGE(log.find("its pool_mode is statement") != std::string::npos, log);
   }
+  SUBCASE("a direct listen_url carries LISTEN behind a transaction pooler") {
+    PgBouncer bouncer(s.pg().port(), "transaction");
+    through(s, bouncer, "transaction");
+    s.config().database_yaml += "  listen_url: \"" + s.db_url() + "\"\n";
+    s.write_config();
+    REQUIRE_MESSAGE(run_taosyncd(s, {"migrate"}, log) == 0, log);
+    auto follower = s.start_daemon({"changes", "--since", "0", "--follow"});
+    REQUIRE_MESSAGE(run_taosyncd(s, {"once"}, log) == 0, log);
+    const std::int64_t last = std::stoll(s.query("SELECT max(id) FROM taosync.changes"));
+    CHECK_MESSAGE(wait_until([&] { return printed(follower).last_id == last; }, 10s),
+                  follower.stderr_tail());
+    follower.kill(SIGTERM);
+    CHECK(follower.wait(10s) == 0);
+    const std::string direct = "following 127.0.0.1:" + std::to_string(s.pg().port());
+    CHECK_MESSAGE(follower.stderr_text().find(direct) != std::string::npos, follower.stderr_text());
+    CHECK(follower.stderr_text().find("cannot carry LISTEN") == std::string::npos);
+  }
   SUBCASE("a listen_url that is a pooler") {
     PgBouncer bouncer(s.pg().port(), "session");
     through(s, bouncer, "session");
