@@ -20,8 +20,9 @@ enum class PoolMode { session, transaction, statement };
 /// setting its URL came from (database.url, database.listen_url). Returns the server session's
 /// pg_backend_pid(). Throws config::ConfigError naming the setting to change and how.
 ///
-/// A pooler hands its clients a process id of its own (libpq's backendpid()), never the
-/// server session's, so the two differ exactly when one is in between. How it pools is probed
+/// PgBouncer hands its clients a process id of its own (libpq's backendpid()), never the
+/// server session's, so the two differ exactly when it is in between. (A pooler that passed
+/// the server's own on would look like PostgreSQL itself.) How it pools is probed
 /// once per process (pool_mode), with a second connection: see probe_pool_mode().
 int check_pooler(pqxx::connection& conn, const ConnectionSettings& s, const std::string& url_key);
 
