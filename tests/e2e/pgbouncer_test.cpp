@@ -49,6 +49,8 @@ Printed printed(const testing::Process& follower) {
   Printed out;
   std::istringstream lines(follower.stdout_text());
   for (std::string line; std::getline(lines, line);) {
+    if (lines.eof())
+      break; // no newline yet: the follower is still writing it
     if (line.empty())
       continue;
     ++out.rows;
