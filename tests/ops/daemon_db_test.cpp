@@ -84,7 +84,8 @@ Run taosyncd(const fs::path& config, std::vector<std::string> args, const fs::pa
 
 } // namespace
 
-TEST_CASE("a DML-only role granted as the operations guide says runs once; unmigrated, it is told why") {
+TEST_CASE(
+    "a DML-only role granted as the operations guide says runs once; unmigrated, it is told why") {
   ScratchDir dir("ops-db-roles");
   PgCluster pg;
   SimProcess sim({"--orders", "150", "--seed", "5"}, dir.path());
