@@ -8,6 +8,7 @@
 
 #include "scenario.hpp"
 
+#include <boost/json/parse.hpp>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -40,6 +41,19 @@ int with_metrics(Scenario& s) {
   return port;
 }
 
+// What `taosyncd status` (run apart from the daemon, from the database alone) prints.
+std::string status_output(Scenario& s, std::vector<std::string> args = {"status"}) {
+  auto status = s.start_daemon(std::move(args));
+  REQUIRE(status.wait(30s) == 0);
+  return status.stdout_text();
+}
+
+// The number of seconds printed right after `label` in `text`, NaN if there is none.
+double seconds_after(const std::string& text, const std::string& label) {
+  const auto at = text.find(label);
+  return at == std::string::npos ? std::nan("") : std::stod(text.substr(at + label.size()));
+}
+
 // Stops the simulator's arrivals and changes, then gives the running daemon kCatchUp.
 void stop_changes_and_converge(Scenario& s, testing::Process& daemon) {
   s.sim().control(R"({"arrivals":0,"changes":0})");
@@ -66,6 +80,16 @@ void offset_case(const std::string& offset, double expected_seconds, const std::
   const std::string said = "s " + side + " this host's";
   CHECK_MESSAGE(daemon.stderr_text().find(said) != std::string::npos, daemon.stderr_tail());
   CHECK(get_or_nothing(port, "/healthz").status == 200);
+  // `taosyncd status` shows what the daemon measured, though it measures nothing itself.
+  const std::string said_by_status = side + " the daemon's host's";
+  REQUIRE_MESSAGE(
+      wait_until([&] { return status_output(s).find(said_by_status) != std::string::npos; }, 10s),
+      status_output(s));
+  const double printed = seconds_after(status_output(s), "platform clock: ");
+  CHECK_MESSAGE(std::abs(printed - std::abs(expected_seconds)) < 2.0, status_output(s));
+  const auto doc = boost::json::parse(status_output(s, {"status", "--json"}));
+  const double stored = doc.at("api").at("platform_clock_offset_seconds").to_number<double>();
+  CHECK_MESSAGE(std::abs(stored - expected_seconds) < 2.0, "status --json: " << stored);
   stop_changes_and_converge(s, daemon);
 }
 
