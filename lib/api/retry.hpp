@@ -23,7 +23,7 @@ struct RetryPolicy {
   /// The waits between attempts: initial_backoff doubling up to max_backoff, each drawn
   /// uniformly from [0, that ceiling] (full jitter).
   model::BackoffSettings backoff() const {
-    return {initial_backoff, 2.0, max_backoff, true};
+    return {.initial = initial_backoff, .cap = max_backoff, .full_jitter = true};
   }
 };
 

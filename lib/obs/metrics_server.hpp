@@ -37,8 +37,8 @@ net::ip::tcp::endpoint parse_listen(const std::string& listen);
 /// The wait after a failed accept(): EMFILE and ENFILE last until some descriptor is closed,
 /// so retrying at once would only spin. 100 ms, doubling up to 1 s; 100 ms again after a
 /// success.
-inline constexpr model::BackoffSettings kAcceptBackoff{std::chrono::milliseconds(100), 2.0,
-                                                       std::chrono::milliseconds(1000)};
+inline constexpr model::BackoffSettings kAcceptBackoff{.initial = std::chrono::milliseconds(100),
+                                                       .cap = std::chrono::milliseconds(1000)};
 
 /// Connection limits of the endpoint (metrics.max_connections, metrics.read_timeout).
 struct MetricsServerLimits {

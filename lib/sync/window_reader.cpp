@@ -1,5 +1,6 @@
 #include "sync/window_reader.hpp"
 
+#include "model/backoff.hpp"
 #include "model/endpoints.hpp"
 #include "model/newest.hpp"
 #include "obs/log_throttle.hpp"
@@ -334,7 +335,7 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
                                             const EarlyOrders* early) {
   WindowRead read;
   const int page_size = planner.settings().page_size;
-  auto wait = limits.backoff;
+  model::Backoff backoff({.initial = limits.backoff}); // doubling; limits.rereads ends it
   for (int attempt = 0;; ++attempt) {
     Attempt a{client, limits, page_size, read, early, 0, std::nullopt};
     read.orders.clear();
@@ -352,13 +353,13 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
                                    read.held));
       co_return read;
     }
+    const auto wait = backoff.next();
     window_log().log(spdlog::level::warn, "reread",
                      fmt::format("window [{} .. {}]: {}; re-reading in {}ms ({} of {})",
                                  model::format_time(w.from), model::format_time(w.to), *a.problem,
                                  wait.count(), attempt + 1, limits.rereads));
     ++read.rereads;
     co_await stop.wait(wait, limits.on_wait);
-    wait *= 2;
   }
 }
 
