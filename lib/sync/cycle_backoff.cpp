@@ -8,8 +8,7 @@ namespace taosync::sync {
 namespace {
 
 /// Doubling from `first`, never above the cap unless the poll interval itself is.
-model::Backoff doubling(std::chrono::milliseconds first,
-                        std::chrono::milliseconds poll_interval) {
+model::Backoff doubling(std::chrono::milliseconds first, std::chrono::milliseconds poll_interval) {
   return model::Backoff({.initial = first, .cap = std::max(kMaxCycleBackoff, poll_interval)});
 }
 

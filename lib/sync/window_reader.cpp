@@ -5,12 +5,7 @@
 #include "model/newest.hpp"
 #include "obs/log_throttle.hpp"
 #include "sync/cycle_summary.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "sync/workers.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -233,19 +228,9 @@ net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first)
   co_await take_page(s, first, 1);
   if (s.ended)
     co_return *s.ended;
-  auto ex = co_await net::this_coro::executor;
-  using Op = decltype(net::co_spawn(ex, page_worker(s), net::deferred));
-  std::vector<Op> ops;
   const int workers = std::clamp(s.a.limits.pages_in_flight, 1, std::max(1, s.last - 1));
-  for (int i = 0; i < workers; ++i)
-    ops.push_back(net::co_spawn(ex, page_worker(s), net::deferred));
-  auto group = net::experimental::make_parallel_group(std::move(ops));
-  auto [order, errors] =
-      co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
-  (void)order;
-  for (const auto& e : errors)
-    if (e)
-      std::rethrow_exception(e);
+  const MakeWorker make = [&s] { return page_worker(s); }; // named: GCC 12 and coroutine params
+  co_await run_workers(static_cast<std::size_t>(workers), make);
   if (s.ended)
     co_return *s.ended;
   co_return s.out_of_budget ? Paging::failed : Paging::read;
