@@ -5,6 +5,7 @@
 #include "exit_codes.hpp"
 #include "runtime.hpp"
 
+#include "model/backoff.hpp"
 #include "store/change_listener.hpp"
 #include "store/db_errors.hpp"
 
@@ -90,7 +91,7 @@ void sleep_unless_stopped(std::chrono::milliseconds d) {
 /// Where --follow stands: the last id printed, and the reconnect backoff.
 struct FollowState {
   std::int64_t since = 0;
-  std::chrono::milliseconds backoff = kFirstBackoff;
+  model::Backoff backoff;
   bool lost = false; ///< the previous session was lost
 };
 
@@ -101,7 +102,7 @@ void follow_session(const store::ConnectionSettings& settings, const std::string
   store::ChangeListener feed(settings, true); // LISTEN first, then read: nothing falls between
   if (st.lost)
     spdlog::info("change feed: reconnected to {}, reading after id {}", target, st.since);
-  st.backoff = kFirstBackoff;
+  st.backoff.reset();
   st.since = print_after(feed, st.since, shop);
   if (!st.lost)
     spdlog::info("change feed: following {} after id {}", target, st.since);
@@ -125,8 +126,7 @@ int follow(const config::Config& cfg, std::int64_t since, const std::optional<st
   const std::string target = store::describe_target(settings.url);
   const auto ceiling =
       std::max<std::chrono::milliseconds>(cfg.database.reconnect_max_backoff, kFirstBackoff);
-  FollowState st;
-  st.since = since;
+  FollowState st{since, model::Backoff({.initial = kFirstBackoff, .cap = ceiling})};
   while (!stop_requested()) {
     try {
       follow_session(settings, target, st, shop);
@@ -137,11 +137,11 @@ int follow(const config::Config& cfg, std::int64_t since, const std::optional<st
         throw;
       if (stop_requested())
         break;
+      const auto wait = st.backoff.next();
       spdlog::warn("change feed: database {} unreachable after id {} ({}); reconnecting in {}ms",
-                   target, st.since, store::one_line(e.what(), settings.url), st.backoff.count());
+                   target, st.since, store::one_line(e.what(), settings.url), wait.count());
       st.lost = true;
-      sleep_unless_stopped(st.backoff);
-      st.backoff = std::min(st.backoff * 2, ceiling);
+      sleep_unless_stopped(wait);
     }
   }
   std::cout.flush();
