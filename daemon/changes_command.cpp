@@ -5,6 +5,7 @@
 #include "exit_codes.hpp"
 #include "runtime.hpp"
 
+#include "model/backoff.hpp"
 #include "store/change_listener.hpp"
 #include "store/db_errors.hpp"
 
@@ -118,7 +119,7 @@ FeedSource feed_source(const config::Config& cfg) {
 /// Where --follow stands: the last id printed, and the reconnect backoff.
 struct FollowState {
   std::int64_t since = 0;
-  std::chrono::milliseconds backoff = kFirstBackoff;
+  model::Backoff backoff;
   bool lost = false; ///< the previous session was lost
 };
 
@@ -131,7 +132,7 @@ void follow_session(const FeedSource& src, const std::string& target, FollowStat
   const auto reread_every = src.listen ? std::chrono::milliseconds(kRereadEvery) : kPollEvery;
   if (st.lost)
     spdlog::info("change feed: reconnected to {}, reading after id {}", target, st.since);
-  st.backoff = kFirstBackoff;
+  st.backoff.reset();
   st.since = print_after(feed, st.since, shop);
   if (!st.lost)
     spdlog::info("change feed: following {} after id {}", target, st.since);
@@ -156,8 +157,7 @@ int follow(const config::Config& cfg, std::int64_t since, const std::optional<st
   const std::string target = store::describe_target(settings.url);
   const auto ceiling =
       std::max<std::chrono::milliseconds>(cfg.database.reconnect_max_backoff, kFirstBackoff);
-  FollowState st;
-  st.since = since;
+  FollowState st{since, model::Backoff({.initial = kFirstBackoff, .cap = ceiling})};
   while (!stop_requested()) {
     try {
       follow_session(src, target, st, shop);
@@ -168,11 +168,11 @@ int follow(const config::Config& cfg, std::int64_t since, const std::optional<st
         throw;
       if (stop_requested())
         break;
+      const auto wait = st.backoff.next();
       spdlog::warn("change feed: database {} unreachable after id {} ({}); reconnecting in {}ms",
-                   target, st.since, store::one_line(e.what(), settings.url), st.backoff.count());
+                   target, st.since, store::one_line(e.what(), settings.url), wait.count());
       st.lost = true;
-      sleep_unless_stopped(st.backoff);
-      st.backoff = std::min(st.backoff * 2, ceiling);
+      sleep_unless_stopped(wait);
     }
   }
   std::cout.flush();

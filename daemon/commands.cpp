@@ -61,6 +61,19 @@ void print_trust(std::ostream& out, const store::OwedSummary& owed,
   }
 }
 
+/// The platform's clock offset the running daemon last stored, if any.
+void print_platform_clock(std::ostream& out, const store::ShopFlags& flags,
+                          std::chrono::system_clock::time_point now) {
+  if (!flags.platform_clock_offset || !flags.platform_clock_read_at)
+    return;
+  const auto ms = flags.platform_clock_offset->count();
+  const auto ago =
+      std::chrono::duration_cast<std::chrono::seconds>(now - *flags.platform_clock_read_at);
+  out << "  platform clock: " << std::abs(ms) / 1000 << "." << std::abs(ms) % 1000 / 100 << "s "
+      << (ms < 0 ? "behind" : "ahead of") << " the daemon's host's (measured "
+      << model::format_age(ago) << " ago)\n";
+}
+
 /// Who holds the shop's lease and until when, or why none is held.
 void print_lease(std::ostream& out, const std::optional<store::Lease>& lease, bool leases_on,
                  std::chrono::system_clock::time_point now) {
@@ -95,6 +108,7 @@ void print_status(std::ostream& out, const store::ShopReport& report, const conf
     out << "  to resume:    " << reauthorize_hint() << "\n";
   if (flags.api_banned_until && *flags.api_banned_until > now)
     out << "  api:          " << obs::describe_ban(*flags.api_banned_until, now) << "\n";
+  print_platform_clock(out, flags, now);
   out << "  hwm:          ";
   if (s.hwm) {
     out << model::format_time(*s.hwm) << " (lag "
@@ -134,6 +148,7 @@ boost::json::value database_document(const std::vector<store::ShopReport>& repor
   in.leases = all.ha.leases;
   in.limit_per_minute = all.api.rate_limit.requests_per_second * 60.0;
   in.read_at = in.now;
+  std::optional<std::chrono::system_clock::time_point> clock_read_at;
   for (std::size_t i = 0; i < reports.size(); ++i) {
     ShopStatusInput& s = in.shops.emplace_back();
     s.shop = shops[i].name;
@@ -142,6 +157,13 @@ boost::json::value database_document(const std::vector<store::ShopReport>& repor
     const auto& ban = reports[i].flags.api_banned_until;
     if (ban && (!in.banned_until || *ban > *in.banned_until))
       in.banned_until = ban;
+    // The offset the daemon measured last, of whichever shop it stored it with.
+    const auto& flags = reports[i].flags;
+    if (flags.platform_clock_offset &&
+        (!clock_read_at || *flags.platform_clock_read_at > *clock_read_at)) {
+      clock_read_at = flags.platform_clock_read_at;
+      in.platform_clock_offset = static_cast<double>(flags.platform_clock_offset->count()) / 1000.0;
+    }
   }
   return status_document(in);
 }

@@ -130,6 +130,7 @@ net::awaitable<void> Service::watch_bans() {
     if (ban || shown)
       show_status(ban.has_value() != shown.has_value());
     shown = ban;
+    record_platform_clock();
     ban_timer_.expires_after(std::chrono::seconds(1));
     // operation_aborted is expected: the service cancels the timer when it stops.
     co_await ban_timer_.async_wait(net::as_tuple(net::use_awaitable));
@@ -143,6 +144,25 @@ void Service::record_ban(std::chrono::system_clock::time_point until) {
                   if (e)
                     log_job_end("recording the ban", e);
                 });
+}
+
+void Service::record_platform_clock() {
+  // `taosyncd status` runs apart and cannot measure the offset: the daemon stores it beside a
+  // shop it runs, when it moved by a second or more and at least once a minute.
+  const auto seconds = obs::metrics().platform_clock().offset_seconds;
+  if (!seconds || shop_status_.empty())
+    return;
+  const auto offset = std::chrono::milliseconds(std::llround(*seconds * 1000.0));
+  const auto now = std::chrono::steady_clock::now();
+  if (clock_recorded_ &&
+      std::chrono::abs(offset - clock_recorded_->offset) < std::chrono::seconds(1) &&
+      now - clock_recorded_->at < std::chrono::minutes(1))
+    return;
+  clock_recorded_ = RecordedClock{offset, now};
+  // Detached, like a ban. A failure (the shop handed over meanwhile, the database away) is
+  // not worth a line: the next minute's record replaces it.
+  net::co_spawn(rt_.io(), rt_.database().save_platform_clock(shop_status_.begin()->first, offset),
+                [](std::exception_ptr) {});
 }
 
 void Service::on_status(const std::string& shop, const sync::EngineStatus& st) {

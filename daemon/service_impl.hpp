@@ -74,6 +74,8 @@ private:
   void start_side_jobs();
   net::awaitable<void> watch_bans();
   void record_ban(std::chrono::system_clock::time_point until);
+  /// Stores the platform's clock offset for `taosyncd status`, when it moved or once a minute.
+  void record_platform_clock();
   void on_status(const std::string& shop, const sync::EngineStatus& st);
   /// What the status page shows beside the stored figures (see StatusSource::View).
   StatusSource::View status_view();
@@ -91,6 +93,12 @@ private:
   std::unique_ptr<obs::MetricsServer> metrics_;
   std::unique_ptr<StatusSource> status_; ///< the status page's document, with metrics_
   net::steady_timer ban_timer_;
+  /// The platform clock offset last stored, and when.
+  struct RecordedClock {
+    std::chrono::milliseconds offset;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::optional<RecordedClock> clock_recorded_;
   bool started_ = false;
   bool stopping_ = false;
   /// Each running shop's last status line and phase, by shop.

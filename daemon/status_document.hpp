@@ -51,7 +51,7 @@ struct StatusInput {
   std::vector<ShopStatusInput> shops;
 };
 
-/// The status document of `in` (its fields are listed in the README, "Status page").
+/// The status document of `in` (its fields are listed in docs/operations.md, "Status page").
 boost::json::value status_document(const StatusInput& in);
 
 /// "stopped", "init" or "incremental": a shop's phase as the database tells it.

@@ -23,6 +23,7 @@ install(FILES ${TAOSYNC_DEPLOY_DIR}/sysusers.d/taosync.conf
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
         COMPONENT taosyncd)
 install(FILES ${PROJECT_SOURCE_DIR}/config/taosync.example.yaml ${PROJECT_SOURCE_DIR}/README.md
+              ${PROJECT_SOURCE_DIR}/docs/operations.md
         DESTINATION share/doc/taosync
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
         COMPONENT taosyncd)

@@ -132,9 +132,13 @@ log "the .deb: package the daemon just tested (cpack), install it with apt, chec
 # deploy/build-deb.sh does the same from a fresh Release build; the taosyncd built above
 # is packaged here instead, so the check costs no second build.
 in_root "rm -rf $build_in_root-deb && cpack --config $build_in_root/CPackConfig.cmake -G DEB -B $build_in_root-deb >/dev/null && ls $build_in_root-deb/taosync_*.deb"
-in_root "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall $build_in_root-deb/taosync_*.deb >/dev/null"
+# A cached root still holds the package of an earlier check, its conffile edited below: purged
+# first, so that every check installs as a new user does (and meets no conffile prompt).
+in_root "dpkg --purge taosync >/dev/null 2>&1 || true; rm -rf /etc/taosync"
+in_root "DEBIAN_FRONTEND=noninteractive apt-get install -y -q $build_in_root-deb/taosync_*.deb >/tmp/taosync-apt.log 2>&1 ||
+  { tail -n 20 /tmp/taosync-apt.log >&2; exit 1; }"
 in_root 'dpkg-query -W -f="installed \${Package} \${Version}\nDepends: \${Depends}\n" taosync'
-# Configured as the README says: the app key in the config, the secrets as credentials (which
+# Configured as docs/operations.md says: the app key in the config, the secrets as credentials (which
 # systemd hands over in $CREDENTIALS_DIRECTORY).
 in_root 'if taosyncd --config /etc/taosync/taosync.yaml check-config >/dev/null 2>&1; then
     echo "check-config passed on the unconfigured file" >&2; exit 1; fi

@@ -41,6 +41,7 @@ PACKAGES=(
   libyaml-cpp-dev doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format
   postgresql pgbouncer # pgbouncer: tests/e2e/pgbouncer_test.cpp runs taosyncd behind it
   systemd dpkg-dev file curl procps util-linux time
+  libfaketime # the clock test steps the daemon's wall clock
   $browser # the status page test loads the page headless
 )
 

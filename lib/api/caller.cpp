@@ -74,12 +74,12 @@ ClockLimits ClockLimits::from(const config::Config& cfg) {
 Caller::Caller(std::shared_ptr<const config::ApiConfig> cfg)
     : cfg_(std::move(cfg)), limiter_(cfg_->rate_limit.requests_per_second, cfg_->rate_limit.burst),
       pool_(cfg_->ca_file, static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1))),
-      backoff_(RetryPolicy::from(cfg_->retry)) {}
+      retry_(RetryPolicy::from(cfg_->retry)) {}
 
 void Caller::reconfigure(std::shared_ptr<const config::ApiConfig> cfg) {
   cfg_ = std::move(cfg);
   apply_rate();
-  backoff_.set_policy(RetryPolicy::from(cfg_->retry));
+  retry_ = RetryPolicy::from(cfg_->retry);
   pool_.set_max_idle(static_cast<std::size_t>(std::max(cfg_->max_in_flight, 1)));
 }
 
@@ -189,7 +189,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
     auto [error, retry_after] = co_await attempt(spec, handle);
     if (!error)
       co_return std::nullopt;
-    const RetryPolicy& policy = backoff_.policy();
+    const RetryPolicy& policy = retry_;
     if (error->kind == ErrorKind::throttled) {
       ++counters_.throttled;
       if (spec.tally)
@@ -214,7 +214,10 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
       co_return error;
     if (++failures >= policy.max_attempts)
       co_return given_up(*error, "gave up after " + std::to_string(failures) + " attempts");
-    const auto wait = honour_retry_after(backoff_.delay(failures), retry_after, policy);
+    // A backoff at this call's count, from the policy now in force: a reload shapes the
+    // retries still to come.
+    const auto backoff = model::Backoff(policy.backoff()).skip(failures - 1).next();
+    const auto wait = honour_retry_after(backoff, retry_after, policy);
     spdlog::warn("{}: attempt {}/{} failed ({}: {}{}); retrying in {} ms", spec.description,
                  failures, policy.max_attempts, error->code, error->message,
                  retry_after_note(retry_after, policy), wait.count());

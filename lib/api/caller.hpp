@@ -114,7 +114,7 @@ private:
   std::size_t share_ = 1;                        // daemons sharing the app's rate limit
   RateLimiter limiter_;
   ConnectionPool pool_;
-  Backoff backoff_;
+  RetryPolicy retry_; // api.retry, replaced on reload
   CallCounters counters_;
   Cancellation cancellation_;
   PlatformClock clock_;

@@ -11,9 +11,9 @@ namespace taosync::api {
 namespace {
 
 /// "1e+18" or "3600": the value answered, as a log line can show it.
-std::string shown(long double seconds) {
+std::string shown(long double answered) {
   char text[64];
-  std::snprintf(text, sizeof text, "%.6Lg", seconds);
+  std::snprintf(text, sizeof text, "%.6Lg", answered);
   return text;
 }
 

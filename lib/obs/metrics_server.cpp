@@ -1,6 +1,5 @@
 #include "obs/metrics_server.hpp"
 
-#include "obs/accept_backoff.hpp"
 #include "obs/api_ban.hpp"
 #include "obs/health.hpp"
 #include "obs/redact.hpp"
@@ -169,7 +168,7 @@ net::awaitable<void> MetricsServer::wait_for_slot() {
 }
 
 net::awaitable<void> MetricsServer::run() {
-  AcceptBackoff backoff;
+  model::Backoff backoff(kAcceptBackoff);
   net::steady_timer pause(acceptor_.get_executor());
   while (acceptor_.is_open()) {
     // At the cap, leave new clients in the listen backlog rather than take a descriptor each.

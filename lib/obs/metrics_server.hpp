@@ -6,6 +6,7 @@
 // fails, so a flood of idle clients can neither exhaust descriptors nor make it spin.
 
 #include "config/config.hpp"
+#include "model/backoff.hpp"
 #include "obs/log_throttle.hpp"
 #include "obs/metrics.hpp"
 
@@ -32,6 +33,12 @@ bool is_healthy(const Metrics& m, std::chrono::milliseconds healthy_within);
 
 /// Parses "127.0.0.1:9464" or "[::1]:9464"; throws std::invalid_argument naming the text.
 net::ip::tcp::endpoint parse_listen(const std::string& listen);
+
+/// The wait after a failed accept(): EMFILE and ENFILE last until some descriptor is closed,
+/// so retrying at once would only spin. 100 ms, doubling up to 1 s; 100 ms again after a
+/// success.
+inline constexpr model::BackoffSettings kAcceptBackoff{.initial = std::chrono::milliseconds(100),
+                                                       .cap = std::chrono::milliseconds(1000)};
 
 /// Connection limits of the endpoint (metrics.max_connections, metrics.read_timeout).
 struct MetricsServerLimits {

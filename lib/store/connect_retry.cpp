@@ -3,6 +3,7 @@
 #include "store/db_errors.hpp"
 
 #include "config/config.hpp"
+#include "model/backoff.hpp"
 
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
@@ -41,7 +42,8 @@ std::unique_ptr<Store> connect_store(const ConnectionSettings& settings,
                                      const std::function<void()>& beat) {
   using Clock = std::chrono::steady_clock;
   const std::string target = describe_target(settings.url);
-  auto backoff = kFirstConnectBackoff;
+  model::Backoff backoff(
+      {.initial = kFirstConnectBackoff, .cap = std::max(policy.max_backoff, kFirstConnectBackoff)});
   int failures = 0;
   Clock::time_point first_failure{};
   Clock::time_point last_logged{};
@@ -63,7 +65,7 @@ std::unique_ptr<Store> connect_store(const ConnectionSettings& settings,
         throw DatabaseUnreachable("database unreachable at " + target + " after " +
                                   rounded(*policy.give_up_after) +
                                   " (database.connect_timeout): " + reason);
-      auto pause = backoff;
+      auto pause = backoff.next();
       if (policy.give_up_after) // one last attempt right at the deadline
         pause = std::min(pause, *policy.give_up_after - waited);
       const std::string next = "next attempt in " + rounded(pause) + " at " +
@@ -85,7 +87,6 @@ std::unique_ptr<Store> connect_store(const ConnectionSettings& settings,
         return nullptr;
       if (beat)
         beat();
-      backoff = std::min(backoff * 2, std::max(policy.max_backoff, kFirstConnectBackoff));
     }
   }
 }

@@ -177,6 +177,13 @@ net::awaitable<void> Database::save_api_ban(const std::string& shop,
   });
 }
 
+net::awaitable<void> Database::save_platform_clock(const std::string& shop,
+                                                   std::chrono::milliseconds offset) {
+  return run<void>(writer_, [shop, offset, f = &fences_](Store& s) {
+    s.save_platform_clock(shop, offset, f->for_write(shop));
+  });
+}
+
 net::awaitable<std::vector<ShopReport>>
 Database::shop_reports(const std::vector<std::string>& shops) {
   return run<std::vector<ShopReport>>(status_, [shops](Store& s) { return s.shop_reports(shops); });

@@ -102,6 +102,9 @@ public:
   /// Records the end of a platform ban (fenced).
   net::awaitable<void> save_api_ban(const std::string& shop,
                                     std::chrono::system_clock::time_point until);
+  /// Records the platform's clock offset from this host (fenced).
+  net::awaitable<void> save_platform_clock(const std::string& shop,
+                                           std::chrono::milliseconds offset);
 
   /// The report of each of `shops` (status page connection).
   net::awaitable<std::vector<ShopReport>> shop_reports(const std::vector<std::string>& shops);

@@ -205,6 +205,14 @@ ALTER TABLE taosync.sync_state
   ADD COLUMN api_banned_until    timestamptz;
 )sql";
 
+// The platform's clock offset from the running daemon's host, as that daemon last measured
+// it, for `taosyncd status` (which runs apart from the daemon and cannot measure it).
+constexpr std::string_view kPlatformClockSql = R"sql(
+ALTER TABLE taosync.sync_state
+  ADD COLUMN platform_clock_offset_ms bigint,
+  ADD COLUMN platform_clock_read_at   timestamptz;
+)sql";
+
 // Which daemon syncs which shop. A lease is taken, renewed and released on the database's
 // clock (clock_timestamp()); `epoch` grows each time the shop changes hands, and every write
 // transaction for the shop ends by counting itself in `commits` under the epoch it holds, so a
@@ -269,6 +277,7 @@ constexpr std::array kMigrations{
     Migration{4, "stop fingerprint and ban end", kShopFlagsSql},
     Migration{5, "shop leases and daemons", kLeasesSql},
     Migration{6, "line status history and the change feed", kChangeFeedSql},
+    Migration{7, "platform clock offset", kPlatformClockSql},
 };
 
 } // namespace

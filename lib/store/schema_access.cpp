@@ -75,7 +75,7 @@ int current_version(const SchemaState& s) {
   return s.applied.empty() ? 0 : *s.applied.rbegin();
 }
 
-/// The grants that give `role` what the sync needs, as in the README.
+/// The grants that give `role` what the sync needs, as in docs/operations.md.
 std::string dml_grants(const std::string& role) {
   return "GRANT USAGE ON SCHEMA taosync TO " + role +
          "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO " + role +

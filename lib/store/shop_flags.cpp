@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::string_view kSelectFlags = R"sql(
 SELECT stopped, stopped_reason, refresh_fingerprint,
-       (extract(epoch FROM api_banned_until) * 1000)::bigint
+       (extract(epoch FROM api_banned_until) * 1000)::bigint, platform_clock_offset_ms,
+       (extract(epoch FROM platform_clock_read_at) * 1000)::bigint
 FROM taosync.sync_state WHERE shop = $1
 )sql";
 
@@ -26,6 +27,17 @@ VALUES ($1, TIMESTAMPTZ 'epoch' + $2::bigint * INTERVAL '1 millisecond')
 ON CONFLICT (shop) DO UPDATE SET api_banned_until = EXCLUDED.api_banned_until
 )sql";
 
+constexpr std::string_view kUpsertPlatformClock = R"sql(
+INSERT INTO taosync.sync_state AS s (shop, platform_clock_offset_ms, platform_clock_read_at)
+VALUES ($1, $2, now())
+ON CONFLICT (shop) DO UPDATE SET platform_clock_offset_ms = EXCLUDED.platform_clock_offset_ms,
+  platform_clock_read_at = EXCLUDED.platform_clock_read_at
+)sql";
+
+std::chrono::system_clock::time_point from_epoch_ms(std::int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
 } // namespace
 
 ShopFlags select_shop_flags(pqxx::transaction_base& tx, const std::string& shop) {
@@ -38,8 +50,11 @@ ShopFlags select_shop_flags(pqxx::transaction_base& tx, const std::string& shop)
   flags.stopped_reason = r[1].as<std::string>();
   flags.refresh_fingerprint = r[2].as<std::string>();
   if (!r[3].is_null())
-    flags.api_banned_until =
-        std::chrono::system_clock::time_point(std::chrono::milliseconds(r[3].as<std::int64_t>()));
+    flags.api_banned_until = from_epoch_ms(r[3].as<std::int64_t>());
+  if (!r[4].is_null() && !r[5].is_null()) {
+    flags.platform_clock_offset = std::chrono::milliseconds(r[4].as<std::int64_t>());
+    flags.platform_clock_read_at = from_epoch_ms(r[5].as<std::int64_t>());
+  }
   return flags;
 }
 
@@ -53,6 +68,11 @@ void upsert_api_ban(pqxx::transaction_base& tx, const std::string& shop,
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(until.time_since_epoch()).count();
   pq::run0(tx, std::string(kUpsertBan), shop, static_cast<std::int64_t>(ms));
+}
+
+void upsert_platform_clock(pqxx::transaction_base& tx, const std::string& shop,
+                           std::chrono::milliseconds offset) {
+  pq::run0(tx, std::string(kUpsertPlatformClock), shop, static_cast<std::int64_t>(offset.count()));
 }
 
 } // namespace taosync::store

@@ -305,6 +305,14 @@ void Store::save_api_ban(const std::string& shop, std::chrono::system_clock::tim
   });
 }
 
+void Store::save_platform_clock(const std::string& shop, std::chrono::milliseconds offset,
+                                const std::optional<Fence>& fence) {
+  pqxx::work tx(*impl_->conn, "save_platform_clock");
+  upsert_platform_clock(tx, shop, offset);
+  check_fence(tx, shop, fence);
+  tx.commit();
+}
+
 std::vector<std::string> Store::heartbeat(const DaemonIdentity& daemon,
                                           std::chrono::milliseconds ttl) {
   return impl_->write("heartbeat",

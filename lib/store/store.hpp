@@ -136,6 +136,9 @@ public:
   /// Records the end of a platform ban.
   void save_api_ban(const std::string& shop, std::chrono::system_clock::time_point until,
                     const std::optional<Fence>& fence = std::nullopt);
+  /// Records the platform's clock offset from this host, as measured now.
+  void save_platform_clock(const std::string& shop, std::chrono::milliseconds offset,
+                           const std::optional<Fence>& fence = std::nullopt);
 
   /// Leases (store/leases.hpp), each in its own transaction.
   std::vector<std::string> heartbeat(const DaemonIdentity& daemon, std::chrono::milliseconds ttl);

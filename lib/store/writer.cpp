@@ -4,6 +4,7 @@
 #include "store/connect_retry.hpp"
 #include "store/db_errors.hpp"
 
+#include "model/backoff.hpp"
 #include "obs/metrics.hpp"
 
 #include <boost/asio/post.hpp>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 namespace taosync::store {
 namespace {
@@ -192,11 +194,44 @@ net::any_io_executor Writer::executor() {
   return impl_->pool.get_executor();
 }
 
+namespace {
+
+/// Why a job that failed with `e` is worth running again, or nullopt if it is not: the server
+/// broke a deadlock, or a statement was cut while it waited for a lock (what it waited for is
+/// what `monitor` last saw). Throws DatabaseTimeout for a statement that was just slow.
+std::optional<std::string> retry_reason(const std::exception& e, const WriterOptions& o,
+                                        const BlockMonitor& monitor) {
+  if (deadlock_victim(e)) {
+    // Rare: the two write connections (or another session) took two rows in opposite
+    // orders, as when a line moves between two orders written at once. The server rolled
+    // this transaction back whole.
+    return "database " + o.name + " ended by the server to break a deadlock: " +
+           one_line(first_line(e.what()), o.connection.url);
+  }
+  const auto kind = timeout_kind(e);
+  if (!kind)
+    return std::nullopt;
+  // A statement that ran out of time while it waited for a lock was blocked, not slow:
+  // it is retried like a lock timeout. One that was just slow would be slow again.
+  const std::string blocker = monitor.last_seen();
+  const auto limit =
+      *kind == TimeoutKind::lock ? o.connection.lock_timeout : o.connection.statement_timeout;
+  std::string what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" + format(limit) +
+                     ")" + (blocker.empty() ? std::string() : " waiting for " + blocker) + ": " +
+                     one_line(first_line(e.what()), o.connection.url);
+  if (*kind == TimeoutKind::statement && blocker.empty())
+    throw DatabaseTimeout(what);
+  return what;
+}
+
+} // namespace
+
 void Writer::run_with_retry(const std::function<void(Store&)>& job) {
   const WriterOptions& o = impl_->options;
   const PendingMark pending(o.name);
   const auto started = Clock::now();
-  auto backoff = kFirstBackoff;
+  // A server out of room, a deadlock and a lock timeout all wait out the one backoff.
+  model::Backoff backoff({.initial = kFirstBackoff, .cap = o.max_backoff});
   Clock::time_point resources_logged{}; // a full disk is said once a minute, not per retry
   for (;;) {
     Store& store = connected_store();
@@ -213,8 +248,8 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
         impl_->store.reset();
         continue;
       }
-      // What makes the job worth running again, or nothing (it is thrown).
-      std::string what;
+      const auto wait = backoff.next();
+      std::string waiting = "waiting to retry"; // for the error, should a stop cut the wait
       if (out_of_resources(e)) {
         // A full disk (53100) or exhausted memory on the server: nothing committed, and
         // nothing this daemon can do but wait for room. The shop holds; /healthz says why.
@@ -231,42 +266,19 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
                         o.name, impl_->target(), reason, o.name, format(o.max_backoff));
           resources_logged = Clock::now();
         }
-        if (!impl_->sleep_unless_stopped(backoff))
-          throw WriterStopped("database " + o.name + " stopped while waiting for room on " +
-                              impl_->target());
-        impl_->beat();
-        backoff = std::min(backoff * 2, o.max_backoff);
-        continue;
-      }
-      if (deadlock_victim(e)) {
-        // Rare: the two write connections (or another session) took two rows in opposite
-        // orders, as when a line moves between two orders written at once. The server rolled
-        // this transaction back whole.
-        what = "database " + o.name + " ended by the server to break a deadlock: " +
-               one_line(first_line(e.what()), o.connection.url);
+        waiting = "waiting for room";
       } else {
-        const auto kind = timeout_kind(e);
-        if (!kind)
+        const auto what = retry_reason(e, o, impl_->monitor);
+        if (!what)
           throw;
-        // A statement that ran out of time while it waited for a lock was blocked, not slow:
-        // it is retried like a lock timeout. One that was just slow would be slow again.
-        const std::string blocker = impl_->monitor.last_seen();
-        const auto limit =
-            *kind == TimeoutKind::lock ? o.connection.lock_timeout : o.connection.statement_timeout;
-        what = "database " + o.name + " cut by " + timeout_key(*kind) + " (" + format(limit) + ")" +
-               (blocker.empty() ? std::string() : " waiting for " + blocker) + ": " +
-               one_line(first_line(e.what()), o.connection.url);
-        if (*kind == TimeoutKind::statement && blocker.empty())
-          throw DatabaseTimeout(what);
+        if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
+          throw DatabaseTimeout(*what + "; gave up after " + format(*o.give_up_after));
+        spdlog::warn("{}; retrying the {} whole in {}", *what, o.name, format(wait));
       }
-      if (o.give_up_after && Clock::now() - started >= *o.give_up_after)
-        throw DatabaseTimeout(what + "; gave up after " + format(*o.give_up_after));
-      spdlog::warn("{}; retrying the {} whole in {}", what, o.name, format(backoff));
-      if (!impl_->sleep_unless_stopped(backoff))
-        throw WriterStopped("database " + o.name + " stopped while waiting to retry on " +
+      if (!impl_->sleep_unless_stopped(wait))
+        throw WriterStopped("database " + o.name + " stopped while " + waiting + " on " +
                             impl_->target());
       impl_->beat();
-      backoff = std::min(backoff * 2, o.max_backoff);
     }
   }
 }

@@ -4,14 +4,10 @@
 #include "sync/answer_check.hpp"
 
 #include "sync/line_batches.hpp"
+#include "sync/workers.hpp"
 
 #include "store/batch_check.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -91,22 +87,9 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
   if (calls.empty()) {
     co_return std::move(work.out);
   }
-  auto ex = co_await net::this_coro::executor;
-  using Op = decltype(net::co_spawn(ex, fanout_worker(work), net::deferred));
-  std::vector<Op> ops;
   const auto workers = std::clamp<std::size_t>(max_in_flight, 1, calls.size());
-  for (std::size_t i = 0; i < workers; ++i) {
-    ops.push_back(net::co_spawn(ex, fanout_worker(work), net::deferred));
-  }
-  auto group = net::experimental::make_parallel_group(std::move(ops));
-  auto [order, errors] =
-      co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
-  (void)order;
-  for (const auto& e : errors) {
-    if (e) {
-      std::rethrow_exception(e);
-    }
-  }
+  const MakeWorker make = [&work] { return fanout_worker(work); }; // named: GCC 12
+  co_await run_workers(workers, make);
   co_return std::move(work.out);
 }
 

@@ -3,6 +3,8 @@
 
 #include "sync/detail_check.hpp"
 
+#include "model/backoff.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -58,10 +60,8 @@ net::awaitable<AskResult> repay_one(api::Client& client, store::Database& db,
 } // namespace
 
 std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempts) {
-  auto wait = std::max(settings.first_backoff, std::chrono::milliseconds(1000));
-  for (int i = 0; i < attempts && wait < settings.max_backoff; ++i)
-    wait *= 2;
-  return std::min(wait, settings.max_backoff);
+  const auto first = std::max(settings.first_backoff, std::chrono::milliseconds(1000));
+  return model::Backoff({.initial = first, .cap = settings.max_backoff}).skip(attempts).next();
 }
 
 net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,

@@ -1,15 +1,11 @@
 #include "sync/window_reader.hpp"
 
+#include "model/backoff.hpp"
 #include "model/endpoints.hpp"
 #include "model/newest.hpp"
 #include "obs/log_throttle.hpp"
 #include "sync/cycle_summary.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "sync/workers.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -232,19 +228,9 @@ net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first)
   co_await take_page(s, first, 1);
   if (s.ended)
     co_return *s.ended;
-  auto ex = co_await net::this_coro::executor;
-  using Op = decltype(net::co_spawn(ex, page_worker(s), net::deferred));
-  std::vector<Op> ops;
   const int workers = std::clamp(s.a.limits.pages_in_flight, 1, std::max(1, s.last - 1));
-  for (int i = 0; i < workers; ++i)
-    ops.push_back(net::co_spawn(ex, page_worker(s), net::deferred));
-  auto group = net::experimental::make_parallel_group(std::move(ops));
-  auto [order, errors] =
-      co_await group.async_wait(net::experimental::wait_for_all(), net::use_awaitable);
-  (void)order;
-  for (const auto& e : errors)
-    if (e)
-      std::rethrow_exception(e);
+  const MakeWorker make = [&s] { return page_worker(s); }; // named: GCC 12 and coroutine params
+  co_await run_workers(static_cast<std::size_t>(workers), make);
   if (s.ended)
     co_return *s.ended;
   co_return s.out_of_budget ? Paging::failed : Paging::read;
@@ -334,7 +320,7 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
                                             const EarlyOrders* early) {
   WindowRead read;
   const int page_size = planner.settings().page_size;
-  auto wait = limits.backoff;
+  model::Backoff backoff({.initial = limits.backoff}); // doubling; limits.rereads ends it
   for (int attempt = 0;; ++attempt) {
     Attempt a{client, limits, page_size, read, early, 0, std::nullopt};
     read.orders.clear();
@@ -352,13 +338,13 @@ net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& 
                                    read.held));
       co_return read;
     }
+    const auto wait = backoff.next();
     window_log().log(spdlog::level::warn, "reread",
                      fmt::format("window [{} .. {}]: {}; re-reading in {}ms ({} of {})",
                                  model::format_time(w.from), model::format_time(w.to), *a.problem,
                                  wait.count(), attempt + 1, limits.rereads));
     ++read.rereads;
     co_await stop.wait(wait, limits.on_wait);
-    wait *= 2;
   }
 }
 

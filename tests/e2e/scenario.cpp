@@ -70,8 +70,9 @@ bool Scenario::once_until_success(int attempts, std::chrono::milliseconds timeou
   return false;
 }
 
-testing::Process Scenario::start_daemon(std::vector<std::string> args) {
-  return testing::start_daemon(config_path_, std::move(args), dir_);
+testing::Process Scenario::start_daemon(std::vector<std::string> args,
+                                        std::map<std::string, std::string> env) {
+  return testing::start_daemon(config_path_, std::move(args), dir_, std::move(env));
 }
 
 bool Scenario::settle(int attempts) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,8 +47,10 @@ public:
   /// Runs `taosyncd once` until it exits 0 (at most `attempts` times); returns success.
   bool once_until_success(int attempts, std::chrono::milliseconds timeout = 120s);
 
-  /// Starts `taosyncd run` (or other args) in the background.
-  testing::Process start_daemon(std::vector<std::string> args = {"run"});
+  /// Starts `taosyncd run` (or other args) in the background, with `env` added to its
+  /// environment.
+  testing::Process start_daemon(std::vector<std::string> args = {"run"},
+                                std::map<std::string, std::string> env = {});
 
   /// The stderr of the last `once` run, for failure messages.
   const std::string& last_log() const { return last_log_; }

@@ -1,5 +1,5 @@
 // taosyncd and its database, with the real binary: a DML-only role granted exactly what the
-// README documents, and the commands' deadline when the database cannot be reached.
+// operations guide documents, and the commands' deadline when the database cannot be reached.
 
 #include "ops_util.hpp"
 #include "pg_cluster.hpp"
@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The README's grants block (the sql block after its "<!-- grants" marker), for `db`.
+/// The operations guide's grants block (the sql block after its "<!-- grants" marker), for `db`.
 std::string readme_grants(const std::string& db) {
-  std::ifstream in(std::string(TAOSYNC_SOURCE_DIR) + "/README.md");
+  std::ifstream in(std::string(TAOSYNC_SOURCE_DIR) + "/docs/operations.md");
   std::stringstream text;
   text << in.rdbuf();
   const std::string readme = text.str();
@@ -84,7 +84,8 @@ Run taosyncd(const fs::path& config, std::vector<std::string> args, const fs::pa
 
 } // namespace
 
-TEST_CASE("a DML-only role granted as the README says runs once; unmigrated, it is told why") {
+TEST_CASE(
+    "a DML-only role granted as the operations guide says runs once; unmigrated, it is told why") {
   ScratchDir dir("ops-db-roles");
   PgCluster pg;
   SimProcess sim({"--orders", "150", "--seed", "5"}, dir.path());
@@ -92,7 +93,7 @@ TEST_CASE("a DML-only role granted as the README says runs once; unmigrated, it 
   cfg.rest_url = sim.rest_url();
   const fs::path config = dir.path() / "taosync.yaml";
 
-  // The README's setup, then `migrate` as the owner and `once` as the DML role.
+  // The guide's setup, then `migrate` as the owner and `once` as the DML role.
   const std::string migrated = pg.create_database();
   admin(migrated, readme_grants(db_name(migrated)));
   cfg.db_url = as_role(migrated, "taosync_owner");

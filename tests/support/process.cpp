@@ -372,10 +372,11 @@ fs::path write_daemon_config(const fs::path& path, const DaemonConfig& cfg) {
   return path;
 }
 
-Process start_daemon(const fs::path& config, std::vector<std::string> args, fs::path log_dir) {
+Process start_daemon(const fs::path& config, std::vector<std::string> args, fs::path log_dir,
+                     std::map<std::string, std::string> env) {
   std::vector<std::string> argv{(bin_dir() / "taosyncd").string(), "--config", config.string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Process(std::move(argv), {}, std::move(log_dir));
+  return Process(std::move(argv), std::move(env), std::move(log_dir));
 }
 
 } // namespace taosync::testing

@@ -162,8 +162,9 @@ std::string render_daemon_config(const DaemonConfig& cfg);
 std::filesystem::path write_daemon_config(const std::filesystem::path& path,
                                           const DaemonConfig& cfg);
 
-/// Starts ${bin_dir}/taosyncd --config `config` <args...>.
+/// Starts ${bin_dir}/taosyncd --config `config` <args...>, with `env` added to its environment.
 Process start_daemon(const std::filesystem::path& config, std::vector<std::string> args,
-                     std::filesystem::path log_dir = {});
+                     std::filesystem::path log_dir = {},
+                     std::map<std::string, std::string> env = {});
 
 } // namespace taosync::testing

@@ -1,4 +1,3 @@
-#include "obs/accept_backoff.hpp"
 #include "obs/api_ban.hpp"
 #include "obs/metrics_server.hpp"
 
@@ -148,7 +147,7 @@ struct Client {
 } // namespace
 
 TEST_CASE("accept backoff: 100 ms doubling to 1 s, back to 100 ms after a success") {
-  obs::AcceptBackoff b;
+  model::Backoff b(obs::kAcceptBackoff);
   CHECK(b.next() == 100ms);
   CHECK(b.next() == 200ms);
   CHECK(b.next() == 400ms);

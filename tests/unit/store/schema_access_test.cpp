@@ -48,7 +48,7 @@ TEST_CASE("a start at the current version needs only DML rights") {
   const auto url = migrated_database();
   admin(url, "CREATE ROLE dml_ok LOGIN; GRANT USAGE ON SCHEMA taosync TO dml_ok; "
              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA taosync TO dml_ok");
-  // the change feed's id is a bigserial: its sequence needs USAGE, as the README grants
+  // the change feed's id is a bigserial: its sequence needs USAGE, as docs/operations.md grants
   CHECK(schema_problem([&] {
           Store(as_role(url, "dml_ok")).migrate();
         }).find("USAGE on sequence taosync.changes_id_seq") != std::string::npos);
