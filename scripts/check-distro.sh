@@ -10,6 +10,11 @@
 # builds the .deb, installs it with apt and runs `taosyncd check-config` on the installed
 # config. CTEST_ARGS replace the default test selection.
 #
+# TAOSYNC_DISTRO_FULL=1 runs the README's whole test command instead of the selection:
+# scripts/test.sh (every test, end-to-end and ops included, and both sanitizer builds) on a
+# copy of the working tree inside the root, then the demo and the .deb as above. It is a
+# release check (about an hour on 2 cores), not part of CI.
+#
 # Needs root (debootstrap, chroot, mounts). The root is cached under
 # $TAOSYNC_ROOTS (default /var/cache/taosync/roots/SUITE) between runs on one machine: it is
 # reused only if debootstrap finished in it (its .complete stamp), setup.sh installs only what
@@ -112,18 +117,33 @@ in_root() {
 log "release: $(in_root '. /etc/os-release; echo "$PRETTY_NAME"')"
 log "packages (scripts/setup.sh)"
 in_root 'TAOSYNC_SKIP_BUILD=1 scripts/setup.sh'
-# What the tests, the demo and the package need: the in-process test binaries, the daemon, the
-# simulator and the comparer (the e2e and ops test binaries stay out: they are the longest
-# part of a build, and the demo is this release's end-to-end sync). TAOSYNC_DISTRO_TARGETS=all
-# builds everything, as scripts/setup.sh does.
-targets="${TAOSYNC_DISTRO_TARGETS:-taosync_inprocess_tests taosyncd taosync-sim taosync-compare}"
-log "build: $targets"
-in_root "cmake --preset default -B $build_in_root >/dev/null && cmake --build $build_in_root -j2 --target $targets"
-in_root 'echo "compilers and libraries: $(g++ --version | head -n1); libpqxx $(pkg-config --modversion libpqxx); $(ls /usr/lib/postgresql)"' || true
+if [[ "${TAOSYNC_DISTRO_FULL:-0}" == 1 ]]; then
+  # A copy, not the bind-mounted tree: the test command builds build/, build-asan/ and
+  # build-tsan/ in its tree, and this release's objects must not land in the host's.
+  full_src=/var/tmp/taosync-full
+  log "the whole test command: scripts/test.sh in a copy of the tree ($full_src)"
+  rm -rf "$target$full_src"
+  mkdir -p "$target$full_src"
+  git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+    (cd "$ROOT" && tar --null -T - -cf -) | tar -xf - -C "$target$full_src"
+  chroot "$target" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TAOSYNC_NO_BROWSER=1 \
+    bash -c "cd $full_src && scripts/test.sh"
+  build_in_root=$full_src/build # the demo and the package use what the test command built
+else
+  # What the tests, the demo and the package need: the in-process test binaries, the daemon, the
+  # simulator and the comparer (the e2e and ops test binaries stay out: they are the longest
+  # part of a build, and the demo is this release's end-to-end sync). TAOSYNC_DISTRO_TARGETS=all
+  # builds everything, as scripts/setup.sh does.
+  targets="${TAOSYNC_DISTRO_TARGETS:-taosync_inprocess_tests taosyncd taosync-sim taosync-compare}"
+  log "build: $targets"
+  in_root "cmake --preset default -B $build_in_root >/dev/null && cmake --build $build_in_root -j2 --target $targets"
+  in_root 'echo "compilers and libraries: $(g++ --version | head -n1); libpqxx $(pkg-config --modversion libpqxx); $(ls /usr/lib/postgresql)"' || true
 
-log "tests: ctest ${ctest_args[*]}"
-printf -v quoted '%q ' "${ctest_args[@]}"
-in_root "ctest --test-dir $build_in_root --output-on-failure -j2 --timeout 900 $quoted"
+  log "tests: ctest ${ctest_args[*]}"
+  printf -v quoted '%q ' "${ctest_args[@]}"
+  in_root "ctest --test-dir $build_in_root --output-on-failure -j2 --timeout 900 $quoted"
+fi
 
 log "demo: one end-to-end sync into this release's PostgreSQL"
 in_root 'TAOSYNC_SKIP_BUILD=1 scripts/demo.sh --orders 1000 --run-seconds 8 </dev/null'
