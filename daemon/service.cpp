@@ -37,28 +37,29 @@ net::awaitable<int> Service::main_loop() {
       start_keeper();
     } else {
       for (const config::ShopConfig& shop : config::shops_of(*cfg_)) {
-        if (stopping_)
+        if (stage_ != Stage::starting)
           break;
         co_await start_shop(shop);
       }
     }
   } catch (...) {
-    if (!stopping_)
+    if (stage_ == Stage::starting)
       throw;
   }
-  if (stopping_ && !keeper_)
+  if (stage_ != Stage::starting && !keeper_)
     co_return kExOk; // a signal arrived while starting
-  if (running_ == 0 && !keeper_)
+  if (shops_.empty() && !keeper_)
     co_return exit_code_; // no shop could start: said above, for each
   start_side_jobs();
-  started_ = true;
+  if (stage_ == Stage::starting)
+    stage_ = Stage::running;
   notifier_.ready();
   notifier_.status("ready");
   const auto shops = config::shops_of(*cfg_);
   spdlog::info("taosyncd {} started for {}", TAOSYNC_VERSION,
                shops.size() == 1 ? "shop " + shops.front().name
                                  : std::to_string(shops.size()) + " shops");
-  while (!finished_) // operation_aborted: maybe_finish() found nothing left to run
+  while (stage_ != Stage::stopped) // operation_aborted: maybe_finish() found nothing to run
     co_await all_ended_.async_wait(net::as_tuple(net::use_awaitable));
   if (keeper_) {
     // The engines have stopped writing: now the leases are released, so peers take the shops
@@ -74,7 +75,7 @@ net::awaitable<int> Service::main_loop() {
                    kKeeperStopWait.count());
     rt_.database().stop();
   }
-  const int code = stopping_ ? kExOk : exit_code_;
+  const int code = exit_code_;
   if (metrics_)
     metrics_->stop();
   if (status_)
@@ -123,7 +124,7 @@ net::awaitable<void> Service::watch_bans() {
   // A ban is recorded by the API client (obs::api_ban); this shows it in STATUS= (with a
   // countdown) and records it for `taosyncd status`. The watchdog reads it on its own.
   std::optional<std::chrono::system_clock::time_point> shown;
-  while (!stopping_) {
+  while (stage_ < Stage::draining) {
     const auto ban = obs::api_ban().in_force();
     if (ban && ban != shown)
       record_ban(*ban);
@@ -150,7 +151,9 @@ void Service::record_platform_clock() {
   // `taosyncd status` runs apart and cannot measure the offset: the daemon stores it beside a
   // shop it runs, when it moved by a second or more and at least once a minute.
   const auto seconds = obs::metrics().platform_clock().offset_seconds;
-  if (!seconds || shop_status_.empty())
+  const auto shop = std::find_if(shops_.begin(), shops_.end(),
+                                 [](const auto& life) { return life.second.status.has_value(); });
+  if (!seconds || shop == shops_.end())
     return;
   const auto offset = std::chrono::milliseconds(std::llround(*seconds * 1000.0));
   const auto now = std::chrono::steady_clock::now();
@@ -161,16 +164,17 @@ void Service::record_platform_clock() {
   clock_recorded_ = RecordedClock{offset, now};
   // Detached, like a ban. A failure (the shop handed over meanwhile, the database away) is
   // not worth a line: the next minute's record replaces it.
-  net::co_spawn(rt_.io(), rt_.database().save_platform_clock(shop_status_.begin()->first, offset),
+  net::co_spawn(rt_.io(), rt_.database().save_platform_clock(shop->first, offset),
                 [](std::exception_ptr) {});
 }
 
 void Service::on_status(const std::string& shop, const sync::EngineStatus& st) {
-  engine_status_.insert_or_assign(shop, st);
-  auto& [line, phase] = shop_status_[shop];
-  const bool phase_changed = st.phase != phase;
-  line = st.line();
-  phase = st.phase;
+  const auto life = shops_.find(shop);
+  if (life == shops_.end())
+    return; // its engine has ended
+  auto& status = life->second.status;
+  const bool phase_changed = !status || status->phase != st.phase;
+  status = st;
   show_status(phase_changed);
 }
 
@@ -195,8 +199,8 @@ StatusSource::View Service::status_view() {
     s.shop = shop.name;
     s.init_start = config::for_shop(*cfg_, shop).sync.init.start;
     s.live.emplace();
-    if (const auto it = engine_status_.find(shop.name); it != engine_status_.end())
-      s.live->engine = it->second;
+    if (const auto it = shops_.find(shop.name); it != shops_.end() && it->second.status)
+      s.live->engine = *it->second.status;
   }
   for (const auto& pipeline : rt_.shops())
     view.shop_calls[pipeline->name] = pipeline->client->counters().calls;
@@ -206,13 +210,17 @@ StatusSource::View Service::status_view() {
 
 void Service::show_status(bool now) {
   // One shop: its line. Several: "N shops: " and each shop's line.
+  std::vector<std::pair<std::string, std::string>> lines; // (shop, line) of those with a status
+  for (const auto& [shop, life] : shops_)
+    if (life.status)
+      lines.emplace_back(shop, life.status->line());
   std::string line;
-  if (shop_status_.size() == 1) {
-    line = shop_status_.begin()->second.first;
+  if (lines.size() == 1) {
+    line = lines.front().second;
   } else {
-    line = std::to_string(shop_status_.size()) + " shops";
-    for (const auto& [shop, st] : shop_status_)
-      line += "; " + shop + ": " + st.first;
+    line = std::to_string(lines.size()) + " shops";
+    for (const auto& [shop, shop_line] : lines)
+      line += "; " + shop + ": " + shop_line;
   }
   const auto wall = std::chrono::system_clock::now();
   if (const auto ban = obs::api_ban().in_force(wall))
@@ -245,8 +253,9 @@ void Service::reload() {
   notifier_.reloading();
   spdlog::info("SIGHUP: reloading {}", opts_.config_path);
   try {
-    if (!started_)
-      throw std::runtime_error("still starting; try again when ready");
+    if (stage_ != Stage::running)
+      throw std::runtime_error(stage_ == Stage::starting ? "still starting; try again when ready"
+                                                         : "stopping");
     config::Config loaded = config::load_config(opts_.config_path);
     register_secrets(loaded); // new secrets too, though a restart applies them
     config::ReloadPlan plan = config::plan_reload(*cfg_, std::move(loaded));
@@ -291,17 +300,19 @@ void Service::reload() {
 
 void Service::begin_shutdown(int signal) {
   const char* name = signal == SIGINT ? "SIGINT" : "SIGTERM";
-  if (stopping_) {
+  if (stage_ >= Stage::draining) {
     spdlog::warn("{} again: exiting now", name);
     std::_Exit(kExOk); // PostgreSQL rolls back an open transaction whole
   }
-  stopping_ = true;
+  const bool was_running = stage_ == Stage::running;
+  stage_ = Stage::draining;
+  exit_code_ = kExOk; // asked to stop: a clean exit, whatever failed before
   notifier_.stopping();
   spdlog::info("{}: stopping after the current transaction (at most {}s)", name,
                cfg_->shutdown_timeout.count());
-  if (started_) {
-    for (auto& pipeline : rt_.shops())
-      pipeline->engine->stop();
+  if (was_running) {
+    for (const auto& [shop, life] : shops_)
+      stop_shop(shop);
     // Calls in flight or waiting (a stalled answer, a ban) end now, not at their timeout; a
     // write transaction in progress still commits or rolls back whole.
     rt_.caller().cancel();

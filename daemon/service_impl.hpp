@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -40,6 +41,21 @@ namespace taosync::daemon::service_detail {
 
 /// Logs the exception of a background job instead of dropping it.
 void log_job_end(const char* what, std::exception_ptr e);
+
+/// Where the daemon, or one shop in it, is in its life. It only moves forward: a shop whose
+/// lease is taken again after it stopped begins a new life.
+enum class Stage {
+  starting, ///< the daemon: migrating and starting its shops; a shop: opening its pipeline
+  running,  ///< the daemon: ready; a shop: its engine runs
+  draining, ///< asked to stop: calls are cancelled, the transaction in progress ends whole
+  stopped,  ///< the daemon: nothing left to run, main_loop returns
+};
+
+/// A shop this daemon runs, from start_shop() until its engine has ended.
+struct ShopLife {
+  Stage stage = Stage::starting;
+  std::optional<sync::EngineStatus> status; ///< its last published status
+};
 
 class Service {
 public:
@@ -82,6 +98,8 @@ private:
   void show_status(bool now);
   void reload();
   void begin_shutdown(int signal);
+  /// Asks the engine of `name` to stop (its life drains, then ends in shop_ended).
+  void stop_shop(const std::string& name);
 
   CliOptions opts_;
   Runtime rt_;
@@ -99,16 +117,13 @@ private:
     std::chrono::steady_clock::time_point at;
   };
   std::optional<RecordedClock> clock_recorded_;
-  bool started_ = false;
-  bool stopping_ = false;
-  /// Each running shop's last status line and phase, by shop.
-  std::map<std::string, std::pair<std::string, sync::Phase>> shop_status_;
-  /// Each running shop's last published status (the status page).
-  std::map<std::string, sync::EngineStatus> engine_status_;
-  std::size_t running_ = 0;     ///< engines still running
-  int exit_code_ = kExOk;       ///< the first failing shop's, when every shop has ended
-  bool finished_ = false;       ///< nothing left to run: main_loop ends
-  net::steady_timer all_ended_; ///< cancelled when finished_ (or the keeper's end) is set
+  Stage stage_ = Stage::starting;
+  /// The shops starting or running here, by name: none left is how the daemon knows it may end.
+  std::map<std::string, ShopLife> shops_;
+  /// The first failing shop's, when every shop has ended; a stop asked for by a signal is a
+  /// clean exit whatever ended before it.
+  int exit_code_ = kExOk;
+  net::steady_timer all_ended_; ///< cancelled when stage_ becomes stopped (or the keeper ends)
   /// With ha.leases: the keeper, its stop and whether its run has returned.
   std::unique_ptr<sync::LeaseKeeper> keeper_;
   /// The shops' inits take turns (sync.parallel_inits).
@@ -117,7 +132,6 @@ private:
   bool keeper_done_ = false;
   std::set<std::string> restart_when_ended_; ///< taken again while its old engine still ran
   std::set<std::string> failed_;             ///< shops whose engine ended in a failure
-  std::size_t starting_ = 0;                 ///< start_shop() calls in progress
   std::string last_status_;                  ///< the last STATUS= sent
   std::chrono::steady_clock::time_point last_status_at_{};
 };

@@ -23,24 +23,26 @@ net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
   hooks.init_slots = &init_slots_;
   ShopPipeline* pipeline = nullptr;
   std::exception_ptr refused;
-  ++starting_;
+  shops_[shop.name] = ShopLife{};
   try {
     pipeline = co_await rt_.open_shop(shop, std::move(hooks));
   } catch (const ShopStopped&) {
     refused = std::current_exception(); // this shop alone; the others go on
   } catch (...) {
-    --starting_;
+    shops_.erase(shop.name);
     throw;
   }
   if (refused) {
-    exit_code_ = exit_code_ == kExOk ? exit_code_for(refused) : exit_code_;
+    if (exit_code_ == kExOk && stage_ < Stage::draining)
+      exit_code_ = exit_code_for(refused);
     failed_.insert(shop.name);
-    --starting_;
+    shops_.erase(shop.name);
     maybe_finish();
     co_return false;
   }
-  --starting_;
-  ++running_;
+  auto& life = shops_[shop.name];
+  if (life.stage == Stage::starting)
+    life.stage = Stage::running;
   // Runs until stopped or failed for good; a failure ends this shop, not the daemon.
   net::co_spawn(rt_.io(), pipeline->engine->run(), [this, name = shop.name](std::exception_ptr e) {
     int code = kExOk;
@@ -51,11 +53,13 @@ net::awaitable<bool> Service::start_shop(config::ShopConfig shop) {
       // The keeper said why; the write was refused, nothing of it landed.
       spdlog::info("shop {}: a write was refused, the lease moved on: {}", name, lost.what());
     } catch (...) {
-      if (!stopping_)
+      if (stage_ < Stage::draining)
         code = exit_code_for(std::current_exception());
     }
     shop_ended(name, code);
   });
+  if (stage_ >= Stage::draining || life.stage == Stage::draining)
+    stop_shop(shop.name); // the daemon, or this shop, was asked to stop while it opened
   co_return true;
 }
 
@@ -70,17 +74,18 @@ void Service::start_keeper() {
   sync::LeaseHooks hooks;
   hooks.on_taken = [this](const std::string& name, std::int64_t epoch) {
     spdlog::info("shop {}: lease taken at epoch {}: syncing it", name, epoch);
-    if (stopping_)
+    if (stage_ >= Stage::draining)
       return;
     const auto shops = config::shops_of(*cfg_);
     const auto shop =
         std::find_if(shops.begin(), shops.end(), [&](const auto& s) { return s.name == name; });
     if (shop == shops.end())
       return;
-    const bool open = std::any_of(rt_.shops().begin(), rt_.shops().end(),
-                                  [&](const auto& p) { return p->name == name; });
+    const bool open =
+        shops_.contains(name) || std::any_of(rt_.shops().begin(), rt_.shops().end(),
+                                             [&](const auto& p) { return p->name == name; });
     if (open) {
-      restart_when_ended_.insert(name); // its former engine is still finishing
+      restart_when_ended_.insert(name); // its former life is still opening or finishing
       return;
     }
     net::co_spawn(rt_.io(), start_shop(*shop),
@@ -89,16 +94,14 @@ void Service::start_keeper() {
   hooks.on_lost = [this](const std::string& name, const std::string& reason) {
     spdlog::warn("shop {}: lease lost ({}): it stops syncing here", name, reason);
     restart_when_ended_.erase(name);
-    for (auto& pipeline : rt_.shops())
-      if (pipeline->name == name)
-        pipeline->engine->stop();
+    stop_shop(name);
   };
   keeper_stop_ = std::make_unique<sync::StopSignal>(rt_.io().get_executor());
   keeper_ =
       std::make_unique<sync::LeaseKeeper>(rt_.database(), std::move(options), std::move(hooks));
   net::co_spawn(rt_.io(), keeper_->run(*keeper_stop_), [this](std::exception_ptr e) {
     log_job_end("the lease keeper", e);
-    keeper_done_ = true;
+    keeper_done_ = true; // the keeper's own end, which main_loop awaits after the shops'
     all_ended_.cancel();
   });
   net::co_spawn(rt_.io(), follow_share(),
@@ -119,33 +122,40 @@ void Service::maybe_finish() {
   // The daemon ends when stopping and no engine runs, or when every engine ended in failure.
   // Without leases it also ends when no shop is left; with leases a daemon holding no shop
   // waits (its peers hold them, and it takes them over if they die).
-  if (finished_ || running_ > 0 || starting_ > 0)
+  // While starting, main_loop itself looks at what started once the configured shops are done.
+  if (stage_ == Stage::starting || stage_ == Stage::stopped || !shops_.empty())
     return;
   bool all_failed = exit_code_ != kExOk;
   if (keeper_) // every shop it holds has failed here (a stopped shop, say)
     for (const auto& [shop, epoch] : keeper_->holding())
       all_failed = all_failed && failed_.contains(shop);
-  if (stopping_ || all_failed || !keeper_)
-    finished_ = true;
-  if (finished_)
+  if (stage_ == Stage::draining || all_failed || !keeper_) {
+    stage_ = Stage::stopped;
     all_ended_.cancel();
+  }
+}
+
+void Service::stop_shop(const std::string& name) {
+  if (const auto life = shops_.find(name); life != shops_.end())
+    life->second.stage = Stage::draining; // an opening shop stops once open (start_shop)
+  for (auto& pipeline : rt_.shops())
+    if (pipeline->name == name)
+      pipeline->engine->stop();
 }
 
 void Service::shop_ended(const std::string& name, int code) {
   if (code != kExOk)
     spdlog::error("shop {} stopped syncing (exit code {}); the other shops go on", name, code);
-  if (exit_code_ == kExOk)
+  if (exit_code_ == kExOk && stage_ < Stage::draining)
     exit_code_ = code;
   if (code != kExOk)
     failed_.insert(name);
-  shop_status_.erase(name);
-  engine_status_.erase(name);
-  --running_;
+  shops_.erase(name);
   // The pipeline is dropped later, outside its own engine's completion; a shop taken again
   // meanwhile starts anew.
   net::post(rt_.io(), [this, name] {
     rt_.close_shop(name);
-    if (restart_when_ended_.erase(name) && keeper_ && !stopping_ &&
+    if (restart_when_ended_.erase(name) && keeper_ && stage_ < Stage::draining &&
         keeper_->holding().contains(name)) {
       for (const auto& shop : config::shops_of(*cfg_))
         if (shop.name == name)
@@ -153,7 +163,7 @@ void Service::shop_ended(const std::string& name, int code) {
                         [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
     }
   });
-  if (code != kExOk && running_ == 0 && keeper_)
+  if (code != kExOk && shops_.empty() && keeper_)
     spdlog::error("every shop this daemon synced has stopped; it exits");
   maybe_finish();
 }
@@ -166,7 +176,7 @@ net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
     if (!kept) {
       spdlog::info("shop {} was removed from the config: it stops syncing; its rows stay",
                    pipeline->name);
-      pipeline->engine->stop(); // with leases the keeper has already given it up
+      stop_shop(pipeline->name); // with leases the keeper has already given it up
     }
   }
   for (const config::ShopConfig& shop : wanted) {
