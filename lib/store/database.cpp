@@ -19,11 +19,9 @@ Database::Database(std::string url, std::chrono::milliseconds max_backoff)
     : Database(writer_options(std::move(url), max_backoff)) {}
 
 template <class R> net::awaitable<R> Database::run(Writer& on, std::function<R(Store&)> job) {
-  // GCC 12 destroys a lambda converted to std::function inside a coroutine's co_await
-  // expression twice (a double free once it captures a string). So every operation builds its
-  // job here, in an ordinary function, and callers co_await only the typed method; neither this
-  // nor Writer::run is a coroutine, and the job reaches the writer thread's coroutine moved,
-  // never converted.
+  // Every operation builds its job here, in an ordinary function, and callers co_await only the
+  // typed method; neither this nor Writer::run is a coroutine, and the job reaches the writer
+  // thread's coroutine moved, never converted (GCC 12 co_await, docs/design.md).
   return on.run<R>(std::move(job));
 }
 
@@ -69,7 +67,7 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
     std::atomic<int>& queued;
     ~Done() { --queued; }
   } done{queued};
-  // named: GCC 12 mishandles a lambda converted to std::function in a co_await expression
+  // named: GCC 12 co_await (docs/design.md)
   std::function<WriteResult(Store&)> job = [this, first, b = std::move(batch)](Store& s) {
     if (b.cursor)
       writer_.watch().check(b.cursor->server_epoch, "the cursor of shop " + b.shop);

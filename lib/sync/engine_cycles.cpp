@@ -114,8 +114,7 @@ net::awaitable<void> Engine::Impl::init() {
     status.init_total_orders = progress.total();
     publish();
   };
-  // Callbacks are named std::functions: GCC 12 destroys a lambda implicitly converted for a
-  // coroutine's by-value parameter twice.
+  // Callbacks are named std::functions: GCC 12 co_await (docs/design.md).
   CursorFor cursor_for = init_cursor(state, range.t0, reconciled_before(range.t0));
   OnCommit on_commit = [&](const CommittedBatch& batch) {
     committed(batch);

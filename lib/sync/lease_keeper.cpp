@@ -261,7 +261,7 @@ net::awaitable<void> LeaseKeeper::hand_over(std::size_t share) {
 }
 
 net::awaitable<void> LeaseKeeper::release_all() {
-  // A named copy: GCC 12 mishandles a temporary range across co_await.
+  // A named copy: GCC 12 co_await (docs/design.md).
   const auto held = holding();
   for (const auto& [shop, epoch] : held) {
     {

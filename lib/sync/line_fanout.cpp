@@ -88,7 +88,8 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
     co_return std::move(work.out);
   }
   const auto workers = std::clamp<std::size_t>(max_in_flight, 1, calls.size());
-  const MakeWorker make = [&work] { return fanout_worker(work); }; // named: GCC 12
+  // named: GCC 12 co_await (docs/design.md)
+  const MakeWorker make = [&work] { return fanout_worker(work); };
   co_await run_workers(workers, make);
   co_return std::move(work.out);
 }

@@ -152,7 +152,7 @@ private:
   // window, read whole, with what is left (rejected records) and its cursor.
   net::awaitable<void> list() {
     std::exception_ptr err;
-    // named: GCC 12 and co_await temporaries
+    // named: GCC 12 co_await (docs/design.md)
     const EarlyOrders early = [this](std::vector<model::Order> orders) {
       return send_early(std::move(orders));
     };
@@ -172,7 +172,7 @@ private:
           break;
         }
         const bool last = planner_.done();
-        WindowItem item{std::move(read), last}; // named: GCC 12 mishandles temporaries in co_await
+        WindowItem item{std::move(read), last}; // named: GCC 12 co_await (docs/design.md)
         co_await windows_.async_send({}, std::move(item), net::use_awaitable);
       }
     } catch (...) {
@@ -185,7 +185,7 @@ private:
   }
 
   net::awaitable<void> send_early(std::vector<model::Order> orders) {
-    WindowItem item{WindowRead{}, false, true}; // named: GCC 12 and co_await temporaries
+    WindowItem item{WindowRead{}, false, true}; // named: GCC 12 co_await (docs/design.md)
     item.read->orders = std::move(orders);
     co_await windows_.async_send({}, std::move(item), net::use_awaitable);
   }

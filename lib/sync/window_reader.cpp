@@ -58,7 +58,7 @@ struct Attempt {
     }
     ++calls;
     ++read.calls;
-    const auto query = query_for(w, page, page_size); // named: GCC 12 and co_await temporaries
+    const auto query = query_for(w, page, page_size); // named: GCC 12 co_await (docs/design.md)
     co_return co_await client.list_orders(query);
   }
 
@@ -199,7 +199,7 @@ net::awaitable<void> take_page(PageSlots& s, model::Page<model::Order>& p, int p
   std::move(p.rejected.begin(), p.rejected.end(), std::back_inserter(s.rejected));
   if (s.a.early && !p.items.empty()) {
     s.a.read.early += p.items.size();
-    auto handed = (*s.a.early)(std::move(p.items)); // named: GCC 12 and co_await temporaries
+    auto handed = (*s.a.early)(std::move(p.items)); // named: GCC 12 co_await (docs/design.md)
     co_await std::move(handed);
   } else {
     std::move(p.items.begin(), p.items.end(), std::back_inserter(s.orders));
@@ -229,7 +229,8 @@ net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first)
   if (s.ended)
     co_return *s.ended;
   const int workers = std::clamp(s.a.limits.pages_in_flight, 1, std::max(1, s.last - 1));
-  const MakeWorker make = [&s] { return page_worker(s); }; // named: GCC 12 and coroutine params
+  // named: GCC 12 co_await (docs/design.md)
+  const MakeWorker make = [&s] { return page_worker(s); };
   co_await run_workers(static_cast<std::size_t>(workers), make);
   if (s.ended)
     co_return *s.ended;

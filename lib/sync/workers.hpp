@@ -17,7 +17,7 @@ using MakeWorker = std::function<net::awaitable<void>()>;
 
 /// Runs `count` workers made by `make` at once on the current executor and waits for every
 /// one to finish; then rethrows the first exception any of them ended with. Pass `make` as a
-/// named std::function: GCC 12 destroys a lambda converted for a coroutine's parameter twice.
+/// named std::function (GCC 12 co_await, docs/design.md).
 net::awaitable<void> run_workers(std::size_t count, const MakeWorker& make);
 
 } // namespace taosync::sync

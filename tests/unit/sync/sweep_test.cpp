@@ -56,8 +56,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
       [&](api::Client& client) -> net::awaitable<bool> {
     WindowPlanner planner(PlannerSettings{100, max_pages, 0.8, range.length()});
     StopSignal stop(co_await net::this_coro::executor);
-    // Named std::functions: GCC 12 destroys a lambda converted for a coroutine's by-value
-    // parameter twice.
+    // Named std::functions: GCC 12 co_await (docs/design.md).
     CursorFor cursor_for = [](TimePoint end, bool) {
       store::SyncState s;
       s.shop = kShop;
