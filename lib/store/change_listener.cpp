@@ -6,6 +6,8 @@
 
 #include <pqxx/pqxx>
 
+#include <poll.h>
+
 namespace taosync::store {
 struct ChangeListener::Impl {
   std::unique_ptr<pqxx::connection> conn;
@@ -40,9 +42,12 @@ std::vector<FeedRow> ChangeListener::read(std::int64_t since,
 bool ChangeListener::wait(std::chrono::milliseconds timeout) {
   const int before = impl_->received;
   if (impl_->conn->get_notifs() == 0) {
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-    const auto usecs = std::chrono::duration_cast<std::chrono::microseconds>(timeout - secs);
-    impl_->conn->await_notification(secs.count(), usecs.count());
+    // poll() itself rather than await_notification(): libpqxx 7.10's throws on EINTR, so the
+    // signal that asks `changes --follow` to stop ended it with an error. Interrupted, this
+    // returns early and the caller looks at why; a lost connection shows below.
+    pollfd socket{impl_->conn->sock(), POLLIN, 0};
+    if (::poll(&socket, 1, static_cast<int>(timeout.count())) > 0)
+      impl_->conn->get_notifs();
   }
   if (!impl_->conn->is_open())
     throw pqxx::broken_connection("the database connection was lost");

@@ -33,7 +33,8 @@ public:
   /// Up to `limit` rows after `since` of `shop` (nullopt: every shop), in id order.
   std::vector<FeedRow> read(std::int64_t since, const std::optional<std::string>& shop, int limit);
 
-  /// Waits up to `timeout` for a notification on kChangesChannel; true if one came.
+  /// Waits up to `timeout` for a notification on kChangesChannel (less if a signal arrives);
+  /// true if one came.
   /// Throws pqxx::broken_connection if the session is lost.
   bool wait(std::chrono::milliseconds timeout);
 

@@ -1,6 +1,7 @@
 // The change feed and the line status history, written by the real batch write into a real
 // PostgreSQL.
 
+#include "store/change_listener.hpp"
 #include "store/pq.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
@@ -8,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
 #include <future>
 #include <set>
 #include <thread>
@@ -276,4 +278,41 @@ TEST_CASE("feed rows older than the retention are deleted in batches, newer ones
   CHECK(query_value(url, "SELECT string_agg(DISTINCT trade_order_id, ',') FROM "
                          "taosync.changes") == "9303");
   CHECK(store.prune_changes(std::chrono::hours(1)) == 0);
+}
+
+namespace {
+void ignore_signal(int) {}
+} // namespace
+
+TEST_CASE("a listener's wait ends early, without an error, when a signal arrives, and hears a "
+          "commit") {
+  const auto url = migrated_database();
+  ChangeListener feed(connection_settings(url), true, "database.url");
+  // As `changes --follow` installs its SIGTERM handler: no SA_RESTART, so a wait in progress is
+  // cut short. (libpqxx 7.10's own wait threw on that, and the command ended with an error.)
+  struct sigaction sa {};
+  struct sigaction before {};
+  sa.sa_handler = ignore_signal;
+  sigemptyset(&sa.sa_mask);
+  REQUIRE(sigaction(SIGUSR1, &sa, &before) == 0);
+  const pthread_t waiter = pthread_self();
+  std::thread signaller([waiter] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    pthread_kill(waiter, SIGUSR1);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  bool notified = true;
+  CHECK_NOTHROW(notified = feed.wait(std::chrono::seconds(5)));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  signaller.join();
+  sigaction(SIGUSR1, &before, nullptr);
+  CHECK_FALSE(notified);
+  CHECK(took < std::chrono::seconds(4));
+
+  Store(url).write(first_version());
+  bool heard = false;
+  for (int i = 0; i < 50 && !heard; ++i)
+    heard = feed.wait(std::chrono::milliseconds(100));
+  CHECK(heard);
+  CHECK(feed.read(0, std::nullopt, 10).size() == 3);
 }
