@@ -9,7 +9,7 @@
 #include "shop_gate.hpp"
 #include "status_source.hpp"
 
-#include "config/reload.hpp"
+#include "config/config.hpp"
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
