@@ -1,10 +1,14 @@
 #pragma once
-// The one-shot commands: check-config, migrate, status, once, resync, audit, changes. Each returns
-// a sysexits code.
+// taosyncd's commands: `run`, the long-running service under systemd (notify, watchdog,
+// signals, metrics endpoint), and the one-shot commands check-config, migrate, status, once,
+// resync, audit, changes. Each returns a sysexits code.
 
 #include "cli.hpp"
 
 namespace taosync::daemon {
+
+/// Runs the daemon until SIGTERM/SIGINT or a fatal error.
+int cmd_run(const CliOptions& opts);
 
 /// Validates the config and prints it with secrets masked.
 int cmd_check_config(const CliOptions& opts);

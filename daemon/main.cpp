@@ -4,7 +4,6 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "last_resort.hpp"
-#include "service.hpp"
 
 #include <iostream>
 

@@ -3,13 +3,13 @@
 // in service.cpp, and the shops it runs (one pipeline per shop, started by hand or by the
 // lease keeper) in service_shops.cpp.
 
+#include "commands.hpp"
 #include "exit_codes.hpp"
 #include "runtime.hpp"
-#include "service.hpp"
 #include "shop_gate.hpp"
 #include "status_source.hpp"
 
-#include "config/reload.hpp"
+#include "config/config.hpp"
 
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"

@@ -33,6 +33,9 @@ struct SystemParams {
 std::string signed_query(std::string_view api_path, Params params, const SystemParams& system,
                          std::string_view app_secret);
 
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view text);
+
 /// "/orders/get Order_Status=all Page=1 ..." for logs: the path and business parameters only
 /// (never a token or the sign), cut to a readable length.
 std::string describe_call(std::string_view api_path, const Params& business);

@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "model/backoff.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace taosync::api {
@@ -18,7 +19,10 @@ struct RetryPolicy {
   std::chrono::milliseconds max_retry_after{}; ///< longest Retry-After honoured (retry_after.hpp)
 
   /// The policy of `api.retry`.
-  static RetryPolicy from(const config::ApiConfig::Retry& retry);
+  static RetryPolicy from(const config::ApiConfig::Retry& retry) {
+    return RetryPolicy{std::max(1, retry.max_attempts), retry.initial_backoff, retry.max_backoff,
+                       retry.max_retry_after};
+  }
 
   /// The waits between attempts: initial_backoff doubling up to max_backoff, each drawn
   /// uniformly from [0, that ceiling] (full jitter).

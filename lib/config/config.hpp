@@ -213,9 +213,27 @@ Config parse_config(const std::string& yaml_text, const std::string& base_dir,
 /// Checks every value's range and form; throws ConfigError naming the first bad key.
 void validate(const Config& cfg);
 
+/// What a reload (SIGHUP) puts in force: which changed keys apply now and which wait for a
+/// restart, from each key's row in the settings table.
+struct ReloadPlan {
+  /// The loaded values of live keys and the running values of restart-only keys.
+  Config next;
+  std::vector<std::string> applied;      ///< changed live keys, dotted, in table order
+  std::vector<std::string> need_restart; ///< changed restart-only keys, kept as they run
+};
+
+/// Compares the config in force with a freshly loaded (valid) one, key by key. Throws
+/// ConfigError if the mix of old and new values breaks a rule that relates keys.
+ReloadPlan plan_reload(const Config& running, Config loaded);
+
 /// The effective config as YAML, with every secret replaced by "***" (and the password of
 /// database.url masked).
 std::string render_masked(const Config& cfg);
+
+/// The example config (config/taosync.example.yaml): every key with its doc, its type, unit,
+/// accepted values and reload behaviour, and its default (or a placeholder where there is
+/// none), as a commented YAML file that loads.
+std::string example_config();
 
 /// A libpq URL or key=value string with its password replaced by "***".
 std::string mask_database_url(const std::string& url);

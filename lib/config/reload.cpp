@@ -1,4 +1,6 @@
-#include "config/reload.hpp"
+// The reload decision (SIGHUP), from each key's row in the settings table.
+
+#include "config/config.hpp"
 #include "config/settings.hpp"
 
 #include <algorithm>

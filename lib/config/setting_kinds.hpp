@@ -3,7 +3,6 @@
 // its YAML mapping, spelled back as YAML, compared and checked. Each function makes one row
 // of the table from a key, its field accessor and a check.
 
-#include "config/secret_text.hpp"
 #include "config/setting_checks.hpp"
 #include "config/settings.hpp"
 #include "config/time_text.hpp"
@@ -29,6 +28,16 @@ std::string yaml_bytes(std::uint64_t v);
 /// `credential` when it exists; nullopt if none is given (or it is empty).
 std::optional<std::string> read_secret(Section& s, const std::string& name,
                                        const std::string& credential, const Sources& src);
+
+/// The whole value: app secrets and tokens are secret through and through.
+std::string whole_value(const std::string& value);
+
+/// The password in a libpq URL ("postgresql://u:PASS@h/db", "?password=PASS") or key=value
+/// string ("password=PASS" / "password='P S'"); empty if none.
+std::string database_password(const std::string& url);
+
+/// `text` with every occurrence of `secret` replaced by "***" (unchanged if `secret` is empty).
+std::string mask_text(const std::string& text, const std::string& secret);
 
 /// A path relative to the config file's directory, made absolute.
 std::string resolve_path(const std::string& path, const Sources& src);

@@ -43,9 +43,9 @@ net::awaitable<SyncState> Database::load_state(const std::string& shop) {
 // Each fenced job asks for its fence when it runs (on the writer thread, at every attempt), not
 // when it is queued: a lease dropped in between refuses the write.
 net::awaitable<void> Database::save_state(const SyncState& state) {
-  return run<void>(writer_, [state, f = &fences_, w = &writer_](Store& s) {
+  return run<void>(writer_, [state, db = this, w = &writer_](Store& s) {
     w->watch().check(state.server_epoch, "the cursor of shop " + state.shop);
-    s.save_state(state, f->for_write(state.shop));
+    s.save_state(state, db->fence_for_write(state.shop));
   });
 }
 
@@ -71,7 +71,7 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
   std::function<WriteResult(Store&)> job = [this, first, b = std::move(batch)](Store& s) {
     if (b.cursor)
       writer_.watch().check(b.cursor->server_epoch, "the cursor of shop " + b.shop);
-    auto result = s.write(b, fences_.for_write(b.shop));
+    auto result = s.write(b, fence_for_write(b.shop));
     if (first)
       prune_changes_if_due(s); // next_prune_ is the first writer thread's
     return result;
@@ -122,8 +122,8 @@ net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::st
 
 net::awaitable<void> Database::save_tokens(const std::string& shop, const model::Tokens& tokens,
                                            const std::string& fingerprint) {
-  return run<void>(writer_, [shop, tokens, fingerprint, f = &fences_](Store& s) {
-    s.save_tokens(shop, tokens, fingerprint, f->for_write(shop));
+  return run<void>(writer_, [shop, tokens, fingerprint, db = this](Store& s) {
+    s.save_tokens(shop, tokens, fingerprint, db->fence_for_write(shop));
   });
 }
 
@@ -136,8 +136,8 @@ net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop,
 net::awaitable<void> Database::postpone_owed(const std::string& shop, const std::string& id,
                                              const std::string& reason,
                                              std::chrono::milliseconds delay) {
-  return run<void>(writer_, [shop, id, reason, delay, f = &fences_](Store& s) {
-    s.postpone_owed(shop, id, reason, delay, f->for_write(shop));
+  return run<void>(writer_, [shop, id, reason, delay, db = this](Store& s) {
+    s.postpone_owed(shop, id, reason, delay, db->fence_for_write(shop));
   });
 }
 
@@ -147,8 +147,8 @@ net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
 
 net::awaitable<void> Database::save_held(const std::string& shop,
                                          const std::optional<HeldWindow>& held) {
-  return run<void>(writer_, [shop, held, f = &fences_](Store& s) {
-    s.save_held(shop, held, f->for_write(shop));
+  return run<void>(writer_, [shop, held, db = this](Store& s) {
+    s.save_held(shop, held, db->fence_for_write(shop));
   });
 }
 
@@ -163,22 +163,22 @@ net::awaitable<ShopFlags> Database::load_flags(const std::string& shop) {
 net::awaitable<void> Database::save_refresh_fingerprint(const std::string& shop,
                                                         const std::string& fingerprint,
                                                         bool resume) {
-  return run<void>(writer_, [shop, fingerprint, resume, f = &fences_](Store& s) {
-    s.save_refresh_fingerprint(shop, fingerprint, resume, f->for_write(shop));
+  return run<void>(writer_, [shop, fingerprint, resume, db = this](Store& s) {
+    s.save_refresh_fingerprint(shop, fingerprint, resume, db->fence_for_write(shop));
   });
 }
 
 net::awaitable<void> Database::save_api_ban(const std::string& shop,
                                             std::chrono::system_clock::time_point until) {
-  return run<void>(writer_, [shop, until, f = &fences_](Store& s) {
-    s.save_api_ban(shop, until, f->for_write(shop));
+  return run<void>(writer_, [shop, until, db = this](Store& s) {
+    s.save_api_ban(shop, until, db->fence_for_write(shop));
   });
 }
 
 net::awaitable<void> Database::save_platform_clock(const std::string& shop,
                                                    std::chrono::milliseconds offset) {
-  return run<void>(writer_, [shop, offset, f = &fences_](Store& s) {
-    s.save_platform_clock(shop, offset, f->for_write(shop));
+  return run<void>(writer_, [shop, offset, db = this](Store& s) {
+    s.save_platform_clock(shop, offset, db->fence_for_write(shop));
   });
 }
 
@@ -238,19 +238,36 @@ net::awaitable<std::vector<Lease>> Database::leases() {
 }
 
 void Database::use_leases(bool in_use) {
-  fences_.set_in_use(in_use);
+  leases_in_use_ = in_use;
 }
 
 void Database::hold(const std::string& shop, Fence fence) {
-  fences_.hold(shop, std::move(fence));
+  std::lock_guard lock(fences_mutex_);
+  fences_.insert_or_assign(shop, std::move(fence));
 }
 
 void Database::drop(const std::string& shop) {
-  fences_.drop(shop);
+  std::lock_guard lock(fences_mutex_);
+  fences_.erase(shop);
 }
 
 std::optional<Fence> Database::fence(const std::string& shop) const {
-  return fences_.held(shop);
+  std::lock_guard lock(fences_mutex_);
+  const auto it = fences_.find(shop);
+  if (it == fences_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<Fence> Database::fence_for_write(const std::string& shop) const {
+  if (!leases_in_use_)
+    return std::nullopt;
+  auto held = fence(shop);
+  if (!held)
+    throw LeaseLost("write for shop " + shop +
+                    " refused: leases are in use (ha.leases) and this daemon holds no lease "
+                    "on the shop");
+  return held;
 }
 
 void Database::stop() {

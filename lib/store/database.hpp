@@ -11,7 +11,6 @@
 #include "model/records.hpp"
 #include "model/tokens.hpp"
 #include "store/batch.hpp"
-#include "store/fences.hpp"
 #include "store/leases.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
@@ -25,6 +24,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -156,8 +156,16 @@ private:
   /// Runs `job` on `on`'s thread.
   template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
 
-  // Declared first, so it outlives the writer threads whose jobs read it.
-  Fences fences_;
+  /// What a write for `shop` must check before it commits: nullopt with leases off, the held
+  /// fence with leases on. Throws LeaseLost naming the shop when leases are on and none is held.
+  std::optional<Fence> fence_for_write(const std::string& shop) const;
+
+  // The fences this daemon holds: the lease keeper changes them from the network thread, the
+  // writer threads read them as each write begins. Declared first, so they outlive the writer
+  // threads whose jobs read them.
+  std::atomic<bool> leases_in_use_{false};
+  mutable std::mutex fences_mutex_;
+  std::unordered_map<std::string, Fence> fences_; ///< guarded by fences_mutex_
 
   /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
   void prune_changes_if_due(Store& store);

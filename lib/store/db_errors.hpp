@@ -1,12 +1,14 @@
 #pragma once
 // The database failures a command or an operator must tell apart, each mapped to its own
 // exit code by the daemon: unreachable (69), a deadline cut a statement (75), the schema or
-// the role's rights are not what taosyncd needs (78).
+// the role's rights are not what taosyncd needs (78). And libpq's messages and the database URL
+// described in logs and errors without its password.
 
 #include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace taosync::store {
 
@@ -47,6 +49,13 @@ bool out_of_resources(const std::exception& e);
 
 /// The config key of a deadline: "database.statement_timeout" or "database.lock_timeout".
 const char* timeout_key(TimeoutKind kind);
+
+/// The connection string with any password replaced by "***", for logs and errors.
+/// Handles URIs (postgresql://user:pw@host/db?password=pw) and key=value strings.
+std::string redacted_url(std::string_view url);
+
+/// `message` with every occurrence of the URL's password (if it has one) replaced by "***".
+std::string scrub_password(std::string message, std::string_view url);
 
 /// A libpq message on one line, without the password of `url`: libpq's come with newlines
 /// and tabs.

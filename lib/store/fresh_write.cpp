@@ -1,8 +1,6 @@
 #include "store/fresh_write.hpp"
 
 #include "store/copy_rows.hpp"
-#include "store/fresh_sql.hpp"
-
 #include "store/pq.hpp"
 #include "store/text_repair.hpp"
 
@@ -16,7 +14,17 @@
 namespace taosync::store {
 namespace {
 
-constexpr Statement kAnyStored{"taosync_any_stored", sql::kAnyStored};
+/// Whether any of the order ids $2 (an array literal) is stored for the shop $1: the statement
+/// that decides whether a batch is fresh. One primary-key probe per id, written as
+/// batch_sql.hpp says (OFFSET 0, the shop as `(SELECT $1::text)`). Lines are not probed: a line
+/// is only ever stored with its order, and one stored under another order fails the fresh
+/// write's COPY, which is then compared instead.
+constexpr Statement kAnyStored{"taosync_any_stored", R"sql(
+SELECT EXISTS (SELECT 1 FROM unnest($2::text[]) AS k(id)
+               WHERE EXISTS (SELECT 1 FROM taosync.orders
+                             WHERE shop = (SELECT $1::text) AND trade_order_id = k.id
+                             OFFSET 0))
+)sql"};
 
 /// Whether `t` is within the years the fresh write takes (1 to 9999; PostgreSQL takes more).
 bool writable(model::TimePoint t) {

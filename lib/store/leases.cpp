@@ -7,10 +7,29 @@
 
 #include <pqxx/pqxx>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <random>
 
 namespace taosync::store {
 namespace {
+
+std::string host_name() {
+  std::array<char, 256> buf{};
+  if (::gethostname(buf.data(), buf.size() - 1) != 0 || buf[0] == '\0')
+    return "unknown-host";
+  return buf.data();
+}
+
+std::string random_hex8() {
+  std::random_device device;
+  std::array<char, 9> buf{};
+  std::snprintf(buf.data(), buf.size(), "%08x", static_cast<unsigned>(device()));
+  return buf.data();
+}
 
 // Every time is the database's (clock_timestamp(), not now(): a transaction's start time would
 // make a lease look live for as long as the transaction lasts). Times travel as epoch
@@ -139,6 +158,15 @@ std::string holder_text(pqxx::transaction_base& tx, const std::string& shop) {
 }
 
 } // namespace
+
+DaemonIdentity this_daemon(const std::string& configured_id) {
+  DaemonIdentity me;
+  me.host = host_name();
+  me.pid = static_cast<int>(::getpid());
+  me.id = configured_id.empty() ? me.host + ":" + std::to_string(me.pid) + ":" + random_hex8()
+                                : configured_id;
+  return me;
+}
 
 std::vector<std::string> heartbeat(pqxx::transaction_base& tx, const DaemonIdentity& daemon,
                                    std::chrono::milliseconds ttl) {

@@ -5,8 +5,6 @@
 // writer holds and throws LeaseLost when that epoch is no longer the live one, so that a
 // former owner's write rolls back instead of interleaving with the new owner's.
 
-#include "store/daemon_identity.hpp"
-
 #include <pqxx/transaction_base>
 
 #include <chrono>
@@ -20,6 +18,20 @@ namespace taosync::store {
 
 /// A time on the database's clock.
 using DbTime = std::chrono::system_clock::time_point;
+
+/// Who a daemon is among those sharing one database, as the daemons and shop_leases tables
+/// record it: the id its heartbeat and its leases are recorded under, with its host and pid
+/// for people reading `taosyncd status`.
+struct DaemonIdentity {
+  std::string id; ///< unique among the daemons sharing the database
+  std::string host;
+  int pid = 0;
+};
+
+/// This process: `configured_id` (ha.daemon_id) if not empty, else "<hostname>:<pid>:<random>"
+/// with 8 random hex digits, so that a restarted daemon (same host, maybe the same pid in a
+/// fresh container) is never taken for its former self.
+DaemonIdentity this_daemon(const std::string& configured_id);
 
 /// What a write for a shop must still hold in the database to commit: the lease of `daemon`
 /// at `epoch`.

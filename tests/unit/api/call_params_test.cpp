@@ -1,7 +1,6 @@
 // Request parameters: the seed's names, no empty values, signed raw and sent URL-encoded.
 
 #include "api/call_params.hpp"
-#include "api/query.hpp"
 #include "api/url.hpp"
 
 #include <doctest/doctest.h>

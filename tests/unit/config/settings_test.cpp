@@ -1,8 +1,6 @@
 // The settings table and what is made from it: the example config, check-config's masking and
 // the reload decision.
 
-#include "config/example.hpp"
-#include "config/reload.hpp"
 #include "config/settings.hpp"
 #include "temp_dir.hpp"
 

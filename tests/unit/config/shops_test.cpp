@@ -1,5 +1,4 @@
 #include "config/config.hpp"
-#include "config/reload.hpp"
 #include "config/time_text.hpp"
 #include "temp_dir.hpp"
 

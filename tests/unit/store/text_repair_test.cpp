@@ -1,4 +1,4 @@
-#include "store/db_url.hpp"
+#include "store/db_errors.hpp"
 #include "store/text_repair.hpp"
 
 #include <doctest/doctest.h>
