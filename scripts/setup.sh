@@ -38,7 +38,7 @@ esac
 PACKAGES=(
   build-essential cmake pkg-config ccache git ca-certificates
   "libboost$boost-dev" "libboost-json$boost-dev" libpqxx-dev libpq-dev libspdlog-dev
-  libyaml-cpp-dev doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format
+  libyaml-cpp-dev doctest-dev libssl-dev zlib1g-dev libsystemd-dev clang-format clang-tidy
   postgresql pgbouncer # pgbouncer: tests/e2e/pgbouncer_test.cpp runs taosyncd behind it
   systemd dpkg-dev file curl procps util-linux time
   libfaketime # the clock test steps the daemon's wall clock
