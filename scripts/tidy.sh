@@ -10,8 +10,13 @@ cd "$ROOT"
 
 CLANG_TIDY="${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy || true)}"
 if [[ -z "$CLANG_TIDY" ]]; then
-  echo "tidy: clang-tidy not found (apt install clang-tidy)" >&2
-  exit 2
+  # setup.sh installs it on Debian 12 alone, the one distribution whose clang-tidy is 14.
+  if (. /etc/os-release 2>/dev/null && [[ "${ID:-} ${VERSION_ID:-}" == "debian 12" ]]); then
+    echo "tidy: clang-tidy not found (apt install clang-tidy)" >&2
+    exit 2
+  fi
+  echo "tidy: no clang-tidy here: the code is checked with clang-tidy 14 on Debian 12; skipped" >&2
+  exit 0
 fi
 # Another major version has other checks and finds other things, so the check is clang-tidy
 # 14's alone (CI runs it on Debian 12); elsewhere it is skipped, saying so.
