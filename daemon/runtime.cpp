@@ -184,7 +184,7 @@ int exit_code_for(std::exception_ptr e) {
   }
 }
 
-int run_to_exit_code(net::io_context& io, std::function<net::awaitable<int>()> body) {
+int run_to_exit_code(net::io_context& io, const std::function<net::awaitable<int>()>& body) {
   int code = kExSoftware;
   net::co_spawn(io, body(), [&code, &io](std::exception_ptr e, int result) {
     code = e ? exit_code_for(e) : result;

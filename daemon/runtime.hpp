@@ -94,7 +94,7 @@ std::string one_shop(const config::Config& cfg, const std::string& wanted);
 
 /// Runs `body` on `io` until it finishes; returns its exit code, or the code for its
 /// exception (logged).
-int run_to_exit_code(net::io_context& io, std::function<net::awaitable<int>()> body);
+int run_to_exit_code(net::io_context& io, const std::function<net::awaitable<int>()>& body);
 
 /// Logs an exception and maps it to a sysexits code.
 int exit_code_for(std::exception_ptr e);

@@ -220,7 +220,7 @@ void Service::show_status(bool now) {
   } else {
     line = std::to_string(lines.size()) + " shops";
     for (const auto& [shop, shop_line] : lines)
-      line += "; " + shop + ": " + shop_line;
+      line.append("; ").append(shop).append(": ").append(shop_line);
   }
   const auto wall = std::chrono::system_clock::now();
   if (const auto ban = obs::api_ban().in_force(wall))

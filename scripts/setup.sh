@@ -21,16 +21,16 @@ distribution() {
 # Boost's versioned package names: Debian 12's default libboost-dev is 1.74, too old.
 read -r distro_id distro_version <<<"$(distribution)"
 case "$distro_id $distro_version" in
-"debian 12") boost=1.81 browser=chromium ;;
-"debian 13") boost=1.83 browser=chromium ;;
-"ubuntu 24.04") boost=1.83 browser="" ;; # Ubuntu's chromium is a snap shim; no apt browser
+"debian 12") boost=1.81 browser=chromium tidy=clang-tidy ;;
+"debian 13") boost=1.83 browser=chromium tidy="" ;;
+"ubuntu 24.04") boost=1.83 browser="" tidy="" ;; # Ubuntu's chromium is a snap shim; no apt browser
 *)
   echo "setup: $distro_id $distro_version is not a distribution taosync knows." >&2
   echo "setup: supported: Debian 12 (bookworm), Debian 13 (trixie), Ubuntu 24.04 (noble)." >&2
   echo "setup: install the equivalent of scripts/setup.sh's package list by hand, then run" >&2
   echo "setup: TAOSYNC_SKIP_PACKAGES=1 $0" >&2
   [[ "${TAOSYNC_SKIP_PACKAGES:-0}" == 1 ]] || exit 1
-  boost="" browser=""
+  boost="" browser="" tidy=""
   ;;
 esac
 [[ "${TAOSYNC_NO_BROWSER:-0}" == 1 ]] && browser=""
@@ -43,6 +43,7 @@ PACKAGES=(
   systemd dpkg-dev file curl procps util-linux time
   libfaketime # the clock test steps the daemon's wall clock
   $browser # the status page test loads the page headless
+  $tidy # scripts/tidy.sh: clang-tidy 14's checks, so only where it is clang-tidy 14
 )
 
 installed() {

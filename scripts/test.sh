@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test with ctest
 # (unit, PostgreSQL integration, simulator contract, in-process async, end-to-end and ops
-# tests). A full run (no arguments) also checks the formatting first and, after the tests,
-# runs the sanitizer builds (scripts/sanitize.sh; TAOSYNC_SANITIZE="asan tsan" by default,
-# "none" skips them), then, as root, builds and tests in a Debian 13 root
-# (scripts/check-distro.sh; TAOSYNC_DISTROS="trixie" by default, but none on Debian 13
-# itself; "none" skips it).
+# tests). A full run (no arguments) also checks the formatting first, then runs clang-tidy
+# (scripts/tidy.sh; TAOSYNC_TIDY=none skips it), and, after the tests, runs the sanitizer
+# builds (scripts/sanitize.sh; TAOSYNC_SANITIZE="asan tsan" by default, "none" skips them),
+# then, as root, builds and tests in a Debian 13 root (scripts/check-distro.sh;
+# TAOSYNC_DISTROS="trixie" by default, but none on Debian 13 itself; "none" skips it).
 # Extra arguments go to ctest for the default build only, e.g. `scripts/test.sh -L e2e` or
 # `-R seed`.
 set -euo pipefail
@@ -16,6 +16,9 @@ cd "$ROOT"
 full=$(($# == 0))
 if ((full)); then
   scripts/check-format.sh
+  if [[ "${TAOSYNC_TIDY-}" != none ]]; then
+    scripts/tidy.sh
+  fi
 fi
 if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
   ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "$@"

@@ -54,8 +54,8 @@ ApiError given_up(ApiError error, const std::string& why) {
 // "4m 59s ahead of", "250ms behind": an offset for a log line or /healthz.
 std::string describe_offset(std::chrono::milliseconds offset) {
   using std::chrono::minutes;
-  const auto magnitude = offset < offset.zero() ? -offset : offset;
-  const std::string side = offset < offset.zero() ? " behind" : " ahead of";
+  const auto magnitude = offset < std::chrono::milliseconds::zero() ? -offset : offset;
+  const std::string side = offset < std::chrono::milliseconds::zero() ? " behind" : " ahead of";
   if (magnitude < std::chrono::seconds(1))
     return std::to_string(magnitude.count()) + "ms" + side;
   const auto secs = std::chrono::floor<std::chrono::seconds>(magnitude);
@@ -162,7 +162,7 @@ void Caller::observe_date(std::string_view date, Clock::time_point sent,
                  "on, and the cursor waits until it passes the cursor again",
                  date);
   const auto offset = *clock_.offset();
-  const auto magnitude = offset < offset.zero() ? -offset : offset;
+  const auto magnitude = offset < std::chrono::milliseconds::zero() ? -offset : offset;
   obs::Metrics::PlatformClockFigures figures{std::chrono::duration<double>(offset).count(), {}};
   if (clock_limits_) {
     const std::string said = "the platform's clock is " + describe_offset(offset) +

@@ -131,7 +131,7 @@ std::string retry_after_note(std::optional<seconds> retry_after, const RetryPoli
   if (*retry_after > policy.max_retry_after) {
     const auto cap = policy.max_retry_after;
     note += ", held to api.retry.max_retry_after " +
-            (cap % seconds(1) == cap.zero()
+            (cap % seconds(1) == std::chrono::milliseconds::zero()
                  ? std::to_string(std::chrono::duration_cast<seconds>(cap).count()) + "s"
                  : std::to_string(cap.count()) + "ms");
   }

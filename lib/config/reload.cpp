@@ -26,7 +26,7 @@ ReloadPlan plan_reload(const Config& running, Config loaded) {
   };
   if (!std::equal(running.shops.begin(), running.shops.end(), plan.next.shops.begin(),
                   plan.next.shops.end(), same_shop))
-    plan.applied.push_back("shops");
+    plan.applied.emplace_back("shops");
   validate(plan.next);
   return plan;
 }

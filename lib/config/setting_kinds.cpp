@@ -115,7 +115,7 @@ std::string resolve_path(const std::string& path, const Sources& src) {
 
 std::optional<std::string> read_secret(Section& s, const std::string& name,
                                        const std::string& credential, const Sources& src) {
-  const auto inline_value = s.string(name);
+  auto inline_value = s.string(name); // not const: returned, so moved
   const auto file = s.string(name + "_file");
   if (!src.credentials_dir.empty()) {
     // "name" from LoadCredential=name:FILE, "taosync_name" from the unit's directory form

@@ -62,9 +62,9 @@ std::unique_ptr<Store> connect_store(const ConnectionSettings& settings,
       const std::string reason = one_line(e.what(), settings.url);
       const auto waited = std::chrono::duration_cast<Millis>(now - first_failure);
       if (policy.give_up_after && waited >= *policy.give_up_after)
-        throw DatabaseUnreachable("database unreachable at " + target + " after " +
-                                  rounded(*policy.give_up_after) +
-                                  " (database.connect_timeout): " + reason);
+        throw DatabaseUnreachable(
+            fmt::format("database unreachable at {} after {} (database.connect_timeout): {}",
+                        target, rounded(*policy.give_up_after), reason));
       auto pause = backoff.next();
       if (policy.give_up_after) // one last attempt right at the deadline
         pause = std::min(pause, *policy.give_up_after - waited);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <utility>
 
 namespace taosync::store {
 namespace {
@@ -45,7 +46,7 @@ std::string seconds(Millis d) {
 
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+  return v != nullptr && *v != '\0' ? std::string(v) : std::move(fallback);
 }
 
 } // namespace
@@ -88,7 +89,7 @@ std::string with_libpq_defaults(std::string_view url,
     } else if (!out.empty() && out.back() != ' ') {
       out += ' ';
     }
-    out += key + "=" + value;
+    out.append(key).append("=").append(value);
   }
   return out;
 }

@@ -204,6 +204,7 @@ Renewal renew_leases(pqxx::transaction_base& tx, const std::string& daemon,
   if (held.empty())
     return out;
   std::vector<std::string> shops;
+  shops.reserve(held.size());
   for (const auto& h : held)
     shops.push_back(h.shop);
   std::vector<std::string> renewed;

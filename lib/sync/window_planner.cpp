@@ -129,7 +129,8 @@ TimePoint WindowPlanner::aim_inside(const KnownRange& over, std::size_t index, T
     const double inside = static_cast<double>(over.count - lo_count) /
                           static_cast<double>(std::max<std::int64_t>(1, (over.end - lo).count()));
     if (beyond > kGapRatio * inside) {
-      aim = std::max(aim, over.end - Millis(std::llround((over.count - target) / beyond)));
+      aim = std::max(aim, over.end - Millis(std::llround(
+                                         (static_cast<double>(over.count) - target) / beyond)));
     } else if (split_ && outer.count == over.count && lo_count == 0) {
       // The last cut found nothing between its end and the outer one: the orders are
       // bunched early. Cut harder each time (by the last cut's ratio too), so that a few

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The lint check: clang-tidy 14 (Debian 12's) with the committed .clang-tidy over every .cpp
+# under lib/ and daemon/, two at a time. Prints each finding once (a header's finding shows up
+# in every file that includes it) and their count per check; fails on any. Arguments (paths
+# or git pathspecs, e.g. lib/store) check only the .cpp files they name.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CLANG_TIDY="${CLANG_TIDY:-$(command -v clang-tidy-14 || command -v clang-tidy || true)}"
+if [[ -z "$CLANG_TIDY" ]]; then
+  # setup.sh installs it on Debian 12 alone, the one distribution whose clang-tidy is 14.
+  if (. /etc/os-release 2>/dev/null && [[ "${ID:-} ${VERSION_ID:-}" == "debian 12" ]]); then
+    echo "tidy: clang-tidy not found (apt install clang-tidy)" >&2
+    exit 2
+  fi
+  echo "tidy: no clang-tidy here: the code is checked with clang-tidy 14 on Debian 12; skipped" >&2
+  exit 0
+fi
+# Another major version has other checks and finds other things, so the check is clang-tidy
+# 14's alone (CI runs it on Debian 12); elsewhere it is skipped, saying so.
+if ! "$CLANG_TIDY" --version | grep -q 'version 14\.'; then
+  echo "tidy: $("$CLANG_TIDY" --version | grep -m1 version) is not clang-tidy 14:" \
+    "the code is checked on Debian 12 (CLANG_TIDY= names another binary); skipped" >&2
+  exit 0
+fi
+
+# Configured only, never built: the default build is a unity build, whose compile commands
+# name the generated unity files, while clang-tidy needs one command per real source file.
+# Configuring also makes the include links (lib/CMakeLists.txt) the sources compile against.
+BUILD="${TAOSYNC_TIDY_BUILD_DIR:-$ROOT/build-tidy}"
+if ! configure_log="$(cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_UNITY_BUILD=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DBUILD_TESTING=OFF \
+  -DTAOSYNC_WERROR=OFF 2>&1)"; then
+  echo "$configure_log" >&2
+  echo "tidy: configuring $BUILD failed" >&2
+  exit 2
+fi
+
+if (($# > 0)); then
+  mapfile -t files < <(git ls-files -- "$@" | grep '\.cpp$')
+else
+  mapfile -t files < <(git ls-files -- 'lib/*.cpp' 'daemon/*.cpp')
+fi
+if ((${#files[@]} == 0)); then
+  echo "tidy: no .cpp file in: $*" >&2
+  exit 2
+fi
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+# One log per source file; a non-zero exit without a finding (a crash) is reported below.
+tidy_one() {
+  local log
+  log="$TIDY_LOGS/$(tr / _ <<<"$1").log"
+  "$CLANG_TIDY" -p "$TIDY_BUILD" --quiet "$1" >"$log" 2>&1 || echo "$1" >>"$log.failed"
+}
+export -f tidy_one
+export CLANG_TIDY TIDY_BUILD="$BUILD" TIDY_LOGS="$logs"
+printf '%s\0' "${files[@]}" | xargs -0 -n 1 -P 2 bash -c 'tidy_one "$1"' tidy_one
+
+# A finding is "path:line:col: error: message [check,-warnings-as-errors]"; a library's header
+# is named through its include link (build-tidy/include/api/api/x.hpp is lib/api/x.hpp).
+mapfile -t findings < <(cat "$logs"/*.log |
+  grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error): .*\[[^] ]+\]$' |
+  sed -E -e "s|^$ROOT/||" -e "s|^${BUILD#"$ROOT/"}/include/([a-z]+)/[a-z]+/|lib/\1/|" -e "s|^$BUILD/include/([a-z]+)/[a-z]+/|lib/\1/|" |
+  sort -u)
+if ((${#findings[@]} > 0)); then
+  printf '%s\n' "${findings[@]}"
+  echo "tidy: ${#findings[@]} finding(s):"
+  printf '%s\n' "${findings[@]}" | sed -E 's/.*\[([^],]+)(,[^]]*)?\]$/\1/' | sort | uniq -c | sort -rn
+  exit 1
+fi
+if compgen -G "$logs/*.failed" >/dev/null; then
+  cat "$logs"/*.log >&2
+  echo "tidy: clang-tidy failed without a finding on: $(cat "$logs"/*.failed | tr '\n' ' ')" >&2
+  exit 2
+fi
+echo "tidy: 0 findings in ${#files[@]} file(s)"
