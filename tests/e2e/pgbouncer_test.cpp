@@ -196,9 +196,18 @@ TEST_CASE("two daemons behind one PgBouncer in transaction mode: leases and fenc
 
   // Frozen inside a transaction: the idle timeout that transaction set for itself (half the
   // ttl) ends its server session, so b's takeover does not wait for a's locks.
-  const bool mid = wait_mid_transaction(s, a.pid(), 20s);
-  a.kill(SIGSTOP);
-  CHECK(mid);
+  // Stopped when a transaction of its was open, as pg_stat_activity shows once it is stopped
+  // (one that ended between the look and the signal is let go and tried again).
+  bool mid = false;
+  for (int attempt = 0; attempt < 20 && !mid; ++attempt) {
+    if (!wait_mid_transaction(s, a.pid(), 20s))
+      break;
+    a.kill(SIGSTOP);
+    mid = wait_mid_transaction(s, a.pid(), 0ms);
+    if (!mid)
+      a.kill(SIGCONT);
+  }
+  REQUIRE_MESSAGE(mid, a.stderr_tail());
   CHECK_MESSAGE(wait_until([&] { return held_by(s, b.pid()) == 4; }, 20s), b.stderr_tail());
   CHECK(s.pg().log().find("idle-in-transaction timeout") != std::string::npos);
   std::this_thread::sleep_for(1s); // b writes the shops it took
