@@ -142,19 +142,18 @@ std::string whole_value(const std::string& value) {
 }
 
 std::string database_password(const std::string& url) {
+  // The forms a libpq url or keyword string spells a password in: user:password@, a query's
+  // password=, and a keyword value quoted or plain.
+  static const std::array<std::regex, 4> kForms{
+      std::regex(R"(^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:([^@/]*)@)"),
+      std::regex(R"([?&]password=([^&]*))"),
+      std::regex(R"((?:^|\s)password\s*=\s*'((?:[^'\\]|\\.)*)')"),
+      std::regex(R"((?:^|\s)password\s*=\s*([^\s']\S*))"),
+  };
   std::smatch m;
-  static const std::regex kUserinfo(R"(^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*:([^@/]*)@)");
-  if (std::regex_search(url, m, kUserinfo))
-    return m[1].str();
-  static const std::regex kQuery(R"([?&]password=([^&]*))");
-  if (std::regex_search(url, m, kQuery))
-    return m[1].str();
-  static const std::regex kQuoted(R"((?:^|\s)password\s*=\s*'((?:[^'\\]|\\.)*)')");
-  if (std::regex_search(url, m, kQuoted))
-    return m[1].str();
-  static const std::regex kPlain(R"((?:^|\s)password\s*=\s*([^\s']\S*))");
-  if (std::regex_search(url, m, kPlain))
-    return m[1].str();
+  for (const auto& form : kForms)
+    if (std::regex_search(url, m, form))
+      return m[1].str();
   return "";
 }
 
