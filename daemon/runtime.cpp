@@ -6,6 +6,7 @@
 #include "obs/redact.hpp"
 #include "store/db_errors.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <openssl/evp.h>
 #include <pqxx/except>
@@ -88,6 +89,12 @@ ShopPipeline& Runtime::first_shop() {
   if (shops_.empty())
     throw std::logic_error("no shop is open");
   return *shops_.front();
+}
+
+ShopPipeline* Runtime::find_shop(const std::string& name) {
+  const auto it =
+      std::find_if(shops_.begin(), shops_.end(), [&](const auto& p) { return p->name == name; });
+  return it == shops_.end() ? nullptr : it->get();
 }
 
 void Runtime::close_shop(const std::string& name) {

@@ -78,6 +78,8 @@ public:
   api::Caller& caller() { return *caller_; }
   /// The open pipelines, in the order they were opened.
   std::vector<std::unique_ptr<ShopPipeline>>& shops() { return shops_; }
+  /// The open pipeline of shop `name`, or nullptr.
+  ShopPipeline* find_shop(const std::string& name);
   /// The first open pipeline (the one-shop commands: resync, audit).
   ShopPipeline& first_shop();
 

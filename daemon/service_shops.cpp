@@ -81,9 +81,7 @@ void Service::start_keeper() {
         std::find_if(shops.begin(), shops.end(), [&](const auto& s) { return s.name == name; });
     if (shop == shops.end())
       return;
-    const bool open =
-        shops_.contains(name) || std::any_of(rt_.shops().begin(), rt_.shops().end(),
-                                             [&](const auto& p) { return p->name == name; });
+    const bool open = shops_.contains(name) || rt_.find_shop(name) != nullptr;
     if (open) {
       restart_when_ended_.insert(name); // its former life is still opening or finishing
       return;
@@ -138,9 +136,8 @@ void Service::maybe_finish() {
 void Service::stop_shop(const std::string& name) {
   if (const auto life = shops_.find(name); life != shops_.end())
     life->second.stage = Stage::draining; // an opening shop stops once open (start_shop)
-  for (auto& pipeline : rt_.shops())
-    if (pipeline->name == name)
-      pipeline->engine->stop();
+  if (ShopPipeline* pipeline = rt_.find_shop(name))
+    pipeline->engine->stop();
 }
 
 void Service::shop_ended(const std::string& name, int code) {
@@ -180,20 +177,19 @@ net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
     }
   }
   for (const config::ShopConfig& shop : wanted) {
-    const auto it = std::find_if(rt_.shops().begin(), rt_.shops().end(),
-                                 [&](const auto& p) { return p->name == shop.name; });
-    if (it == rt_.shops().end()) {
+    ShopPipeline* open = rt_.find_shop(shop.name);
+    if (open == nullptr) {
       if (keeper_) // the keeper shares it out at its next round; its lease starts it
         continue;
       spdlog::info("shop {} was added to the config: it starts syncing", shop.name);
       co_await start_shop(shop);
     } else {
-      if ((*it)->shop.access_token != shop.access_token ||
-          (*it)->shop.refresh_token != shop.refresh_token)
+      if (open->shop.access_token != shop.access_token ||
+          open->shop.refresh_token != shop.refresh_token)
         spdlog::warn("shop {}: its tokens changed and need a restart; the running ones stay",
                      shop.name);
-      (*it)->engine->reconfigure(
-          std::make_shared<const config::Config>(config::for_shop(*cfg, (*it)->shop)));
+      open->engine->reconfigure(
+          std::make_shared<const config::Config>(config::for_shop(*cfg, open->shop)));
     }
   }
 }
