@@ -126,9 +126,8 @@ if [[ "${TAOSYNC_DISTRO_FULL:-0}" == 1 ]]; then
   mkdir -p "$target$full_src"
   git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
     (cd "$ROOT" && tar --null -T - -cf -) | tar -xf - -C "$target$full_src"
-  chroot "$target" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TAOSYNC_NO_BROWSER=1 \
-    bash -c "cd $full_src && scripts/test.sh"
+  # TAOSYNC_BUILD_DIR emptied: the test command builds in the copy's own build/.
+  in_root "cd $full_src && TAOSYNC_BUILD_DIR= scripts/test.sh"
   build_in_root=$full_src/build # the demo and the package use what the test command built
 else
   # What the tests, the demo and the package need: the in-process test binaries, the daemon, the
