@@ -84,6 +84,8 @@ private:
   void start_keeper();
   /// Ends the wait of main_loop once nothing is left to run (see the rule inside).
   void maybe_finish();
+  /// Whether every configured shop has failed for good on this daemon.
+  bool all_shops_failed() const;
   /// Follows the number of live daemons: the app's rate limit is shared between them.
   net::awaitable<void> follow_share();
   net::awaitable<void> handle_signals();

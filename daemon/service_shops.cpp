@@ -117,20 +117,23 @@ net::awaitable<void> Service::follow_share() {
 }
 
 void Service::maybe_finish() {
-  // The daemon ends when stopping and no engine runs, or when every engine ended in failure.
-  // Without leases it also ends when no shop is left; with leases a daemon holding no shop
-  // waits (its peers hold them, and it takes them over if they die).
+  // The daemon ends when stopping and no engine runs. Without leases it also ends when no
+  // shop is left. With leases a daemon holding no shop waits (its peers hold them, and it
+  // takes them over if they die), unless every configured shop has failed here: what it holds
+  // at one moment is no guide, since the keeper takes leases one at a time.
   // While starting, main_loop itself looks at what started once the configured shops are done.
   if (stage_ == Stage::starting || stage_ == Stage::stopped || !shops_.empty())
     return;
-  bool all_failed = exit_code_ != kExOk;
-  if (keeper_) // every shop it holds has failed here (a stopped shop, say)
-    for (const auto& [shop, epoch] : keeper_->holding())
-      all_failed = all_failed && failed_.contains(shop);
-  if (stage_ == Stage::draining || all_failed || !keeper_) {
+  if (stage_ == Stage::draining || !keeper_ || all_shops_failed()) {
     stage_ = Stage::stopped;
     all_ended_.cancel();
   }
+}
+
+bool Service::all_shops_failed() const {
+  const auto shops = config::shops_of(*cfg_);
+  return std::all_of(shops.begin(), shops.end(),
+                     [&](const auto& shop) { return failed_.contains(shop.name); });
 }
 
 void Service::stop_shop(const std::string& name) {
@@ -160,8 +163,8 @@ void Service::shop_ended(const std::string& name, int code) {
                         [](std::exception_ptr e, bool) { log_job_end("starting a shop", e); });
     }
   });
-  if (code != kExOk && shops_.empty() && keeper_)
-    spdlog::error("every shop this daemon synced has stopped; it exits");
+  if (code != kExOk && keeper_ && all_shops_failed())
+    spdlog::error("every configured shop has stopped on this daemon; it exits");
   maybe_finish();
 }
 
