@@ -12,8 +12,15 @@
 
 namespace taosync::store {
 
-/// Stored modification_time by order id: what decides which listed orders need their lines.
-using StoredTimes = std::unordered_map<std::string, model::TimePoint>;
+/// What is stored of one order's version: what decides whether a listing of it is news.
+struct StoredVersion {
+  model::TimePoint modification_time;
+  std::string status;
+  std::vector<std::string> line_ids;
+};
+
+/// Stored versions by order id: what decides which listed orders need their lines.
+using StoredVersions = std::unordered_map<std::string, StoredVersion>;
 
 /// An order the platform still owes: its listed record could not be stored (`line_ids`
 /// empty), or some of its lines did not come back usable (`line_ids` names them).

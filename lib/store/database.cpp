@@ -108,10 +108,10 @@ void Database::prune_changes_if_due(Store& store) {
   }
 }
 
-net::awaitable<StoredTimes>
-Database::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
-  return run<StoredTimes>(
-      lookups_, [shop, order_ids](Store& s) { return s.modification_times(shop, order_ids); });
+net::awaitable<StoredVersions>
+Database::stored_versions(const std::string& shop, const std::vector<std::string>& order_ids) {
+  return run<StoredVersions>(
+      lookups_, [shop, order_ids](Store& s) { return s.stored_versions(shop, order_ids); });
 }
 
 net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::string& shop,

@@ -67,9 +67,9 @@ public:
   /// order: the caller keeps them apart (sync/cursor_ledger.hpp says how the sweep does).
   net::awaitable<WriteResult> write_batch(Batch batch);
 
-  /// Stored modification_time of those of `order_ids` that exist, asked on the lookups
-  /// connection: it does not wait for a write transaction in progress.
-  net::awaitable<StoredTimes> modification_times(const std::string& shop,
+  /// The stored version of those of `order_ids` that exist, asked on the lookups connection:
+  /// it does not wait for a write transaction in progress.
+  net::awaitable<StoredVersions> stored_versions(const std::string& shop,
                                                  const std::vector<std::string>& order_ids);
 
   /// Tokens stored after a refresh that descend from the configured token `fingerprint`.

@@ -85,17 +85,6 @@ model::TimePoint owed_time_from_ms(std::int64_t ms) {
   return model::TimePoint(std::chrono::milliseconds(ms));
 }
 
-// Parses a PostgreSQL text[] literal of plain ids ({a,b} or {"a","b"}).
-std::vector<std::string> parse_id_array(const std::string& literal) {
-  std::vector<std::string> out;
-  pqxx::array_parser parser(literal.c_str());
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::juncture::done;
-       std::tie(kind, value) = parser.get_next())
-    if (kind == pqxx::array_parser::juncture::string_value)
-      out.push_back(value);
-  return out;
-}
-
 } // namespace
 
 void upsert_owed(pqxx::transaction_base& tx, const std::string& shop,
@@ -127,7 +116,7 @@ std::vector<DueOwed> select_due_owed(pqxx::transaction_base& tx, const std::stri
   for (const auto& row : pq::run(tx, std::string(kSelectDue), shop, limit, due_or_not)) {
     DueOwed d;
     d.order.trade_order_id = row[0].as<std::string>();
-    d.order.line_ids = parse_id_array(row[1].as<std::string>());
+    d.order.line_ids = pq::text_array(row[1]);
     if (!row[2].is_null())
       d.order.modification_time = owed_time_from_ms(row[2].as<std::int64_t>());
     d.order.reason = row[3].as<std::string>();

@@ -2,6 +2,18 @@
 
 namespace taosync::store::pq {
 
+std::vector<std::string> text_array(const pqxx::field& field) {
+  std::vector<std::string> out;
+  if (field.is_null())
+    return out;
+  pqxx::array_parser parser(field.c_str());
+  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::juncture::done;
+       std::tie(kind, value) = parser.get_next())
+    if (kind == pqxx::array_parser::juncture::string_value)
+      out.push_back(value);
+  return out;
+}
+
 void no_reactivation([[maybe_unused]] pqxx::connection& conn) {
 #if PQXX_VERSION_MAJOR < 7
 #pragma GCC diagnostic push

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 /// libpqxx 7.10 or newer: `exec(sql, params)`, `connection::listen`, notice handlers.
 #if PQXX_VERSION_MAJOR > 7 || (PQXX_VERSION_MAJOR == 7 && PQXX_VERSION_MINOR >= 10)
@@ -100,6 +101,9 @@ using ReadOnlySnapshot =
 #else
 using ReadOnlySnapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 #endif
+
+/// The items of a PostgreSQL text[] value ({a,b} or {"a","b"}); NULL items are left out.
+std::vector<std::string> text_array(const pqxx::field& field);
 
 /// Keeps libpqxx 6 from reconnecting a lost connection by itself: a silent reconnect would
 /// lose the session's settings and staging tables. (libpqxx 7 never reconnects.)

@@ -27,10 +27,12 @@ namespace {
 // as `(SELECT $1::text)`): `trade_order_id = ANY ($2)`, or a probe given the shop itself, lets
 // the planner, on statistics that have not seen the shop yet, scan every order of the shop
 // through an index on shop alone and filter, which grows with the shop.
-constexpr std::string_view kModificationTimes = R"sql(
-SELECT o.trade_order_id, (extract(epoch FROM o.modification_time) * 1000)::bigint
+constexpr std::string_view kStoredVersions = R"sql(
+SELECT o.trade_order_id, (extract(epoch FROM o.modification_time) * 1000)::bigint, o.status,
+       o.line_ids
 FROM unnest($2::text[]) AS k(id)
-CROSS JOIN LATERAL (SELECT trade_order_id, modification_time FROM taosync.orders
+CROSS JOIN LATERAL (SELECT trade_order_id, modification_time, status, line_ids
+                    FROM taosync.orders
                     WHERE shop = (SELECT $1::text) AND trade_order_id = k.id OFFSET 0) o
 )sql";
 
@@ -183,16 +185,18 @@ std::optional<HeldWindow> Store::load_held(const std::string& shop) {
                      [&](pqxx::read_transaction& tx) { return select_held(tx, shop); });
 }
 
-std::unordered_map<std::string, model::TimePoint>
-Store::modification_times(const std::string& shop, const std::vector<std::string>& order_ids) {
-  std::unordered_map<std::string, model::TimePoint> out;
+StoredVersions Store::stored_versions(const std::string& shop,
+                                     const std::vector<std::string>& order_ids) {
+  StoredVersions out;
   if (order_ids.empty())
     return out;
-  impl_->read("modification_times", [&](pqxx::read_transaction& tx) {
+  impl_->read("stored_versions", [&](pqxx::read_transaction& tx) {
     for (const auto& row :
-         pq::run(tx, std::string(kModificationTimes), shop, array_literal(order_ids)))
+         pq::run(tx, std::string(kStoredVersions), shop, array_literal(order_ids)))
       out.emplace(row[0].as<std::string>(),
-                  model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())));
+                  StoredVersion{
+                      model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())),
+                      row[2].as<std::string>(), pq::text_array(row[3])});
   });
   return out;
 }

@@ -75,9 +75,10 @@ public:
   /// Stores the cursor alone, in its own transaction.
   void save_state(const SyncState& state, const std::optional<Fence>& fence = std::nullopt);
 
-  /// Stored modification_time of those of `order_ids` that exist.
-  std::unordered_map<std::string, model::TimePoint>
-  modification_times(const std::string& shop, const std::vector<std::string>& order_ids);
+  /// The stored version (modification_time, status, line ids) of those of `order_ids` that
+  /// exist.
+  StoredVersions stored_versions(const std::string& shop,
+                                 const std::vector<std::string>& order_ids);
 
   /// Writes a batch in one transaction (COPY into staging, then set-based upserts).
   /// An order row is only overwritten by data whose modification_time is >= the stored one.

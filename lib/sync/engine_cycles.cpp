@@ -250,10 +250,10 @@ net::awaitable<void> Engine::Impl::resync(const std::string& trade_order_id) {
   if (result.stale > 0) {
     // A stale write left the stored row as it was: read its time only to say so.
     const std::vector<std::string> ids(1, trade_order_id);
-    const auto stored = co_await db.modification_times(cfg->sync.shop, ids);
+    const auto stored = co_await db.stored_versions(cfg->sync.shop, ids);
     spdlog::warn("resync {}: unchanged: the stored row (modified {}) is newer than /order/get's "
                  "answer (modified {}){}",
-                 trade_order_id, model::format_time(stored.at(trade_order_id)),
+                 trade_order_id, model::format_time(stored.at(trade_order_id).modification_time),
                  model::format_time(got), owed);
   } else if (result.unchanged > 0) {
     spdlog::info("resync {}: stored: same version as before (modified {}), status {}, {} line(s) "

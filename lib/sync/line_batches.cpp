@@ -27,17 +27,22 @@ std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& 
   return out;
 }
 
-LinePlan plan_line_fetch(const std::vector<model::Order>& orders,
-                         const std::unordered_map<std::string, model::TimePoint>& stored,
+bool listing_is_news(const model::Order& listed, const store::StoredVersion& stored) {
+  if (listed.modification_time != stored.modification_time)
+    return listed.modification_time > stored.modification_time;
+  return listed.status != stored.status || listed.line_ids != stored.line_ids;
+}
+
+LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVersions& stored,
                          std::size_t batch_size, bool refetch_all) {
   LinePlan plan;
   std::vector<std::string> ids;
   std::unordered_set<std::string> seen;
   for (const auto& o : orders) {
     const auto it = stored.find(o.trade_order_id);
-    // Same or older than stored: the overlap re-read costs no item call (and an older listing
-    // would not be written anyway).
-    if (!refetch_all && it != stored.end() && o.modification_time <= it->second) {
+    // The same version as stored, or an older one: the overlap re-read costs no item call (and
+    // an older listing would not be written anyway).
+    if (!refetch_all && it != stored.end() && !listing_is_news(o, it->second)) {
       continue;
     }
     plan.orders.push_back(o.trade_order_id);

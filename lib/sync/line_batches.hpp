@@ -12,8 +12,8 @@
 
 namespace taosync::sync {
 
-/// Stored modification times by order id.
-using store::StoredTimes;
+/// Stored versions by order id.
+using store::StoredVersions;
 
 /// The line fetch for one batch of orders.
 struct LinePlan {
@@ -23,12 +23,18 @@ struct LinePlan {
   std::size_t line_count() const;
 };
 
-/// Orders that are new, or listed with a newer modification_time than `stored`, need their
-/// lines (all orders when `refetch_all`); their line ids, across orders, are packed into as few
+/// Orders that are new, or listed as news beside `stored` (listing_is_news), need their lines
+/// (all orders when `refetch_all`); their line ids, across orders, are packed into as few
 /// calls as possible: ceil(lines / batch_size).
-LinePlan plan_line_fetch(const std::vector<model::Order>& orders,
-                         const std::unordered_map<std::string, model::TimePoint>& stored,
+LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVersions& stored,
                          std::size_t batch_size, bool refetch_all);
+
+/// Whether a listing of an order tells more than its stored version: a newer
+/// modification_time, or the same one with another status or other line ids. Two versions can
+/// share a time (a platform whose clock stepped back stamps its changes with its last time; one
+/// of whole seconds stamps two changes in a second alike), and the order row of an equal time
+/// is rewritten, so its lines must follow.
+bool listing_is_news(const model::Order& listed, const store::StoredVersion& stored);
 
 /// Splits ids into consecutive chunks of at most `batch_size` (at least 1).
 std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& ids,

@@ -55,13 +55,13 @@ net::awaitable<void> fanout_worker(FanoutWork& work) {
   }
 }
 
-net::awaitable<StoredTimes> stored_times(store::Database& db, const store::Batch& batch) {
+net::awaitable<StoredVersions> stored_versions(store::Database& db, const store::Batch& batch) {
   std::vector<std::string> ids;
   ids.reserve(batch.orders.size());
   for (const auto& o : batch.orders) {
     ids.push_back(o.trade_order_id);
   }
-  co_return co_await db.modification_times(batch.shop, ids);
+  co_return co_await db.stored_versions(batch.shop, ids);
 }
 
 void warn_missing(const LineCollation& c) {
@@ -101,9 +101,9 @@ net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
   if (batch.orders.empty()) {
     co_return stats;
   }
-  StoredTimes stored;
+  StoredVersions stored;
   if (!settings.refetch_all) {
-    stored = co_await stored_times(db, batch);
+    stored = co_await stored_versions(db, batch);
   }
   const LinePlan plan =
       plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);

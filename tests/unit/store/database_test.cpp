@@ -76,9 +76,9 @@ TEST_CASE("each database operation round-trips") {
   auto batch = batch_with_lines(kShop, {make_order("1", 10), make_order("2", 20)});
   CHECK(await_op(db.write_batch(std::move(batch))).inserted == 2);
   const std::vector<std::string> ids{"1", "3"};
-  const auto times = await_op(db.modification_times(kShop, ids));
-  REQUIRE(times.size() == 1);
-  CHECK(times.at("1") == at_ms(10));
+  const auto versions = await_op(db.stored_versions(kShop, ids));
+  REQUIRE(versions.size() == 1);
+  CHECK(versions.at("1").modification_time == at_ms(10));
   CHECK(await_op(db.sample_recent_orders(kShop, 5)).size() == 2);
   const auto order = await_op(db.load_order(kShop, "2"));
   REQUIRE(order);
@@ -152,9 +152,9 @@ TEST_CASE("lookups are answered while the writer waits inside a transaction") {
   auto saved = io.start(db.save_state(cursor_at(20)));
   const int waiter = lock_waiter(url);
   const std::vector<std::string> ids{"1"};
-  auto looked_up = io.start(db.modification_times(kShop, ids));
+  auto looked_up = io.start(db.stored_versions(kShop, ids));
   REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
-  CHECK(looked_up.get().at("1") == at_ms(10));
+  CHECK(looked_up.get().at("1").modification_time == at_ms(10));
   CHECK(saved.wait_for(0s) == std::future_status::timeout); // the writer is still blocked
   CHECK(query_value<int>(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
                               "current_database() AND pid <> " +
@@ -177,7 +177,7 @@ TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the databas
   pg.stop_immediate();
 
   const std::vector<std::string> ids{"1"};
-  auto looked_up = io.start(db.modification_times(kShop, ids));
+  auto looked_up = io.start(db.stored_versions(kShop, ids));
   for (int i = 0; i < 100 && beats == 0; ++i)
     std::this_thread::sleep_for(50ms);
   CHECK(beats > 0);

@@ -158,7 +158,7 @@ TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves n
   failing.cursor = moved;
   CHECK_THROWS_AS(store.write(failing), pqxx::sql_error);
   CHECK(store.counts(kShop).orders == 1);
-  CHECK(store.modification_times(kShop, {"9001"}).at("9001") == at_ms(1000));
+  CHECK(store.stored_versions(kShop, {"9001"}).at("9001").modification_time == at_ms(1000));
   check_same(store.load_state(kShop), state);
 
   failing.lines[1].product_title = "fine"; // the same connection is usable afterwards

@@ -154,16 +154,40 @@ TEST_CASE("a stored order reads back as it was written") {
   CHECK_FALSE(store.load_order("other-shop", "4001"));
 }
 
-TEST_CASE("modification_times answers for stored orders only") {
+TEST_CASE("stored_versions answers for stored orders only") {
   const auto url = migrated_database();
   Store store(url);
-  store.write(batch_with_lines(kShop, {make_order("5001", 111), make_order("5002", 222)}));
-  const auto times = store.modification_times(kShop, {"5001", "5002", "5003"});
-  CHECK(times.size() == 2);
-  CHECK(times.at("5001") == at_ms(111));
-  CHECK(times.at("5002") == at_ms(222));
-  CHECK(store.modification_times(kShop, {}).empty());
-  CHECK(store.modification_times("other-shop", {"5001"}).empty());
+  auto second = make_order("5002", 222, "canceled");
+  second.line_ids = {"50021", "5002\"2"};
+  store.write(batch_with_lines(kShop, {make_order("5001", 111), second}));
+  const auto versions = store.stored_versions(kShop, {"5001", "5002", "5003"});
+  CHECK(versions.size() == 2);
+  CHECK(versions.at("5001").modification_time == at_ms(111));
+  CHECK(versions.at("5001").status == "ready_to_ship");
+  CHECK(versions.at("5001").line_ids == std::vector<std::string>{"50011"});
+  CHECK(versions.at("5002").modification_time == at_ms(222));
+  CHECK(versions.at("5002").status == "canceled");
+  CHECK(versions.at("5002").line_ids == second.line_ids);
+  CHECK(store.stored_versions(kShop, {}).empty());
+  CHECK(store.stored_versions("other-shop", {"5001"}).empty());
+}
+
+TEST_CASE("a second version of an order at the same modification_time replaces the first, "
+          "lines and all") {
+  // A platform whose clock stepped back stamps its changes with its last time: the versions
+  // cannot be told apart by time, so the later write wins, and its lines with it.
+  const auto url = migrated_database();
+  Store store(url);
+  store.write(batch_with_lines(kShop, {make_order("5101", 500, "pending")}));
+  auto again = batch_with_lines(kShop, {make_order("5101", 500, "canceled")});
+  again.lines[0].status = "canceled";
+  const auto result = store.write(again);
+  CHECK(result.stale == 0);
+  CHECK(query_value(url, "SELECT status FROM taosync.orders WHERE trade_order_id = '5101'") ==
+        "canceled");
+  CHECK(query_value(url, "SELECT status FROM taosync.order_lines WHERE trade_order_id = "
+                         "'5101'") == "canceled");
+  CHECK(store.stored_versions(kShop, {"5101"}).at("5101").status == "canceled");
 }
 
 TEST_CASE("sample_recent_orders returns distinct stored ids") {

@@ -34,6 +34,11 @@ model::OrderLine line(const std::string& id, std::int64_t mtime = 1) {
 
 const model::TimePoint kLatest = at(1'000'000);
 
+// What the store would hold of `o` had it been written at `mtime`.
+store::StoredVersion stored_as(const model::Order& o, std::int64_t mtime) {
+  return {at(mtime), o.status, o.line_ids};
+}
+
 } // namespace
 
 TEST_CASE("line ids of changed orders are packed across orders into full calls") {
@@ -55,17 +60,39 @@ TEST_CASE("line ids of changed orders are packed across orders into full calls")
 TEST_CASE("unchanged and stale orders cost no item call; new and newer ones do") {
   const std::vector<model::Order> orders{order("same", 1000, 2), order("newer", 2000, 2),
                                          order("new", 1000, 1), order("older", 1000, 2)};
-  const std::unordered_map<std::string, model::TimePoint> stored{
-      {"same", at(1000)}, {"newer", at(1500)}, {"older", at(5000)}};
+  const sync::StoredVersions stored{{"same", stored_as(orders[0], 1000)},
+                                    {"newer", stored_as(orders[1], 1500)},
+                                    {"older", stored_as(orders[3], 5000)}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, false);
   CHECK(plan.orders == std::vector<std::string>{"newer", "new"});
   REQUIRE(plan.calls.size() == 1);
   CHECK(plan.calls[0] == std::vector<std::string>{"newer-0", "newer-1", "new-0"});
 }
 
+TEST_CASE("a listing at the stored time with another status or other lines needs its lines") {
+  auto moved = order("moved", 1000, 1);
+  auto grown = order("grown", 1000, 1);
+  auto same = order("same", 1000, 1);
+  auto older = order("older", 1000, 1);
+  sync::StoredVersions stored{{"moved", stored_as(moved, 1000)},
+                              {"grown", stored_as(grown, 1000)},
+                              {"same", stored_as(same, 1000)},
+                              {"older", stored_as(older, 2000)}};
+  moved.status = "canceled";
+  grown.line_ids.push_back("grown-1");
+  older.status = "canceled"; // an older listing is not news, whatever it says
+  const auto plan = sync::plan_line_fetch({moved, grown, same, older}, stored, 50, false);
+  CHECK(plan.orders == std::vector<std::string>{"moved", "grown"});
+  CHECK(plan.line_count() == 3);
+  CHECK(sync::listing_is_news(moved, stored.at("moved")));
+  CHECK_FALSE(sync::listing_is_news(same, stored.at("same")));
+  CHECK_FALSE(sync::listing_is_news(older, stored.at("older")));
+}
+
 TEST_CASE("refetch_all fetches the lines of every listed order") {
   const std::vector<model::Order> orders{order("a", 1000, 2), order("b", 1000, 0)};
-  const std::unordered_map<std::string, model::TimePoint> stored{{"a", at(1000)}, {"b", at(1000)}};
+  const sync::StoredVersions stored{{"a", stored_as(orders[0], 1000)},
+                                    {"b", stored_as(orders[1], 1000)}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, true);
   CHECK(plan.orders == std::vector<std::string>{"a", "b"});
   CHECK(plan.line_count() == 2);
