@@ -45,8 +45,9 @@ std::string token_fingerprint(const std::string& token) {
 
 namespace {
 
-store::WriterOptions database_options(const config::Config& cfg, DatabaseWait wait) {
-  auto options = store::writer_options(cfg.database, wait == DatabaseWait::connect_timeout);
+store::ConnectionThreadOptions database_options(const config::Config& cfg, DatabaseWait wait) {
+  auto options =
+      store::connection_thread_options(cfg.database, wait == DatabaseWait::connect_timeout);
   // Under leases a frozen process must not keep row locks the next owner needs.
   return cfg.ha.leases ? store::with_lease_ttl(std::move(options), cfg.ha.lease_ttl) : options;
 }
@@ -174,7 +175,7 @@ int exit_code_for(std::exception_ptr e) {
   } catch (const pqxx::broken_connection& ex) {
     spdlog::error("database unreachable: {}", ex.what());
     return kExUnavailable;
-  } catch (const store::WriterStopped& ex) {
+  } catch (const store::ConnectionStopped& ex) {
     spdlog::error("database unreachable at shutdown: {}", ex.what());
     return kExTempFail;
   } catch (const pqxx::sql_error& ex) {

@@ -1,5 +1,5 @@
 #pragma once
-// Process-wide Prometheus metrics. Thread-safe: the network and writer threads both record.
+// Process-wide Prometheus metrics. Thread-safe: the network and connection threads all record.
 
 #include <chrono>
 #include <cstddef>

@@ -2,7 +2,7 @@
 // COPY ... FROM STDIN in PostgreSQL's binary format. The server takes each value as it is sent
 // (a length and the bytes, or a number in network order) instead of splitting escaped text
 // and parsing every field back: the batch writes' COPYs cost the backend about a fifth less,
-// and the writer thread no longer escapes every byte of the raw JSON.
+// and the connection's thread no longer escapes every byte of the raw JSON.
 
 #include "model/records.hpp"
 

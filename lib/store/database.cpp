@@ -10,18 +10,19 @@ namespace taosync::store {
 
 // The lookups and status connections take the writer's options as completed by the writer, so
 // that the three share one heartbeat.
-Database::Database(WriterOptions options, std::chrono::milliseconds changes_retention)
+Database::Database(ConnectionThreadOptions options, std::chrono::milliseconds changes_retention)
     : changes_retention_(changes_retention), writer_(std::move(options)),
       second_(writer_.options().named("write 2")), lookups_(writer_.options().named("lookup")),
       status_(writer_.options().named("status")) {}
 
 Database::Database(std::string url, std::chrono::milliseconds max_backoff)
-    : Database(writer_options(std::move(url), max_backoff)) {}
+    : Database(connection_thread_options(std::move(url), max_backoff)) {}
 
-template <class R> net::awaitable<R> Database::run(Writer& on, std::function<R(Store&)> job) {
+template <class R>
+net::awaitable<R> Database::run(ConnectionThread& on, std::function<R(Store&)> job) {
   // Every operation builds its job here, in an ordinary function, and callers co_await only the
-  // typed method; neither this nor Writer::run is a coroutine, and the job reaches the writer
-  // thread's coroutine moved, never converted (GCC 12 co_await, docs/design.md).
+  // typed method; neither this nor ConnectionThread::run is a coroutine, and the job reaches the
+  // writer thread's coroutine moved, never converted (GCC 12 co_await, docs/design.md).
   return on.run<R>(std::move(job));
 }
 
@@ -29,7 +30,7 @@ net::awaitable<void> Database::migrate() {
   return run<void>(writer_, [](Store& s) { s.migrate(); });
 }
 
-// The state is stamped with the epoch of the server it was read from, on the writer thread
+// The state is stamped with the epoch of the server it was read from, on the connection's thread
 // after its connection reported that server; save_state and write_batch refuse it once another
 // server has been reached (ServerChanged), before anything is written.
 net::awaitable<SyncState> Database::load_state(const std::string& shop) {
@@ -40,8 +41,8 @@ net::awaitable<SyncState> Database::load_state(const std::string& shop) {
   });
 }
 
-// Each fenced job asks for its fence when it runs (on the writer thread, at every attempt), not
-// when it is queued: a lease dropped in between refuses the write.
+// Each fenced job asks for its fence when it runs (on the connection's thread, at every attempt),
+// not when it is queued: a lease dropped in between refuses the write.
 net::awaitable<void> Database::save_state(const SyncState& state) {
   return run<void>(writer_, [state, db = this, w = &writer_](Store& s) {
     w->watch().check(state.server_epoch, "the cursor of shop " + state.shop);
@@ -60,7 +61,7 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
   if (!first && !second_open()) {
     first = true;
   }
-  Writer& on = first ? writer_ : second_;
+  ConnectionThread& on = first ? writer_ : second_;
   std::atomic<int>& queued = batch_writes_[first ? 0 : 1];
   ++queued;
   struct Done {
@@ -73,7 +74,7 @@ net::awaitable<WriteResult> Database::write_batch(Batch batch) {
       writer_.watch().check(b.cursor->server_epoch, "the cursor of shop " + b.shop);
     auto result = s.write(b, fence_for_write(b.shop));
     if (first)
-      prune_changes_if_due(s); // next_prune_ is the first writer thread's
+      prune_changes_if_due(s); // next_prune_ is the first connection thread's
     return result;
   };
   auto running = on.run<WriteResult>(std::move(job));
@@ -278,7 +279,7 @@ void Database::stop() {
 }
 
 void Database::set_heartbeat(std::function<void()> beat) {
-  // The lookups connection shares the writer's heartbeat (WriterOptions::named).
+  // The lookups connection shares the writer's heartbeat (ConnectionThreadOptions::named).
   writer_.set_heartbeat(std::move(beat));
 }
 

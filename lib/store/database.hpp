@@ -1,9 +1,9 @@
 #pragma once
 // The daemon's database as typed operations, each an awaitable. It owns four connections, each
-// a Writer (its own thread, reconnect with backoff, retry of a whole transaction, blocked-wait
-// reports): the writer, which runs every write and the reads ordered with them; a second
-// writer, which takes a batch write while the first is busy with another (the sweep keeps two
-// in flight); and the lookups connection, which answers the line fan-out's stored-time queries
+// a ConnectionThread (its own thread, reconnect with backoff, retry of a whole transaction,
+// blocked-wait reports): the writer, which runs every write and the reads ordered with them; a
+// second writer, which takes a batch write while the first is busy with another (the sweep keeps
+// two in flight); and the lookups connection, which answers the line fan-out's stored-time queries
 // while the writers are inside a transaction. The second writer and a fourth connection, which
 // serves the status page's reads (so that they wait neither for a write nor for the line
 // fan-out's lookups), connect on first use.
@@ -11,12 +11,12 @@
 #include "model/records.hpp"
 #include "model/tokens.hpp"
 #include "store/batch.hpp"
+#include "store/connection_thread.hpp"
 #include "store/leases.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
 #include "store/store.hpp"
 #include "store/sync_state.hpp"
-#include "store/writer.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -35,9 +35,9 @@ namespace taosync::store {
 namespace net = boost::asio;
 
 /// The database operations of the sync and the commands. Each runs as one transaction on the
-/// writer thread (or the lookups thread, where said) and is retried whole after a lost
-/// connection or a lock timeout (see Writer::run); the awaiting coroutine resumes on its own
-/// executor with the result.
+/// connection thread (or the lookups thread, where said) and is retried whole after a lost
+/// connection or a lock timeout (see ConnectionThread::run); the awaiting coroutine resumes on its
+/// own executor with the result.
 ///
 /// Fencing: with leases in use (use_leases), each write for a shop commits only while this
 /// daemon holds that shop's lease at the epoch recorded with hold(); otherwise it throws
@@ -48,7 +48,8 @@ public:
   /// uses `options` under the name "lookup" and shares the heartbeat.
   /// `changes_retention` (changes.retention; 0 keeps every row): feed rows older than this
   /// are deleted after a write, at most once an hour.
-  explicit Database(WriterOptions options, std::chrono::milliseconds changes_retention = {});
+  explicit Database(ConnectionThreadOptions options,
+                    std::chrono::milliseconds changes_retention = {});
   /// Default options with `url` and `max_backoff`, waiting for ever (tests, tools).
   Database(std::string url, std::chrono::milliseconds max_backoff);
   Database(const Database&) = delete;
@@ -146,15 +147,17 @@ public:
   std::optional<Fence> fence(const std::string& shop) const;
 
   /// Stops retrying on every connection (shutdown): an operation waiting for a reconnect or a
-  /// lock throws WriterStopped.
+  /// lock throws ConnectionStopped.
   void stop();
 
-  /// Called while any connection waits out an outage or a lock (see Writer::set_heartbeat).
+  /// Called while any connection waits out an outage or a lock (see
+  /// ConnectionThread::set_heartbeat).
   void set_heartbeat(std::function<void()> beat);
 
 private:
   /// Runs `job` on `on`'s thread.
-  template <class R> static net::awaitable<R> run(Writer& on, std::function<R(Store&)> job);
+  template <class R>
+  static net::awaitable<R> run(ConnectionThread& on, std::function<R(Store&)> job);
 
   /// What a write for `shop` must check before it commits: nullopt with leases off, the held
   /// fence with leases on. Throws LeaseLost naming the shop when leases are on and none is held.
@@ -167,12 +170,12 @@ private:
   mutable std::mutex fences_mutex_;
   std::unordered_map<std::string, Fence> fences_; ///< guarded by fences_mutex_
 
-  /// Deletes old change-feed rows if an hour has passed since the last time (writer thread).
+  /// Deletes old change-feed rows if an hour has passed since the last time (connection thread).
   void prune_changes_if_due(Store& store);
 
   // Before the writers: their threads' jobs use these until the writers are joined.
   std::chrono::milliseconds changes_retention_;
-  std::chrono::steady_clock::time_point next_prune_{}; ///< writer thread only
+  std::chrono::steady_clock::time_point next_prune_{}; ///< connection thread only
   std::atomic<int> batch_writes_[2] = {0, 0};          ///< queued on writer_, second_
   /// Whether second_ may take batch writes: it has connected. The first time it is wanted, it
   /// starts connecting in the background (its callback keeps only this shared state).
@@ -180,10 +183,10 @@ private:
   static constexpr int kSecondUnopened = 0, kSecondOpening = 1, kSecondOpen = 2;
   std::shared_ptr<std::atomic<int>> second_state_ =
       std::make_shared<std::atomic<int>>(kSecondUnopened);
-  Writer writer_;
-  Writer second_; ///< batch writes beside the writer's, once it has connected
-  Writer lookups_;
-  Writer status_; ///< the status page's reads; connects on the first
+  ConnectionThread writer_;
+  ConnectionThread second_; ///< batch writes beside the writer's, once it has connected
+  ConnectionThread lookups_;
+  ConnectionThread status_; ///< the status page's reads; connects on the first
 };
 
 } // namespace taosync::store

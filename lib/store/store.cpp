@@ -186,17 +186,17 @@ std::optional<HeldWindow> Store::load_held(const std::string& shop) {
 }
 
 StoredVersions Store::stored_versions(const std::string& shop,
-                                     const std::vector<std::string>& order_ids) {
+                                      const std::vector<std::string>& order_ids) {
   StoredVersions out;
   if (order_ids.empty())
     return out;
   impl_->read("stored_versions", [&](pqxx::read_transaction& tx) {
     for (const auto& row :
          pq::run(tx, std::string(kStoredVersions), shop, array_literal(order_ids)))
-      out.emplace(row[0].as<std::string>(),
-                  StoredVersion{
-                      model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())),
-                      row[2].as<std::string>(), pq::text_array(row[3])});
+      out.emplace(
+          row[0].as<std::string>(),
+          StoredVersion{model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())),
+                        row[2].as<std::string>(), pq::text_array(row[3])});
   });
   return out;
 }

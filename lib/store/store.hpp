@@ -54,7 +54,7 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  /// False once the connection was lost (the Writer then replaces this Store).
+  /// False once the connection was lost (the ConnectionThread then replaces this Store).
   bool connected() const;
 
   /// The server process of this connection (what pg_stat_activity and pg_locks call it); 0

@@ -183,12 +183,12 @@ TEST_CASE("a lookup waiting out an outage feeds the heartbeat set on the databas
   CHECK(beats > 0);
   db.stop();
   REQUIRE(looked_up.wait_for(10s) == std::future_status::ready);
-  CHECK_THROWS_AS(looked_up.get(), WriterStopped);
+  CHECK_THROWS_AS(looked_up.get(), ConnectionStopped);
 }
 
 TEST_CASE("a write deletes feed rows past changes.retention, at most once an hour") {
   const auto url = migrated_database();
-  Database db(writer_options(url, kMaxBackoff), std::chrono::hours(24));
+  Database db(connection_thread_options(url, kMaxBackoff), std::chrono::hours(24));
   const auto age_all = [&url] {
     pqxx::connection conn(url);
     pqxx::nontransaction tx(conn);
@@ -203,12 +203,13 @@ TEST_CASE("a write deletes feed rows past changes.retention, at most once an hou
   await_op(db.write_batch(batch_with_lines(kShop, {make_order("9402", 1000)})));
   CHECK(rows() == 4); // within the hour: no second prune
 
-  Database fresh(writer_options(url, kMaxBackoff), std::chrono::hours(24));
+  Database fresh(connection_thread_options(url, kMaxBackoff), std::chrono::hours(24));
   await_op(fresh.write_batch(batch_with_lines(kShop, {make_order("9403", 1000)})));
   CHECK(query_value(url, "SELECT string_agg(DISTINCT trade_order_id, ',') FROM "
                          "taosync.changes") == "9402,9403"); // 9401's rows were aged
   age_all();
-  Database keep(writer_options(url, kMaxBackoff), std::chrono::milliseconds(0)); // 0 keeps all
+  Database keep(connection_thread_options(url, kMaxBackoff),
+                std::chrono::milliseconds(0)); // 0 keeps all
   await_op(keep.write_batch(batch_with_lines(kShop, {make_order("9404", 1000)})));
   CHECK(rows() == 6);
 }

@@ -181,7 +181,7 @@ TEST_CASE("every fenced write counts itself under the epoch held") {
 }
 
 TEST_CASE("a lost lease is not retried by the writer") {
-  Writer writer(migrated_database(), kLeaseBackoff);
+  ConnectionThread writer(migrated_database(), kLeaseBackoff);
   int runs = 0;
   CHECK_THROWS_AS(await_op(writer.run<void>([&runs](Store&) {
                     ++runs;
@@ -221,7 +221,8 @@ TEST_CASE("a session left idle inside a transaction is ended when leases are in 
 }
 
 TEST_CASE("daemon options with leases end idle transactions at half the ttl") {
-  const auto options = with_lease_ttl(writer_options("postgresql:///x", 1s), 30s);
+  const auto options = with_lease_ttl(connection_thread_options("postgresql:///x", 1s), 30s);
   CHECK(options.connection.idle_in_transaction_timeout == 15s);
-  CHECK(writer_options("postgresql:///x", 1s).connection.idle_in_transaction_timeout == 0ms);
+  CHECK(connection_thread_options("postgresql:///x", 1s).connection.idle_in_transaction_timeout ==
+        0ms);
 }

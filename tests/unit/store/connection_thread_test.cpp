@@ -1,4 +1,4 @@
-#include "store/writer.hpp"
+#include "store/connection_thread.hpp"
 #include "store_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -32,7 +32,7 @@ template <class R> R run_on_io(std::function<net::awaitable<R>()> task) {
 TEST_CASE("the writer runs jobs on its own thread and returns their results") {
   testing::PgCluster pg;
   const auto url = pg.create_database();
-  Writer writer(url, kMaxBackoff);
+  ConnectionThread writer(url, kMaxBackoff);
   std::thread::id job_thread;
   auto first = batch_with_lines(kShop, {make_order("1", 10)}); // GCC 12: no braced lists in
                                                                // coroutines
@@ -59,7 +59,7 @@ TEST_CASE("the writer runs jobs on its own thread and returns their results") {
 TEST_CASE("the writer survives a database outage and retries the interrupted batch whole") {
   testing::PgCluster pg;
   const auto url = pg.create_database();
-  Writer writer(url, kMaxBackoff);
+  ConnectionThread writer(url, kMaxBackoff);
   auto first = batch_with_lines(kShop, {make_order("1", 10)});
   run_on_io<void>([&]() -> net::awaitable<void> {
     co_await writer.run<void>([](Store& s) { s.migrate(); });
@@ -94,7 +94,7 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
 TEST_CASE("stop() makes a job waiting for the database throw instead of hanging") {
   testing::PgCluster pg;
   const auto url = pg.create_database();
-  Writer writer(url, kMaxBackoff);
+  ConnectionThread writer(url, kMaxBackoff);
   run_on_io<void>(
       [&]() -> net::awaitable<void> { co_await writer.run<void>([](Store& s) { s.migrate(); }); });
   pg.stop_immediate();
@@ -106,7 +106,7 @@ TEST_CASE("stop() makes a job waiting for the database throw instead of hanging"
   CHECK_THROWS_AS(run_on_io<void>([&]() -> net::awaitable<void> {
                     co_await writer.run<void>([](Store& s) { s.counts(kShop); });
                   }),
-                  WriterStopped);
+                  ConnectionStopped);
   stopper.join();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
@@ -114,7 +114,7 @@ TEST_CASE("stop() makes a job waiting for the database throw instead of hanging"
 TEST_CASE("the writer reconnects after its backend is terminated under it") {
   testing::PgCluster pg;
   const auto url = pg.create_database();
-  Writer writer(url, kMaxBackoff);
+  ConnectionThread writer(url, kMaxBackoff);
   run_on_io<void>(
       [&]() -> net::awaitable<void> { co_await writer.run<void>([](Store& s) { s.migrate(); }); });
   {

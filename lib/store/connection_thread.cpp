@@ -1,4 +1,4 @@
-#include "store/writer.hpp"
+#include "store/connection_thread.hpp"
 
 #include "store/block_monitor.hpp"
 #include "store/connect_retry.hpp"
@@ -48,7 +48,7 @@ std::string format(std::chrono::milliseconds d) {
 
 /// When to first look at what a job waits for: early enough to have seen the lock before
 /// lock_timeout cuts the wait, so that the error can name it.
-std::chrono::milliseconds look_after(const WriterOptions& o) {
+std::chrono::milliseconds look_after(const ConnectionThreadOptions& o) {
   auto at = o.report_blocked_after;
   if (o.connection.lock_timeout > std::chrono::milliseconds{0})
     at = std::min(at, o.connection.lock_timeout / 2);
@@ -71,14 +71,14 @@ private:
 
 } // namespace
 
-WriterOptions WriterOptions::named(std::string other) const {
-  WriterOptions o = *this;
+ConnectionThreadOptions ConnectionThreadOptions::named(std::string other) const {
+  ConnectionThreadOptions o = *this;
   o.name = std::move(other);
   return o;
 }
 
-WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up) {
-  WriterOptions o;
+ConnectionThreadOptions connection_thread_options(const config::DatabaseConfig& db, bool give_up) {
+  ConnectionThreadOptions o;
   o.connection = connection_settings(db);
   o.max_backoff = db.reconnect_max_backoff;
   if (give_up)
@@ -87,28 +87,30 @@ WriterOptions writer_options(const config::DatabaseConfig& db, bool give_up) {
   return o;
 }
 
-WriterOptions writer_options(std::string url, std::chrono::milliseconds max_backoff) {
+ConnectionThreadOptions connection_thread_options(std::string url,
+                                                  std::chrono::milliseconds max_backoff) {
   config::DatabaseConfig db;
   db.url = std::move(url);
-  WriterOptions o = writer_options(db, false);
+  ConnectionThreadOptions o = connection_thread_options(db, false);
   o.max_backoff = max_backoff;
   return o;
 }
 
-WriterOptions with_lease_ttl(WriterOptions options, std::chrono::milliseconds lease_ttl) {
+ConnectionThreadOptions with_lease_ttl(ConnectionThreadOptions options,
+                                       std::chrono::milliseconds lease_ttl) {
   options.connection.idle_in_transaction_timeout = lease_ttl / 2;
   return options;
 }
 
-struct Writer::Impl {
-  explicit Impl(WriterOptions o)
+struct ConnectionThread::Impl {
+  explicit Impl(ConnectionThreadOptions o)
       : options(std::move(o)), monitor(options.connection, options.name, look_after(options),
                                        options.report_blocked_after) {}
 
-  WriterOptions options;
+  ConnectionThreadOptions options;
   BlockMonitor monitor;
   net::thread_pool pool{1};
-  std::unique_ptr<Store> store; // touched by the writer thread only (and after join)
+  std::unique_ptr<Store> store; // touched by the connection's thread only (and after join)
   std::mutex mutex;
   std::condition_variable wake;
   bool stopped = false;
@@ -135,7 +137,7 @@ struct Writer::Impl {
   std::string target() const { return describe_target(options.connection.url); }
 };
 
-Writer::Writer(WriterOptions options) {
+ConnectionThread::ConnectionThread(ConnectionThreadOptions options) {
   options.max_backoff = std::max(options.max_backoff, kFirstBackoff);
   if (!options.heartbeat)
     options.heartbeat = std::make_shared<Heartbeat>();
@@ -144,22 +146,22 @@ Writer::Writer(WriterOptions options) {
   impl_ = std::make_unique<Impl>(std::move(options));
 }
 
-Writer::Writer(std::string url, std::chrono::milliseconds max_backoff)
-    : Writer(writer_options(std::move(url), max_backoff)) {}
+ConnectionThread::ConnectionThread(std::string url, std::chrono::milliseconds max_backoff)
+    : ConnectionThread(connection_thread_options(std::move(url), max_backoff)) {}
 
-Writer::~Writer() {
+ConnectionThread::~ConnectionThread() {
   stop();
   impl_->pool.join();
   impl_->store.reset();
 }
 
-void Writer::connect_in_background(std::function<void(bool)> done) {
+void ConnectionThread::connect_in_background(std::function<void(bool)> done) {
   net::post(executor(), [this, done = std::move(done)] {
     bool connected = false;
     try {
       connected_store();
       connected = true;
-    } catch (const WriterStopped&) {
+    } catch (const ConnectionStopped&) {
       // shutting down before it connected
     } catch (const std::exception& e) {
       spdlog::warn("database {}: not connected: {}", impl_->options.name,
@@ -169,20 +171,20 @@ void Writer::connect_in_background(std::function<void(bool)> done) {
   });
 }
 
-const WriterOptions& Writer::options() const {
+const ConnectionThreadOptions& ConnectionThread::options() const {
   return impl_->options;
 }
 
-ServerWatch& Writer::watch() const {
+ServerWatch& ConnectionThread::watch() const {
   return *impl_->options.watch;
 }
 
-void Writer::set_heartbeat(std::function<void()> beat) {
+void ConnectionThread::set_heartbeat(std::function<void()> beat) {
   std::lock_guard lock(impl_->options.heartbeat->mutex);
   impl_->options.heartbeat->beat = std::move(beat);
 }
 
-void Writer::stop() {
+void ConnectionThread::stop() {
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopped = true;
@@ -190,7 +192,7 @@ void Writer::stop() {
   impl_->wake.notify_all();
 }
 
-net::any_io_executor Writer::executor() {
+net::any_io_executor ConnectionThread::executor() {
   return impl_->pool.get_executor();
 }
 
@@ -199,7 +201,7 @@ namespace {
 /// Why a job that failed with `e` is worth running again, or nullopt if it is not: the server
 /// broke a deadlock, or a statement was cut while it waited for a lock (what it waited for is
 /// what `monitor` last saw). Throws DatabaseTimeout for a statement that was just slow.
-std::optional<std::string> retry_reason(const std::exception& e, const WriterOptions& o,
+std::optional<std::string> retry_reason(const std::exception& e, const ConnectionThreadOptions& o,
                                         const BlockMonitor& monitor) {
   if (deadlock_victim(e)) {
     // Rare: the two write connections (or another session) took two rows in opposite
@@ -226,8 +228,8 @@ std::optional<std::string> retry_reason(const std::exception& e, const WriterOpt
 
 } // namespace
 
-void Writer::run_with_retry(const std::function<void(Store&)>& job) {
-  const WriterOptions& o = impl_->options;
+void ConnectionThread::run_with_retry(const std::function<void(Store&)>& job) {
+  const ConnectionThreadOptions& o = impl_->options;
   const PendingMark pending(o.name);
   const auto started = Clock::now();
   // A server out of room, a deadlock and a lock timeout all wait out the one backoff.
@@ -276,25 +278,25 @@ void Writer::run_with_retry(const std::function<void(Store&)>& job) {
         spdlog::warn("{}; retrying the {} whole in {}", *what, o.name, format(wait));
       }
       if (!impl_->sleep_unless_stopped(wait))
-        throw WriterStopped("database " + o.name + " stopped while " + waiting + " on " +
-                            impl_->target());
+        throw ConnectionStopped("database " + o.name + " stopped while " + waiting + " on " +
+                                impl_->target());
       impl_->beat();
     }
   }
 }
 
-Store& Writer::connected_store() {
+Store& ConnectionThread::connected_store() {
   if (impl_->store)
     return *impl_->store;
   if (impl_->is_stopped())
-    throw WriterStopped("database writer stopped while (re)connecting to " + impl_->target());
-  const WriterOptions& o = impl_->options;
+    throw ConnectionStopped("database writer stopped while (re)connecting to " + impl_->target());
+  const ConnectionThreadOptions& o = impl_->options;
   impl_->store = connect_store(
       o.connection, {o.max_backoff, o.give_up_after},
       [this](std::chrono::milliseconds d) { return impl_->sleep_unless_stopped(d); },
       [this] { impl_->beat(); });
   if (!impl_->store)
-    throw WriterStopped("database writer stopped while (re)connecting to " + impl_->target());
+    throw ConnectionStopped("database writer stopped while (re)connecting to " + impl_->target());
   o.watch->observe(impl_->store->server()); // before any job runs on it
   return *impl_->store;
 }

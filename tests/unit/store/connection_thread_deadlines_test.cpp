@@ -2,9 +2,9 @@
 // after lock_timeout; a slow statement fails naming statement_timeout; a one-shot writer gives
 // up on an unreachable database after connect_timeout.
 
+#include "store/connection_thread.hpp"
 #include "store/db_errors.hpp"
 #include "store/session.hpp"
-#include "store/writer.hpp"
 #include "store_fixture.hpp"
 
 #include "obs/metrics.hpp"
@@ -28,7 +28,7 @@ using namespace std::chrono_literals;
 namespace {
 
 /// Runs `task` on an io_context (as the daemon's network thread would) and returns its result.
-template <class R> R run_job(Writer& writer, std::function<R(Store&)> job) {
+template <class R> R run_job(ConnectionThread& writer, std::function<R(Store&)> job) {
   net::io_context io;
   auto future = net::co_spawn(
       io, [&]() -> net::awaitable<R> { co_return co_await writer.run<R>(std::move(job)); },
@@ -57,10 +57,10 @@ private:
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-WriterOptions options(const std::string& url) {
+ConnectionThreadOptions options(const std::string& url) {
   taosync::config::DatabaseConfig db;
   db.url = url;
-  WriterOptions o = writer_options(db, false);
+  ConnectionThreadOptions o = connection_thread_options(db, false);
   o.max_backoff = 400ms;
   return o;
 }
@@ -90,9 +90,10 @@ TEST_CASE("a write blocked by a lock is logged with its blocker and retried afte
   auto o = options(url);
   o.connection.lock_timeout = 1s;
   o.report_blocked_after = 300ms;
-  Writer writer(o);
-  // The engine's second Writer shares the heartbeat: whichever the daemon sets feeds both.
-  Writer sibling(writer.options().named("lookup"));
+  ConnectionThread writer(o);
+  // The engine's second ConnectionThread shares the heartbeat: whichever the daemon sets feeds
+  // both.
+  ConnectionThread sibling(writer.options().named("lookup"));
   std::atomic<int> beats = 0;
   sibling.set_heartbeat([&] { ++beats; });
 
@@ -135,7 +136,7 @@ TEST_CASE("a write blocked by a lock is logged with its blocker and retried afte
 }
 
 TEST_CASE("a statement cut by statement_timeout fails once, naming the key") {
-  Writer writer(options(migrated_database()));
+  ConnectionThread writer(options(migrated_database()));
   int attempts = 0;
   try {
     run_job<int>(writer, [&](Store&) -> int {
@@ -162,7 +163,7 @@ TEST_CASE("a statement cut by statement_timeout fails once, naming the key") {
 TEST_CASE("a one-shot writer gives up on an unreachable database after connect_timeout") {
   auto o = options("postgresql://u:pw-not-shown@127.0.0.1:1/nodb");
   o.give_up_after = 2s;
-  Writer writer(o);
+  ConnectionThread writer(o);
   LogCapture logs;
   const auto start = std::chrono::steady_clock::now();
   try {
