@@ -11,11 +11,10 @@ if [[ -z "$CLANG_FORMAT" ]]; then
   echo "check-format: clang-format not found (apt install clang-format)" >&2
   exit 2
 fi
-# Another major version formats some constructs differently, so the check is clang-format 14's
-# alone (CI runs it on Debian 12); elsewhere it is skipped, saying so, and `-i` refuses.
-if ! "$CLANG_FORMAT" --version | grep -q 'version 14\.'; then
-  echo "check-format: $("$CLANG_FORMAT" --version | head -n1) is not clang-format 14:" \
-    "the format is checked on Debian 12 (CLANG_FORMAT= names another binary); skipped" >&2
+# Another major version formats some constructs differently: elsewhere the check is skipped,
+# saying so, and `-i` refuses.
+. "$ROOT/scripts/lib/clang14.sh"
+if ! is_clang14 check-format CLANG_FORMAT; then
   [[ "${1:-}" == "-i" ]] && exit 2
   exit 0
 fi

@@ -18,13 +18,10 @@ if [[ -z "$CLANG_TIDY" ]]; then
   echo "tidy: no clang-tidy here: the code is checked with clang-tidy 14 on Debian 12; skipped" >&2
   exit 0
 fi
-# Another major version has other checks and finds other things, so the check is clang-tidy
-# 14's alone (CI runs it on Debian 12); elsewhere it is skipped, saying so.
-if ! "$CLANG_TIDY" --version | grep -q 'version 14\.'; then
-  echo "tidy: $("$CLANG_TIDY" --version | grep -m1 version) is not clang-tidy 14:" \
-    "the code is checked on Debian 12 (CLANG_TIDY= names another binary); skipped" >&2
-  exit 0
-fi
+# Another major version has other checks and finds other things: elsewhere the check is
+# skipped, saying so.
+. "$ROOT/scripts/lib/clang14.sh"
+is_clang14 tidy CLANG_TIDY || exit 0
 
 # Configured only, never built: the default build is a unity build, whose compile commands
 # name the generated unity files, while clang-tidy needs one command per real source file.
