@@ -31,14 +31,6 @@ void through(Scenario& s, const PgBouncer& bouncer, const std::string& mode) {
   s.write_config();
 }
 
-/// Runs taosyncd with `args` to completion; its exit code, its stderr in `log`.
-int run_taosyncd(Scenario& s, std::vector<std::string> args, std::string& log) {
-  auto p = s.start_daemon(std::move(args));
-  const auto code = p.wait(60s);
-  log = p.stderr_text();
-  return code.value_or(-1);
-}
-
 /// The feed rows `changes` printed: how many, and the last id.
 struct Printed {
   std::int64_t rows = 0;
@@ -67,8 +59,7 @@ void sync_behind(const std::string& mode) {
   s.config().metrics_listen = "127.0.0.1:" + std::to_string(metrics_port);
   through(s, bouncer, mode);
 
-  std::string log;
-  REQUIRE_MESSAGE(run_taosyncd(s, {"migrate"}, log) == 0, log);
+  REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_stderr());
   auto follower = s.start_daemon({"changes", "--since", "0", "--follow"});
 
   // The init, killed with SIGKILL part way, then resumed by another daemon.
@@ -109,10 +100,10 @@ void sync_behind(const std::string& mode) {
   CHECK_MESSAGE(report.differences() == 0, report.summary());
   CHECK(report.db_orders == report.truth_orders);
   CHECK(report.db_lines == report.truth_lines);
-  CHECK_MESSAGE(run_taosyncd(s, {"status"}, log) == 0, log);
+  CHECK_MESSAGE(s.run({"status"}) == 0, s.last_stderr());
   const std::string id = s.query("SELECT min(trade_order_id) FROM taosync.orders");
-  CHECK_MESSAGE(run_taosyncd(s, {"resync", id}, log) == 0, log);
-  CHECK_MESSAGE(run_taosyncd(s, {"audit", "--sample", "20"}, log) == 0, log);
+  CHECK_MESSAGE(s.run({"resync", id}) == 0, s.last_stderr());
+  CHECK_MESSAGE(s.run({"audit", "--sample", "20"}) == 0, s.last_stderr());
 
   // The follower printed every row of the feed, in id order, through the pooler.
   const std::int64_t rows = std::stoll(s.query("SELECT count(*) FROM taosync.changes"));
@@ -239,38 +230,44 @@ TEST_CASE("two daemons behind one PgBouncer in transaction mode: leases and fenc
 
 TEST_CASE("a pooler that database.pooler does not name stops the start with exit 78") {
   Scenario s({"--orders", "50", "--seed", "61"});
-  std::string log;
   SUBCASE("none, behind a session pooler") {
     PgBouncer bouncer(s.pg().port(), "session");
     through(s, bouncer, "none");
-    CHECK(run_taosyncd(s, {"migrate"}, log) == 78);
-    CHECK_MESSAGE(log.find("database.pooler: is none, but database.url") != std::string::npos, log);
-    CHECK_MESSAGE(log.find("Fix: set database.pooler") != std::string::npos, log);
+    CHECK(s.run({"migrate"}) == 78);
+    CHECK_MESSAGE(s.last_stderr().find("database.pooler: is none, but database.url") !=
+                      std::string::npos,
+                  s.last_stderr());
+    CHECK_MESSAGE(s.last_stderr().find("Fix: set database.pooler") != std::string::npos,
+                  s.last_stderr());
   }
   SUBCASE("session, behind a transaction pooler") {
     PgBouncer bouncer(s.pg().port(), "transaction");
     through(s, bouncer, "session");
-    CHECK(run_taosyncd(s, {"once"}, log) == 78);
-    CHECK_MESSAGE(log.find("(pool_mode = transaction)") != std::string::npos, log);
-    CHECK_MESSAGE(log.find("Fix: set database.pooler: transaction") != std::string::npos, log);
+    CHECK(s.run({"once"}) == 78);
+    CHECK_MESSAGE(s.last_stderr().find("(pool_mode = transaction)") != std::string::npos,
+                  s.last_stderr());
+    CHECK_MESSAGE(s.last_stderr().find("Fix: set database.pooler: transaction") !=
+                      std::string::npos,
+                  s.last_stderr());
     // corrected, the same PgBouncer syncs
     through(s, bouncer, "transaction");
-    CHECK_MESSAGE(run_taosyncd(s, {"once"}, log) == 0, log);
+    CHECK_MESSAGE(s.run({"once"}) == 0, s.last_stderr());
   }
   SUBCASE("transaction, behind a statement pooler") {
     PgBouncer bouncer(s.pg().port(), "statement");
     through(s, bouncer, "transaction");
-    CHECK(run_taosyncd(s, {"status"}, log) == 78);
-    CHECK_MESSAGE(log.find("its pool_mode is statement") != std::string::npos, log);
+    CHECK(s.run({"status"}) == 78);
+    CHECK_MESSAGE(s.last_stderr().find("its pool_mode is statement") != std::string::npos,
+                  s.last_stderr());
   }
   SUBCASE("a direct listen_url carries LISTEN behind a transaction pooler") {
     PgBouncer bouncer(s.pg().port(), "transaction");
     through(s, bouncer, "transaction");
     s.config().database_yaml += "  listen_url: \"" + s.db_url() + "\"\n";
     s.write_config();
-    REQUIRE_MESSAGE(run_taosyncd(s, {"migrate"}, log) == 0, log);
+    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_stderr());
     auto follower = s.start_daemon({"changes", "--since", "0", "--follow"});
-    REQUIRE_MESSAGE(run_taosyncd(s, {"once"}, log) == 0, log);
+    REQUIRE_MESSAGE(s.run({"once"}) == 0, s.last_stderr());
     const std::int64_t last = std::stoll(s.query("SELECT max(id) FROM taosync.changes"));
     CHECK_MESSAGE(wait_until([&] { return printed(follower).last_id == last; }, 10s),
                   follower.stderr_tail());
@@ -285,9 +282,11 @@ TEST_CASE("a pooler that database.pooler does not name stops the start with exit
     through(s, bouncer, "session");
     s.config().database_yaml += "  listen_url: \"" + bouncer.url_of(s.db_url()) + "\"\n";
     s.write_config();
-    REQUIRE_MESSAGE(run_taosyncd(s, {"migrate"}, log) == 0, log);
-    CHECK(run_taosyncd(s, {"changes", "--follow"}, log) == 78);
-    CHECK_MESSAGE(log.find("database.listen_url: database.listen_url") != std::string::npos, log);
+    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_stderr());
+    CHECK(s.run({"changes", "--follow"}) == 78);
+    CHECK_MESSAGE(s.last_stderr().find("database.listen_url: database.listen_url") !=
+                      std::string::npos,
+                  s.last_stderr());
   }
 }
 

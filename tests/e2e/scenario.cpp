@@ -49,16 +49,21 @@ void Scenario::write_config() {
   testing::write_daemon_config(config_path_, config_);
 }
 
-int Scenario::run_once(std::chrono::milliseconds timeout) {
-  testing::Process daemon = testing::start_daemon(config_path_, {"once"}, dir_);
+int Scenario::run(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+  testing::Process daemon = testing::start_daemon(config_path_, std::move(args), dir_);
   auto code = daemon.wait(timeout);
   if (!code) {
     daemon.kill(SIGKILL);
     daemon.wait(5s);
   }
   last_log_ = daemon.stderr_tail(40);
-  ++runs_;
+  last_stderr_ = daemon.stderr_text();
   return code.value_or(-1);
+}
+
+int Scenario::run_once(std::chrono::milliseconds timeout) {
+  ++runs_;
+  return run({"once"}, timeout);
 }
 
 bool Scenario::once_until_success(int attempts, std::chrono::milliseconds timeout) {

@@ -41,6 +41,10 @@ public:
   testing::DaemonConfig& config() { return config_; }
   void write_config();
 
+  /// Runs taosyncd with `args` to completion (killed past `timeout`); returns its exit code
+  /// (-1 on timeout). Its stderr is kept: last_log() is its end, last_stderr() all of it.
+  int run(std::vector<std::string> args, std::chrono::milliseconds timeout = 120s);
+
   /// Runs `taosyncd once` to completion; returns its exit code (-1 on timeout).
   int run_once(std::chrono::milliseconds timeout = 120s);
 
@@ -52,8 +56,10 @@ public:
   testing::Process start_daemon(std::vector<std::string> args = {"run"},
                                 std::map<std::string, std::string> env = {});
 
-  /// The stderr of the last `once` run, for failure messages.
+  /// The end of the stderr of the last run() or `once`, for failure messages.
   const std::string& last_log() const { return last_log_; }
+  /// All the stderr of the last run() or `once`.
+  const std::string& last_stderr() const { return last_stderr_; }
 
   /// Freezes the simulator's lifecycle, waits past the daemon's lag, then runs `once`
   /// until it succeeds, so the database can catch up with a now-still truth.
@@ -81,6 +87,7 @@ private:
   std::filesystem::path config_path_;
   std::string last_log_;
   int runs_ = 0;
+  std::string last_stderr_;
 };
 
 /// Calls made to `endpoint` ("/orders/get") with `outcome` ("ok", "ApiCallLimit"); an empty

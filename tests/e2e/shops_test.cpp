@@ -67,10 +67,7 @@ TEST_CASE("a shop stopped for good leaves the daemon running its other shops") {
                                "    access_token: test-access-token-2\n"
                                "    refresh_token: test-refresh-token-2\n";
   s.write_config();
-  {
-    auto migrate = s.start_daemon({"migrate"});
-    REQUIRE_MESSAGE(migrate.wait(60s) == 0, migrate.stderr_tail());
-  }
+  REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_log());
   const auto stopped = [&] {
     return s.query("SELECT stopped FROM taosync.sync_state WHERE shop = 'shop-1'") == "t";
   };
