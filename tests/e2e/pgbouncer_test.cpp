@@ -230,44 +230,38 @@ TEST_CASE("two daemons behind one PgBouncer in transaction mode: leases and fenc
 
 TEST_CASE("a pooler that database.pooler does not name stops the start with exit 78") {
   Scenario s({"--orders", "50", "--seed", "61"});
+  const std::string& log = s.last_stderr(); // of the last s.run()
   SUBCASE("none, behind a session pooler") {
     PgBouncer bouncer(s.pg().port(), "session");
     through(s, bouncer, "none");
     CHECK(s.run({"migrate"}) == 78);
-    CHECK_MESSAGE(s.last_stderr().find("database.pooler: is none, but database.url") !=
-                      std::string::npos,
-                  s.last_stderr());
-    CHECK_MESSAGE(s.last_stderr().find("Fix: set database.pooler") != std::string::npos,
-                  s.last_stderr());
+    CHECK_MESSAGE(log.find("database.pooler: is none, but database.url") != std::string::npos, log);
+    CHECK_MESSAGE(log.find("Fix: set database.pooler") != std::string::npos, log);
   }
   SUBCASE("session, behind a transaction pooler") {
     PgBouncer bouncer(s.pg().port(), "transaction");
     through(s, bouncer, "session");
     CHECK(s.run({"once"}) == 78);
-    CHECK_MESSAGE(s.last_stderr().find("(pool_mode = transaction)") != std::string::npos,
-                  s.last_stderr());
-    CHECK_MESSAGE(s.last_stderr().find("Fix: set database.pooler: transaction") !=
-                      std::string::npos,
-                  s.last_stderr());
+    CHECK_MESSAGE(log.find("(pool_mode = transaction)") != std::string::npos, log);
+    CHECK_MESSAGE(log.find("Fix: set database.pooler: transaction") != std::string::npos, log);
     // corrected, the same PgBouncer syncs
     through(s, bouncer, "transaction");
-    CHECK_MESSAGE(s.run({"once"}) == 0, s.last_stderr());
+    CHECK_MESSAGE(s.run({"once"}) == 0, log);
   }
   SUBCASE("transaction, behind a statement pooler") {
     PgBouncer bouncer(s.pg().port(), "statement");
     through(s, bouncer, "transaction");
     CHECK(s.run({"status"}) == 78);
-    CHECK_MESSAGE(s.last_stderr().find("its pool_mode is statement") != std::string::npos,
-                  s.last_stderr());
+    CHECK_MESSAGE(log.find("its pool_mode is statement") != std::string::npos, log);
   }
   SUBCASE("a direct listen_url carries LISTEN behind a transaction pooler") {
     PgBouncer bouncer(s.pg().port(), "transaction");
     through(s, bouncer, "transaction");
     s.config().database_yaml += "  listen_url: \"" + s.db_url() + "\"\n";
     s.write_config();
-    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_stderr());
+    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, log);
     auto follower = s.start_daemon({"changes", "--since", "0", "--follow"});
-    REQUIRE_MESSAGE(s.run({"once"}) == 0, s.last_stderr());
+    REQUIRE_MESSAGE(s.run({"once"}) == 0, log);
     const std::int64_t last = std::stoll(s.query("SELECT max(id) FROM taosync.changes"));
     CHECK_MESSAGE(wait_until([&] { return printed(follower).last_id == last; }, 10s),
                   follower.stderr_tail());
@@ -282,11 +276,9 @@ TEST_CASE("a pooler that database.pooler does not name stops the start with exit
     through(s, bouncer, "session");
     s.config().database_yaml += "  listen_url: \"" + bouncer.url_of(s.db_url()) + "\"\n";
     s.write_config();
-    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, s.last_stderr());
+    REQUIRE_MESSAGE(s.run({"migrate"}) == 0, log);
     CHECK(s.run({"changes", "--follow"}) == 78);
-    CHECK_MESSAGE(s.last_stderr().find("database.listen_url: database.listen_url") !=
-                      std::string::npos,
-                  s.last_stderr());
+    CHECK_MESSAGE(log.find("database.listen_url: database.listen_url") != std::string::npos, log);
   }
 }
 
