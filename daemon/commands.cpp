@@ -5,12 +5,12 @@
 #include "shop_gate.hpp"
 #include "status_document.hpp"
 
+#include "model/stop.hpp"
 #include "obs/api_ban.hpp"
 #include "obs/log.hpp"
 #include "store/connect_retry.hpp"
 #include "store/leases.hpp"
 #include "sync/lease_keeper.hpp"
-#include "sync/stop_signal.hpp"
 
 #include "api/async_sleep.hpp"
 
@@ -289,7 +289,7 @@ private:
   Runtime& rt_;
   std::string shop_;
   store::DaemonIdentity daemon_;
-  sync::StopSignal stop_;
+  model::Stop stop_;
   std::int64_t epoch_ = 0;
   bool renewing_done_ = true;
 };

@@ -130,7 +130,7 @@ private:
   std::unique_ptr<sync::LeaseKeeper> keeper_;
   /// The shops' inits take turns (sync.parallel_inits).
   sync::InitSlots init_slots_{static_cast<std::size_t>(cfg_->sync.parallel_inits)};
-  std::unique_ptr<sync::StopSignal> keeper_stop_;
+  std::unique_ptr<model::Stop> keeper_stop_;
   bool keeper_done_ = false;
   std::set<std::string> restart_when_ended_; ///< taken again while its old engine still ran
   std::set<std::string> failed_;             ///< shops whose engine ended in a failure

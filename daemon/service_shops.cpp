@@ -94,7 +94,7 @@ void Service::start_keeper() {
     restart_when_ended_.erase(name);
     stop_shop(name);
   };
-  keeper_stop_ = std::make_unique<sync::StopSignal>(rt_.io().get_executor());
+  keeper_stop_ = std::make_unique<model::Stop>(rt_.io().get_executor());
   keeper_ =
       std::make_unique<sync::LeaseKeeper>(rt_.database(), std::move(options), std::move(hooks));
   net::co_spawn(rt_.io(), keeper_->run(*keeper_stop_), [this](std::exception_ptr e) {

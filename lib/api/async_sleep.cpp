@@ -7,19 +7,16 @@
 
 namespace taosync::api {
 
-net::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration, Cancellation* cancel) {
-  net::steady_timer timer(co_await net::this_coro::executor, duration);
-  Cancellation::Registration registration;
-  if (cancel) {
-    cancel->throw_if_cancelled("wait");
-    registration = cancel->on_cancel([&timer] { timer.cancel(); });
+net::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration,
+                               const model::Stop* stop) {
+  if (!stop) {
+    net::steady_timer timer(co_await net::this_coro::executor, duration);
+    co_await timer.async_wait(net::use_awaitable);
+    co_return;
   }
-  // operation_aborted is how a cancel() ends the wait; it is checked right below.
-  auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-  if (cancel)
-    cancel->throw_if_cancelled("wait");
-  if (ec)
-    throw boost::system::system_error(ec);
+  throw_if_stopped(*stop, "wait");
+  co_await stop->wait(duration);
+  throw_if_stopped(*stop, "wait");
 }
 
 } // namespace taosync::api

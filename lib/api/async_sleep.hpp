@@ -1,7 +1,7 @@
 #pragma once
 // Waiting without blocking the network thread.
 
-#include "api/cancellation.hpp"
+#include "api/outcome.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -11,9 +11,9 @@ namespace taosync::api {
 
 namespace net = boost::asio;
 
-/// Suspends the calling coroutine for `duration` on its executor's steady timer. With
-/// `cancel`, its cancel() ends the wait at once with cancelled_failure (also if it ran before).
+/// Suspends the calling coroutine for `duration` on its executor's steady timer. With `stop`,
+/// its request ends the wait at once with cancelled_failure (also if it came before).
 net::awaitable<void> sleep_for(std::chrono::steady_clock::duration duration,
-                               Cancellation* cancel = nullptr);
+                               const model::Stop* stop = nullptr);
 
 } // namespace taosync::api

@@ -116,17 +116,17 @@ void Caller::count_retry(CallCounters* tally) {
 net::awaitable<Caller::Attempt> Caller::attempt(const CallSpec& spec, const BodyHandler& handle) {
   // One attempt, one snapshot: a reload while it waits does not mix settings.
   const std::shared_ptr<const config::ApiConfig> cfg = cfg_;
-  cancellation_.throw_if_cancelled(spec.description);
-  co_await limiter_.acquire(&cancellation_);
+  throw_if_stopped(stop_, spec.description);
+  co_await limiter_.acquire(&stop_);
   const SystemParams system{
       cfg->app_key, spec.access_token,
       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())};
   const std::string target = spec.gateway->path + std::string(spec.path) + "?" +
                              signed_query(spec.path, *spec.business, system, cfg->app_secret);
   const auto start = Clock::now();
-  auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &cancellation_,
+  auto response = co_await pool_.get(*spec.gateway, target, limits_of(*cfg), &stop_,
                                      spec.tally ? &spec.tally->calls : nullptr);
-  cancellation_.throw_if_cancelled(spec.description); // not an answer: never counted or retried
+  throw_if_stopped(stop_, spec.description); // not an answer: never counted or retried
   if (response.ok())
     observe_date(response.value().date, start, Clock::now());
   std::optional<ApiError> error;
@@ -222,7 +222,7 @@ net::awaitable<std::optional<ApiError>> Caller::run(const CallSpec& spec,
                  failures, policy.max_attempts, error->code, error->message,
                  retry_after_note(retry_after, policy), wait.count());
     count_retry(spec.tally);
-    co_await sleep_for(wait, &cancellation_);
+    co_await sleep_for(wait, &stop_);
   }
 }
 

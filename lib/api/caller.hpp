@@ -4,7 +4,6 @@
 // ban, transient errors with backoff, either no sooner than a Retry-After header asks). Auth
 // errors go back to the client, which refreshes.
 
-#include "api/cancellation.hpp"
 #include "api/client.hpp"
 #include "api/connection_pool.hpp"
 #include "api/platform_clock.hpp"
@@ -76,7 +75,7 @@ public:
 
   /// Ends every call at once (shutdown): waits and requests in flight fail, and so does every
   /// later run(), with cancelled_failure. Call it on the calls' executor.
-  void cancel() { cancellation_.cancel(); }
+  void cancel() { stop_.request(); }
 
   /// The app's totals so far, over every client (refreshes are the clients' to count).
   CallCounters counters() const;
@@ -116,7 +115,7 @@ private:
   ConnectionPool pool_;
   RetryPolicy retry_; // api.retry, replaced on reload
   CallCounters counters_;
-  Cancellation cancellation_;
+  model::Stop stop_; ///< cancel()
   PlatformClock clock_;
   std::optional<ClockLimits> clock_limits_; // none: reported in the metrics only
   obs::LogThrottle clock_log_{std::chrono::minutes(10)};

@@ -76,7 +76,7 @@ void ConnectionPool::put_idle(const std::string& origin,
 
 net::awaitable<Outcome<HttpResponse>>
 ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimits& limits,
-                    Cancellation* cancel, std::uint64_t* sent) {
+                    const model::Stop* stop, std::uint64_t* sent) {
   const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
   const auto request = make_request(origin, target);
   const std::string key = origin.origin();
@@ -86,11 +86,11 @@ ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimi
     std::optional<NetworkFailure> failure;
     try {
       if (!connection) {
-        connection = co_await HttpConnection::open(tls_, origin, deadline, cancel);
+        connection = co_await HttpConnection::open(tls_, origin, deadline, stop);
       }
-      Cancellation::Registration registration;
-      if (cancel)
-        registration = cancel->on_cancel([c = connection.get()] { c->close(); });
+      model::Stop::Registration registration;
+      if (stop)
+        registration = stop->on_request([c = connection.get()] { c->close(); });
       ++sent_;
       if (sent)
         ++*sent;
@@ -104,7 +104,7 @@ ConnectionPool::get(const Url& origin, const std::string& target, const HttpLimi
     // The server may close an idle keep-alive connection just as we reuse it; that fails
     // before any byte of a response, and the GET is safe to send again on a new connection.
     const bool stale = reused && !failure->got_response() &&
-                       failure->code() != beast::error::timeout && !(cancel && cancel->cancelled());
+                       failure->code() != beast::error::timeout && !(stop && stop->requested());
     if (!stale)
       co_return network_error(failure->code(), failure->stage(), key);
   }

@@ -37,12 +37,12 @@ public:
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   /// GET `target` ("/rest/orders/get?...") from `origin`. Network failures come back as
-  /// classified ApiErrors; any HTTP status comes back as a response. `cancel` closes the
-  /// connection in use, so the request fails at once (with code "network_error"). `sent`, if
+  /// classified ApiErrors; any HTTP status comes back as a response. A request of `stop`
+  /// closes the connection in use, so the request fails at once (code "network_error"). `sent`, if
   /// given, counts the requests that left (a stale keep-alive connection sends it twice).
   net::awaitable<Outcome<HttpResponse>> get(const Url& origin, const std::string& target,
                                             const HttpLimits& limits,
-                                            Cancellation* cancel = nullptr,
+                                            const model::Stop* stop = nullptr,
                                             std::uint64_t* sent = nullptr);
 
   /// Changes how many idle connections are kept per origin.

@@ -31,7 +31,7 @@ template <class Op> auto guarded(const char* stage, Op op) -> decltype(op()) {
 
 // The resolver has no deadline of its own: a timer cancels it.
 net::awaitable<tcp::resolver::results_type>
-resolve(const Url& origin, HttpConnection::Deadline deadline, Cancellation* cancel) {
+resolve(const Url& origin, HttpConnection::Deadline deadline, const model::Stop* stop) {
   auto executor = co_await net::this_coro::executor;
   auto resolver = std::make_shared<tcp::resolver>(executor);
   auto timer = std::make_shared<net::steady_timer>(executor, deadline);
@@ -42,9 +42,9 @@ resolve(const Url& origin, HttpConnection::Deadline deadline, Cancellation* canc
       resolver->cancel();
     }
   });
-  Cancellation::Registration registration;
-  if (cancel)
-    registration = cancel->on_cancel([resolver] { resolver->cancel(); });
+  model::Stop::Registration registration;
+  if (stop)
+    registration = stop->on_request([resolver] { resolver->cancel(); });
   try {
     auto results = co_await resolver->async_resolve(origin.host, origin.port, net::use_awaitable);
     timer->cancel();
@@ -109,16 +109,16 @@ HttpConnection::HttpConnection(TlsStream stream) : stream_(std::move(stream)) {}
 net::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(ssl::context& tls,
                                                                      const Url& origin,
                                                                      Deadline deadline,
-                                                                     Cancellation* cancel) {
-  if (cancel && cancel->cancelled())
+                                                                     const model::Stop* stop) {
+  if (stop && stop->requested())
     throw NetworkFailure(net::error::operation_aborted, "connect", false);
-  const auto endpoints = co_await resolve(origin, deadline, cancel);
+  const auto endpoints = co_await resolve(origin, deadline, stop);
   beast::tcp_stream tcp(co_await net::this_coro::executor);
   tcp.expires_at(deadline);
-  // Until the connection is handed over, a cancel() closes the socket being set up here.
-  Cancellation::Registration registration;
-  if (cancel)
-    registration = cancel->on_cancel([&tcp] { tcp.cancel(); });
+  // Until the connection is handed over, a stop closes the socket being set up here.
+  model::Stop::Registration registration;
+  if (stop)
+    registration = stop->on_request([&tcp] { tcp.cancel(); });
   co_await guarded("connect", [&]() -> net::awaitable<void> {
     co_await tcp.async_connect(endpoints, net::use_awaitable);
   });
@@ -128,8 +128,8 @@ net::awaitable<std::unique_ptr<HttpConnection>> HttpConnection::open(ssl::contex
 
   registration = {};
   TlsStream stream(std::move(tcp), tls);
-  if (cancel)
-    registration = cancel->on_cancel([&stream] { beast::get_lowest_layer(stream).cancel(); });
+  if (stop)
+    registration = stop->on_request([&stream] { beast::get_lowest_layer(stream).cancel(); });
   // SNI takes a host name, never an address literal (RFC 6066).
   if (!is_ip_literal(origin.host) &&
       !SSL_set_tlsext_host_name(stream.native_handle(), origin.host.c_str()))

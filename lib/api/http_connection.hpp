@@ -1,8 +1,8 @@
 #pragma once
 // One keep-alive HTTP/1.1 connection, plain or TLS, with a deadline on every operation.
 
-#include "api/cancellation.hpp"
 #include "api/url.hpp"
+#include "model/stop.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -61,9 +61,9 @@ public:
   using Request = http::request<http::empty_body>;
 
   /// Resolves, connects and (for https) handshakes with SNI and host-name verification, all
-  /// before `deadline`. Throws NetworkFailure; `cancel` aborts it (operation_aborted).
+  /// before `deadline`. Throws NetworkFailure; a request of `stop` aborts it (operation_aborted).
   static net::awaitable<std::unique_ptr<HttpConnection>>
-  open(ssl::context& tls, const Url& origin, Deadline deadline, Cancellation* cancel = nullptr);
+  open(ssl::context& tls, const Url& origin, Deadline deadline, const model::Stop* stop = nullptr);
 
   /// Sends `request` and reads the whole response, refusing a body over `body_limit`, all
   /// before `deadline`. Throws NetworkFailure.

@@ -18,4 +18,14 @@ const char* to_string(ErrorKind kind) {
   return "unknown";
 }
 
+ApiFailure cancelled_failure(std::string_view what) {
+  return ApiFailure(ApiError{
+      ErrorKind::fatal, "cancelled", std::string(what) + ": cancelled (shutting down)", {}, {}});
+}
+
+void throw_if_stopped(const model::Stop& stop, std::string_view what) {
+  if (stop.requested())
+    throw cancelled_failure(what);
+}
+
 } // namespace taosync::api

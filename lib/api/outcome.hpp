@@ -1,6 +1,8 @@
 #pragma once
 // The typed result of one API call: ok, or an error classified by what the client should do.
 
+#include "model/stop.hpp"
+
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -53,5 +55,12 @@ public:
 private:
   ApiError error_;
 };
+
+/// The error a call ends with once its client was stopped (kind fatal, code "cancelled"):
+/// never retried.
+ApiFailure cancelled_failure(std::string_view what);
+
+/// Throws cancelled_failure(what) if `stop` was requested.
+void throw_if_stopped(const model::Stop& stop, std::string_view what);
 
 } // namespace taosync::api

@@ -52,18 +52,18 @@ double TokenBucket::tokens(TimePoint now) const {
 RateLimiter::RateLimiter(double rate_per_second, int burst)
     : bucket_(rate_per_second, burst, Clock::now()) {}
 
-net::awaitable<void> RateLimiter::acquire(Cancellation* cancel) {
+net::awaitable<void> RateLimiter::acquire(const model::Stop* stop) {
   for (;;) {
     const auto now = Clock::now();
     if (now < paused_until_) {
-      co_await sleep_for(paused_until_ - now, cancel);
+      co_await sleep_for(paused_until_ - now, stop);
       continue;
     }
     const auto generation = pause_generation_;
     const auto wait = bucket_.reserve(now);
     if (wait <= Clock::duration::zero())
       co_return;
-    co_await sleep_for(wait, cancel);
+    co_await sleep_for(wait, stop);
     // A ban that began while we slept voids this reservation: wait it out and ask again.
     if (generation == pause_generation_)
       co_return;

@@ -3,7 +3,7 @@
 // holds every caller while an ApiCallLimit ban lasts. The bucket's arithmetic is pure (the
 // caller passes the time); the async RateLimiter builds on it.
 
-#include "api/cancellation.hpp"
+#include "model/stop.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -60,8 +60,8 @@ public:
   RateLimiter(double rate_per_second, int burst);
 
   /// Waits for a token, and for any ban in force (also one that starts while waiting).
-  /// `cancel` ends the wait with cancelled_failure.
-  net::awaitable<void> acquire(Cancellation* cancel = nullptr);
+  /// A request of `stop` ends the wait with cancelled_failure.
+  net::awaitable<void> acquire(const model::Stop* stop = nullptr);
 
   /// Holds every caller until `until` (a pause in force is only ever lengthened); the bucket
   /// restarts then with one token. Returns true if no pause was in force: a new ban begins.

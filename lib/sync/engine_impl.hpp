@@ -3,12 +3,12 @@
 // engine_cycles.cpp (init sweep, incremental poll, reconciliation, resync).
 
 #include "config/timezone.hpp"
+#include "model/stop.hpp"
 #include "obs/log_throttle.hpp"
 #include "obs/metrics.hpp"
 #include "store/sync_state.hpp"
 #include "sync/engine.hpp"
 #include "sync/line_batches.hpp"
-#include "sync/stop_signal.hpp"
 #include "sync/sweep.hpp"
 #include "sync/window_planner.hpp"
 
@@ -77,7 +77,7 @@ struct Engine::Impl {
   int failed_streak = 0;                 ///< cycles in a row that ended in an error
   bool loaded = false;
   bool clock_probed = false; ///< the probe call was made (the platform may send no Date)
-  StopSignal stop;
+  model::Stop stop;
   obs::ShopMetrics metrics; ///< this shop's figures; while it lives /healthz covers the shop
   obs::LogThrottle failure_log{std::chrono::minutes(1)}; ///< "cycle failed" lines
   /// What the engine is doing: changed on the executor only, handed out by publish().

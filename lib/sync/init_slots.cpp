@@ -30,7 +30,7 @@ void InitSlots::Slot::release() {
 }
 
 net::awaitable<std::optional<InitSlots::Slot>>
-InitSlots::acquire(const StopSignal& stop, const std::function<void()>& alive) {
+InitSlots::acquire(const model::Stop& stop, const std::function<void()>& alive) {
   const std::uint64_t ticket = next_ticket_++;
   queue_.push_back(ticket);
   while (queue_.front() != ticket || in_use_ >= slots_) {

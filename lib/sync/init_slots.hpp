@@ -4,7 +4,7 @@
 // many shops, inits take turns (first come, first served) so memory stays bounded and the
 // shops already synced keep their share of the rate limit for their polls.
 
-#include "sync/stop_signal.hpp"
+#include "model/stop.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -15,6 +15,8 @@
 #include <optional>
 
 namespace taosync::sync {
+
+namespace net = boost::asio;
 
 class InitSlots {
 public:
@@ -39,8 +41,8 @@ public:
   };
 
   /// Waits for a slot, in turn with the other waiters; nullopt if `stop` came first. Calls
-  /// `alive` while it waits (see StopSignal::wait).
-  net::awaitable<std::optional<Slot>> acquire(const StopSignal& stop,
+  /// `alive` while it waits (see model::Stop::wait).
+  net::awaitable<std::optional<Slot>> acquire(const model::Stop& stop,
                                               const std::function<void()>& alive = {});
   /// True if a slot is free for a newcomer now (nobody holds it or waits for it).
   bool free_now() const { return queue_.empty() && in_use_ < slots_; }

@@ -72,7 +72,7 @@ LeaseKeeper::Clock::duration LeaseKeeper::keep_for() const {
   return options_.ttl - renew_interval() / 2;
 }
 
-net::awaitable<void> LeaseKeeper::run(const StopSignal& stop) {
+net::awaitable<void> LeaseKeeper::run(const model::Stop& stop) {
   const auto executor = co_await net::this_coro::executor;
   round_done_.emplace(executor);
   auto next_round = Clock::now();

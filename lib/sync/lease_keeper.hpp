@@ -6,7 +6,7 @@
 // is told through two hooks and recorded as the Database's fences, so a write for a shop this
 // daemon no longer holds cannot commit.
 
-#include "sync/stop_signal.hpp"
+#include "model/stop.hpp"
 
 #include "obs/log_throttle.hpp"
 #include "store/database.hpp"
@@ -64,7 +64,7 @@ public:
   /// own clock. On stop it first lets the round in flight finish (Database::stop() cuts one
   /// that waits for a reconnect). Stop it after the engine has stopped writing: a write
   /// still in flight when the leases are released is refused.
-  net::awaitable<void> run(const StopSignal& stop);
+  net::awaitable<void> run(const model::Stop& stop);
 
   /// Live daemons seen by the last heartbeat or count_live(), this one included (at least
   /// 1); the app's rate limit is shared by that many daemons. Thread-safe.

@@ -65,7 +65,7 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 }
 
 net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
-                                      const OwedSettings& settings, const StopSignal& stop) {
+                                      const OwedSettings& settings, const model::Stop& stop) {
   OwedTotals totals;
   if (settings.per_cycle <= 0)
     co_return totals;

@@ -6,8 +6,8 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
+#include "model/stop.hpp"
 #include "store/database.hpp"
-#include "sync/stop_signal.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -47,6 +47,6 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 /// concern the whole app (a dead token, a refused signature); an error about one order only
 /// postpones that order.
 net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
-                                      const OwedSettings& settings, const StopSignal& stop);
+                                      const OwedSettings& settings, const model::Stop& stop);
 
 } // namespace taosync::sync

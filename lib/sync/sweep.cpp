@@ -113,7 +113,7 @@ class Pipeline {
 public:
   Pipeline(net::any_io_executor ex, api::Client& client, store::Database& db,
            WindowPlanner& planner, const SweepOptions& options, CursorFor cursor_for,
-           OnCommit on_commit, const StopSignal& stop)
+           OnCommit on_commit, const model::Stop& stop)
       : client_(client), db_(db), planner_(planner), options_(options),
         cursor_for_(std::move(cursor_for)), on_commit_(std::move(on_commit)), stop_(stop),
         windows_(ex, window_queue(planner.capacity())), batches_(ex, kBatchQueue) {}
@@ -383,7 +383,7 @@ private:
   const SweepOptions& options_;
   CursorFor cursor_for_;
   OnCommit on_commit_;
-  const StopSignal& stop_;
+  const model::Stop& stop_;
   WindowChannel windows_;
   BatchChannel batches_;
   std::deque<InFlight> in_flight_; ///< oldest first, as ledger_ counts them
@@ -399,7 +399,7 @@ private:
 net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
-                                      OnCommit on_commit, const StopSignal& stop) {
+                                      OnCommit on_commit, const model::Stop& stop) {
   planner.start(range.from, range.to);
   auto ex = co_await net::this_coro::executor;
   Pipeline pipeline(ex, client, db, planner, options, std::move(cursor_for), std::move(on_commit),

@@ -76,6 +76,6 @@ using OnCommit = std::function<void(const CommittedBatch&)>;
 net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
-                                      OnCommit on_commit, const StopSignal& stop);
+                                      OnCommit on_commit, const model::Stop& stop);
 
 } // namespace taosync::sync

@@ -116,7 +116,7 @@ net::awaitable<std::optional<Pass>> read_pass(Attempt& a, const Window& w,
 // pass saw is kept (the newest version of each order): a re-read is harmless, a miss is not.
 // Returns false when an answer did not add up (a.problem says why).
 net::awaitable<bool> page_through(Attempt& a, const Window& w, model::Page<model::Order> first,
-                                  const StopSignal& stop) {
+                                  const model::Stop& stop) {
   Seen seen;
   auto previous = co_await read_pass(a, w, std::move(first));
   if (!previous)
@@ -239,7 +239,7 @@ net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first)
 
 // One attempt: splits until a window fits its capacity, then verifies what it keeps. Returns
 // true when the window was read; false with a.problem set when an answer did not add up.
-net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const StopSignal& stop) {
+net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const model::Stop& stop) {
   std::optional<Window> last;
   for (;;) {
     const Window w = planner.next();
@@ -317,7 +317,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const St
 } // namespace
 
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits, const StopSignal& stop,
+                                            const ReadLimits& limits, const model::Stop& stop,
                                             const EarlyOrders* early) {
   WindowRead read;
   const int page_size = planner.settings().page_size;

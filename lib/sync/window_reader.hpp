@@ -11,8 +11,8 @@
 
 #include "api/client.hpp"
 #include "config/config.hpp"
+#include "model/stop.hpp"
 #include "sync/answer_check.hpp"
-#include "sync/stop_signal.hpp"
 #include "sync/window_planner.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -70,7 +70,7 @@ struct WindowRead {
 /// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stop` is
 /// requested.
 net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
-                                            const ReadLimits& limits, const StopSignal& stop,
+                                            const ReadLimits& limits, const model::Stop& stop,
                                             const EarlyOrders* early = nullptr);
 
 } // namespace taosync::sync

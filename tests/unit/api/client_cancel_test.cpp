@@ -1,7 +1,6 @@
 // Client::cancel() at shutdown: calls stalled on the network, waiting out a ban or backing off
 // end at once, and no later call is sent.
 
-#include "api/cancellation.hpp"
 #include "api/client.hpp"
 #include "obs/api_ban.hpp"
 #include "test_data.hpp"
@@ -113,21 +112,10 @@ TEST_CASE("cancel() ends the wait for a ban and the backoff before a retry") {
   CHECK(seen == 2);
 }
 
-TEST_CASE("Cancellation runs live hooks once, skips released ones, runs late ones at once") {
-  api::Cancellation c;
-  int a = 0, b = 0, late = 0;
-  auto ra = c.on_cancel([&] { ++a; });
-  {
-    auto rb = c.on_cancel([&] { ++b; });
-  } // released
-  CHECK_FALSE(c.cancelled());
-  CHECK_NOTHROW(c.throw_if_cancelled("x"));
-  c.cancel();
-  c.cancel();
-  CHECK(a == 1);
-  CHECK(b == 0);
-  auto rl = c.on_cancel([&] { ++late; });
-  CHECK(late == 1);
-  CHECK_THROWS_WITH_AS(c.throw_if_cancelled("GET /x"), doctest::Contains("GET /x: cancelled"),
-                       api::ApiFailure);
+TEST_CASE("a stopped client's calls fail as cancelled, naming the call") {
+  model::Stop stop;
+  CHECK_NOTHROW(api::throw_if_stopped(stop, "x"));
+  stop.request();
+  CHECK_THROWS_WITH_AS(api::throw_if_stopped(stop, "GET /x"),
+                       doctest::Contains("GET /x: cancelled"), api::ApiFailure);
 }

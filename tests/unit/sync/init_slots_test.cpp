@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+using namespace taosync;
 using namespace taosync::sync;
 using namespace std::chrono_literals;
 namespace net = boost::asio;
@@ -21,7 +22,7 @@ namespace net = boost::asio;
 namespace {
 
 /// One init: waits for a slot, records when it started and ended, holds the slot `hold`.
-net::awaitable<void> one_init(InitSlots& slots, const StopSignal& stop, std::string name,
+net::awaitable<void> one_init(InitSlots& slots, const model::Stop& stop, std::string name,
                               std::chrono::milliseconds hold, std::vector<std::string>& log,
                               std::size_t& most_at_once) {
   auto slot = co_await slots.acquire(stop);
@@ -40,7 +41,7 @@ net::awaitable<void> one_init(InitSlots& slots, const StopSignal& stop, std::str
 
 TEST_CASE("at most N inits at once, in the order they asked") {
   net::io_context io;
-  StopSignal stop(io.get_executor());
+  model::Stop stop(io.get_executor());
   InitSlots slots(2);
   std::vector<std::string> log;
   std::size_t most = 0;
@@ -64,7 +65,7 @@ TEST_CASE("at most N inits at once, in the order they asked") {
 
 TEST_CASE("a stop ends the wait for a slot; the slot held is returned") {
   net::io_context io;
-  StopSignal stop(io.get_executor());
+  model::Stop stop(io.get_executor());
   InitSlots slots(1);
   std::vector<std::string> log;
   std::size_t most = 0;

@@ -45,7 +45,7 @@ public:
   Daemon(const std::string& url, const std::string& id, std::chrono::milliseconds ttl)
       : io_(std::make_unique<net::io_context>()),
         db_(std::make_unique<store::Database>(url, std::chrono::milliseconds(400))),
-        stop_(std::make_unique<StopSignal>(io_->get_executor())) {
+        stop_(std::make_unique<model::Stop>(io_->get_executor())) {
     LeaseHooks hooks;
     hooks.on_taken = [this](const std::string& shop, std::int64_t) { note(taken_, shop); };
     hooks.on_lost = [this](const std::string& shop, const std::string&) { note(lost_, shop); };
@@ -107,7 +107,7 @@ private:
 
   std::unique_ptr<net::io_context> io_;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<StopSignal> stop_;
+  std::unique_ptr<model::Stop> stop_;
   std::unique_ptr<LeaseKeeper> keeper_;
   mutable std::mutex mutex_;
   std::multiset<std::string> taken_;

@@ -33,7 +33,7 @@ struct SweepRun {
 };
 
 /// Called after each commit, on the sweep's executor; may request a stop.
-using AfterCommit = std::function<void(const CommittedBatch&, StopSignal& stop)>;
+using AfterCommit = std::function<void(const CommittedBatch&, model::Stop& stop)>;
 
 SweepOptions sweep_options() {
   // The configured defaults (a default-initialized SweepOptions leaves its fan-out unset).
@@ -55,7 +55,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
   const std::function<net::awaitable<bool>(api::Client&)> body =
       [&](api::Client& client) -> net::awaitable<bool> {
     WindowPlanner planner(PlannerSettings{100, max_pages, 0.8, range.length()});
-    StopSignal stop(co_await net::this_coro::executor);
+    model::Stop stop(co_await net::this_coro::executor);
     // Named std::functions: GCC 12 co_await (docs/design.md).
     CursorFor cursor_for = [](TimePoint end, bool) {
       store::SyncState s;

@@ -48,7 +48,7 @@ std::vector<WindowRead> read_range(const config::ApiConfig& cfg, Window range, i
     // The whole range may be one window, so that the first answer overflows and splits.
     WindowPlanner planner(PlannerSettings{page_size, max_pages, 0.8, range.length()});
     planner.start(range.from, range.to);
-    StopSignal stop_signal(co_await net::this_coro::executor);
+    model::Stop stop_signal(co_await net::this_coro::executor);
     if (stop)
       stop_signal.request();
     while (!planner.done()) {
