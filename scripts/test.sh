@@ -1,42 +1,36 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test with ctest
 # (unit, PostgreSQL integration, simulator contract, in-process async, end-to-end and ops
-# tests). A full run (no arguments) also checks the formatting first, then runs clang-tidy
-# (scripts/tidy.sh; TAOSYNC_TIDY=none skips it), and, after the tests, runs the sanitizer
-# builds (scripts/sanitize.sh; TAOSYNC_SANITIZE="asan tsan" by default, "none" skips them),
-# then, as root, builds and tests in a Debian 13 root (scripts/check-distro.sh;
-# TAOSYNC_DISTROS="trixie" by default, but none on Debian 13 itself; "none" skips it).
+# tests). A full run (no arguments) checks the formatting first, then runs the end-to-end and
+# ops tests of the default build, then the in-process tests (labels unit, store, sim, inproc)
+# under the sanitizers (scripts/sanitize.sh; TAOSYNC_SANITIZE="asan tsan" by default). The
+# asan build runs every in-process test, so the default build leaves them to it; with
+# TAOSYNC_SANITIZE=none (or without asan) the default build runs them itself.
 # Extra arguments go to ctest for the default build only, e.g. `scripts/test.sh -L e2e` or
-# `-R seed`.
+# `-R seed`. CI (.ci/run) adds the lint (scripts/tidy.sh) and the Debian 13 check.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-full=$(($# == 0))
-if ((full)); then
-  scripts/check-format.sh
-  if [[ "${TAOSYNC_TIDY-}" != none ]]; then
-    scripts/tidy.sh
+if (($# > 0)); then
+  if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
+    exec ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "$@"
   fi
+  exec ctest --preset default "$@"
 fi
-if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
-  ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "$@"
-else
-  ctest --preset default "$@"
-fi
+
+scripts/check-format.sh
 sanitize="${TAOSYNC_SANITIZE-asan tsan}"
-if ((full)) && [[ -n "$sanitize" && "$sanitize" != none ]]; then
+[[ "$sanitize" == none ]] && sanitize=""
+default_tests=()
+[[ " $sanitize " == *" asan "* ]] && default_tests=(-LE 'unit|store|sim|inproc')
+if [[ -n "${TAOSYNC_BUILD_DIR:-}" ]]; then
+  ctest --test-dir "$TAOSYNC_BUILD_DIR" --output-on-failure -j2 --timeout 900 "${default_tests[@]}"
+else
+  ctest --preset default "${default_tests[@]}"
+fi
+if [[ -n "$sanitize" ]]; then
   # shellcheck disable=SC2086 # a list of preset names
   scripts/sanitize.sh $sanitize
-fi
-distros="${TAOSYNC_DISTROS-$(. /etc/os-release 2>/dev/null; [[ "${VERSION_CODENAME:-}" == trixie ]] || echo trixie)}"
-if ((full)) && [[ -n "$distros" && "$distros" != none ]]; then
-  if ((EUID == 0)); then
-    for suite in $distros; do
-      scripts/check-distro.sh "$suite"
-    done
-  else
-    echo "test: the check in a debootstrapped root ($distros) needs root: skipped" >&2
-  fi
 fi

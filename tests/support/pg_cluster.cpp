@@ -1,4 +1,5 @@
 #include "pg_cluster.hpp"
+#include "process.hpp"
 #include "store/pq.hpp"
 
 #include <pqxx/pqxx>
@@ -68,14 +69,6 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
-/// A fresh 0700 dir under the system temp dir.
-fs::path make_temp_dir() {
-  std::string tmpl = (fs::temp_directory_path() / "taosync-pg-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr)
-    throw std::system_error(errno, std::generic_category(), "PgCluster: mkdtemp " + tmpl);
-  return tmpl;
-}
-
 /// Gives the tree to `nobody` when we are root, so the server may own its data dir.
 void hand_over(const fs::path& dir) {
   if (::geteuid() != 0)
@@ -85,13 +78,6 @@ void hand_over(const fs::path& dir) {
     throw std::runtime_error("PgCluster: no user 'nobody' to run postgres as");
   if (::chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0)
     throw std::system_error(errno, std::generic_category(), "PgCluster: chown " + dir.string());
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 std::string joined(const std::vector<std::string>& argv) {
@@ -104,7 +90,7 @@ std::string joined(const std::vector<std::string>& argv) {
 } // namespace
 
 PgCluster::PgCluster(std::vector<std::string> extra_settings)
-    : bin_(pg_bin_dir()), dir_(make_temp_dir()) {
+    : bin_(pg_bin_dir()), dir_(make_temp_dir("taosync-pg")) {
   // No synchronous_commit=off: an immediate stop would then lose commits already reported,
   // which outage tests must not see. fsync=off only matters if the OS crashes.
   settings_ = {"listen_addresses=127.0.0.1", "fsync=off", "full_page_writes=off",
@@ -123,7 +109,7 @@ PgCluster::PgCluster(std::vector<std::string> extra_settings)
 }
 
 PgCluster::PgCluster(const PgCluster& primary, StandbyTag)
-    : bin_(primary.bin_), dir_(make_temp_dir()), settings_(primary.settings_) {
+    : bin_(primary.bin_), dir_(make_temp_dir("taosync-pg")), settings_(primary.settings_) {
   try {
     hand_over(dir_);
     run_tool({(bin_ / "pg_basebackup").string(), "-D", (dir_ / "data").string(), "-R", "-X",

@@ -21,6 +21,9 @@ std::filesystem::path bin_dir();
 /// A fresh directory under $TMPDIR (or /tmp) named after `prefix`; removed by the caller.
 std::filesystem::path make_temp_dir(const std::string& prefix);
 
+/// The whole file (empty if it cannot be read).
+std::string read_file(const std::filesystem::path& path);
+
 /// A spawned child. Its stdout and stderr go to files; the destructor SIGKILLs and reaps it.
 class Process {
 public:

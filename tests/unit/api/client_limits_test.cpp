@@ -18,9 +18,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const std::vector<std::string> kOneId{"1"};
+const std::vector<std::string> kLimitsOneId{"1"};
 
-TestReply envelope(const std::string& code, const std::string& message) {
+TestReply error_reply(const std::string& code, const std::string& message) {
   return {200, R"({"type":"ISV","code":")" + code + R"(","message":")" + message +
                    R"(","request_id":"0b1"})"};
 }
@@ -51,11 +51,11 @@ TEST_CASE("ApiCallLimit pauses every call for the ban, then all succeed") {
     if (ban_end == Clock::time_point{}) {
       ban_end = r.at + 1s;
       ++refused;
-      return envelope("ApiCallLimit", "This ban will last 1 seconds");
+      return error_reply("ApiCallLimit", "This ban will last 1 seconds");
     }
     if (r.at < ban_end) {
       ++refused;
-      return envelope("ApiCallLimit", "This ban will last 1 seconds");
+      return error_reply("ApiCallLimit", "This ban will last 1 seconds");
     }
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
@@ -64,7 +64,7 @@ TEST_CASE("ApiCallLimit pauses every call for the ban, then all succeed") {
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     failed = co_await concurrently(
-        io, 3, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+        io, 3, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   });
   CHECK(failed == 0);
   CHECK(Clock::now() - start >= 1s);
@@ -87,7 +87,7 @@ TEST_CASE("IllegalAccessToken triggers one refresh for all callers; tokens saved
                             R"("expires_in":2592000,"refresh_expires_in":15552000,"code":"0"})"};
     }
     if (r.params.at("access_token") != "access-2")
-      return envelope("IllegalAccessToken", "The specified access token is invalid or expired");
+      return error_reply("IllegalAccessToken", "The specified access token is invalid or expired");
     ++new_token_calls;
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
@@ -102,7 +102,7 @@ TEST_CASE("IllegalAccessToken triggers one refresh for all callers; tokens saved
   int failed = -1;
   run_coroutine(io, [&]() -> net::awaitable<void> {
     failed = co_await concurrently(
-        io, 5, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+        io, 5, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   });
   CHECK(failed == 0);
   CHECK(refreshes == 1);
@@ -119,8 +119,8 @@ TEST_CASE("a dead refresh token stops the call, saying the seller must re-author
   net::io_context io;
   TestServer server(io, [&](const SeenRequest& r) {
     if (r.path == "/rest/auth/token/refresh")
-      return envelope("IllegalRefreshToken", "refresh token expired");
-    return envelope("IllegalAccessToken", "expired");
+      return error_reply("IllegalRefreshToken", "refresh token expired");
+    return error_reply("IllegalAccessToken", "expired");
   });
   api::Client client(loopback_api_config(server), {"a", "r", {}, {}}, {});
   std::optional<api::ApiError> failure;
@@ -143,7 +143,7 @@ TEST_CASE("an access token still refused after a refresh fails the call, once") 
     if (r.path == "/rest/auth/token/refresh")
       return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":3600,)"
                             R"("refresh_expires_in":86400,"code":"0"})"};
-    return envelope("IllegalAccessToken", "expired");
+    return error_reply("IllegalAccessToken", "expired");
   });
   api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, {});
   std::optional<api::ApiError> failure;
@@ -171,7 +171,7 @@ TEST_CASE("a refresh answered without a lifetime is asked again with backoff, th
                             R"("refresh_expires_in":86400,"code":"0"})"};
     }
     if (r.params.at("access_token") != "a2")
-      return envelope("IllegalAccessToken", "expired");
+      return error_reply("IllegalAccessToken", "expired");
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
   std::vector<api::Tokens> saved;
@@ -180,7 +180,7 @@ TEST_CASE("a refresh answered without a lifetime is asked again with backoff, th
     co_return;
   };
   api::Client client(loopback_api_config(server), {"a1", "r1", {}, {}}, saver);
-  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   CHECK(refreshes == 2);
   REQUIRE(saved.size() == 1); // only tokens with a lifetime are kept
   CHECK(saved[0].access_expires_at > std::chrono::system_clock::now() + 59min);
@@ -193,7 +193,7 @@ TEST_CASE("refresh answers that never carry a lifetime fail that call, not the s
     if (r.path == "/rest/auth/token/refresh")
       return TestReply{200, R"({"access_token":"a2","refresh_token":"r2","expires_in":"never",)"
                             R"("refresh_expires_in":86400,"code":"0"})"};
-    return envelope("IllegalAccessToken", "expired");
+    return error_reply("IllegalAccessToken", "expired");
   });
   auto cfg = loopback_api_config(server);
   cfg.retry.max_attempts = 3;
@@ -233,7 +233,7 @@ TEST_CASE("a 503 or 429 that says Retry-After is retried no sooner than it asked
       return TestReply{200, read_api_data("seed_order_items_get.json")};
     });
     api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
-    run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+    run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
     CHECK(server.requests().size() == 2);
     CHECK(second_request_after(server) >= 1s); // the backoff alone is at most 50 ms here
   }
@@ -244,14 +244,14 @@ TEST_CASE("an ApiCallLimit whose Retry-After outlasts its ban pauses for the Ret
   int n = 0;
   TestServer server(io, [&](const SeenRequest&) {
     if (++n == 1) {
-      auto reply = envelope("ApiCallLimit", "this ban will last 0 seconds");
+      auto reply = error_reply("ApiCallLimit", "this ban will last 0 seconds");
       reply.retry_after = "1";
       return reply;
     }
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
   api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
-  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   CHECK(second_request_after(server) >= 1s);
 }
 
@@ -266,7 +266,7 @@ TEST_CASE("a Retry-After past api.retry.max_retry_after is held to it") {
   auto cfg = loopback_api_config(server);
   cfg.retry.max_retry_after = 300ms;
   api::Client client(cfg, {"t", "r", {}, {}}, {});
-  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   CHECK(second_request_after(server) >= 300ms);
   CHECK(second_request_after(server) < 3s);
 }
@@ -280,6 +280,6 @@ TEST_CASE("Retry-After on an answer that is neither 429, 503 nor a throttle is n
     return TestReply{200, read_api_data("seed_order_items_get.json")};
   });
   api::Client client(loopback_api_config(server), {"t", "r", {}, {}}, {});
-  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kOneId); });
+  run_coroutine(io, [&]() -> net::awaitable<void> { co_await client.get_lines(kLimitsOneId); });
   CHECK(second_request_after(server) < 1s);
 }

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::vector<std::string> kOneId{"1"};
+const std::vector<std::string> kTlsOneId{"1"};
 
 // A key and a certificate valid for DNS:localhost only, in a fresh temporary directory.
 struct SelfSignedCert {
@@ -63,7 +63,7 @@ std::optional<api::ApiError> call_lines(net::io_context& io, const config::ApiCo
   run_coroutine(io, [&]() -> net::awaitable<void> {
     try {
       for (int i = 0; i < calls; ++i)
-        co_await client.get_lines(kOneId);
+        co_await client.get_lines(kTlsOneId);
     } catch (const api::ApiFailure& e) {
       failure = e.error();
     }

@@ -15,7 +15,8 @@ ApiError error_of(const std::string& body) {
   return outcome.error();
 }
 
-std::string envelope(const std::string& type, const std::string& code, const std::string& msg) {
+std::string envelope_text(const std::string& type, const std::string& code,
+                          const std::string& msg) {
   return R"({"type":")" + type + R"(","code":")" + code + R"(","message":")" + msg +
          R"(","request_id":"0ba2887315178178017221014"})";
 }
@@ -23,7 +24,7 @@ std::string envelope(const std::string& type, const std::string& code, const std
 } // namespace
 
 TEST_CASE("ApiCallLimit is throttled with the ban its message states") {
-  const auto e = error_of(envelope(
+  const auto e = error_of(envelope_text(
       "ISV", "ApiCallLimit",
       "The request has exceeded the maximum number of calls. this ban will last 7 seconds"));
   CHECK(e.kind == ErrorKind::throttled);
@@ -34,25 +35,26 @@ TEST_CASE("ApiCallLimit is throttled with the ban its message states") {
 }
 
 TEST_CASE("ApiCallLimit without a stated ban defaults to one second") {
-  CHECK(error_of(envelope("ISV", "ApiCallLimit", "slow down")).ban == std::chrono::seconds(1));
+  CHECK(error_of(envelope_text("ISV", "ApiCallLimit", "slow down")).ban == std::chrono::seconds(1));
   CHECK(parse_ban("this ban will last x seconds") == std::chrono::seconds(1));
   CHECK(parse_ban("this ban will last 0 seconds") == std::chrono::seconds(1));
   CHECK(parse_ban("… this ban will last 12 seconds.") == std::chrono::seconds(12));
 }
 
 TEST_CASE("each platform code maps to what the client must do") {
-  CHECK(error_of(envelope("ISV", "IllegalAccessToken", "expired")).kind == ErrorKind::auth);
-  CHECK(error_of(envelope("ISV", "IllegalRefreshToken", "dead")).kind == ErrorKind::refresh_dead);
-  CHECK(error_of(envelope("ISV", "IncompleteSignature", "bad sign")).kind == ErrorKind::fatal);
-  CHECK(error_of(envelope("ISV", "MissingParameter", "Page")).kind == ErrorKind::fatal);
-  CHECK(error_of(envelope("ISV", "InvalidParameter", "Page_Size")).kind == ErrorKind::fatal);
-  CHECK(error_of(envelope("ISP", "ServiceUnavailable", "busy")).kind == ErrorKind::transient);
-  CHECK(error_of(envelope("SYSTEM", "InternalError", "oops")).kind == ErrorKind::transient);
-  CHECK(error_of(envelope("ISV", "SomethingNew", "?")).kind == ErrorKind::fatal);
+  CHECK(error_of(envelope_text("ISV", "IllegalAccessToken", "expired")).kind == ErrorKind::auth);
+  CHECK(error_of(envelope_text("ISV", "IllegalRefreshToken", "dead")).kind ==
+        ErrorKind::refresh_dead);
+  CHECK(error_of(envelope_text("ISV", "IncompleteSignature", "bad sign")).kind == ErrorKind::fatal);
+  CHECK(error_of(envelope_text("ISV", "MissingParameter", "Page")).kind == ErrorKind::fatal);
+  CHECK(error_of(envelope_text("ISV", "InvalidParameter", "Page_Size")).kind == ErrorKind::fatal);
+  CHECK(error_of(envelope_text("ISP", "ServiceUnavailable", "busy")).kind == ErrorKind::transient);
+  CHECK(error_of(envelope_text("SYSTEM", "InternalError", "oops")).kind == ErrorKind::transient);
+  CHECK(error_of(envelope_text("ISV", "SomethingNew", "?")).kind == ErrorKind::fatal);
 }
 
 TEST_CASE("a known code wins over its type") {
-  CHECK(error_of(envelope("ISP", "ApiCallLimit", "this ban will last 2 seconds")).kind ==
+  CHECK(error_of(envelope_text("ISP", "ApiCallLimit", "this ban will last 2 seconds")).kind ==
         ErrorKind::throttled);
 }
 
@@ -68,7 +70,7 @@ TEST_CASE("a body that is not JSON, or not an envelope, is transient") {
 
 TEST_CASE("a success envelope is no error for any endpoint") {
   CHECK_FALSE(parse_error("/orders/get", R"({"code":"0","result":{},"request_id":"x"})"));
-  CHECK(parse_error("/order/get", envelope("ISV", "InvalidParameter", "x"))->kind ==
+  CHECK(parse_error("/order/get", envelope_text("ISV", "InvalidParameter", "x"))->kind ==
         ErrorKind::fatal);
 }
 
@@ -120,7 +122,7 @@ TEST_CASE("a token refresh without a numeric lifetime is a malformed answer, ret
 }
 
 TEST_CASE("a token refresh refused as IllegalRefreshToken is refresh_dead") {
-  auto outcome = parse_token_refresh(envelope("ISV", "IllegalRefreshToken", "expired"),
+  auto outcome = parse_token_refresh(envelope_text("ISV", "IllegalRefreshToken", "expired"),
                                      std::chrono::sys_seconds{});
   REQUIRE_FALSE(outcome.ok());
   CHECK(outcome.error().kind == ErrorKind::refresh_dead);

@@ -16,7 +16,7 @@ using namespace taosync::store::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-w";
+constexpr const char* kWriterShop = "shop-w";
 constexpr std::chrono::milliseconds kMaxBackoff{400};
 
 /// Runs `task` on an io_context (as the daemon's network thread would) and returns its result.
@@ -34,8 +34,8 @@ TEST_CASE("the writer runs jobs on its own thread and returns their results") {
   const auto url = pg.create_database();
   ConnectionThread writer(url, kMaxBackoff);
   std::thread::id job_thread;
-  auto first = batch_with_lines(kShop, {make_order("1", 10)}); // GCC 12: no braced lists in
-                                                               // coroutines
+  auto first = batch_with_lines(kWriterShop, {make_order("1", 10)}); // GCC 12: no braced lists in
+                                                                     // coroutines
   const auto result = run_on_io<WriteResult>([&]() -> net::awaitable<WriteResult> {
     co_await writer.run<void>([](Store& s) { s.migrate(); });
     job_thread =
@@ -60,7 +60,7 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
   testing::PgCluster pg;
   const auto url = pg.create_database();
   ConnectionThread writer(url, kMaxBackoff);
-  auto first = batch_with_lines(kShop, {make_order("1", 10)});
+  auto first = batch_with_lines(kWriterShop, {make_order("1", 10)});
   run_on_io<void>([&]() -> net::awaitable<void> {
     co_await writer.run<void>([](Store& s) { s.migrate(); });
     co_await writer.run<WriteResult>([&](Store& s) { return s.write(first); });
@@ -72,9 +72,9 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
     pg.start();
   });
   std::atomic<int> attempts = 0;
-  auto batch = batch_with_lines(kShop, {make_order("2", 20), make_order("3", 30)});
+  auto batch = batch_with_lines(kWriterShop, {make_order("2", 20), make_order("3", 30)});
   SyncState cursor;
-  cursor.shop = kShop;
+  cursor.shop = kWriterShop;
   cursor.hwm = at_ms(30);
   batch.cursor = cursor;
   const auto result = run_on_io<WriteResult>([&]() -> net::awaitable<WriteResult> {
@@ -87,8 +87,8 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
   CHECK(attempts >= 2); // the first try hit the dead connection
   CHECK(result.inserted == 2);
   Store check(url);
-  CHECK(check.counts(kShop).orders == 3);
-  CHECK(check.load_state(kShop).hwm == at_ms(30));
+  CHECK(check.counts(kWriterShop).orders == 3);
+  CHECK(check.load_state(kWriterShop).hwm == at_ms(30));
 }
 
 TEST_CASE("stop() makes a job waiting for the database throw instead of hanging") {
@@ -104,7 +104,7 @@ TEST_CASE("stop() makes a job waiting for the database throw instead of hanging"
   });
   const auto start = std::chrono::steady_clock::now();
   CHECK_THROWS_AS(run_on_io<void>([&]() -> net::awaitable<void> {
-                    co_await writer.run<void>([](Store& s) { s.counts(kShop); });
+                    co_await writer.run<void>([](Store& s) { s.counts(kWriterShop); });
                   }),
                   ConnectionStopped);
   stopper.join();
@@ -125,7 +125,7 @@ TEST_CASE("the writer reconnects after its backend is terminated under it") {
               .size() == 1);
   }
   int attempts = 0;
-  auto batch = batch_with_lines(kShop, {make_order("7", 70)});
+  auto batch = batch_with_lines(kWriterShop, {make_order("7", 70)});
   const auto result = run_on_io<WriteResult>([&]() -> net::awaitable<WriteResult> {
     co_return co_await writer.run<WriteResult>([&](Store& s) {
       ++attempts;

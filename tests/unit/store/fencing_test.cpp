@@ -17,13 +17,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kShop = "shop-fenced";
+constexpr const char* kFencedShop = "shop-fenced";
 
 /// Another session holding the shop's sync_state row locked until release().
 class StateRowLock {
 public:
   explicit StateRowLock(const std::string& url) : conn_(url), tx_(conn_) {
-    pq::run(tx_, "SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kShop);
+    pq::run(tx_, "SELECT shop FROM taosync.sync_state WHERE shop = $1 FOR UPDATE", kFencedShop);
   }
   void release() { tx_.commit(); }
 
@@ -48,14 +48,14 @@ void wait_for_lock_waiter(const std::string& url) {
 
 SyncState cursor_at(std::int64_t ms) {
   SyncState s;
-  s.shop = kShop;
+  s.shop = kFencedShop;
   s.hwm = at_ms(ms);
   return s;
 }
 
 std::int64_t orders_of(const std::string& url) {
   return query_value<std::int64_t>(
-      url, std::string("SELECT count(*) FROM taosync.orders WHERE shop = '") + kShop + "'");
+      url, std::string("SELECT count(*) FROM taosync.orders WHERE shop = '") + kFencedShop + "'");
 }
 
 std::int64_t commits_at(const std::string& url, int epoch) {
@@ -84,23 +84,23 @@ TEST_CASE("a write overtaken by a change of hands rolls back and only the new ow
   a.use_leases(true);
   b.use_leases(true);
 
-  const auto held = await_op(a.acquire(kShop, kDaemonA, 1s));
+  const auto held = await_op(a.acquire(kFencedShop, kDaemonA, 1s));
   REQUIRE(held.taken);
   REQUIRE(held.lease.epoch == 1);
-  a.hold(kShop, Fence{kDaemonA.id, 1});
+  a.hold(kFencedShop, Fence{kDaemonA.id, 1});
 
   StateRowLock lock(url);
   OpThread io;
-  auto batch = batch_with_lines(kShop, {make_order("1", 10), make_order("2", 20)});
+  auto batch = batch_with_lines(kFencedShop, {make_order("1", 10), make_order("2", 20)});
   batch.cursor = cursor_at(20);
   auto a_write = io.start(a.write_batch(std::move(batch)));
   wait_for_lock_waiter(url); // a's write is inside its transaction, its orders staged
 
   db_sleep(url, 1.2); // a's lease expires on the database's clock
-  const auto b_takes = await_op(b.acquire(kShop, kDaemonB, 30s));
+  const auto b_takes = await_op(b.acquire(kFencedShop, kDaemonB, 30s));
   REQUIRE(b_takes.taken);
   CHECK(b_takes.lease.epoch == 2);
-  b.hold(kShop, Fence{kDaemonB.id, 2});
+  b.hold(kFencedShop, Fence{kDaemonB.id, 2});
   lock.release();
 
   std::string lost;
@@ -113,16 +113,17 @@ TEST_CASE("a write overtaken by a change of hands rolls back and only the new ow
   CHECK(lost.find("epoch 1") != std::string::npos);
   CHECK(lost.find("held by daemon-b (host-b, pid 202) at epoch 2") != std::string::npos);
   CHECK(orders_of(url) == 0);
-  CHECK(await_op(a.load_state(kShop)).hwm == at_ms(1));
+  CHECK(await_op(a.load_state(kFencedShop)).hwm == at_ms(1));
 
-  CHECK(await_op(b.write_batch(batch_with_lines(kShop, {make_order("3", 30)}))).inserted == 1);
+  CHECK(await_op(b.write_batch(batch_with_lines(kFencedShop, {make_order("3", 30)}))).inserted ==
+        1);
   await_op(b.save_state(cursor_at(30)));
   CHECK(orders_of(url) == 1);
   CHECK(commits_at(url, 2) == 2);
 
   // a, still believing it holds epoch 1, is refused every time.
   CHECK(lease_lost(a.save_state(cursor_at(99))).find("epoch 1") != std::string::npos);
-  CHECK(await_op(b.load_state(kShop)).hwm == at_ms(30));
+  CHECK(await_op(b.load_state(kFencedShop)).hwm == at_ms(30));
 }
 
 TEST_CASE("with leases in use, every write for a shop without its lease is refused") {
@@ -131,29 +132,29 @@ TEST_CASE("with leases in use, every write for a shop without its lease is refus
   db.use_leases(true);
   const std::string no_lease = "this daemon holds no lease on the shop";
 
-  CHECK(lease_lost(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)})))
+  CHECK(lease_lost(db.write_batch(batch_with_lines(kFencedShop, {make_order("1", 10)})))
             .find("write for shop shop-fenced refused") != std::string::npos);
   CHECK(lease_lost(db.save_state(cursor_at(5))).find(no_lease) != std::string::npos);
-  CHECK(lease_lost(db.save_tokens(kShop, model::Tokens{"a", "r", {}, {}}, "fp")).find(no_lease) !=
+  CHECK(lease_lost(db.save_tokens(kFencedShop, model::Tokens{"a", "r", {}, {}}, "fp"))
+            .find(no_lease) != std::string::npos);
+  CHECK(lease_lost(db.postpone_owed(kFencedShop, "1", "lines missing", 1s)).find(no_lease) !=
         std::string::npos);
-  CHECK(lease_lost(db.postpone_owed(kShop, "1", "lines missing", 1s)).find(no_lease) !=
+  CHECK(lease_lost(db.save_held(kFencedShop, std::nullopt)).find(no_lease) != std::string::npos);
+  CHECK(lease_lost(db.save_refresh_fingerprint(kFencedShop, "fp", true)).find(no_lease) !=
         std::string::npos);
-  CHECK(lease_lost(db.save_held(kShop, std::nullopt)).find(no_lease) != std::string::npos);
-  CHECK(lease_lost(db.save_refresh_fingerprint(kShop, "fp", true)).find(no_lease) !=
-        std::string::npos);
-  CHECK(lease_lost(db.save_api_ban(kShop, std::chrono::system_clock::now())).find(no_lease) !=
+  CHECK(lease_lost(db.save_api_ban(kFencedShop, std::chrono::system_clock::now())).find(no_lease) !=
         std::string::npos);
   CHECK(orders_of(url) == 0);
   CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.sync_state") == 0);
   CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.shop_tokens") == 0);
 
   SUBCASE("a dropped fence refuses the next write") {
-    REQUIRE(await_op(db.acquire(kShop, kDaemonA, 30s)).taken);
-    db.hold(kShop, Fence{kDaemonA.id, 1});
+    REQUIRE(await_op(db.acquire(kFencedShop, kDaemonA, 30s)).taken);
+    db.hold(kFencedShop, Fence{kDaemonA.id, 1});
     await_op(db.save_state(cursor_at(5)));
-    db.drop(kShop);
+    db.drop(kFencedShop);
     CHECK(lease_lost(db.save_state(cursor_at(6))).find(no_lease) != std::string::npos);
-    CHECK(await_op(db.load_state(kShop)).hwm == at_ms(5));
+    CHECK(await_op(db.load_state(kFencedShop)).hwm == at_ms(5));
     CHECK(commits_at(url, 1) == 1);
   }
 }
@@ -162,21 +163,21 @@ TEST_CASE("every fenced write counts itself under the epoch held") {
   const auto url = migrated_database();
   Database db(url, kLeaseBackoff);
   db.use_leases(true);
-  REQUIRE(await_op(db.acquire(kShop, kDaemonA, 30s)).taken);
-  db.hold(kShop, Fence{kDaemonA.id, 1});
+  REQUIRE(await_op(db.acquire(kFencedShop, kDaemonA, 30s)).taken);
+  db.hold(kFencedShop, Fence{kDaemonA.id, 1});
 
-  await_op(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)})));
+  await_op(db.write_batch(batch_with_lines(kFencedShop, {make_order("1", 10)})));
   await_op(db.save_state(cursor_at(10)));
-  await_op(db.save_tokens(kShop, model::Tokens{"a", "r", {}, {}}, "fp"));
-  await_op(db.postpone_owed(kShop, "1", "lines missing", 1s));
-  await_op(db.save_held(kShop, std::nullopt));
-  await_op(db.save_refresh_fingerprint(kShop, "fp", false));
-  await_op(db.save_api_ban(kShop, std::chrono::system_clock::now()));
+  await_op(db.save_tokens(kFencedShop, model::Tokens{"a", "r", {}, {}}, "fp"));
+  await_op(db.postpone_owed(kFencedShop, "1", "lines missing", 1s));
+  await_op(db.save_held(kFencedShop, std::nullopt));
+  await_op(db.save_refresh_fingerprint(kFencedShop, "fp", false));
+  await_op(db.save_api_ban(kFencedShop, std::chrono::system_clock::now()));
   CHECK(commits_at(url, 1) == 7);
 
   // Reads are not fenced, and do not count.
-  await_op(db.load_state(kShop));
-  await_op(db.owed_summary(kShop));
+  await_op(db.load_state(kFencedShop));
+  await_op(db.owed_summary(kFencedShop));
   CHECK(commits_at(url, 1) == 7);
 }
 
@@ -194,9 +195,10 @@ TEST_CASE("a lost lease is not retried by the writer") {
 TEST_CASE("with leases off, writes run unfenced as with a single daemon") {
   const auto url = migrated_database();
   Database db(url, kLeaseBackoff);
-  CHECK(await_op(db.write_batch(batch_with_lines(kShop, {make_order("1", 10)}))).inserted == 1);
+  CHECK(await_op(db.write_batch(batch_with_lines(kFencedShop, {make_order("1", 10)}))).inserted ==
+        1);
   await_op(db.save_state(cursor_at(10)));
-  CHECK(await_op(db.load_state(kShop)).hwm == at_ms(10));
+  CHECK(await_op(db.load_state(kFencedShop)).hwm == at_ms(10));
   CHECK(query_value<int>(url, "SELECT count(*) FROM taosync.shop_leases") == 0);
 }
 

@@ -67,8 +67,8 @@ std::vector<std::string> rows_of(const std::string& url, const std::string& shop
 }
 
 /// Collects the taosync_order_changed payloads of one connection.
-struct Listener {
-  explicit Listener(pqxx::connection& c)
+struct PayloadListener {
+  explicit PayloadListener(pqxx::connection& c)
       : conn_(c), subscription_(c, "taosync_order_changed",
                                 [this](const std::string& p) { payloads.push_back(p); }) {}
   /// The payloads that arrive within a second or so, with `shop` written as "SHOP", sorted.
@@ -97,7 +97,7 @@ TEST_CASE("a fresh batch leaves the same rows, history and feed as the compared 
   const auto url = migrated_database();
   Store store(url);
   pqxx::connection listen_conn(url);
-  Listener listener(listen_conn);
+  PayloadListener listener(listen_conn);
   listen_conn.get_notifs();
 
   const auto fresh = store.write(new_orders("shop-fresh"));

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kShop = "shop-lease";
+constexpr const char* kLeaseShop = "shop-lease";
 
 } // namespace
 
@@ -23,7 +23,7 @@ TEST_CASE("a lease is taken, renewed and released, and changes hands only when f
   Database a(url, kLeaseBackoff);
   Database b(url, kLeaseBackoff);
 
-  const auto first = await_op(a.acquire(kShop, kDaemonA, 30s));
+  const auto first = await_op(a.acquire(kLeaseShop, kDaemonA, 30s));
   REQUIRE(first.taken);
   CHECK(first.lease.owner == "daemon-a");
   CHECK(first.lease.owner_host == "host-a");
@@ -32,14 +32,14 @@ TEST_CASE("a lease is taken, renewed and released, and changes hands only when f
   CHECK(first.lease.live);
 
   SUBCASE("taking it again while ours keeps the epoch") {
-    const auto again = await_op(a.acquire(kShop, kDaemonA, 30s));
+    const auto again = await_op(a.acquire(kLeaseShop, kDaemonA, 30s));
     CHECK(again.taken);
     CHECK(again.lease.epoch == 1);
     CHECK(again.lease.acquired_at == first.lease.acquired_at);
   }
 
   SUBCASE("a peer cannot take a live lease and learns who holds it until when") {
-    const auto refused = await_op(b.acquire(kShop, kDaemonB, 30s));
+    const auto refused = await_op(b.acquire(kLeaseShop, kDaemonB, 30s));
     CHECK_FALSE(refused.taken);
     CHECK(refused.lease.owner == "daemon-a");
     CHECK(refused.lease.epoch == 1);
@@ -47,37 +47,37 @@ TEST_CASE("a lease is taken, renewed and released, and changes hands only when f
   }
 
   SUBCASE("a renew extends only what is still ours at the same epoch") {
-    const auto renewed = await_op(a.renew("daemon-a", {{kShop, 1}}, 60s));
-    CHECK(renewed.renewed == std::vector<std::string>{kShop});
+    const auto renewed = await_op(a.renew("daemon-a", {{kLeaseShop, 1}}, 60s));
+    CHECK(renewed.renewed == std::vector<std::string>{kLeaseShop});
     CHECK(renewed.lost.empty());
     const auto rows = await_op(a.leases());
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].expires_at > first.lease.expires_at);
 
-    const auto stale = await_op(a.renew("daemon-a", {{kShop, 7}}, 60s));
+    const auto stale = await_op(a.renew("daemon-a", {{kLeaseShop, 7}}, 60s));
     CHECK(stale.renewed.empty());
     REQUIRE(stale.lost.size() == 1);
-    CHECK(stale.lost[0].shop == kShop);
-    CHECK(await_op(b.renew("daemon-b", {{kShop, 1}}, 60s)).lost.size() == 1);
+    CHECK(stale.lost[0].shop == kLeaseShop);
+    CHECK(await_op(b.renew("daemon-b", {{kLeaseShop, 1}}, 60s)).lost.size() == 1);
   }
 
   SUBCASE("a released lease is taken by a peer at once, with the next epoch") {
-    CHECK_FALSE(await_op(a.release(kShop, "daemon-a", 2))); // not at that epoch
-    CHECK_FALSE(await_op(b.release(kShop, "daemon-b", 1))); // not b's
-    CHECK(await_op(a.release(kShop, "daemon-a", 1)));
-    CHECK_FALSE(await_op(a.release(kShop, "daemon-a", 1))); // already released
+    CHECK_FALSE(await_op(a.release(kLeaseShop, "daemon-a", 2))); // not at that epoch
+    CHECK_FALSE(await_op(b.release(kLeaseShop, "daemon-b", 1))); // not b's
+    CHECK(await_op(a.release(kLeaseShop, "daemon-a", 1)));
+    CHECK_FALSE(await_op(a.release(kLeaseShop, "daemon-a", 1))); // already released
 
-    const auto taken = await_op(b.acquire(kShop, kDaemonB, 30s));
+    const auto taken = await_op(b.acquire(kLeaseShop, kDaemonB, 30s));
     REQUIRE(taken.taken);
     CHECK(taken.lease.owner == "daemon-b");
     CHECK(taken.lease.epoch == 2);
     CHECK(taken.lease.commits == 0);
 
-    const auto lost = await_op(a.renew("daemon-a", {{kShop, 1}}, 30s));
+    const auto lost = await_op(a.renew("daemon-a", {{kLeaseShop, 1}}, 30s));
     REQUIRE(lost.lost.size() == 1);
     CHECK(lost.lost[0].now.find("held by daemon-b (host-b, pid 202) at epoch 2") !=
           std::string::npos);
-    CHECK_FALSE(await_op(a.acquire(kShop, kDaemonA, 30s)).taken);
+    CHECK_FALSE(await_op(a.acquire(kLeaseShop, kDaemonA, 30s)).taken);
 
     const auto rows = await_op(a.leases());
     REQUIRE(rows.size() == 1);
@@ -92,23 +92,23 @@ TEST_CASE("an expired lease is taken over with the next epoch, on the database's
   Database a(url, kLeaseBackoff);
   Database b(url, kLeaseBackoff);
 
-  REQUIRE(await_op(a.acquire(kShop, kDaemonA, 400ms)).taken);
-  CHECK_FALSE(await_op(b.acquire(kShop, kDaemonB, 30s)).taken);
+  REQUIRE(await_op(a.acquire(kLeaseShop, kDaemonA, 400ms)).taken);
+  CHECK_FALSE(await_op(b.acquire(kLeaseShop, kDaemonB, 30s)).taken);
   db_sleep(url, 0.5);
 
   CHECK_FALSE(await_op(a.leases()).at(0).live);
-  const auto b_takes = await_op(b.acquire(kShop, kDaemonB, 400ms));
+  const auto b_takes = await_op(b.acquire(kLeaseShop, kDaemonB, 400ms));
   REQUIRE(b_takes.taken);
   CHECK(b_takes.lease.epoch == 2);
-  CHECK(await_op(a.renew("daemon-a", {{kShop, 1}}, 30s)).lost.size() == 1);
+  CHECK(await_op(a.renew("daemon-a", {{kLeaseShop, 1}}, 30s)).lost.size() == 1);
 
   // An expired lease of our own is a new tenure too: the epoch moves on.
   db_sleep(url, 0.5);
-  const auto b_again = await_op(b.acquire(kShop, kDaemonB, 30s));
+  const auto b_again = await_op(b.acquire(kLeaseShop, kDaemonB, 30s));
   REQUIRE(b_again.taken);
   CHECK(b_again.lease.epoch == 3);
-  CHECK(await_op(b.renew("daemon-b", {{kShop, 2}}, 30s)).lost.size() == 1);
-  CHECK(await_op(b.renew("daemon-b", {{kShop, 3}}, 30s)).renewed.size() == 1);
+  CHECK(await_op(b.renew("daemon-b", {{kLeaseShop, 2}}, 30s)).lost.size() == 1);
+  CHECK(await_op(b.renew("daemon-b", {{kLeaseShop, 3}}, 30s)).renewed.size() == 1);
 }
 
 TEST_CASE("the heartbeat returns the live daemons and forgets the dead ones") {
@@ -141,15 +141,15 @@ TEST_CASE("a daemon without a configured id gets host, pid and a random part") {
 TEST_CASE("a shop report names the lease holder; a shop never leased has none") {
   const auto url = migrated_database();
   Database a(url, kLeaseBackoff);
-  REQUIRE(await_op(a.acquire(kShop, kDaemonA, 30s)).taken);
+  REQUIRE(await_op(a.acquire(kLeaseShop, kDaemonA, 30s)).taken);
   // read on the status connection, in the order asked
-  const auto reports = await_op(a.shop_reports({"never-leased", kShop}));
+  const auto reports = await_op(a.shop_reports({"never-leased", kLeaseShop}));
   REQUIRE(reports.size() == 2);
   CHECK(reports[0].state.shop == "never-leased");
   CHECK_FALSE(reports[0].lease);
   CHECK(reports[0].counts.orders == 0);
   CHECK_FALSE(reports[0].state.init_done);
-  CHECK(reports[1].state.shop == kShop);
+  CHECK(reports[1].state.shop == kLeaseShop);
   REQUIRE(reports[1].lease);
   CHECK(reports[1].lease->owner_host == "host-a");
   CHECK(reports[1].lease->owner_pid == 101);

@@ -16,7 +16,7 @@ using namespace taosync::store::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-p";
+constexpr const char* kPooledShop = "shop-p";
 
 ConnectionSettings per_transaction(const std::string& url) {
   ConnectionSettings s = connection_settings(url);
@@ -39,11 +39,13 @@ TEST_CASE("behind a transaction pooler a write's staging and settings end with i
   const auto conn = open_session(settings);
 
   // fresh, then compared (the same batch again), then newer: each creates its own staging
-  const auto batch = batch_with_lines(kShop, {make_order("7001", 5000), make_order("7002", 5000)});
+  const auto batch =
+      batch_with_lines(kPooledShop, {make_order("7001", 5000), make_order("7002", 5000)});
   CHECK(write_batch(*conn, batch, std::nullopt, pooling).inserted == 2);
   CHECK(write_batch(*conn, batch, std::nullopt, pooling).unchanged == 2);
-  const auto newer = write_batch(
-      *conn, batch_with_lines(kShop, {make_order("7001", 6000, "shipped")}), std::nullopt, pooling);
+  const auto newer =
+      write_batch(*conn, batch_with_lines(kPooledShop, {make_order("7001", 6000, "shipped")}),
+                  std::nullopt, pooling);
   CHECK(newer.updated == 1);
   CHECK(newer.status_changes == 1);
   CHECK(newer.lines == 1);
@@ -64,14 +66,14 @@ TEST_CASE("a Store with per-transaction rules syncs like one with a session of i
   const auto url = migrated_database();
   Store store(per_transaction(url));
   CHECK(store.backend_pid() == 0); // no one server process to watch for blocking locks
-  store.write(batch_with_lines(kShop, {make_order("7101", 5000)}));
+  store.write(batch_with_lines(kPooledShop, {make_order("7101", 5000)}));
   SyncState state;
-  state.shop = kShop;
+  state.shop = kPooledShop;
   state.hwm = at_ms(5000);
   store.save_state(state);
-  CHECK(store.load_state(kShop).hwm == at_ms(5000));
-  CHECK(store.counts(kShop).orders == 1);
-  CHECK(store.shop_reports({kShop}).at(0).counts.lines == 1);
+  CHECK(store.load_state(kPooledShop).hwm == at_ms(5000));
+  CHECK(store.counts(kPooledShop).orders == 1);
+  CHECK(store.shop_reports({kPooledShop}).at(0).counts.lines == 1);
 }
 
 TEST_CASE("a direct connection is no pooler, and probing it finds a session of its own") {
@@ -98,13 +100,13 @@ TEST_CASE("what the per-transaction rules cost a small compared write" * doctest
     std::vector<model::Order> orders;
     for (int i = 0; i < kOrders; ++i)
       orders.push_back(make_order(std::to_string(8000 + i), first_ms));
-    write_batch(*conn, batch_with_lines(kShop, orders), std::nullopt, pooling); // stored now
+    write_batch(*conn, batch_with_lines(kPooledShop, orders), std::nullopt, pooling); // stored now
     const auto start = std::chrono::steady_clock::now();
     for (int w = 1; w <= kWrites; ++w) {
       for (auto& o : orders)
         o.modification_time = at_ms(first_ms + w); // newer: updated, lines replaced
-      CHECK(write_batch(*conn, batch_with_lines(kShop, orders), std::nullopt, pooling).updated ==
-            kOrders);
+      CHECK(write_batch(*conn, batch_with_lines(kPooledShop, orders), std::nullopt, pooling)
+                .updated == kOrders);
     }
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                .count() /

@@ -21,7 +21,7 @@ using namespace taosync::store::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-big";
+constexpr const char* kBigShop = "shop-big";
 constexpr int kStoredOrders = 50000; // two lines each, a shipment and a property per line
 constexpr int kBatchOrders = 1000;
 
@@ -62,8 +62,8 @@ void insert_orders(pqxx::connection& conn, const std::string& shop, int first, i
 /// What the statistics of the real tables saw.
 enum class Seen { nothing, another_shop, the_shop };
 
-/// A database where kShop holds kStoredOrders orders while the real tables were never
-/// analyzed, or last analyzed when they held five orders of another shop, or of kShop.
+/// A database where kBigShop holds kStoredOrders orders while the real tables were never
+/// analyzed, or last analyzed when they held five orders of another shop, or of kBigShop.
 /// Autovacuum is off for these tables, so nothing analyzes them again.
 std::string stale_database(Seen seen) {
   const auto url = migrated_database();
@@ -74,12 +74,12 @@ std::string stale_database(Seen seen) {
       pq::run0(tx, "ALTER TABLE taosync." + t + " SET (autovacuum_enabled = false)");
   }
   if (seen != Seen::nothing) {
-    insert_orders(conn, seen == Seen::the_shop ? kShop : "shop-small", 1, 5);
+    insert_orders(conn, seen == Seen::the_shop ? kBigShop : "shop-small", 1, 5);
     pqxx::nontransaction tx(conn);
     for (const auto& t : kRealTables)
       pq::run0(tx, "ANALYZE taosync." + t);
   }
-  insert_orders(conn, kShop, seen == Seen::the_shop ? 6 : 1, kStoredOrders);
+  insert_orders(conn, kBigShop, seen == Seen::the_shop ? 6 : 1, kStoredOrders);
   return url;
 }
 
@@ -87,7 +87,7 @@ std::string stale_database(Seen seen) {
 /// first line (with a new tracking number); every other one drops its second line.
 Batch newer_orders(std::int64_t modified_ms) {
   Batch b;
-  b.shop = kShop;
+  b.shop = kBigShop;
   for (int n = 1; n <= kBatchOrders; ++n) {
     const auto id = std::to_string(5000000000LL + n * (kStoredOrders / kBatchOrders));
     auto order = make_order(id, modified_ms, "shipped");
@@ -231,7 +231,7 @@ TEST_CASE("on stale statistics the compared batch write reads real tables by key
   // other lines of the batch got two shipments and two properties each
   const auto count = [&](const std::string& table) {
     return query_value<int>(url, "SELECT count(*) FROM taosync." + table + " WHERE shop = '" +
-                                     kShop + "'");
+                                     kBigShop + "'");
   };
   CHECK(count("order_lines") == 2 * kStoredOrders - kBatchOrders / 2);
   CHECK(count("line_shipments") == 2 * kStoredOrders + kBatchOrders);

@@ -10,7 +10,7 @@ using namespace taosync::store::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-b";
+constexpr const char* kStateShop = "shop-b";
 
 /// Collects NOTIFY payloads of one channel.
 class Listener {
@@ -25,7 +25,7 @@ private:
 
 SyncState full_state() {
   SyncState s;
-  s.shop = kShop;
+  s.shop = kStateShop;
   s.hwm = at_ms(1592990587586);
   s.init_t0 = at_ms(1592990000000);
   s.init_cursor = at_ms(1592000000001);
@@ -61,11 +61,12 @@ TEST_CASE("status changes are recorded in history and sent with NOTIFY") {
   Listener listener(listen_conn, "taosync_order_changed");
   listen_conn.get_notifs(); // LISTEN is sent now
 
-  store.write(batch_with_lines(kShop, {make_order("7001", 1000, "pending")}));
-  store.write(batch_with_lines(kShop, {make_order("7001", 2000, "pending")})); // no change
-  const auto r = store.write(batch_with_lines(kShop, {make_order("7001", 3000, "shipped")}));
+  store.write(batch_with_lines(kStateShop, {make_order("7001", 1000, "pending")}));
+  store.write(batch_with_lines(kStateShop, {make_order("7001", 2000, "pending")})); // no change
+  const auto r = store.write(batch_with_lines(kStateShop, {make_order("7001", 3000, "shipped")}));
   CHECK(r.status_changes == 1);
-  store.write(batch_with_lines(kShop, {make_order("7001", 2500, "canceled")})); // stale: ignored
+  store.write(
+      batch_with_lines(kStateShop, {make_order("7001", 2500, "canceled")})); // stale: ignored
 
   for (int i = 0; i < 50 && listener.payloads.size() < 2; ++i)
     listen_conn.await_notification(0, 100000);
@@ -91,7 +92,7 @@ TEST_CASE("status changes are recorded in history and sent with NOTIFY") {
 TEST_CASE("rejected records are stored once and the rest of the batch lands") {
   const auto url = migrated_database();
   Store store(url);
-  auto batch = batch_with_lines(kShop, {make_order("8001", 1000), make_order("8002", 1000)});
+  auto batch = batch_with_lines(kStateShop, {make_order("8001", 1000), make_order("8002", 1000)});
   batch.rejected.push_back(
       {"/orders/get", "8003", "modification_time: missing", R"({"trade_order_id":"8003"})"});
   auto bad_money = make_order("8004", 1000);
@@ -103,15 +104,15 @@ TEST_CASE("rejected records are stored once and the rest of the batch lands") {
   const auto r = store.write(batch);
   CHECK(r.inserted == 2);
   CHECK(r.rejected == 3);
-  CHECK(store.counts(kShop).orders == 2);
-  CHECK(store.counts(kShop).rejected == 3);
+  CHECK(store.counts(kStateShop).orders == 2);
+  CHECK(store.counts(kStateShop).rejected == 3);
   CHECK(query_value(url, "SELECT reason FROM taosync.rejected_records WHERE record_id = '8004'")
             .find("actual_fee") != std::string::npos);
   CHECK(query_value(url, "SELECT raw FROM taosync.rejected_records WHERE record_id = '8003'") ==
         R"({"trade_order_id":"8003"})");
 
   store.write(batch); // the same bad records seen again by an overlapping window
-  CHECK(store.counts(kShop).rejected == 3);
+  CHECK(store.counts(kStateShop).rejected == 3);
 }
 
 TEST_CASE("text PostgreSQL would refuse is repaired instead of failing the batch") {
@@ -121,7 +122,7 @@ TEST_CASE("text PostgreSQL would refuse is repaired instead of failing the batch
   order.buyer_full_name = std::string("nul\0byte", 8);
   order.seller_full_name = "bad \xff utf8";
   order.raw_json = R"({"a":"x\u0000y","b":"\ud800","c":"\\u0000 stays"})";
-  auto batch = batch_with_lines(kShop, {order});
+  auto batch = batch_with_lines(kStateShop, {order});
   batch.lines[0].product_title = std::string(1 << 20, 'T'); // a 1 MiB title
   batch.rejected.push_back({"/order/items/get", "", "truncated", std::string("\xc3", 1)});
   const auto r = store.write(batch);
@@ -130,17 +131,17 @@ TEST_CASE("text PostgreSQL would refuse is repaired instead of failing the batch
   CHECK(query_value(url, "SELECT buyer_full_name FROM taosync.orders") == "nul\uFFFDbyte");
   CHECK(query_value(url, "SELECT raw->>'c' FROM taosync.orders") == "\\u0000 stays");
   CHECK(query_value<int>(url, "SELECT length(product_title) FROM taosync.order_lines") == 1 << 20);
-  CHECK(store.counts(kShop).rejected == 1);
+  CHECK(store.counts(kStateShop).rejected == 1);
 }
 
 TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves neither") {
   const auto url = migrated_database();
   Store store(url);
   auto state = full_state();
-  auto batch = batch_with_lines(kShop, {make_order("9001", 1000)});
+  auto batch = batch_with_lines(kStateShop, {make_order("9001", 1000)});
   batch.cursor = state;
   store.write(batch);
-  check_same(store.load_state(kShop), state);
+  check_same(store.load_state(kStateShop), state);
 
   { // a trigger makes the line insert fail after the orders were upserted
     pqxx::connection conn(url);
@@ -151,19 +152,19 @@ TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves n
     pq::run0(tx, "CREATE TRIGGER boom BEFORE INSERT ON taosync.order_lines "
                  "FOR EACH ROW EXECUTE FUNCTION boom()");
   }
-  auto failing = batch_with_lines(kShop, {make_order("9002", 2000), make_order("9001", 3000)});
+  auto failing = batch_with_lines(kStateShop, {make_order("9002", 2000), make_order("9001", 3000)});
   failing.lines[1].product_title = "boom";
   auto moved = state;
   moved.hwm = at_ms(1600000000000);
   failing.cursor = moved;
   CHECK_THROWS_AS(store.write(failing), pqxx::sql_error);
-  CHECK(store.counts(kShop).orders == 1);
-  CHECK(store.stored_versions(kShop, {"9001"}).at("9001").modification_time == at_ms(1000));
-  check_same(store.load_state(kShop), state);
+  CHECK(store.counts(kStateShop).orders == 1);
+  CHECK(store.stored_versions(kStateShop, {"9001"}).at("9001").modification_time == at_ms(1000));
+  check_same(store.load_state(kStateShop), state);
 
   failing.lines[1].product_title = "fine"; // the same connection is usable afterwards
   CHECK(store.write(failing).inserted == 1);
-  CHECK(store.load_state(kShop).hwm == moved.hwm);
+  CHECK(store.load_state(kStateShop).hwm == moved.hwm);
 }
 
 TEST_CASE("sync state round trips, and an unknown shop gets a fresh state") {
@@ -176,35 +177,35 @@ TEST_CASE("sync state round trips, and an unknown shop gets a fresh state") {
   CHECK_FALSE(fresh.last_reconciled_day);
 
   store.save_state(full_state());
-  check_same(store.load_state(kShop), full_state());
+  check_same(store.load_state(kStateShop), full_state());
   SyncState cleared;
-  cleared.shop = kShop;
+  cleared.shop = kStateShop;
   store.save_state(cleared);
-  check_same(store.load_state(kShop), cleared);
+  check_same(store.load_state(kStateShop), cleared);
 }
 
 TEST_CASE("tokens round trip and are ignored when the configured token changed") {
   const auto url = migrated_database();
   Store store(url);
-  CHECK_FALSE(store.load_tokens(kShop, "fp-1"));
+  CHECK_FALSE(store.load_tokens(kStateShop, "fp-1"));
   model::Tokens t;
   t.access_token = "access-2";
   t.refresh_token = "refresh-2";
   t.access_expires_at = std::chrono::sys_seconds(std::chrono::seconds(1767000000));
   t.refresh_expires_at = std::chrono::sys_seconds(std::chrono::seconds(1780000000));
-  store.save_tokens(kShop, t, "fp-1");
-  const auto loaded = store.load_tokens(kShop, "fp-1");
+  store.save_tokens(kStateShop, t, "fp-1");
+  const auto loaded = store.load_tokens(kStateShop, "fp-1");
   REQUIRE(loaded);
   CHECK(loaded->access_token == "access-2");
   CHECK(loaded->refresh_token == "refresh-2");
   CHECK(loaded->access_expires_at == t.access_expires_at);
   CHECK(loaded->refresh_expires_at == t.refresh_expires_at);
-  CHECK_FALSE(store.load_tokens(kShop, "fp-other")); // the seller re-authorized: config wins
+  CHECK_FALSE(store.load_tokens(kStateShop, "fp-other")); // the seller re-authorized: config wins
   CHECK_FALSE(store.load_tokens("other-shop", "fp-1"));
 
   t.access_token = "access-3";
   t.access_expires_at = {};
-  store.save_tokens(kShop, t, "fp-1");
-  CHECK(store.load_tokens(kShop, "fp-1")->access_token == "access-3");
-  CHECK(store.load_tokens(kShop, "fp-1")->access_expires_at == std::chrono::sys_seconds{});
+  store.save_tokens(kStateShop, t, "fp-1");
+  CHECK(store.load_tokens(kStateShop, "fp-1")->access_token == "access-3");
+  CHECK(store.load_tokens(kStateShop, "fp-1")->access_expires_at == std::chrono::sys_seconds{});
 }

@@ -19,12 +19,12 @@ namespace {
 
 constexpr int kBatches = 50;
 constexpr int kOrdersPerBatch = 1000;
-constexpr const char* kShop = "bench";
+constexpr const char* kBenchShop = "bench";
 
 /// A batch like the simulator's: ~2.5 lines per order, seed-sized raw JSON.
 Batch bench_batch(int batch_no) {
   Batch b;
-  b.shop = kShop;
+  b.shop = kBenchShop;
   const std::string padding(700, 'x');
   for (int i = 0; i < kOrdersPerBatch; ++i) {
     const auto id = std::to_string(100000000 + batch_no * kOrdersPerBatch + i);
@@ -101,7 +101,7 @@ TEST_CASE("batch write throughput against the COPY floor" * doctest::skip()) {
   std::printf("orders %.0f lines %llu: %.2f s, %.0f orders/s; COPY floor %.2f s; ratio %.2f\n",
               orders, static_cast<unsigned long long>(lines), taken, orders / taken, floor,
               taken / floor);
-  CHECK(store.counts(kShop).orders == static_cast<std::int64_t>(orders));
+  CHECK(store.counts(kBenchShop).orders == static_cast<std::int64_t>(orders));
   if (std::getenv("TAOSYNC_BENCH_LOG") != nullptr)
     std::printf("%s\n", cluster().log().c_str());
 }

@@ -11,7 +11,7 @@ using namespace taosync::store::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-a";
+constexpr const char* kWriteShop = "shop-a";
 
 std::int64_t count(const std::string& url, const std::string& table) {
   return query_value<std::int64_t>(url, "SELECT count(*) FROM taosync." + table);
@@ -23,7 +23,7 @@ TEST_CASE("writing the same batch twice is idempotent") {
   const auto url = migrated_database();
   Store store(url);
   const auto batch = batch_with_lines(
-      kShop, {make_order("1001", 5000), make_order("1002", 5000), make_order("1003", 6000)});
+      kWriteShop, {make_order("1001", 5000), make_order("1002", 5000), make_order("1003", 6000)});
   const auto first = store.write(batch);
   CHECK(first.inserted == 3);
   CHECK(first.updated == 0);
@@ -41,7 +41,7 @@ TEST_CASE("writing the same batch twice is idempotent") {
   CHECK(count(url, "line_shipments") == 6);
   CHECK(count(url, "line_sku_properties") == 6);
   CHECK(count(url, "order_status_history") == 3);
-  const auto counts = store.counts(kShop);
+  const auto counts = store.counts(kWriteShop);
   CHECK(counts.orders == 3);
   CHECK(counts.lines == 3);
   CHECK(store.counts("other-shop").orders == 0);
@@ -50,9 +50,9 @@ TEST_CASE("writing the same batch twice is idempotent") {
 TEST_CASE("older data never overwrites newer data") {
   const auto url = migrated_database();
   Store store(url);
-  store.write(batch_with_lines(kShop, {make_order("2001", 9000, "shipped")}));
+  store.write(batch_with_lines(kWriteShop, {make_order("2001", 9000, "shipped")}));
 
-  auto older = batch_with_lines(kShop, {make_order("2001", 8000, "pending")});
+  auto older = batch_with_lines(kWriteShop, {make_order("2001", 8000, "pending")});
   older.lines[0].shipments[1].tracking_number = "OLD-TRACKING";
   const auto r = store.write(older);
   CHECK(r.stale == 1);
@@ -66,7 +66,8 @@ TEST_CASE("older data never overwrites newer data") {
   CHECK(query_value(url, "SELECT tracking_number FROM taosync.line_shipments WHERE order_no = 2") ==
         "20KXH23050207");
 
-  const auto newer = store.write(batch_with_lines(kShop, {make_order("2001", 9500, "delivered")}));
+  const auto newer =
+      store.write(batch_with_lines(kWriteShop, {make_order("2001", 9500, "delivered")}));
   CHECK(newer.updated == 1);
   CHECK(query_value(url, "SELECT status FROM taosync.orders") == "delivered");
 }
@@ -75,7 +76,7 @@ TEST_CASE("a batch holding the same order twice keeps the newest") {
   const auto url = migrated_database();
   Store store(url);
   Batch b;
-  b.shop = kShop;
+  b.shop = kWriteShop;
   b.orders = {make_order("2101", 3000, "shipped"), make_order("2101", 1000, "pending")};
   CHECK(store.write(b).inserted == 1);
   CHECK(query_value(url, "SELECT status FROM taosync.orders") == "shipped");
@@ -85,7 +86,7 @@ TEST_CASE("lines are replaced as a set, only when their order is written") {
   const auto url = migrated_database();
   Store store(url);
   Batch v1;
-  v1.shop = kShop;
+  v1.shop = kWriteShop;
   v1.orders = {make_order("3001", 1000)};
   v1.lines = {make_line("3001", "30011", 1000), make_line("3001", "30012", 1000)};
   v1.lines_for = {"3001"};
@@ -110,7 +111,7 @@ TEST_CASE("lines are replaced as a set, only when their order is written") {
         "30011");
 
   Batch order_only; // an order written without its lines leaves the lines alone
-  order_only.shop = kShop;
+  order_only.shop = kWriteShop;
   order_only.orders = {make_order("3001", 3000, "delivered")};
   CHECK(store.write(order_only).lines == 0);
   CHECK(count(url, "order_lines") == 1);
@@ -120,7 +121,7 @@ TEST_CASE("a line is never replaced by an older version of itself") {
   const auto url = migrated_database();
   Store store(url);
   Batch b;
-  b.shop = kShop;
+  b.shop = kWriteShop;
   b.orders = {make_order("3101", 5000)};
   b.lines = {make_line("3101", "31011", 5000, "CURRENT")};
   b.lines_for = {"3101"};
@@ -138,9 +139,9 @@ TEST_CASE("a stored order reads back as it was written") {
   const auto url = migrated_database();
   Store store(url);
   const auto order = make_order("4001", 1592990587586);
-  auto batch = batch_with_lines(kShop, {order});
+  auto batch = batch_with_lines(kWriteShop, {order});
   store.write(batch);
-  const auto detail = store.load_order(kShop, "4001");
+  const auto detail = store.load_order(kWriteShop, "4001");
   REQUIRE(detail);
   auto expected = order;
   expected.raw_json = detail->order.raw_json; // jsonb renders it its own way
@@ -150,7 +151,7 @@ TEST_CASE("a stored order reads back as it was written") {
   line.raw_json = detail->lines[0].raw_json;
   CHECK(detail->lines[0] == line);
   CHECK(detail->order.actual_shipping_fee.amount == "52.50");
-  CHECK_FALSE(store.load_order(kShop, "nope"));
+  CHECK_FALSE(store.load_order(kWriteShop, "nope"));
   CHECK_FALSE(store.load_order("other-shop", "4001"));
 }
 
@@ -159,8 +160,8 @@ TEST_CASE("stored_versions answers for stored orders only") {
   Store store(url);
   auto second = make_order("5002", 222, "canceled");
   second.line_ids = {"50021", "5002\"2"};
-  store.write(batch_with_lines(kShop, {make_order("5001", 111), second}));
-  const auto versions = store.stored_versions(kShop, {"5001", "5002", "5003"});
+  store.write(batch_with_lines(kWriteShop, {make_order("5001", 111), second}));
+  const auto versions = store.stored_versions(kWriteShop, {"5001", "5002", "5003"});
   CHECK(versions.size() == 2);
   CHECK(versions.at("5001").modification_time == at_ms(111));
   CHECK(versions.at("5001").status == "ready_to_ship");
@@ -168,7 +169,7 @@ TEST_CASE("stored_versions answers for stored orders only") {
   CHECK(versions.at("5002").modification_time == at_ms(222));
   CHECK(versions.at("5002").status == "canceled");
   CHECK(versions.at("5002").line_ids == second.line_ids);
-  CHECK(store.stored_versions(kShop, {}).empty());
+  CHECK(store.stored_versions(kWriteShop, {}).empty());
   CHECK(store.stored_versions("other-shop", {"5001"}).empty());
 }
 
@@ -178,8 +179,8 @@ TEST_CASE("a second version of an order at the same modification_time replaces t
   // cannot be told apart by time, so the later write wins, and its lines with it.
   const auto url = migrated_database();
   Store store(url);
-  store.write(batch_with_lines(kShop, {make_order("5101", 500, "pending")}));
-  auto again = batch_with_lines(kShop, {make_order("5101", 500, "canceled")});
+  store.write(batch_with_lines(kWriteShop, {make_order("5101", 500, "pending")}));
+  auto again = batch_with_lines(kWriteShop, {make_order("5101", 500, "canceled")});
   again.lines[0].status = "canceled";
   const auto result = store.write(again);
   CHECK(result.stale == 0);
@@ -187,7 +188,7 @@ TEST_CASE("a second version of an order at the same modification_time replaces t
         "canceled");
   CHECK(query_value(url, "SELECT status FROM taosync.order_lines WHERE trade_order_id = "
                          "'5101'") == "canceled");
-  CHECK(store.stored_versions(kShop, {"5101"}).at("5101").status == "canceled");
+  CHECK(store.stored_versions(kWriteShop, {"5101"}).at("5101").status == "canceled");
 }
 
 TEST_CASE("sample_recent_orders returns distinct stored ids") {
@@ -196,9 +197,9 @@ TEST_CASE("sample_recent_orders returns distinct stored ids") {
   std::vector<model::Order> orders;
   for (int i = 0; i < 20; ++i)
     orders.push_back(make_order(std::to_string(6000 + i), 1000 + i));
-  store.write(batch_with_lines(kShop, orders));
-  const auto sample = store.sample_recent_orders(kShop, 5);
+  store.write(batch_with_lines(kWriteShop, orders));
+  const auto sample = store.sample_recent_orders(kWriteShop, 5);
   CHECK(sample.size() == 5);
   CHECK(std::set<std::string>(sample.begin(), sample.end()).size() == 5);
-  CHECK(store.sample_recent_orders(kShop, 50).size() == 20);
+  CHECK(store.sample_recent_orders(kWriteShop, 50).size() == 20);
 }

@@ -2,26 +2,19 @@
 
 #include "sync/answer_check.hpp"
 #include "sync/detail_check.hpp"
+#include "test_orders.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
 using namespace taosync;
+using taosync::testing::order;
 
 namespace {
 
 model::TimePoint ms(std::int64_t v) {
   return model::TimePoint(std::chrono::milliseconds(v));
-}
-
-model::Order order(const std::string& id, std::int64_t mtime, int lines = 0) {
-  model::Order o;
-  o.trade_order_id = id;
-  o.modification_time = ms(mtime);
-  for (int i = 0; i < lines; ++i)
-    o.line_ids.push_back(id + "-" + std::to_string(i));
-  return o;
 }
 
 model::Page<model::Order> page_of(int records, std::int64_t total, int rejected = 0) {

@@ -20,7 +20,7 @@ std::vector<model::Order> orders(int first, int n, std::int64_t mtime = 1000) {
   return out;
 }
 
-store::SyncState cursor(std::int64_t hwm) {
+store::SyncState cursor_at(std::int64_t hwm) {
   store::SyncState s;
   s.shop = std::string(1, 's'); // (assigning a literal trips GCC 12's false -Wrestrict)
   s.hwm = model::TimePoint(std::chrono::milliseconds(hwm));
@@ -35,9 +35,9 @@ std::int64_t hwm_of(const store::Batch& b) {
 
 TEST_CASE("windows accumulate until the next one would overflow the batch") {
   sync::BatchBuilder b("s", 250);
-  CHECK(b.add(orders(0, 100), {}, cursor(1)).empty());
-  CHECK(b.add(orders(100, 100), {}, cursor(2)).empty());
-  const auto ready = b.add(orders(200, 100), {}, cursor(3));
+  CHECK(b.add(orders(0, 100), {}, cursor_at(1)).empty());
+  CHECK(b.add(orders(100, 100), {}, cursor_at(2)).empty());
+  const auto ready = b.add(orders(200, 100), {}, cursor_at(3));
   REQUIRE(ready.size() == 1);
   CHECK(ready[0].shop == "s");
   CHECK(ready[0].orders.size() == 200);
@@ -51,8 +51,8 @@ TEST_CASE("windows accumulate until the next one would overflow the batch") {
 
 TEST_CASE("a batch that reaches the cap exactly is ready at once") {
   sync::BatchBuilder b("s", 200);
-  CHECK(b.add(orders(0, 100), {}, cursor(1)).empty());
-  const auto ready = b.add(orders(100, 100), {}, cursor(2));
+  CHECK(b.add(orders(0, 100), {}, cursor_at(1)).empty());
+  const auto ready = b.add(orders(100, 100), {}, cursor_at(2));
   REQUIRE(ready.size() == 1);
   CHECK(ready[0].orders.size() == 200);
   CHECK(hwm_of(ready[0]) == 2);
@@ -61,8 +61,8 @@ TEST_CASE("a batch that reaches the cap exactly is ready at once") {
 
 TEST_CASE("empty windows make a cursor-only batch") {
   sync::BatchBuilder b("s", 500);
-  CHECK(b.add({}, {}, cursor(10)).empty());
-  CHECK(b.add({}, {}, cursor(20)).empty());
+  CHECK(b.add({}, {}, cursor_at(10)).empty());
+  CHECK(b.add({}, {}, cursor_at(20)).empty());
   const auto batch = b.flush();
   REQUIRE(batch);
   CHECK(batch->orders.empty());
@@ -71,8 +71,8 @@ TEST_CASE("empty windows make a cursor-only batch") {
 
 TEST_CASE("a window larger than a batch is split and only its last part carries the cursor") {
   sync::BatchBuilder b("s", 100);
-  CHECK(b.add(orders(0, 30), {}, cursor(1)).empty());
-  const auto ready = b.add(orders(100, 250), {}, cursor(2));
+  CHECK(b.add(orders(0, 30), {}, cursor_at(1)).empty());
+  const auto ready = b.add(orders(100, 250), {}, cursor_at(2));
   REQUIRE(ready.size() == 3);
   CHECK(ready[0].orders.size() == 30);
   CHECK(hwm_of(ready[0]) == 1);
@@ -88,10 +88,10 @@ TEST_CASE("a window larger than a batch is split and only its last part carries 
 
 TEST_CASE("an order seen twice in a batch keeps its newest version") {
   sync::BatchBuilder b("s", 500);
-  (void)b.add(orders(1, 1, 2000), {}, cursor(1));
-  (void)b.add(orders(1, 1, 1000), {}, cursor(2));
-  (void)b.add(orders(2, 1, 1000), {}, cursor(3));
-  (void)b.add(orders(2, 1, 3000), {}, cursor(4));
+  (void)b.add(orders(1, 1, 2000), {}, cursor_at(1));
+  (void)b.add(orders(1, 1, 1000), {}, cursor_at(2));
+  (void)b.add(orders(2, 1, 1000), {}, cursor_at(3));
+  (void)b.add(orders(2, 1, 3000), {}, cursor_at(4));
   const auto batch = b.flush();
   REQUIRE(batch);
   REQUIRE(batch->orders.size() == 2);
@@ -102,7 +102,7 @@ TEST_CASE("an order seen twice in a batch keeps its newest version") {
 TEST_CASE("rejected records travel with their window") {
   sync::BatchBuilder b("s", 500);
   model::RejectedRecord r{"/orders/get", "9", "bad modification_time", "{}"};
-  (void)b.add(orders(0, 1), {r}, cursor(1));
+  (void)b.add(orders(0, 1), {r}, cursor_at(1));
   const auto batch = b.flush();
   REQUIRE(batch);
   REQUIRE(batch->rejected.size() == 1);
@@ -111,7 +111,7 @@ TEST_CASE("rejected records travel with their window") {
 
 TEST_CASE("a window without a cursor keeps the previous one") {
   sync::BatchBuilder b("s", 500);
-  (void)b.add(orders(0, 1), {}, cursor(5));
+  (void)b.add(orders(0, 1), {}, cursor_at(5));
   (void)b.add(orders(1, 1), {}, std::nullopt);
   const auto batch = b.flush();
   REQUIRE(batch);
@@ -124,7 +124,7 @@ TEST_CASE("the first batches start small and double up to the cap") {
   for (int page = 0; page < 20; ++page)
     for (auto& batch : b.add(orders(page * 100, 100), {}, std::nullopt))
       sizes.push_back(batch.orders.size());
-  auto last = b.add({}, {}, cursor(9));
+  auto last = b.add({}, {}, cursor_at(9));
   CHECK(last.empty());
   const auto rest = b.flush();
   REQUIRE(rest);

@@ -15,7 +15,7 @@ using namespace taosync::sync;
 namespace {
 
 /// A cursor told apart by its checkpoint: the init swept up to `ms`.
-store::SyncState cursor(std::int64_t ms) {
+store::SyncState checkpoint(std::int64_t ms) {
   store::SyncState s;
   s.shop = "shop-a";
   s.init_cursor = model::TimePoint(std::chrono::milliseconds(ms));
@@ -34,27 +34,27 @@ std::int64_t ms(const std::optional<store::SyncState>& s) {
 
 TEST_CASE("a batch written alone commits its own cursor") {
   CursorLedger ledger;
-  CHECK(ms(ledger.dispatch(cursor(10))) == 10);
+  CHECK(ms(ledger.dispatch(checkpoint(10))) == 10);
   ledger.committed();
   CHECK(ms(ledger.dispatch(std::nullopt)) == -1); // no window ends in it
   ledger.committed();
-  CHECK(ms(ledger.dispatch(cursor(30))) == 30);
+  CHECK(ms(ledger.dispatch(checkpoint(30))) == 30);
   ledger.committed();
   CHECK_FALSE(ledger.unwritten());
 }
 
 TEST_CASE("beside another write, a batch commits only what the committed batches earned") {
   CursorLedger ledger;
-  CHECK(ms(ledger.dispatch(cursor(10))) == 10); // alone
-  CHECK(ms(ledger.dispatch(cursor(20))) == -1); // beside 1, which carries a cursor
-  ledger.committed();                           // 1
-  CHECK(ms(ledger.dispatch(cursor(30))) == -1); // beside 2: 2 has not committed, 1's is written
-  ledger.committed();                           // 2: earns 20
-  CHECK(ms(ledger.dispatch(cursor(40))) == 20); // beside 3: carries what 2 earned
-  ledger.committed();                           // 3: earns 30
-  CHECK(ms(ledger.dispatch(cursor(50))) == -1); // 4 carries a cursor already
-  ledger.committed();                           // 4: earns 40, writes 20
-  ledger.committed();                           // 5: earns 50
+  CHECK(ms(ledger.dispatch(checkpoint(10))) == 10); // alone
+  CHECK(ms(ledger.dispatch(checkpoint(20))) == -1); // beside 1, which carries a cursor
+  ledger.committed();                               // 1
+  CHECK(ms(ledger.dispatch(checkpoint(30))) == -1); // beside 2: 2 has not committed, 1's is written
+  ledger.committed();                               // 2: earns 20
+  CHECK(ms(ledger.dispatch(checkpoint(40))) == 20); // beside 3: carries what 2 earned
+  ledger.committed();                               // 3: earns 30
+  CHECK(ms(ledger.dispatch(checkpoint(50))) == -1); // 4 carries a cursor already
+  ledger.committed();                               // 4: earns 40, writes 20
+  ledger.committed();                               // 5: earns 50
   CHECK(ledger.in_flight() == 0);
   CHECK(ms(ledger.unwritten()) == 50); // the sweep's end commits it on its own
 }
@@ -62,34 +62,34 @@ TEST_CASE("beside another write, a batch commits only what the committed batches
 TEST_CASE("a batch alone again carries its own cursor, passing what was earned before") {
   CursorLedger ledger;
   ledger.dispatch(std::nullopt);
-  CHECK(ms(ledger.dispatch(cursor(20))) == -1);
+  CHECK(ms(ledger.dispatch(checkpoint(20))) == -1);
   ledger.committed();
   ledger.committed(); // earns 20
   CHECK(ms(ledger.unwritten()) == 20);
-  CHECK(ms(ledger.dispatch(cursor(30))) == 30);
+  CHECK(ms(ledger.dispatch(checkpoint(30))) == 30);
   ledger.committed();
   CHECK_FALSE(ledger.unwritten());
 }
 
 TEST_CASE("after a failed write, the batches after it earn nothing") {
   CursorLedger ledger;
-  ledger.dispatch(cursor(10));
+  ledger.dispatch(checkpoint(10));
   ledger.committed(); // writes 10
-  ledger.dispatch(cursor(20));
-  ledger.dispatch(cursor(30));
+  ledger.dispatch(checkpoint(20));
+  ledger.dispatch(checkpoint(30));
   ledger.failed();    // 2
   ledger.committed(); // 3 committed its rows, but its cursor would pass 2's
   CHECK_FALSE(ledger.unwritten());
-  CHECK(ms(ledger.dispatch(cursor(40))) == -1);
+  CHECK(ms(ledger.dispatch(checkpoint(40))) == -1);
 }
 
 TEST_CASE("what 1 earned is carried by the next write once nothing in flight carries one") {
   CursorLedger ledger;
-  ledger.dispatch(std::nullopt);                // 1, alone, no cursor
-  CHECK(ms(ledger.dispatch(cursor(20))) == -1); // 2
-  ledger.committed();                           // 1
-  CHECK(ms(ledger.dispatch(cursor(30))) == -1); // 3: nothing earned yet
-  ledger.committed();                           // 2: earns 20
+  ledger.dispatch(std::nullopt);                    // 1, alone, no cursor
+  CHECK(ms(ledger.dispatch(checkpoint(20))) == -1); // 2
+  ledger.committed();                               // 1
+  CHECK(ms(ledger.dispatch(checkpoint(30))) == -1); // 3: nothing earned yet
+  ledger.committed();                               // 2: earns 20
   CHECK(ms(ledger.dispatch(std::nullopt)) == 20);
   CHECK_THROWS_AS(CursorLedger().committed(), std::logic_error);
 }
@@ -133,7 +133,7 @@ TEST_CASE("random runs of two writes in flight: a cursor committed never passes 
         committed.push_back(false);
         const bool has_cursor = random() % 4 != 0;
         const auto carried =
-            ms(ledger.dispatch(has_cursor ? std::optional(cursor(n)) : std::nullopt));
+            ms(ledger.dispatch(has_cursor ? std::optional(checkpoint(n)) : std::nullopt));
         if (carried >= 0) {
           // every batch up to the cursor has committed, or it is this batch's own, alone
           CHECK((prefix_committed(carried) ||

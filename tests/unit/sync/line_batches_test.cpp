@@ -1,27 +1,16 @@
 #include "sync/line_batches.hpp"
+#include "test_orders.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
 using namespace taosync;
+using taosync::testing::at;
+using taosync::testing::order;
 using namespace std::chrono_literals;
 
 namespace {
-
-model::TimePoint at(std::int64_t ms) {
-  return model::TimePoint(std::chrono::milliseconds(ms));
-}
-
-model::Order order(const std::string& id, std::int64_t mtime, int lines) {
-  model::Order o;
-  o.trade_order_id = id;
-  o.modification_time = at(mtime);
-  for (int i = 0; i < lines; ++i) {
-    o.line_ids.push_back(id + "-" + std::to_string(i));
-  }
-  return o;
-}
 
 // A line of the order its id names ("a-0" belongs to "a").
 model::OrderLine line(const std::string& id, std::int64_t mtime = 1) {

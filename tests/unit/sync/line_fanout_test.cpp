@@ -18,7 +18,7 @@ using namespace taosync::sync::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-fanout";
+constexpr const char* kFanoutShop = "shop-fanout";
 
 // The first page (100 orders) of the simulator's whole history, as the lister would see it.
 std::vector<api::Order> listed_orders(const config::ApiConfig& cfg) {
@@ -37,7 +37,7 @@ std::vector<api::Order> listed_orders(const config::ApiConfig& cfg) {
 
 store::Batch batch_of(const std::vector<api::Order>& orders) {
   store::Batch batch;
-  batch.shop = kShop;
+  batch.shop = kFanoutShop;
   batch.orders = orders;
   return batch;
 }
@@ -163,7 +163,7 @@ TEST_CASE("lines the platform leaves out become owed, and their orders keep the 
   const auto owed_orders = batch.owed.size();
   const auto written = write(database, std::move(batch));
   CHECK(written.owed == owed_orders);
-  const auto summary = store::Store(url).owed_summary(kShop);
+  const auto summary = store::Store(url).owed_summary(kFanoutShop);
   CHECK(summary.orders == static_cast<std::int64_t>(100 - settled.size()));
   CHECK(summary.lines == static_cast<std::int64_t>(owed_lines));
 }

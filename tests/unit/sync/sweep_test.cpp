@@ -22,7 +22,7 @@ using namespace taosync::sync::test;
 
 namespace {
 
-constexpr const char* kShop = "shop-sweep";
+constexpr const char* kSweepShop = "shop-sweep";
 constexpr std::size_t kBatchOrders = 150;
 
 /// What a sweep did, as the caller saw it.
@@ -38,7 +38,7 @@ using AfterCommit = std::function<void(const CommittedBatch&, model::Stop& stop)
 SweepOptions sweep_options() {
   // The configured defaults (a default-initialized SweepOptions leaves its fan-out unset).
   SweepOptions options = SweepOptions::from(config::Config{}, false);
-  options.shop = kShop;
+  options.shop = kSweepShop;
   options.batch_orders = kBatchOrders;
   options.read_limits.rereads = 1;
   options.read_limits.backoff = 1ms;
@@ -59,7 +59,7 @@ SweepRun sweep(const config::ApiConfig& cfg, store::Database& database, Window r
     // Named std::functions: GCC 12 co_await (docs/design.md).
     CursorFor cursor_for = [](TimePoint end, bool) {
       store::SyncState s;
-      s.shop = kShop;
+      s.shop = kSweepShop;
       s.hwm = end;
       return std::optional<store::SyncState>(s);
     };
@@ -99,10 +99,10 @@ std::uint64_t orders_committed(const std::vector<CommittedBatch>& committed) {
 // The shop's 1,000 orders and all their lines are stored, and the cursor is at the range's end.
 void check_all_stored(const std::string& url, const sim::testkit::SimHarness& sim, Window range) {
   store::Store db(url);
-  const auto counts = db.counts(kShop);
+  const auto counts = db.counts(kSweepShop);
   CHECK(counts.orders == 1000);
   CHECK(counts.lines == sim_stats(sim.port()).at("lines").to_number<std::int64_t>());
-  CHECK(db.load_state(kShop).hwm == range.to);
+  CHECK(db.load_state(kSweepShop).hwm == range.to);
 }
 
 std::size_t batches_with_orders(const std::vector<CommittedBatch>& committed) {
@@ -197,8 +197,9 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
   REQUIRE(batches_with_orders(first.committed) >= 1);
   REQUIRE(batches_with_orders(first.committed) <= 2);
   store::Store db(url);
-  CHECK(db.counts(kShop).orders == static_cast<std::int64_t>(orders_committed(first.committed)));
-  const auto hwm = db.load_state(kShop).hwm;
+  CHECK(db.counts(kSweepShop).orders ==
+        static_cast<std::int64_t>(orders_committed(first.committed)));
+  const auto hwm = db.load_state(kSweepShop).hwm;
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
 
@@ -206,8 +207,8 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
-  CHECK(db.counts(kShop).orders == 1000);
-  CHECK(db.load_state(kShop).hwm == range.to);
+  CHECK(db.counts(kSweepShop).orders == 1000);
+  CHECK(db.load_state(kSweepShop).hwm == range.to);
 }
 
 TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was committed with "
@@ -228,9 +229,9 @@ TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was c
   CHECK_THROWS_AS(std::rethrow_exception(run.failure), api::ApiFailure);
   REQUIRE_FALSE(run.committed.empty());
   store::Store db(url);
-  CHECK(db.counts(kShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
-  CHECK(db.load_state(kShop).hwm == last_cursor(run.committed));
-  CHECK(db.counts(kShop).orders < 1000);
+  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.load_state(kSweepShop).hwm == last_cursor(run.committed));
+  CHECK(db.counts(kSweepShop).orders < 1000);
 }
 
 TEST_CASE("a failed write ends the sweep with its error, and the batches before it stay "
@@ -255,8 +256,8 @@ TEST_CASE("a failed write ends the sweep with its error, and the batches before 
   REQUIRE(batches_with_orders(run.committed) <= 2);
   query(url, "ALTER TABLE taosync.gone RENAME TO order_lines");
   store::Store db(url);
-  CHECK(db.counts(kShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
-  CHECK(db.load_state(kShop).hwm == last_cursor(run.committed));
+  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.load_state(kSweepShop).hwm == last_cursor(run.committed));
 }
 
 TEST_CASE("with two writes in flight, a failed one keeps the cursor before it, and a sweep from "
@@ -297,17 +298,17 @@ CREATE TRIGGER test_boom BEFORE INSERT ON taosync.orders FOR EACH ROW EXECUTE FU
   CHECK(what(first.failure).find("test: order") != std::string::npos);
   query(url, "DROP TRIGGER test_boom ON taosync.orders");
   store::Store db(url);
-  const auto hwm = db.load_state(kShop).hwm;
+  const auto hwm = db.load_state(kSweepShop).hwm;
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
-  CHECK(db.counts(kShop).orders < 1000);
+  CHECK(db.counts(kSweepShop).orders < 1000);
 
   const auto rest = sweep(cfg, database, Window{*hwm + 1ms, range.to});
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
-  CHECK(db.counts(kShop).orders == 1000);
-  CHECK(db.load_state(kShop).hwm == range.to);
+  CHECK(db.counts(kSweepShop).orders == 1000);
+  CHECK(db.load_state(kSweepShop).hwm == range.to);
 }
 
 TEST_CASE("a window whose answers never add up ends the sweep held, after committing everything "
@@ -329,9 +330,9 @@ TEST_CASE("a window whose answers never add up ends the sweep held, after commit
   REQUIRE(run.totals.held);
   CHECK_FALSE(run.totals.held_reason.empty());
   store::Store db(url);
-  const auto hwm = db.load_state(kShop).hwm;
+  const auto hwm = db.load_state(kSweepShop).hwm;
   REQUIRE(hwm);
   CHECK(*hwm + 1ms == run.totals.held->from); // the cursor waits right before the held window
   CHECK(hwm == last_cursor(run.committed));
-  CHECK(db.counts(kShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
 }

@@ -1,4 +1,5 @@
 #include "sync/window_planner.hpp"
+#include "test_orders.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,13 +9,10 @@
 #include <vector>
 
 using namespace taosync::sync;
+using taosync::testing::at;
 using namespace std::chrono_literals;
 
 namespace {
-
-TimePoint at(std::int64_t ms) {
-  return TimePoint(Millis(ms));
-}
 
 // A fake shop: sorted modification times; counts what an /orders/get window would report.
 struct Shop {
