@@ -10,6 +10,7 @@
 #include "obs/log.hpp"
 #include "store/connect_retry.hpp"
 #include "store/leases.hpp"
+#include "store/shop_report.hpp"
 #include "sync/lease_keeper.hpp"
 
 #include "api/async_sleep.hpp"
@@ -209,7 +210,9 @@ int cmd_status(const CliOptions& opts) {
     }
     if (shops.empty())
       throw config::ConfigError("--shop", "no configured shop is named '" + opts.shop + "'");
-    const auto reports = store->shop_reports(names);
+    const auto reports = store->read("shop_reports", [&](pqxx::read_transaction& tx) {
+      return store::select_shop_reports(tx, names);
+    });
     if (opts.json) {
       std::cout << boost::json::serialize(database_document(reports, shops, all)) << "\n";
       return kExOk;

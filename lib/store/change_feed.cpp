@@ -2,6 +2,7 @@
 
 #include "store/change_sql.hpp"
 #include "store/pq.hpp"
+#include "store/store.hpp"
 
 #include <pqxx/pqxx>
 
@@ -37,12 +38,12 @@ std::uint64_t publish_new_changes(pqxx::work& tx, const Pooling& pooling, const 
   return run1(tx, pooling, kPublishNew, shop, sql::kNotifyLinesBudget)[0].as<std::uint64_t>();
 }
 
-std::uint64_t prune_changes(pqxx::connection& conn, std::chrono::milliseconds retention,
-                            int batch_rows, int max_batches, const Pooling& pooling) {
+std::uint64_t prune_changes(Store& store, std::chrono::milliseconds retention, int batch_rows,
+                            int max_batches) {
   const std::string age = std::to_string(retention.count()) + " milliseconds";
   std::uint64_t total = 0;
   for (int i = 0; i < max_batches; ++i) {
-    const auto n = in_transaction<pqxx::work>(conn, pooling, "prune_changes", [&](pqxx::work& tx) {
+    const auto n = store.write("prune_changes", [&](pqxx::work& tx) {
       return pq::run1(tx, std::string(sql::kPruneChanges), age, batch_rows)[0].as<std::uint64_t>();
     });
     total += n;

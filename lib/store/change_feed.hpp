@@ -15,6 +15,8 @@
 
 namespace taosync::store {
 
+class Store;
+
 /// Prepares the change feed's statements on a write connection (with prepare_batch_write).
 void prepare_change_feed(pqxx::connection& conn, const Pooling& pooling);
 
@@ -34,8 +36,8 @@ std::uint64_t publish_new_changes(pqxx::work& tx, const Pooling& pooling, const 
 
 /// Deletes feed rows older than `retention`, at most `batch_rows` per statement and
 /// `max_batches` statements, each its own transaction. Returns the rows deleted.
-std::uint64_t prune_changes(pqxx::connection& conn, std::chrono::milliseconds retention,
-                            int batch_rows, int max_batches, const Pooling& pooling = {});
+std::uint64_t prune_changes(Store& store, std::chrono::milliseconds retention,
+                            int batch_rows = 1000, int max_batches = 10);
 
 /// One row of the feed: its id and the row as one JSON object (id, shop, trade_order_id, kind,
 /// detail, at).

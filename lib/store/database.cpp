@@ -1,6 +1,9 @@
 #include "store/database.hpp"
 
+#include "store/change_feed.hpp"
 #include "store/db_errors.hpp"
+#include "store/order_rows.hpp"
+#include "store/state_rows.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -26,6 +29,20 @@ net::awaitable<R> Database::run(ConnectionThread& on, std::function<R(Store&)> j
   return on.run<R>(std::move(job));
 }
 
+template <class R, class Body>
+net::awaitable<R> Database::read(ConnectionThread& on, const char* name, Body body) {
+  return run<R>(on, [name, body = std::move(body)](Store& s) -> R { return s.read(name, body); });
+}
+
+// Each fenced job asks for its fence when it runs (on the connection's thread, at every attempt),
+// not when it is queued: a lease dropped in between refuses the write.
+template <class R, class Body>
+net::awaitable<R> Database::write(const std::string& shop, const char* name, Body body) {
+  return run<R>(writer_, [this, shop, name, body = std::move(body)](Store& s) -> R {
+    return s.write(name, shop, fence_for_write(shop), body);
+  });
+}
+
 net::awaitable<void> Database::migrate() {
   return run<void>(writer_, [](Store& s) { s.migrate(); });
 }
@@ -35,18 +52,18 @@ net::awaitable<void> Database::migrate() {
 // server has been reached (ServerChanged), before anything is written.
 net::awaitable<SyncState> Database::load_state(const std::string& shop) {
   return run<SyncState>(writer_, [shop, w = &writer_](Store& s) {
-    SyncState state = s.load_state(shop);
+    SyncState state =
+        s.read("load_state", [&](pqxx::read_transaction& tx) { return select_state(tx, shop); });
     state.server_epoch = w->watch().epoch();
     return state;
   });
 }
 
-// Each fenced job asks for its fence when it runs (on the connection's thread, at every attempt),
-// not when it is queued: a lease dropped in between refuses the write.
 net::awaitable<void> Database::save_state(const SyncState& state) {
   return run<void>(writer_, [state, db = this, w = &writer_](Store& s) {
     w->watch().check(state.server_epoch, "the cursor of shop " + state.shop);
-    s.save_state(state, db->fence_for_write(state.shop));
+    s.write("save_state", state.shop, db->fence_for_write(state.shop),
+            [&](pqxx::work& tx) { upsert_state(tx, state); });
   });
 }
 
@@ -101,7 +118,7 @@ void Database::prune_changes_if_due(Store& store) {
   // The batch has committed: a failure here must not make the writer retry it, so it is
   // logged and tried again in an hour (a lost connection is noticed by the next job).
   try {
-    if (const auto n = store.prune_changes(changes_retention_); n > 0)
+    if (const auto n = prune_changes(store, changes_retention_); n > 0)
       spdlog::info("change feed: deleted {} row(s) older than changes.retention", n);
   } catch (const std::exception& e) {
     spdlog::warn("change feed: deleting rows older than changes.retention failed: {}",
@@ -111,131 +128,147 @@ void Database::prune_changes_if_due(Store& store) {
 
 net::awaitable<StoredVersions>
 Database::stored_versions(const std::string& shop, const std::vector<std::string>& order_ids) {
-  return run<StoredVersions>(
-      lookups_, [shop, order_ids](Store& s) { return s.stored_versions(shop, order_ids); });
+  return read<StoredVersions>(lookups_, "stored_versions", [shop, order_ids](auto& tx) {
+    return select_stored_versions(tx, shop, order_ids);
+  });
 }
 
 net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::string& shop,
                                                                    const std::string& fingerprint) {
-  return run<std::optional<model::Tokens>>(
-      writer_, [shop, fingerprint](Store& s) { return s.load_tokens(shop, fingerprint); });
+  return read<std::optional<model::Tokens>>(writer_, "load_tokens", [shop, fingerprint](auto& tx) {
+    return select_tokens(tx, shop, fingerprint);
+  });
 }
 
 net::awaitable<void> Database::save_tokens(const std::string& shop, const model::Tokens& tokens,
                                            const std::string& fingerprint) {
-  return run<void>(writer_, [shop, tokens, fingerprint, db = this](Store& s) {
-    s.save_tokens(shop, tokens, fingerprint, db->fence_for_write(shop));
+  return write<void>(shop, "save_tokens", [shop, tokens, fingerprint](pqxx::work& tx) {
+    upsert_tokens(tx, shop, tokens, fingerprint);
   });
 }
 
 net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop, int limit,
                                                         bool due_or_not) {
-  return run<std::vector<DueOwed>>(
-      writer_, [shop, limit, due_or_not](Store& s) { return s.due_owed(shop, limit, due_or_not); });
+  return read<std::vector<DueOwed>>(writer_, "due_owed", [shop, limit, due_or_not](auto& tx) {
+    return select_due_owed(tx, shop, limit, due_or_not);
+  });
 }
 
 net::awaitable<void> Database::postpone_owed(const std::string& shop, const std::string& id,
                                              const std::string& reason,
                                              std::chrono::milliseconds delay) {
-  return run<void>(writer_, [shop, id, reason, delay, db = this](Store& s) {
-    s.postpone_owed(shop, id, reason, delay, db->fence_for_write(shop));
+  return write<void>(shop, "postpone_owed", [shop, id, reason, delay](pqxx::work& tx) {
+    store::postpone_owed(tx, shop, id, reason, delay);
   });
 }
 
 net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
-  return run<OwedSummary>(writer_, [shop](Store& s) { return s.owed_summary(shop); });
+  return read<OwedSummary>(writer_, "owed_summary",
+                           [shop](auto& tx) { return select_owed_summary(tx, shop); });
 }
 
 net::awaitable<void> Database::save_held(const std::string& shop,
                                          const std::optional<HeldWindow>& held) {
-  return run<void>(writer_, [shop, held, db = this](Store& s) {
-    s.save_held(shop, held, db->fence_for_write(shop));
-  });
+  return write<void>(shop, "save_held",
+                     [shop, held](pqxx::work& tx) { upsert_held(tx, shop, held); });
 }
 
 net::awaitable<std::optional<HeldWindow>> Database::load_held(const std::string& shop) {
-  return run<std::optional<HeldWindow>>(writer_, [shop](Store& s) { return s.load_held(shop); });
+  return read<std::optional<HeldWindow>>(writer_, "load_held",
+                                         [shop](auto& tx) { return select_held(tx, shop); });
 }
 
 net::awaitable<ShopFlags> Database::load_flags(const std::string& shop) {
-  return run<ShopFlags>(writer_, [shop](Store& s) { return s.load_flags(shop); });
+  return read<ShopFlags>(writer_, "load_flags",
+                         [shop](auto& tx) { return select_shop_flags(tx, shop); });
 }
 
 net::awaitable<void> Database::save_refresh_fingerprint(const std::string& shop,
                                                         const std::string& fingerprint,
                                                         bool resume) {
-  return run<void>(writer_, [shop, fingerprint, resume, db = this](Store& s) {
-    s.save_refresh_fingerprint(shop, fingerprint, resume, db->fence_for_write(shop));
+  return write<void>(shop, "save_refresh_fingerprint", [shop, fingerprint, resume](pqxx::work& tx) {
+    upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
   });
 }
 
 net::awaitable<void> Database::save_api_ban(const std::string& shop,
                                             std::chrono::system_clock::time_point until) {
-  return run<void>(writer_, [shop, until, db = this](Store& s) {
-    s.save_api_ban(shop, until, db->fence_for_write(shop));
-  });
+  return write<void>(shop, "save_api_ban",
+                     [shop, until](pqxx::work& tx) { upsert_api_ban(tx, shop, until); });
 }
 
 net::awaitable<void> Database::save_platform_clock(const std::string& shop,
                                                    std::chrono::milliseconds offset) {
-  return run<void>(writer_, [shop, offset, db = this](Store& s) {
-    s.save_platform_clock(shop, offset, db->fence_for_write(shop));
-  });
+  return write<void>(shop, "save_platform_clock",
+                     [shop, offset](pqxx::work& tx) { upsert_platform_clock(tx, shop, offset); });
 }
 
 net::awaitable<std::vector<ShopReport>>
 Database::shop_reports(const std::vector<std::string>& shops) {
-  return run<std::vector<ShopReport>>(status_, [shops](Store& s) { return s.shop_reports(shops); });
+  return read<std::vector<ShopReport>>(
+      status_, "shop_reports", [shops](auto& tx) { return select_shop_reports(tx, shops); });
 }
 
 net::awaitable<std::vector<std::string>> Database::sample_recent_orders(const std::string& shop,
                                                                         int n) {
-  return run<std::vector<std::string>>(
-      writer_, [shop, n](Store& s) { return s.sample_recent_orders(shop, n); });
+  return read<std::vector<std::string>>(writer_, "sample_recent_orders", [shop, n](auto& tx) {
+    return select_recent_orders(tx, shop, n);
+  });
 }
 
 net::awaitable<std::optional<model::OrderDetail>> Database::load_order(const std::string& shop,
                                                                        const std::string& id) {
-  return run<std::optional<model::OrderDetail>>(
-      writer_, [shop, id](Store& s) { return s.load_order(shop, id); });
+  return read<std::optional<model::OrderDetail>>(
+      writer_, "load_order", [shop, id](auto& tx) { return select_order(tx, shop, id); });
 }
 
 // Leases go through the lookups connection: a renew must not wait behind a long batch write.
+// They are not fenced: they are what the fences are made of.
 net::awaitable<std::vector<std::string>> Database::heartbeat(const DaemonIdentity& daemon,
                                                              std::chrono::milliseconds ttl) {
-  return run<std::vector<std::string>>(
-      lookups_, [daemon, ttl](Store& s) { return s.heartbeat(daemon, ttl); });
+  return run<std::vector<std::string>>(lookups_, [daemon, ttl](Store& s) {
+    return s.write("heartbeat", [&](pqxx::work& tx) { return store::heartbeat(tx, daemon, ttl); });
+  });
 }
 
 net::awaitable<std::vector<std::string>> Database::live_daemons() {
-  return run<std::vector<std::string>>(lookups_, [](Store& s) { return s.live_daemons(); });
+  return read<std::vector<std::string>>(lookups_, "live_daemons",
+                                        [](auto& tx) { return store::live_daemons(tx); });
 }
 
 net::awaitable<void> Database::leave(const std::string& daemon) {
-  return run<void>(lookups_, [daemon](Store& s) { s.leave(daemon); });
+  return run<void>(lookups_, [daemon](Store& s) {
+    s.write("leave", [&](pqxx::work& tx) { store::leave(tx, daemon); });
+  });
 }
 
 net::awaitable<Acquired> Database::acquire(const std::string& shop, const DaemonIdentity& daemon,
                                            std::chrono::milliseconds ttl) {
-  return run<Acquired>(
-      lookups_, [shop, daemon, ttl](Store& s) { return s.acquire_lease(shop, daemon, ttl); });
+  return run<Acquired>(lookups_, [shop, daemon, ttl](Store& s) {
+    return s.write("acquire_lease",
+                   [&](pqxx::work& tx) { return acquire_lease(tx, shop, daemon, ttl); });
+  });
 }
 
 net::awaitable<Renewal> Database::renew(const std::string& daemon,
                                         const std::vector<HeldLease>& held,
                                         std::chrono::milliseconds ttl) {
-  return run<Renewal>(lookups_,
-                      [daemon, held, ttl](Store& s) { return s.renew_leases(daemon, held, ttl); });
+  return run<Renewal>(lookups_, [daemon, held, ttl](Store& s) {
+    return s.write("renew_leases",
+                   [&](pqxx::work& tx) { return renew_leases(tx, daemon, held, ttl); });
+  });
 }
 
 net::awaitable<bool> Database::release(const std::string& shop, const std::string& daemon,
                                        std::int64_t epoch) {
-  return run<bool>(
-      lookups_, [shop, daemon, epoch](Store& s) { return s.release_lease(shop, daemon, epoch); });
+  return run<bool>(lookups_, [shop, daemon, epoch](Store& s) {
+    return s.write("release_lease",
+                   [&](pqxx::work& tx) { return release_lease(tx, shop, daemon, epoch); });
+  });
 }
 
 net::awaitable<std::vector<Lease>> Database::leases() {
-  return run<std::vector<Lease>>(lookups_, [](Store& s) { return s.leases(); });
+  return read<std::vector<Lease>>(lookups_, "leases", [](auto& tx) { return select_leases(tx); });
 }
 
 void Database::use_leases(bool in_use) {

@@ -15,6 +15,7 @@
 #include "store/leases.hpp"
 #include "store/owed_rows.hpp"
 #include "store/shop_flags.hpp"
+#include "store/shop_report.hpp"
 #include "store/store.hpp"
 #include "store/sync_state.hpp"
 
@@ -158,6 +159,12 @@ private:
   /// Runs `job` on `on`'s thread.
   template <class R>
   static net::awaitable<R> run(ConnectionThread& on, std::function<R(Store&)> job);
+  /// Runs `body(tx)` in a read-only transaction on `on`'s thread.
+  template <class R, class Body>
+  static net::awaitable<R> read(ConnectionThread& on, const char* name, Body body);
+  /// Runs `body(tx)` in a read-write transaction on the writer's thread, fenced for `shop`.
+  template <class R, class Body>
+  net::awaitable<R> write(const std::string& shop, const char* name, Body body);
 
   /// What a write for `shop` must check before it commits: nullopt with leases off, the held
   /// fence with leases on. Throws LeaseLost naming the shop when leases are on and none is held.

@@ -1,5 +1,6 @@
 #include "store/order_rows.hpp"
 #include "store/pq.hpp"
+#include "store/text_repair.hpp"
 
 #include <pqxx/pqxx>
 
@@ -7,6 +8,27 @@
 
 namespace taosync::store {
 namespace {
+
+// One primary-key probe per asked id, written as store/batch_sql.hpp says (OFFSET 0, the shop
+// as `(SELECT $1::text)`): `trade_order_id = ANY ($2)`, or a probe given the shop itself, lets
+// the planner, on statistics that have not seen the shop yet, scan every order of the shop
+// through an index on shop alone and filter, which grows with the shop.
+constexpr std::string_view kStoredVersions = R"sql(
+SELECT o.trade_order_id, (extract(epoch FROM o.modification_time) * 1000)::bigint, o.status,
+       o.line_ids
+FROM unnest($2::text[]) AS k(id)
+CROSS JOIN LATERAL (SELECT trade_order_id, modification_time, status, line_ids
+                    FROM taosync.orders
+                    WHERE shop = (SELECT $1::text) AND trade_order_id = k.id OFFSET 0) o
+)sql";
+
+// A random sample, drawn from the most recently modified orders (10x n of them).
+constexpr std::string_view kSampleRecent = R"sql(
+SELECT trade_order_id FROM (
+  SELECT trade_order_id FROM taosync.orders WHERE shop = $1
+  ORDER BY modification_time DESC LIMIT $2::bigint * 10
+) recent ORDER BY random() LIMIT $2::bigint
+)sql";
 
 constexpr std::string_view kSelectOrder = R"sql(
 SELECT trade_order_id, buyer_id, buyer_full_name, seller_id, seller_full_name, status,
@@ -135,6 +157,27 @@ std::optional<model::OrderDetail> select_order(pqxx::transaction_base& tx, const
     detail.lines[index.at(text(row[0]))].sku_properties.push_back(
         {row[1].as<std::int64_t>(0), text(row[2]), row[3].as<std::int64_t>(0), text(row[4])});
   return detail;
+}
+
+StoredVersions select_stored_versions(pqxx::transaction_base& tx, const std::string& shop,
+                                      const std::vector<std::string>& order_ids) {
+  StoredVersions out;
+  if (order_ids.empty())
+    return out;
+  for (const auto& row : pq::run(tx, std::string(kStoredVersions), shop, array_literal(order_ids)))
+    out.emplace(
+        row[0].as<std::string>(),
+        StoredVersion{model::TimePoint(std::chrono::milliseconds(row[1].as<std::int64_t>())),
+                      row[2].as<std::string>(), pq::text_array(row[3])});
+  return out;
+}
+
+std::vector<std::string> select_recent_orders(pqxx::transaction_base& tx, const std::string& shop,
+                                              int n) {
+  std::vector<std::string> ids;
+  for (const auto& row : pq::run(tx, std::string(kSampleRecent), shop, n))
+    ids.push_back(row[0].as<std::string>());
+  return ids;
 }
 
 } // namespace taosync::store

@@ -36,6 +36,23 @@ ON CONFLICT (shop) DO UPDATE SET
   updated_at = EXCLUDED.updated_at
 )sql";
 
+constexpr std::string_view kSelectTokens = R"sql(
+SELECT access_token, refresh_token,
+       extract(epoch FROM access_expires_at)::bigint, extract(epoch FROM refresh_expires_at)::bigint
+FROM taosync.shop_tokens WHERE shop = $1 AND config_fingerprint = $2
+)sql";
+
+constexpr std::string_view kUpsertTokens = R"sql(
+INSERT INTO taosync.shop_tokens AS t (shop, access_token, refresh_token, access_expires_at,
+  refresh_expires_at, config_fingerprint, updated_at)
+VALUES ($1, $2, $3, to_timestamp(NULLIF($4::bigint, 0)), to_timestamp(NULLIF($5::bigint, 0)),
+  $6, now())
+ON CONFLICT (shop) DO UPDATE SET access_token = EXCLUDED.access_token,
+  refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at,
+  refresh_expires_at = EXCLUDED.refresh_expires_at,
+  config_fingerprint = EXCLUDED.config_fingerprint, updated_at = EXCLUDED.updated_at
+)sql";
+
 std::optional<TimePoint> optional_time_ms(const pqxx::field& f) {
   if (f.is_null())
     return std::nullopt;
@@ -85,6 +102,30 @@ void upsert_state(pqxx::transaction_base& tx, const SyncState& state) {
   pq::run0(tx, std::string(kUpsertState), state.shop, ms(state.hwm), ms(state.init_t0),
            ms(state.init_cursor), state.init_done, day, cycle_us, state.last_cycle_orders,
            state.stopped, state.stopped_reason);
+}
+
+std::optional<model::Tokens> select_tokens(pqxx::transaction_base& tx, const std::string& shop,
+                                           const std::string& config_fingerprint) {
+  const auto rows = pq::run(tx, std::string(kSelectTokens), shop, config_fingerprint);
+  if (rows.empty())
+    return std::nullopt;
+  const auto& r = rows[0];
+  model::Tokens tokens;
+  tokens.access_token = r[0].as<std::string>();
+  tokens.refresh_token = r[1].as<std::string>();
+  tokens.access_expires_at =
+      std::chrono::sys_seconds(std::chrono::seconds(r[2].as<std::int64_t>(0)));
+  tokens.refresh_expires_at =
+      std::chrono::sys_seconds(std::chrono::seconds(r[3].as<std::int64_t>(0)));
+  return tokens;
+}
+
+void upsert_tokens(pqxx::transaction_base& tx, const std::string& shop, const model::Tokens& tokens,
+                   const std::string& config_fingerprint) {
+  pq::run0(tx, std::string(kUpsertTokens), shop, tokens.access_token, tokens.refresh_token,
+           static_cast<std::int64_t>(tokens.access_expires_at.time_since_epoch().count()),
+           static_cast<std::int64_t>(tokens.refresh_expires_at.time_since_epoch().count()),
+           config_fingerprint);
 }
 
 } // namespace taosync::store

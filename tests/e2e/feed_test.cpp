@@ -6,6 +6,7 @@
 #include "scenario.hpp"
 #include "truth_stream.hpp"
 
+#include "store/order_rows.hpp"
 #include "store/pq.hpp"
 #include "store/store.hpp"
 
@@ -146,7 +147,8 @@ std::string change_an_order(Scenario& s, const std::string& status) {
   const std::string id =
       s.query("SELECT trade_order_id FROM taosync.orders WHERE shop = $1 ORDER BY 1 LIMIT 1");
   store::Store db(s.db_url());
-  auto detail = db.load_order(s.config().shop, id);
+  auto detail =
+      db.read("load_order", [&](auto& tx) { return store::select_order(tx, s.config().shop, id); });
   REQUIRE(detail);
   store::Batch batch;
   batch.shop = s.config().shop;

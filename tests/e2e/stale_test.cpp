@@ -5,6 +5,7 @@
 
 #include "scenario.hpp"
 
+#include "store/order_rows.hpp"
 #include "store/store.hpp"
 
 #include <boost/json/parse.hpp>
@@ -28,7 +29,8 @@ TEST_CASE("replaying stale data leaves the newer rows") {
 
   SUBCASE("an older version written through the store is ignored") {
     store::Store db(s.db_url());
-    auto detail = db.load_order(s.config().shop, newest);
+    auto detail = db.read(
+        "load_order", [&](auto& tx) { return store::select_order(tx, s.config().shop, newest); });
     REQUIRE(detail.has_value());
     store::Batch batch;
     batch.shop = s.config().shop;

@@ -274,10 +274,10 @@ TEST_CASE("feed rows older than the retention are deleted in batches, newer ones
     tx.exec("UPDATE taosync.changes SET changed_at = now() - INTERVAL '2 hours' "
             "WHERE trade_order_id <> '9303'");
   }
-  CHECK(store.prune_changes(std::chrono::hours(1), 1, 100) == 4); // one row per statement
+  CHECK(prune_changes(store, std::chrono::hours(1), 1, 100) == 4); // one row per statement
   CHECK(query_value(url, "SELECT string_agg(DISTINCT trade_order_id, ',') FROM "
                          "taosync.changes") == "9303");
-  CHECK(store.prune_changes(std::chrono::hours(1)) == 0);
+  CHECK(prune_changes(store, std::chrono::hours(1)) == 0);
 }
 
 namespace {

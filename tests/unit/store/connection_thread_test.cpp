@@ -1,4 +1,6 @@
 #include "store/connection_thread.hpp"
+#include "store/shop_report.hpp"
+#include "store/state_rows.hpp"
 #include "store_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -87,8 +89,9 @@ TEST_CASE("the writer survives a database outage and retries the interrupted bat
   CHECK(attempts >= 2); // the first try hit the dead connection
   CHECK(result.inserted == 2);
   Store check(url);
-  CHECK(check.counts(kWriterShop).orders == 3);
-  CHECK(check.load_state(kWriterShop).hwm == at_ms(30));
+  CHECK(check.read("counts", [&](auto& tx) { return select_counts(tx, kWriterShop); }).orders == 3);
+  CHECK(check.read("load_state", [&](auto& tx) { return select_state(tx, kWriterShop); }).hwm ==
+        at_ms(30));
 }
 
 TEST_CASE("stop() makes a job waiting for the database throw instead of hanging") {
@@ -104,7 +107,9 @@ TEST_CASE("stop() makes a job waiting for the database throw instead of hanging"
   });
   const auto start = std::chrono::steady_clock::now();
   CHECK_THROWS_AS(run_on_io<void>([&]() -> net::awaitable<void> {
-                    co_await writer.run<void>([](Store& s) { s.counts(kWriterShop); });
+                    co_await writer.run<void>([](Store& s) {
+                      s.read("counts", [&](auto& tx) { return select_counts(tx, kWriterShop); });
+                    });
                   }),
                   ConnectionStopped);
   stopper.join();

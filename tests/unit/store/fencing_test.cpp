@@ -5,8 +5,11 @@
 
 #include "lease_test_support.hpp"
 
+#include "model/tokens.hpp"
+#include "store/owed_rows.hpp"
 #include "store/pq.hpp"
 #include "store/session.hpp"
+#include "store/state_rows.hpp"
 
 #include <doctest/doctest.h>
 
@@ -78,7 +81,8 @@ template <class R> std::string lease_lost(net::awaitable<R> op) {
 
 TEST_CASE("a write overtaken by a change of hands rolls back and only the new owner commits") {
   const auto url = migrated_database();
-  Store(url).save_state(cursor_at(1)); // the row the test locks
+  Store(url).write("save_state",
+                   [&](auto& tx) { upsert_state(tx, cursor_at(1)); }); // the row the test locks
   Database a(url, kLeaseBackoff);
   Database b(url, kLeaseBackoff);
   a.use_leases(true);

@@ -43,22 +43,28 @@ TEST_CASE("an order with a missing line keeps the stored line and is owed until 
   CHECK(r.updated == 1);
   CHECK(r.owed == 1);
   CHECK(lines_of(url, "3001") == 2); // 30012 is still listed: its stored version stays
-  auto owed = store.owed_summary(kOwedShop);
+  auto owed =
+      store.read("owed_summary", [&](auto& tx) { return select_owed_summary(tx, kOwedShop); });
   CHECK(owed.orders == 1);
   CHECK(owed.lines == 1);
   REQUIRE(owed.newest_reason);
   CHECK(*owed.newest_reason == "1 line(s) missing");
 
-  const auto due = store.due_owed(kOwedShop, 10);
+  const auto due =
+      store.read("due_owed", [&](auto& tx) { return select_due_owed(tx, kOwedShop, 10); });
   REQUIRE(due.size() == 1);
   CHECK(due[0].order.line_ids == std::vector<std::string>{"30012"});
   CHECK(due[0].order.modification_time == at_ms(2000));
   CHECK(due[0].attempts == 0);
 
   // A failed ask pushes the next one out.
-  store.postpone_owed(kOwedShop, "3001", "still missing", std::chrono::hours(1));
-  CHECK(store.due_owed(kOwedShop, 10).empty());
-  CHECK(store.owed_summary(kOwedShop).orders == 1);
+  store.write("postpone_owed", [&](auto& tx) {
+    postpone_owed(tx, kOwedShop, "3001", "still missing", std::chrono::hours(1));
+  });
+  CHECK(
+      store.read("due_owed", [&](auto& tx) { return select_due_owed(tx, kOwedShop, 10); }).empty());
+  CHECK(store.read("owed_summary", [&](auto& tx) { return select_owed_summary(tx, kOwedShop); })
+            .orders == 1);
 
   // The whole set arrives: the owed entry is settled in the same transaction.
   Batch whole = batch_with_lines(kOwedShop, {newer});
@@ -66,7 +72,8 @@ TEST_CASE("an order with a missing line keeps the stored line and is owed until 
   whole.settled = {"3001"};
   const auto w = store.write(whole);
   CHECK(w.settled == 1);
-  CHECK(store.owed_summary(kOwedShop).orders == 0);
+  CHECK(store.read("owed_summary", [&](auto& tx) { return select_owed_summary(tx, kOwedShop); })
+            .orders == 0);
 }
 
 TEST_CASE("a stale answer settles nothing; a line no longer listed is removed") {
@@ -81,7 +88,8 @@ TEST_CASE("a stale answer settles nothing; a line no longer listed is removed") 
   Batch stale = batch_with_lines(kOwedShop, {make_order("4001", 4000)});
   stale.settled = {"4001"};
   CHECK(store.write(stale).settled == 0);
-  CHECK(store.owed_summary(kOwedShop).orders == 1);
+  CHECK(store.read("owed_summary", [&](auto& tx) { return select_owed_summary(tx, kOwedShop); })
+            .orders == 1);
 
   // A newer version that no longer lists 40012, complete: settled, and only its line stays.
   auto trimmed = make_order("4001", 6000);
@@ -99,19 +107,22 @@ TEST_CASE("an owed order without a known version, and the held window, round-tri
   b.shop = kOwedShop;
   b.owed = {OwedOrder{"5001", {}, std::nullopt, "modification_time in the future"}};
   store.write(b);
-  const auto due = store.due_owed(kOwedShop, 10);
+  const auto due =
+      store.read("due_owed", [&](auto& tx) { return select_due_owed(tx, kOwedShop, 10); });
   REQUIRE(due.size() == 1);
   CHECK(due[0].order.line_ids.empty());
   CHECK_FALSE(due[0].order.modification_time.has_value());
 
-  CHECK_FALSE(store.load_held(kOwedShop));
-  store.save_held(kOwedShop, HeldWindow{at_ms(1000), at_ms(2000), "page 1 holds 3", {}});
-  auto held = store.load_held(kOwedShop);
+  CHECK_FALSE(store.read("load_held", [&](auto& tx) { return select_held(tx, kOwedShop); }));
+  store.write("save_held", [&](auto& tx) {
+    upsert_held(tx, kOwedShop, HeldWindow{at_ms(1000), at_ms(2000), "page 1 holds 3", {}});
+  });
+  auto held = store.read("load_held", [&](auto& tx) { return select_held(tx, kOwedShop); });
   REQUIRE(held);
   CHECK(held->from == at_ms(1000));
   CHECK(held->to == at_ms(2000));
   CHECK(held->reason == "page 1 holds 3");
   CHECK(held->since.has_value());
-  store.save_held(kOwedShop, std::nullopt);
-  CHECK_FALSE(store.load_held(kOwedShop));
+  store.write("save_held", [&](auto& tx) { upsert_held(tx, kOwedShop, std::nullopt); });
+  CHECK_FALSE(store.read("load_held", [&](auto& tx) { return select_held(tx, kOwedShop); }));
 }

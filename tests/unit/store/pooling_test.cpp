@@ -6,6 +6,8 @@
 #include "store/batch_write.hpp"
 #include "store/pooler.hpp"
 #include "store/session.hpp"
+#include "store/shop_report.hpp"
+#include "store/state_rows.hpp"
 #include "store_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -70,10 +72,13 @@ TEST_CASE("a Store with per-transaction rules syncs like one with a session of i
   SyncState state;
   state.shop = kPooledShop;
   state.hwm = at_ms(5000);
-  store.save_state(state);
-  CHECK(store.load_state(kPooledShop).hwm == at_ms(5000));
-  CHECK(store.counts(kPooledShop).orders == 1);
-  CHECK(store.shop_reports({kPooledShop}).at(0).counts.lines == 1);
+  store.write("save_state", [&](auto& tx) { upsert_state(tx, state); });
+  CHECK(store.read("load_state", [&](auto& tx) { return select_state(tx, kPooledShop); }).hwm ==
+        at_ms(5000));
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kPooledShop); }).orders == 1);
+  CHECK(store.read("shop_reports", [&](auto& tx) { return select_shop_reports(tx, {kPooledShop}); })
+            .at(0)
+            .counts.lines == 1);
 }
 
 TEST_CASE("a direct connection is no pooler, and probing it finds a session of its own") {

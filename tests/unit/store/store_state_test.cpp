@@ -1,4 +1,8 @@
+#include "model/tokens.hpp"
+#include "store/order_rows.hpp"
 #include "store/pq.hpp"
+#include "store/shop_report.hpp"
+#include "store/state_rows.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -104,15 +108,17 @@ TEST_CASE("rejected records are stored once and the rest of the batch lands") {
   const auto r = store.write(batch);
   CHECK(r.inserted == 2);
   CHECK(r.rejected == 3);
-  CHECK(store.counts(kStateShop).orders == 2);
-  CHECK(store.counts(kStateShop).rejected == 3);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kStateShop); }).orders == 2);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kStateShop); }).rejected ==
+        3);
   CHECK(query_value(url, "SELECT reason FROM taosync.rejected_records WHERE record_id = '8004'")
             .find("actual_fee") != std::string::npos);
   CHECK(query_value(url, "SELECT raw FROM taosync.rejected_records WHERE record_id = '8003'") ==
         R"({"trade_order_id":"8003"})");
 
   store.write(batch); // the same bad records seen again by an overlapping window
-  CHECK(store.counts(kStateShop).rejected == 3);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kStateShop); }).rejected ==
+        3);
 }
 
 TEST_CASE("text PostgreSQL would refuse is repaired instead of failing the batch") {
@@ -131,7 +137,8 @@ TEST_CASE("text PostgreSQL would refuse is repaired instead of failing the batch
   CHECK(query_value(url, "SELECT buyer_full_name FROM taosync.orders") == "nul\uFFFDbyte");
   CHECK(query_value(url, "SELECT raw->>'c' FROM taosync.orders") == "\\u0000 stays");
   CHECK(query_value<int>(url, "SELECT length(product_title) FROM taosync.order_lines") == 1 << 20);
-  CHECK(store.counts(kStateShop).rejected == 1);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kStateShop); }).rejected ==
+        1);
 }
 
 TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves neither") {
@@ -141,7 +148,8 @@ TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves n
   auto batch = batch_with_lines(kStateShop, {make_order("9001", 1000)});
   batch.cursor = state;
   store.write(batch);
-  check_same(store.load_state(kStateShop), state);
+  check_same(store.read("load_state", [&](auto& tx) { return select_state(tx, kStateShop); }),
+             state);
 
   { // a trigger makes the line insert fail after the orders were upserted
     pqxx::connection conn(url);
@@ -158,54 +166,70 @@ TEST_CASE("the cursor commits with the batch's data, and a failed batch leaves n
   moved.hwm = at_ms(1600000000000);
   failing.cursor = moved;
   CHECK_THROWS_AS(store.write(failing), pqxx::sql_error);
-  CHECK(store.counts(kStateShop).orders == 1);
-  CHECK(store.stored_versions(kStateShop, {"9001"}).at("9001").modification_time == at_ms(1000));
-  check_same(store.load_state(kStateShop), state);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, kStateShop); }).orders == 1);
+  CHECK(store
+            .read("stored_versions",
+                  [&](auto& tx) { return select_stored_versions(tx, kStateShop, {"9001"}); })
+            .at("9001")
+            .modification_time == at_ms(1000));
+  check_same(store.read("load_state", [&](auto& tx) { return select_state(tx, kStateShop); }),
+             state);
 
   failing.lines[1].product_title = "fine"; // the same connection is usable afterwards
   CHECK(store.write(failing).inserted == 1);
-  CHECK(store.load_state(kStateShop).hwm == moved.hwm);
+  CHECK(store.read("load_state", [&](auto& tx) { return select_state(tx, kStateShop); }).hwm ==
+        moved.hwm);
 }
 
 TEST_CASE("sync state round trips, and an unknown shop gets a fresh state") {
   const auto url = migrated_database();
   Store store(url);
-  const auto fresh = store.load_state("nobody-shop");
+  const auto fresh =
+      store.read("load_state", [&](auto& tx) { return select_state(tx, "nobody-shop"); });
   CHECK(fresh.shop == "nobody-shop");
   CHECK_FALSE(fresh.hwm);
   CHECK_FALSE(fresh.init_done);
   CHECK_FALSE(fresh.last_reconciled_day);
 
-  store.save_state(full_state());
-  check_same(store.load_state(kStateShop), full_state());
+  store.write("save_state", [&](auto& tx) { upsert_state(tx, full_state()); });
+  check_same(store.read("load_state", [&](auto& tx) { return select_state(tx, kStateShop); }),
+             full_state());
   SyncState cleared;
   cleared.shop = kStateShop;
-  store.save_state(cleared);
-  check_same(store.load_state(kStateShop), cleared);
+  store.write("save_state", [&](auto& tx) { upsert_state(tx, cleared); });
+  check_same(store.read("load_state", [&](auto& tx) { return select_state(tx, kStateShop); }),
+             cleared);
 }
 
 TEST_CASE("tokens round trip and are ignored when the configured token changed") {
   const auto url = migrated_database();
   Store store(url);
-  CHECK_FALSE(store.load_tokens(kStateShop, "fp-1"));
+  CHECK_FALSE(
+      store.read("load_tokens", [&](auto& tx) { return select_tokens(tx, kStateShop, "fp-1"); }));
   model::Tokens t;
   t.access_token = "access-2";
   t.refresh_token = "refresh-2";
   t.access_expires_at = std::chrono::sys_seconds(std::chrono::seconds(1767000000));
   t.refresh_expires_at = std::chrono::sys_seconds(std::chrono::seconds(1780000000));
-  store.save_tokens(kStateShop, t, "fp-1");
-  const auto loaded = store.load_tokens(kStateShop, "fp-1");
+  store.write("save_tokens", [&](auto& tx) { upsert_tokens(tx, kStateShop, t, "fp-1"); });
+  const auto loaded =
+      store.read("load_tokens", [&](auto& tx) { return select_tokens(tx, kStateShop, "fp-1"); });
   REQUIRE(loaded);
   CHECK(loaded->access_token == "access-2");
   CHECK(loaded->refresh_token == "refresh-2");
   CHECK(loaded->access_expires_at == t.access_expires_at);
   CHECK(loaded->refresh_expires_at == t.refresh_expires_at);
-  CHECK_FALSE(store.load_tokens(kStateShop, "fp-other")); // the seller re-authorized: config wins
-  CHECK_FALSE(store.load_tokens("other-shop", "fp-1"));
+  CHECK_FALSE(store.read("load_tokens", [&](auto& tx) {
+    return select_tokens(tx, kStateShop, "fp-other");
+  })); // the seller re-authorized: config wins
+  CHECK_FALSE(
+      store.read("load_tokens", [&](auto& tx) { return select_tokens(tx, "other-shop", "fp-1"); }));
 
   t.access_token = "access-3";
   t.access_expires_at = {};
-  store.save_tokens(kStateShop, t, "fp-1");
-  CHECK(store.load_tokens(kStateShop, "fp-1")->access_token == "access-3");
-  CHECK(store.load_tokens(kStateShop, "fp-1")->access_expires_at == std::chrono::sys_seconds{});
+  store.write("save_tokens", [&](auto& tx) { upsert_tokens(tx, kStateShop, t, "fp-1"); });
+  CHECK(store.read("load_tokens", [&](auto& tx) { return select_tokens(tx, kStateShop, "fp-1"); })
+            ->access_token == "access-3");
+  CHECK(store.read("load_tokens", [&](auto& tx) { return select_tokens(tx, kStateShop, "fp-1"); })
+            ->access_expires_at == std::chrono::sys_seconds{});
 }

@@ -1,3 +1,5 @@
+#include "store/order_rows.hpp"
+#include "store/shop_report.hpp"
 #include "store/store.hpp"
 #include "store_fixture.hpp"
 
@@ -41,10 +43,11 @@ TEST_CASE("writing the same batch twice is idempotent") {
   CHECK(count(url, "line_shipments") == 6);
   CHECK(count(url, "line_sku_properties") == 6);
   CHECK(count(url, "order_status_history") == 3);
-  const auto counts = store.counts(kWriteShop);
+  const auto counts = store.read("counts", [&](auto& tx) { return select_counts(tx, kWriteShop); });
   CHECK(counts.orders == 3);
   CHECK(counts.lines == 3);
-  CHECK(store.counts("other-shop").orders == 0);
+  CHECK(store.read("counts", [&](auto& tx) { return select_counts(tx, "other-shop"); }).orders ==
+        0);
 }
 
 TEST_CASE("older data never overwrites newer data") {
@@ -141,7 +144,8 @@ TEST_CASE("a stored order reads back as it was written") {
   const auto order = make_order("4001", 1592990587586);
   auto batch = batch_with_lines(kWriteShop, {order});
   store.write(batch);
-  const auto detail = store.load_order(kWriteShop, "4001");
+  const auto detail =
+      store.read("load_order", [&](auto& tx) { return select_order(tx, kWriteShop, "4001"); });
   REQUIRE(detail);
   auto expected = order;
   expected.raw_json = detail->order.raw_json; // jsonb renders it its own way
@@ -151,8 +155,10 @@ TEST_CASE("a stored order reads back as it was written") {
   line.raw_json = detail->lines[0].raw_json;
   CHECK(detail->lines[0] == line);
   CHECK(detail->order.actual_shipping_fee.amount == "52.50");
-  CHECK_FALSE(store.load_order(kWriteShop, "nope"));
-  CHECK_FALSE(store.load_order("other-shop", "4001"));
+  CHECK_FALSE(
+      store.read("load_order", [&](auto& tx) { return select_order(tx, kWriteShop, "nope"); }));
+  CHECK_FALSE(
+      store.read("load_order", [&](auto& tx) { return select_order(tx, "other-shop", "4001"); }));
 }
 
 TEST_CASE("stored_versions answers for stored orders only") {
@@ -161,7 +167,9 @@ TEST_CASE("stored_versions answers for stored orders only") {
   auto second = make_order("5002", 222, "canceled");
   second.line_ids = {"50021", "5002\"2"};
   store.write(batch_with_lines(kWriteShop, {make_order("5001", 111), second}));
-  const auto versions = store.stored_versions(kWriteShop, {"5001", "5002", "5003"});
+  const auto versions = store.read("stored_versions", [&](auto& tx) {
+    return select_stored_versions(tx, kWriteShop, {"5001", "5002", "5003"});
+  });
   CHECK(versions.size() == 2);
   CHECK(versions.at("5001").modification_time == at_ms(111));
   CHECK(versions.at("5001").status == "ready_to_ship");
@@ -169,8 +177,14 @@ TEST_CASE("stored_versions answers for stored orders only") {
   CHECK(versions.at("5002").modification_time == at_ms(222));
   CHECK(versions.at("5002").status == "canceled");
   CHECK(versions.at("5002").line_ids == second.line_ids);
-  CHECK(store.stored_versions(kWriteShop, {}).empty());
-  CHECK(store.stored_versions("other-shop", {"5001"}).empty());
+  CHECK(store
+            .read("stored_versions",
+                  [&](auto& tx) { return select_stored_versions(tx, kWriteShop, {}); })
+            .empty());
+  CHECK(store
+            .read("stored_versions",
+                  [&](auto& tx) { return select_stored_versions(tx, "other-shop", {"5001"}); })
+            .empty());
 }
 
 TEST_CASE("a second version of an order at the same modification_time replaces the first, "
@@ -188,7 +202,11 @@ TEST_CASE("a second version of an order at the same modification_time replaces t
         "canceled");
   CHECK(query_value(url, "SELECT status FROM taosync.order_lines WHERE trade_order_id = "
                          "'5101'") == "canceled");
-  CHECK(store.stored_versions(kWriteShop, {"5101"}).at("5101").status == "canceled");
+  CHECK(store
+            .read("stored_versions",
+                  [&](auto& tx) { return select_stored_versions(tx, kWriteShop, {"5101"}); })
+            .at("5101")
+            .status == "canceled");
 }
 
 TEST_CASE("sample_recent_orders returns distinct stored ids") {
@@ -198,8 +216,12 @@ TEST_CASE("sample_recent_orders returns distinct stored ids") {
   for (int i = 0; i < 20; ++i)
     orders.push_back(make_order(std::to_string(6000 + i), 1000 + i));
   store.write(batch_with_lines(kWriteShop, orders));
-  const auto sample = store.sample_recent_orders(kWriteShop, 5);
+  const auto sample = store.read("sample_recent_orders",
+                                 [&](auto& tx) { return select_recent_orders(tx, kWriteShop, 5); });
   CHECK(sample.size() == 5);
   CHECK(std::set<std::string>(sample.begin(), sample.end()).size() == 5);
-  CHECK(store.sample_recent_orders(kWriteShop, 50).size() == 20);
+  CHECK(store
+            .read("sample_recent_orders",
+                  [&](auto& tx) { return select_recent_orders(tx, kWriteShop, 50); })
+            .size() == 20);
 }

@@ -6,6 +6,7 @@
 #include "counting_proxy.hpp"
 #include "sim_fixture.hpp"
 #include "store/database.hpp"
+#include "store/owed_rows.hpp"
 #include "sync/line_fanout.hpp"
 
 #include <doctest/doctest.h>
@@ -163,7 +164,8 @@ TEST_CASE("lines the platform leaves out become owed, and their orders keep the 
   const auto owed_orders = batch.owed.size();
   const auto written = write(database, std::move(batch));
   CHECK(written.owed == owed_orders);
-  const auto summary = store::Store(url).owed_summary(kFanoutShop);
+  const auto summary = store::Store(url).read(
+      "owed_summary", [&](auto& tx) { return store::select_owed_summary(tx, kFanoutShop); });
   CHECK(summary.orders == static_cast<std::int64_t>(100 - settled.size()));
   CHECK(summary.lines == static_cast<std::int64_t>(owed_lines));
 }

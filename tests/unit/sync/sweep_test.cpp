@@ -6,6 +6,8 @@
 #include "sim_fixture.hpp"
 #include "store/database.hpp"
 #include "store/pq.hpp"
+#include "store/shop_report.hpp"
+#include "store/state_rows.hpp"
 #include "sync/sweep.hpp"
 
 #include <doctest/doctest.h>
@@ -99,10 +101,12 @@ std::uint64_t orders_committed(const std::vector<CommittedBatch>& committed) {
 // The shop's 1,000 orders and all their lines are stored, and the cursor is at the range's end.
 void check_all_stored(const std::string& url, const sim::testkit::SimHarness& sim, Window range) {
   store::Store db(url);
-  const auto counts = db.counts(kSweepShop);
+  const auto counts =
+      db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); });
   CHECK(counts.orders == 1000);
   CHECK(counts.lines == sim_stats(sim.port()).at("lines").to_number<std::int64_t>());
-  CHECK(db.load_state(kSweepShop).hwm == range.to);
+  CHECK(db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm ==
+        range.to);
 }
 
 std::size_t batches_with_orders(const std::vector<CommittedBatch>& committed) {
@@ -197,9 +201,10 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
   REQUIRE(batches_with_orders(first.committed) >= 1);
   REQUIRE(batches_with_orders(first.committed) <= 2);
   store::Store db(url);
-  CHECK(db.counts(kSweepShop).orders ==
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
         static_cast<std::int64_t>(orders_committed(first.committed)));
-  const auto hwm = db.load_state(kSweepShop).hwm;
+  const auto hwm =
+      db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm;
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
 
@@ -207,8 +212,10 @@ TEST_CASE("a stop ends the sweep at a batch boundary, and a new sweep from its c
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
-  CHECK(db.counts(kSweepShop).orders == 1000);
-  CHECK(db.load_state(kSweepShop).hwm == range.to);
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
+        1000);
+  CHECK(db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm ==
+        range.to);
 }
 
 TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was committed with "
@@ -229,9 +236,12 @@ TEST_CASE("an API failure mid-sweep is thrown, and the database keeps what was c
   CHECK_THROWS_AS(std::rethrow_exception(run.failure), api::ApiFailure);
   REQUIRE_FALSE(run.committed.empty());
   store::Store db(url);
-  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
-  CHECK(db.load_state(kSweepShop).hwm == last_cursor(run.committed));
-  CHECK(db.counts(kSweepShop).orders < 1000);
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
+        static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm ==
+        last_cursor(run.committed));
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders <
+        1000);
 }
 
 TEST_CASE("a failed write ends the sweep with its error, and the batches before it stay "
@@ -256,8 +266,10 @@ TEST_CASE("a failed write ends the sweep with its error, and the batches before 
   REQUIRE(batches_with_orders(run.committed) <= 2);
   query(url, "ALTER TABLE taosync.gone RENAME TO order_lines");
   store::Store db(url);
-  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
-  CHECK(db.load_state(kSweepShop).hwm == last_cursor(run.committed));
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
+        static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm ==
+        last_cursor(run.committed));
 }
 
 TEST_CASE("with two writes in flight, a failed one keeps the cursor before it, and a sweep from "
@@ -298,17 +310,21 @@ CREATE TRIGGER test_boom BEFORE INSERT ON taosync.orders FOR EACH ROW EXECUTE FU
   CHECK(what(first.failure).find("test: order") != std::string::npos);
   query(url, "DROP TRIGGER test_boom ON taosync.orders");
   store::Store db(url);
-  const auto hwm = db.load_state(kSweepShop).hwm;
+  const auto hwm =
+      db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm;
   REQUIRE(hwm);
   CHECK(hwm == last_cursor(first.committed));
-  CHECK(db.counts(kSweepShop).orders < 1000);
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders <
+        1000);
 
   const auto rest = sweep(cfg, database, Window{*hwm + 1ms, range.to});
 
   REQUIRE_FALSE(rest.failure);
   CHECK(rest.totals.complete);
-  CHECK(db.counts(kSweepShop).orders == 1000);
-  CHECK(db.load_state(kSweepShop).hwm == range.to);
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
+        1000);
+  CHECK(db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm ==
+        range.to);
 }
 
 TEST_CASE("a window whose answers never add up ends the sweep held, after committing everything "
@@ -330,9 +346,11 @@ TEST_CASE("a window whose answers never add up ends the sweep held, after commit
   REQUIRE(run.totals.held);
   CHECK_FALSE(run.totals.held_reason.empty());
   store::Store db(url);
-  const auto hwm = db.load_state(kSweepShop).hwm;
+  const auto hwm =
+      db.read("load_state", [&](auto& t) { return store::select_state(t, kSweepShop); }).hwm;
   REQUIRE(hwm);
   CHECK(*hwm + 1ms == run.totals.held->from); // the cursor waits right before the held window
   CHECK(hwm == last_cursor(run.committed));
-  CHECK(db.counts(kSweepShop).orders == static_cast<std::int64_t>(orders_committed(run.committed)));
+  CHECK(db.read("counts", [&](auto& t) { return store::select_counts(t, kSweepShop); }).orders ==
+        static_cast<std::int64_t>(orders_committed(run.committed)));
 }
