@@ -31,8 +31,8 @@ std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
 
 } // namespace
 
-Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
-                   store::Database& database, EngineHooks engine_hooks)
+Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config,
+                   api::Platform& api_client, store::Database& database, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), db(database),
       hooks(std::move(engine_hooks)), planner(PlannerSettings::from(cfg->sync)),
       reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
@@ -210,7 +210,7 @@ void Engine::Impl::apply(config::Snapshot config) {
                cfg->sync.window.lag.count());
 }
 
-Engine::Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
+Engine::Engine(net::any_io_executor executor, config::Snapshot cfg, api::Platform& client,
                store::Database& db, EngineHooks hooks)
     : impl_(std::make_unique<Impl>(executor, std::move(cfg), client, db, std::move(hooks))) {}
 

@@ -2,7 +2,7 @@
 // The sync engine: init sweep, incremental polls, daily reconciliation and single-order
 // resync for one shop, on the network thread's io_context.
 
-#include "api/client.hpp"
+#include "api/platform.hpp"
 #include "config/config.hpp"
 #include "store/database.hpp"
 #include "sync/engine_status.hpp"
@@ -47,7 +47,7 @@ struct EngineHooks {
 
 class Engine {
 public:
-  Engine(net::any_io_executor executor, config::Snapshot cfg, api::Client& client,
+  Engine(net::any_io_executor executor, config::Snapshot cfg, api::Platform& client,
          store::Database& db, EngineHooks hooks = {});
   ~Engine();
   Engine(const Engine&) = delete;

@@ -22,7 +22,7 @@
 namespace taosync::sync {
 
 struct Engine::Impl {
-  Impl(net::any_io_executor executor, config::Snapshot config, api::Client& api_client,
+  Impl(net::any_io_executor executor, config::Snapshot config, api::Platform& api_client,
        store::Database& database, EngineHooks engine_hooks);
 
   // engine.cpp: what the loop needs between cycles
@@ -65,7 +65,7 @@ struct Engine::Impl {
 
   net::any_io_executor ex;
   config::Snapshot cfg; ///< the config in force; a reload swaps it between cycles' reads
-  api::Client& client;
+  api::Platform& client;
   store::Database& db; ///< owned by the caller, with both of its connections
   EngineHooks hooks;
   WindowPlanner planner;           ///< incremental and init windows

@@ -25,7 +25,7 @@ template <class T> void append(std::vector<T>& to, std::vector<T>&& from) {
 
 /// The shared work list of the fan-out workers (all on one executor: no locking needed).
 struct FanoutWork {
-  api::Client& client;
+  api::Platform& client;
   const std::vector<std::vector<std::string>>& calls;
   std::size_t next = 0;
   bool failed = false;
@@ -80,7 +80,7 @@ void owe_rejected_orders(store::Batch& batch) {
 
 } // namespace
 
-net::awaitable<FetchedLines> fetch_lines(api::Client& client,
+net::awaitable<FetchedLines> fetch_lines(api::Platform& client,
                                          const std::vector<std::vector<std::string>>& calls,
                                          std::size_t max_in_flight) {
   FanoutWork work{client, calls, 0, false, {}};
@@ -94,7 +94,7 @@ net::awaitable<FetchedLines> fetch_lines(api::Client& client,
   co_return std::move(work.out);
 }
 
-net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
+net::awaitable<FanoutStats> fill_lines(api::Platform& client, store::Database& db,
                                        store::Batch& batch, const FanoutSettings& settings) {
   FanoutStats stats;
   owe_rejected_orders(batch);

@@ -3,7 +3,7 @@
 // to api.items_batch_size ids across orders, at most api.max_in_flight calls at a time (the
 // client's shared token bucket paces them).
 
-#include "api/client.hpp"
+#include "api/platform.hpp"
 #include "config/config.hpp"
 #include "store/batch.hpp"
 #include "store/database.hpp"
@@ -43,7 +43,7 @@ struct FetchedLines {
 
 /// Runs `calls` (line ids per call) with at most `max_in_flight` in flight. Throws the first
 /// ApiFailure after the calls in flight have finished.
-net::awaitable<FetchedLines> fetch_lines(api::Client& client,
+net::awaitable<FetchedLines> fetch_lines(api::Platform& client,
                                          const std::vector<std::vector<std::string>>& calls,
                                          std::size_t max_in_flight);
 
@@ -60,7 +60,7 @@ struct FanoutStats {
 /// order with a line still missing or unusable gets the lines that did arrive, keeps the
 /// stored versions of the others, and is remembered as owed in the same transaction.
 /// Listing records that were rejected (with a usable id) are owed too.
-net::awaitable<FanoutStats> fill_lines(api::Client& client, store::Database& db,
+net::awaitable<FanoutStats> fill_lines(api::Platform& client, store::Database& db,
                                        store::Batch& batch, const FanoutSettings& settings);
 
 } // namespace taosync::sync

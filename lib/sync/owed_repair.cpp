@@ -30,7 +30,7 @@ struct AskResult {
 };
 
 // Asks for one owed order.
-net::awaitable<AskResult> repay_one(api::Client& client, store::Database& db,
+net::awaitable<AskResult> repay_one(api::Platform& client, store::Database& db,
                                     const OwedSettings& settings, const store::DueOwed& due) {
   const auto& id = due.order.trade_order_id;
   std::optional<model::OrderDetail> detail;
@@ -64,7 +64,7 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
   return model::Backoff({.initial = first, .cap = settings.max_backoff}).skip(attempts).next();
 }
 
-net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
+net::awaitable<OwedTotals> repay_owed(api::Platform& client, store::Database& db,
                                       const OwedSettings& settings, const model::Stop& stop) {
   OwedTotals totals;
   if (settings.per_cycle <= 0)

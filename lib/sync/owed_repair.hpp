@@ -4,7 +4,7 @@
 // refreshes) its owed entry. A failed ask waits longer each time, up to a ceiling, so an order
 // that stays broken costs a call an hour, not a loop.
 
-#include "api/client.hpp"
+#include "api/platform.hpp"
 #include "config/config.hpp"
 #include "model/stop.hpp"
 #include "store/database.hpp"
@@ -46,7 +46,7 @@ std::chrono::milliseconds owed_backoff(const OwedSettings& settings, int attempt
 /// Re-asks the due owed orders (at most per_cycle). Throws api::ApiFailure for errors that
 /// concern the whole app (a dead token, a refused signature); an error about one order only
 /// postpones that order.
-net::awaitable<OwedTotals> repay_owed(api::Client& client, store::Database& db,
+net::awaitable<OwedTotals> repay_owed(api::Platform& client, store::Database& db,
                                       const OwedSettings& settings, const model::Stop& stop);
 
 } // namespace taosync::sync

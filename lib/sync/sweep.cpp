@@ -111,7 +111,7 @@ void add(store::WriteResult& to, const store::WriteResult& r) {
 
 class Pipeline {
 public:
-  Pipeline(net::any_io_executor ex, api::Client& client, store::Database& db,
+  Pipeline(net::any_io_executor ex, api::Platform& client, store::Database& db,
            WindowPlanner& planner, const SweepOptions& options, CursorFor cursor_for,
            OnCommit on_commit, const model::Stop& stop)
       : client_(client), db_(db), planner_(planner), options_(options),
@@ -377,7 +377,7 @@ private:
     Keys keys;
   };
 
-  api::Client& client_;
+  api::Platform& client_;
   store::Database& db_;
   WindowPlanner& planner_;
   const SweepOptions& options_;
@@ -396,7 +396,7 @@ private:
 
 } // namespace
 
-net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
+net::awaitable<SweepTotals> run_sweep(api::Platform& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
                                       OnCommit on_commit, const model::Stop& stop) {

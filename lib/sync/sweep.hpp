@@ -6,7 +6,7 @@
 // two connections; a batch's cursor (that of the last window it holds whole) is committed only
 // once every batch before it has committed (sync/cursor_ledger.hpp).
 
-#include "api/client.hpp"
+#include "api/platform.hpp"
 #include "store/batch.hpp"
 #include "store/database.hpp"
 #include "sync/cursor_policy.hpp"
@@ -73,7 +73,7 @@ using OnCommit = std::function<void(const CommittedBatch&)>;
 /// Sweeps `range` with `planner` (its density estimate carries over). Stops early, at a batch
 /// boundary, once `stop` is requested. Throws the first failure (api::ApiFailure, a store error)
 /// after the in-flight transaction has committed or rolled back.
-net::awaitable<SweepTotals> run_sweep(api::Client& client, store::Database& db,
+net::awaitable<SweepTotals> run_sweep(api::Platform& client, store::Database& db,
                                       WindowPlanner& planner, Window range,
                                       const SweepOptions& options, CursorFor cursor_for,
                                       OnCommit on_commit, const model::Stop& stop);

@@ -41,7 +41,7 @@ model::OrdersQuery query_for(const Window& w, int page, int page_size) {
 
 /// The state of one attempt at a window.
 struct Attempt {
-  api::Client& client;
+  api::Platform& client;
   const ReadLimits& limits;
   int page_size;
   WindowRead& read;
@@ -316,7 +316,7 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const mo
 
 } // namespace
 
-net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
+net::awaitable<WindowRead> read_next_window(api::Platform& client, WindowPlanner& planner,
                                             const ReadLimits& limits, const model::Stop& stop,
                                             const EarlyOrders* early) {
   WindowRead read;

@@ -9,7 +9,7 @@
 // that their lines are fetched and written while the rest of the window is asked; the window
 // still moves a cursor only once read whole.
 
-#include "api/client.hpp"
+#include "api/platform.hpp"
 #include "config/config.hpp"
 #include "model/stop.hpp"
 #include "sync/answer_check.hpp"
@@ -69,7 +69,7 @@ struct WindowRead {
 /// the result (a window of one page, or paged through one millisecond, comes whole).
 /// Precondition: !planner.done(). Throws api::ApiFailure. Gives up waiting once `stop` is
 /// requested.
-net::awaitable<WindowRead> read_next_window(api::Client& client, WindowPlanner& planner,
+net::awaitable<WindowRead> read_next_window(api::Platform& client, WindowPlanner& planner,
                                             const ReadLimits& limits, const model::Stop& stop,
                                             const EarlyOrders* early = nullptr);
 
