@@ -2,7 +2,8 @@
 # Sanitizer runs (presets in CMakePresets.json), each in its own build directory:
 #   asan  ASan + UBSan over every in-process test (labels unit, store, sim, inproc): build-asan/
 #   tsan  TSan over the in-process async tests (label inproc): build-tsan/
-# Tests that spawn taosyncd (e2e, ops) are not built or run here.
+# Tests that spawn taosyncd (e2e, ops) are not built or run here. The builds run side by side,
+# then the tests one preset after the other.
 # Usage: scripts/sanitize.sh [asan] [tsan] [-- ctest args]   (no preset named: both)
 set -euo pipefail
 
@@ -32,10 +33,28 @@ probe_leak_checks() {
   fi
 }
 
+# The builds run side by side: each has stretches where one library waits for another and a
+# core would idle (about 90 s of the two on a 2-core machine). Each logs to its build directory.
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT # an interrupted run leaves no build behind
+for preset in "${presets[@]}"; do
+  cmake --preset "$preset" >/dev/null
+  echo "sanitize: building $preset (log: build-$preset/build.log)"
+  cmake --build --preset "$preset" >"build-$preset/build.log" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for i in "${!presets[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    echo "sanitize: the ${presets[$i]} build failed; the end of build-${presets[$i]}/build.log:" >&2
+    tail -n 60 "build-${presets[$i]}/build.log" >&2
+    failed=1
+  fi
+done
+((failed == 0)) || exit 1
+
 for preset in "${presets[@]}"; do
   echo "sanitize: $preset"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset"
   [[ "$preset" == asan ]] && probe_leak_checks
   ctest --preset "$preset" "$@"
 done
