@@ -2,8 +2,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <system_error>
 
 namespace taosync::api {
 namespace {
@@ -116,6 +118,32 @@ std::string FieldReader::id(std::string_view key) {
     fail(key, "empty id");
   else if (value.size() > kMaxIdBytes)
     fail(key, "id too long (" + std::to_string(value.size()) + " bytes)");
+  return value;
+}
+
+std::string FieldReader::id_or_number(std::string_view key) {
+  const json::value* v = find(key);
+  if (v == nullptr || v->is_string() || v->is_null())
+    return id(key);
+  const std::int64_t number = integer(key, Presence::required);
+  if (ok() && number < 0)
+    fail(key, "negative id (" + std::to_string(number) + ")");
+  return ok() ? std::to_string(number) : std::string();
+}
+
+std::int64_t FieldReader::integer_or_text(std::string_view key, Presence presence) {
+  const json::value* v = find(key);
+  const json::string* s = v == nullptr ? nullptr : v->if_string();
+  if (s == nullptr)
+    return integer(key, presence);
+  const std::string_view text = view(*s);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    fail(key, ec == std::errc::result_out_of_range ? "integer out of range (past int64)"
+                                                   : "not an integer");
+    return 0;
+  }
   return value;
 }
 

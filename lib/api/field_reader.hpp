@@ -45,8 +45,12 @@ public:
   std::optional<std::string> optional_string(std::string_view key);
   /// A non-empty id string of at most kMaxIdBytes.
   std::string id(std::string_view key);
+  /// An id sent as a string or as a non-negative JSON integer (Lazada sends both), as text.
+  std::string id_or_number(std::string_view key);
   /// An integer field; absent gives 0 (or a failure when required).
   std::int64_t integer(std::string_view key, Presence presence = Presence::optional);
+  /// An integer sent as a JSON integer or as a string of decimal digits (Lazada sends both).
+  std::int64_t integer_or_text(std::string_view key, Presence presence = Presence::optional);
   /// An epoch-milliseconds time; absent gives the epoch (or a failure when required).
   TimePoint time(std::string_view key, Presence presence = Presence::required);
   /// A decimal amount string plus its currency code; absent amount gives "".
