@@ -1,5 +1,7 @@
 #include "api/platform_clock.hpp"
 
+#include "model/time_text.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -7,17 +9,6 @@ namespace taosync::api {
 namespace {
 
 using namespace std::chrono;
-
-// Digits at text[pos .. pos + n), or -1.
-int digits(std::string_view text, std::size_t pos, std::size_t n) {
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return -1;
-    v = v * 10 + (text[i] - '0');
-  }
-  return v;
-}
 
 // The readings are durations since the steady clock's epoch, the platform's time since its own.
 steady_clock::duration since_epoch(sys_time<steady_clock::duration> t) {
@@ -34,20 +25,20 @@ std::optional<sys_seconds> parse_http_date(std::string_view text) {
       text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT")
     return std::nullopt;
   const auto month = std::find(kMonths.begin(), kMonths.end(), text.substr(8, 3));
-  const int day_n = digits(text, 5, 2);
-  const int year_n = digits(text, 12, 4);
-  const int h = digits(text, 17, 2);
-  const int m = digits(text, 20, 2);
-  const int s = digits(text, 23, 2);
-  if (month == kMonths.end() || day_n < 0 || year_n < 0 || h < 0 || h > 23 || m < 0 || m > 59 ||
-      s < 0 || s > 60)
+  const auto day_n = model::fixed_digits(text, 5, 2);
+  const auto year_n = model::fixed_digits(text, 12, 4);
+  const auto h = model::fixed_digits(text, 17, 2);
+  const auto m = model::fixed_digits(text, 20, 2);
+  const auto s = model::fixed_digits(text, 23, 2);
+  if (month == kMonths.end() || !day_n || !year_n || !h || *h > 23 || !m || *m > 59 || !s ||
+      *s > 60)
     return std::nullopt;
-  const year_month_day ymd{year{year_n},
+  const year_month_day ymd{year{*year_n},
                            std::chrono::month{static_cast<unsigned>(month - kMonths.begin() + 1)},
-                           day{static_cast<unsigned>(day_n)}};
+                           day{static_cast<unsigned>(*day_n)}};
   if (!ymd.ok())
     return std::nullopt;
-  return sys_days{ymd} + hours(h) + minutes(m) + seconds(s);
+  return sys_days{ymd} + hours(*h) + minutes(*m) + seconds(*s);
 }
 
 void PlatformClock::observe_date(const DateSample& sample) {

@@ -1,9 +1,12 @@
 #pragma once
-// Times as people and logs read them. One spelling everywhere: UTC, RFC 3339, "Z".
+// Times as people and logs read them. One spelling everywhere: UTC, RFC 3339, "Z". And the
+// one piece every parser of a fixed-layout time shares: its fixed-width numbers.
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace taosync::model {
 
@@ -30,6 +33,20 @@ inline std::string ymd_hms(std::chrono::sys_time<std::chrono::milliseconds> t, b
 }
 
 } // namespace time_text_detail
+
+/// The number the `width` decimal digits of `text` at `pos` spell, or nullopt when `text` ends
+/// first or one of them is not a digit.
+inline std::optional<int> fixed_digits(std::string_view text, std::size_t pos, std::size_t width) {
+  if (pos > text.size() || width > text.size() - pos)
+    return std::nullopt;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (text[i] < '0' || text[i] > '9')
+      return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
 
 /// "2026-11-28T16:30:00.123Z".
 inline std::string format_time(std::chrono::sys_time<std::chrono::milliseconds> t) {

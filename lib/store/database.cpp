@@ -34,10 +34,15 @@ net::awaitable<R> Database::read(ConnectionThread& on, const char* name, Body bo
   return run<R>(on, [name, body = std::move(body)](Store& s) -> R { return s.read(name, body); });
 }
 
+template <class R, class Body>
+net::awaitable<R> Database::write(ConnectionThread& on, const char* name, Body body) {
+  return run<R>(on, [name, body = std::move(body)](Store& s) -> R { return s.write(name, body); });
+}
+
 // Each fenced job asks for its fence when it runs (on the connection's thread, at every attempt),
 // not when it is queued: a lease dropped in between refuses the write.
 template <class R, class Body>
-net::awaitable<R> Database::write(const std::string& shop, const char* name, Body body) {
+net::awaitable<R> Database::fenced_write(const std::string& shop, const char* name, Body body) {
   return run<R>(writer_, [this, shop, name, body = std::move(body)](Store& s) -> R {
     return s.write(name, shop, fence_for_write(shop), body);
   });
@@ -142,7 +147,7 @@ net::awaitable<std::optional<model::Tokens>> Database::load_tokens(const std::st
 
 net::awaitable<void> Database::save_tokens(const std::string& shop, const model::Tokens& tokens,
                                            const std::string& fingerprint) {
-  return write<void>(shop, "save_tokens", [shop, tokens, fingerprint](pqxx::work& tx) {
+  return fenced_write<void>(shop, "save_tokens", [shop, tokens, fingerprint](pqxx::work& tx) {
     upsert_tokens(tx, shop, tokens, fingerprint);
   });
 }
@@ -157,7 +162,7 @@ net::awaitable<std::vector<DueOwed>> Database::due_owed(const std::string& shop,
 net::awaitable<void> Database::postpone_owed(const std::string& shop, const std::string& id,
                                              const std::string& reason,
                                              std::chrono::milliseconds delay) {
-  return write<void>(shop, "postpone_owed", [shop, id, reason, delay](pqxx::work& tx) {
+  return fenced_write<void>(shop, "postpone_owed", [shop, id, reason, delay](pqxx::work& tx) {
     store::postpone_owed(tx, shop, id, reason, delay);
   });
 }
@@ -169,8 +174,8 @@ net::awaitable<OwedSummary> Database::owed_summary(const std::string& shop) {
 
 net::awaitable<void> Database::save_held(const std::string& shop,
                                          const std::optional<HeldWindow>& held) {
-  return write<void>(shop, "save_held",
-                     [shop, held](pqxx::work& tx) { upsert_held(tx, shop, held); });
+  return fenced_write<void>(shop, "save_held",
+                            [shop, held](pqxx::work& tx) { upsert_held(tx, shop, held); });
 }
 
 net::awaitable<std::optional<HeldWindow>> Database::load_held(const std::string& shop) {
@@ -186,21 +191,23 @@ net::awaitable<ShopFlags> Database::load_flags(const std::string& shop) {
 net::awaitable<void> Database::save_refresh_fingerprint(const std::string& shop,
                                                         const std::string& fingerprint,
                                                         bool resume) {
-  return write<void>(shop, "save_refresh_fingerprint", [shop, fingerprint, resume](pqxx::work& tx) {
-    upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
-  });
+  return fenced_write<void>(shop, "save_refresh_fingerprint",
+                            [shop, fingerprint, resume](pqxx::work& tx) {
+                              upsert_refresh_fingerprint(tx, shop, fingerprint, resume);
+                            });
 }
 
 net::awaitable<void> Database::save_api_ban(const std::string& shop,
                                             std::chrono::system_clock::time_point until) {
-  return write<void>(shop, "save_api_ban",
-                     [shop, until](pqxx::work& tx) { upsert_api_ban(tx, shop, until); });
+  return fenced_write<void>(shop, "save_api_ban",
+                            [shop, until](pqxx::work& tx) { upsert_api_ban(tx, shop, until); });
 }
 
 net::awaitable<void> Database::save_platform_clock(const std::string& shop,
                                                    std::chrono::milliseconds offset) {
-  return write<void>(shop, "save_platform_clock",
-                     [shop, offset](pqxx::work& tx) { upsert_platform_clock(tx, shop, offset); });
+  return fenced_write<void>(shop, "save_platform_clock", [shop, offset](pqxx::work& tx) {
+    upsert_platform_clock(tx, shop, offset);
+  });
 }
 
 net::awaitable<std::vector<ShopReport>>
@@ -226,8 +233,8 @@ net::awaitable<std::optional<model::OrderDetail>> Database::load_order(const std
 // They are not fenced: they are what the fences are made of.
 net::awaitable<std::vector<std::string>> Database::heartbeat(const DaemonIdentity& daemon,
                                                              std::chrono::milliseconds ttl) {
-  return run<std::vector<std::string>>(lookups_, [daemon, ttl](Store& s) {
-    return s.write("heartbeat", [&](pqxx::work& tx) { return store::heartbeat(tx, daemon, ttl); });
+  return write<std::vector<std::string>>(lookups_, "heartbeat", [daemon, ttl](pqxx::work& tx) {
+    return store::heartbeat(tx, daemon, ttl);
   });
 }
 
@@ -237,33 +244,28 @@ net::awaitable<std::vector<std::string>> Database::live_daemons() {
 }
 
 net::awaitable<void> Database::leave(const std::string& daemon) {
-  return run<void>(lookups_, [daemon](Store& s) {
-    s.write("leave", [&](pqxx::work& tx) { store::leave(tx, daemon); });
-  });
+  return write<void>(lookups_, "leave", [daemon](pqxx::work& tx) { store::leave(tx, daemon); });
 }
 
 net::awaitable<Acquired> Database::acquire(const std::string& shop, const DaemonIdentity& daemon,
                                            std::chrono::milliseconds ttl) {
-  return run<Acquired>(lookups_, [shop, daemon, ttl](Store& s) {
-    return s.write("acquire_lease",
-                   [&](pqxx::work& tx) { return acquire_lease(tx, shop, daemon, ttl); });
+  return write<Acquired>(lookups_, "acquire_lease", [shop, daemon, ttl](pqxx::work& tx) {
+    return acquire_lease(tx, shop, daemon, ttl);
   });
 }
 
 net::awaitable<Renewal> Database::renew(const std::string& daemon,
                                         const std::vector<HeldLease>& held,
                                         std::chrono::milliseconds ttl) {
-  return run<Renewal>(lookups_, [daemon, held, ttl](Store& s) {
-    return s.write("renew_leases",
-                   [&](pqxx::work& tx) { return renew_leases(tx, daemon, held, ttl); });
+  return write<Renewal>(lookups_, "renew_leases", [daemon, held, ttl](pqxx::work& tx) {
+    return renew_leases(tx, daemon, held, ttl);
   });
 }
 
 net::awaitable<bool> Database::release(const std::string& shop, const std::string& daemon,
                                        std::int64_t epoch) {
-  return run<bool>(lookups_, [shop, daemon, epoch](Store& s) {
-    return s.write("release_lease",
-                   [&](pqxx::work& tx) { return release_lease(tx, shop, daemon, epoch); });
+  return write<bool>(lookups_, "release_lease", [shop, daemon, epoch](pqxx::work& tx) {
+    return release_lease(tx, shop, daemon, epoch);
   });
 }
 

@@ -162,9 +162,12 @@ private:
   /// Runs `body(tx)` in a read-only transaction on `on`'s thread.
   template <class R, class Body>
   static net::awaitable<R> read(ConnectionThread& on, const char* name, Body body);
+  /// Runs `body(tx)` in a read-write transaction on `on`'s thread, unfenced (the leases).
+  template <class R, class Body>
+  static net::awaitable<R> write(ConnectionThread& on, const char* name, Body body);
   /// Runs `body(tx)` in a read-write transaction on the writer's thread, fenced for `shop`.
   template <class R, class Body>
-  net::awaitable<R> write(const std::string& shop, const char* name, Body body);
+  net::awaitable<R> fenced_write(const std::string& shop, const char* name, Body body);
 
   /// What a write for `shop` must check before it commits: nullopt with leases off, the held
   /// fence with leases on. Throws LeaseLost naming the shop when leases are on and none is held.

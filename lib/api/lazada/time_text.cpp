@@ -2,23 +2,8 @@
 
 #include "model/time_text.hpp"
 
-#include <charconv>
-
 namespace taosync::api::lazada {
 namespace {
-
-// Reads exactly `width` decimal digits at `pos`, or nothing.
-std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t width) {
-  if (pos + width > text.size())
-    return std::nullopt;
-  int value = 0;
-  for (std::size_t i = pos; i < pos + width; ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
 
 // "+0800", "+08:00", "-05:30" or "Z" as minutes east of UTC; nullopt for anything else.
 std::optional<int> offset_minutes(std::string_view text) {
@@ -31,8 +16,8 @@ std::optional<int> offset_minutes(std::string_view text) {
   const bool colon = text.size() == 6;
   if (colon && text[3] != ':')
     return std::nullopt;
-  const auto hours = digits(text, 1, 2);
-  const auto minutes = digits(text, colon ? 4 : 3, 2);
+  const auto hours = model::fixed_digits(text, 1, 2);
+  const auto minutes = model::fixed_digits(text, colon ? 4 : 3, 2);
   if (!hours || !minutes || *hours > 14 || *minutes > 59)
     return std::nullopt;
   const int total = *hours * 60 + *minutes;
@@ -53,8 +38,10 @@ std::optional<model::TimePoint> parse_time(std::string_view text) {
   std::string_view zone = text.substr(19);
   if (sep == ' ' && zone.starts_with(' '))
     zone.remove_prefix(1);
-  const auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
-  const auto h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  const auto y = model::fixed_digits(text, 0, 4), mo = model::fixed_digits(text, 5, 2),
+             d = model::fixed_digits(text, 8, 2);
+  const auto h = model::fixed_digits(text, 11, 2), mi = model::fixed_digits(text, 14, 2),
+             s = model::fixed_digits(text, 17, 2);
   const auto offset = offset_minutes(zone);
   if (!y || !mo || !d || !h || !mi || !s || !offset)
     return std::nullopt;
