@@ -139,6 +139,17 @@ void Client::cancel() {
   impl_->caller.cancel();
 }
 
+const model::ListingRules& Client::listing_rules() const {
+  // Times in milliseconds, Page_Size up to 100 on the platform, any page reachable, and
+  // /order/items/get by the line ids each listed order carries.
+  static const model::ListingRules taobao{.resolution = std::chrono::milliseconds(1),
+                                          .max_page_size = 100,
+                                          .offset_cap = 0,
+                                          .lines_by = model::LinesBy::line_id,
+                                          .max_ids_per_line_call = 50};
+  return taobao;
+}
+
 CallCounters Client::counters() const {
   CallCounters counters = impl_->tally;
   counters.refreshes = impl_->keeper.refreshes();

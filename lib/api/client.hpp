@@ -44,6 +44,9 @@ public:
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  /// Milliseconds, pages of at most 100 with no depth cap, lines by line id.
+  const model::ListingRules& listing_rules() const override;
+
   /// One page of /orders/get. Retries transient errors; throws ApiFailure when it gives up.
   net::awaitable<Page<Order>> list_orders(const OrdersQuery& query) override;
 

@@ -5,6 +5,7 @@
 
 #include "api/outcome.hpp"
 #include "api/records.hpp"
+#include "model/listing_rules.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -22,6 +23,9 @@ namespace net = boost::asio;
 class Platform {
 public:
   virtual ~Platform() = default;
+
+  /// How the listing may be asked: the sync plans its windows and line calls by these.
+  virtual const model::ListingRules& listing_rules() const = 0;
 
   /// One page of the orders modified in `query`'s window (both ends inclusive).
   virtual net::awaitable<Page<Order>> list_orders(const OrdersQuery& query) = 0;

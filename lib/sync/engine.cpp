@@ -34,9 +34,10 @@ std::optional<config::TimeZone> load_zone(const config::ReconcileConfig& rc) {
 Engine::Impl::Impl(net::any_io_executor executor, config::Snapshot config,
                    api::Platform& api_client, store::Database& database, EngineHooks engine_hooks)
     : ex(executor), cfg(std::move(config)), client(api_client), db(database),
-      hooks(std::move(engine_hooks)), planner(PlannerSettings::from(cfg->sync)),
-      reconcile_planner(PlannerSettings::from(cfg->sync)), tz(load_zone(cfg->sync.reconcile)),
-      stop(executor), metrics(obs::metrics(), cfg->sync.shop) {
+      hooks(std::move(engine_hooks)),
+      planner(PlannerSettings::from(cfg->sync, api_client.listing_rules())),
+      reconcile_planner(PlannerSettings::from(cfg->sync, api_client.listing_rules())),
+      tz(load_zone(cfg->sync.reconcile)), stop(executor), metrics(obs::metrics(), cfg->sync.shop) {
   state.shop = cfg->sync.shop;
 }
 
@@ -203,8 +204,8 @@ void Engine::Impl::apply(config::Snapshot config) {
   if (zone_changed) {
     tz = load_zone(cfg->sync.reconcile);
   }
-  planner.set_settings(PlannerSettings::from(cfg->sync));
-  reconcile_planner.set_settings(PlannerSettings::from(cfg->sync));
+  planner.set_settings(PlannerSettings::from(cfg->sync, client.listing_rules()));
+  reconcile_planner.set_settings(PlannerSettings::from(cfg->sync, client.listing_rules()));
   spdlog::info("sync settings reloaded: poll every {}ms, window overlap {}ms, lag {}ms",
                cfg->sync.poll_interval.count(), cfg->sync.window.overlap.count(),
                cfg->sync.window.lag.count());

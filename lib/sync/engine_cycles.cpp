@@ -71,7 +71,7 @@ std::optional<std::chrono::sys_days> Engine::Impl::reconciled_before(TimePoint t
 net::awaitable<void> Engine::Impl::init() {
   co_await ensure_platform_clock();
   const auto range = init_range(state.init_t0, state.init_cursor, cfg->sync.init.start, now(),
-                                cfg->sync.window.lag);
+                                cfg->sync.window.lag, resolution());
   if (!state.init_t0) {
     state.init_t0 = range.t0; // recorded before the sweep, so a resumed init keeps its T0
     co_await save_state();
@@ -100,7 +100,7 @@ net::awaitable<void> Engine::Impl::init() {
                model::format_time(range.remaining->from), model::format_time(range.remaining->to),
                state.init_cursor ? " (resumed)" : "");
   // No length cap: an init from the far past must not cost one call per empty day.
-  PlannerSettings init_settings = PlannerSettings::from(cfg->sync);
+  PlannerSettings init_settings = PlannerSettings::from(cfg->sync, client.listing_rules());
   init_settings.max_length = range.remaining->length(); // the init sweep has no window limit
   planner.set_settings(init_settings);
   InitProgress progress(0, Steady::now());
@@ -129,7 +129,7 @@ net::awaitable<void> Engine::Impl::init() {
   };
   const auto totals = co_await run_sweep(client, db, planner, *range.remaining, options,
                                          std::move(cursor_for), std::move(on_commit), stop);
-  planner.set_settings(PlannerSettings::from(cfg->sync));
+  planner.set_settings(PlannerSettings::from(cfg->sync, client.listing_rules()));
   co_await note_held(totals);
   if (state.init_done) {
     const auto calls = counter_delta(before, client.counters());
@@ -161,12 +161,12 @@ net::awaitable<void> Engine::Impl::poll() {
   const auto before = client.counters();
   CycleSummary summary;
   summary.kind = "poll";
-  summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+  summary.window = incremental_range(*state.hwm, now(), cfg->sync.window, resolution());
   if (!summary.window && now() < *state.hwm) {
     // The platform's clock reads behind the cursor: it stepped back. Only an answer shows when
     // it is back (or stepped forward again), and a poll with no window asks nothing: one call.
     co_await probe_platform_clock();
-    summary.window = incremental_range(*state.hwm, now(), cfg->sync.window);
+    summary.window = incremental_range(*state.hwm, now(), cfg->sync.window, resolution());
   }
   if (summary.window) {
     set_phase(Phase::polling);

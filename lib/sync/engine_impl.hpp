@@ -45,6 +45,8 @@ struct Engine::Impl {
   /// The platform's clock (at least: its lower bound), which every window ends by; the host's
   /// only while no answer has shown the platform's (see ensure_platform_clock).
   TimePoint now() const;
+  /// The step of the platform's time filters: windows are whole units of it.
+  Millis resolution() const { return client.listing_rules().resolution; }
   /// Before the first window is planned: one cheap call if no answer has shown the platform's
   /// clock yet, so that no window can end past the platform's now.
   net::awaitable<void> ensure_platform_clock();

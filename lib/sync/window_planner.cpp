@@ -56,8 +56,8 @@ std::int64_t WindowPlanner::capacity() const {
 
 void WindowPlanner::start(TimePoint from, TimePoint until) {
   pages_ = std::max(1, settings_.max_pages);
-  from_ = from;
-  until_ = until;
+  from_ = model::unit_start(from, settings_.resolution);
+  until_ = model::unit_end_by(until, settings_.resolution);
   known_.clear();
   searching_ = false;
   split_ = false;
@@ -203,7 +203,11 @@ Window WindowPlanner::next() const {
   if (!known_.empty()) {
     len = bracketed_length(len);
   }
-  len = std::clamp(len, Millis(1), std::max(settings_.max_length, Millis(1)));
+  // Whole units only: a cut inside one is rounded down to the end of the unit before it, so
+  // that a window certain to fit still does.
+  const auto unit = std::max(settings_.resolution, Millis(1));
+  len = std::clamp(len, unit, std::max(settings_.max_length, unit));
+  len = std::max(unit, len / unit.count() * unit.count());
   const auto remaining = until_ - from_ + Millis(1);
   len = std::min(len, remaining);
   return Window{from_, from_ + len - Millis(1)};
@@ -251,7 +255,7 @@ Verdict WindowPlanner::observe(const Window& w, std::int64_t total_count,
     accept(w, total_count);
     return Verdict::accept;
   }
-  if (w.length() <= Millis(1)) {
+  if (w.length() <= settings_.resolution) {
     return Verdict::page_through;
   }
   remember(seen, w.to);
@@ -292,22 +296,23 @@ void WindowPlanner::accept(const Window& w, std::int64_t count) {
 }
 
 std::optional<Window> incremental_range(TimePoint hwm, TimePoint now,
-                                        const config::WindowConfig& cfg) {
-  const TimePoint to = now - cfg.lag;
+                                        const config::WindowConfig& cfg, Millis resolution) {
+  const TimePoint to = model::unit_end_by(now - cfg.lag, resolution);
   if (to <= hwm) {
     return std::nullopt; // nothing new since the last cycle
   }
-  TimePoint from = hwm - cfg.overlap;
+  TimePoint from = model::unit_start(hwm - cfg.overlap, resolution);
   if (from > to) {
-    from = to;
+    from = model::unit_start(to, resolution);
   }
   return Window{from, to};
 }
 
 InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoint> cursor,
-                     TimePoint configured_start, TimePoint now, Millis lag) {
-  InitRange out{recorded_t0.value_or(now - lag), std::nullopt};
-  const TimePoint from = cursor ? *cursor + Millis(1) : configured_start;
+                     TimePoint configured_start, TimePoint now, Millis lag, Millis resolution) {
+  InitRange out{recorded_t0.value_or(model::unit_end_by(now - lag, resolution)), std::nullopt};
+  const TimePoint from =
+      cursor ? *cursor + Millis(1) : model::unit_start(configured_start, resolution);
   if (from <= out.t0) {
     out.remaining = Window{from, out.t0};
   }
@@ -327,9 +332,14 @@ bool passes_agree(const std::vector<model::Order>& a, const std::vector<model::O
   return snapshot(a) == snapshot(b);
 }
 
-PlannerSettings PlannerSettings::from(const config::SyncConfig& sync) {
-  return PlannerSettings{sync.page_size, sync.window.max_pages, kWindowFill,
-                         sync.window.max_length};
+PlannerSettings PlannerSettings::from(const config::SyncConfig& sync,
+                                      const model::ListingRules& rules) {
+  const auto unit = std::max(rules.resolution, Millis(1));
+  // A max_length shorter than a unit still reads one; a longer one ends on a unit.
+  const auto max_length = std::max(unit, sync.window.max_length / unit.count() * unit.count());
+  return PlannerSettings{sync.page_size,
+                         rules.reachable_pages(sync.page_size, sync.window.max_pages), kWindowFill,
+                         max_length, unit};
 }
 
 } // namespace taosync::sync

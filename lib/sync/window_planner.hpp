@@ -5,6 +5,7 @@
 // counts) and returns values.
 
 #include "config/config.hpp"
+#include "model/listing_rules.hpp"
 #include "model/records.hpp"
 
 #include <chrono>
@@ -50,9 +51,13 @@ struct PlannerSettings {
   int max_pages{};           ///< pages one window may span (sync.window.max_pages)
   double fill = kWindowFill; ///< aim for this share of a window's capacity
   Millis max_length{};       ///< no window is longer than this (sync.window.max_length)
+  /// The listing's time step: every window starts on a unit's first millisecond and ends on
+  /// one's last, and spans at least one unit.
+  Millis resolution{1};
 
-  /// The settings of `sync`; the init sweep narrows max_length to its range.
-  static PlannerSettings from(const config::SyncConfig& sync);
+  /// The settings of `sync` under the platform's `rules`: no more pages than its offset cap
+  /// reaches. The init sweep widens max_length to its range.
+  static PlannerSettings from(const config::SyncConfig& sync, const model::ListingRules& rules);
 };
 
 /// What to do after reading a window's first page.
@@ -69,7 +74,8 @@ class WindowPlanner {
 public:
   explicit WindowPlanner(PlannerSettings settings);
 
-  /// Starts sweeping [from, until] (inclusive), with the full capacity. Keeps the density
+  /// Starts sweeping [from, until] (inclusive), with the full capacity: from the start of
+  /// `from`'s unit to the end of the last unit that ends by `until`. Keeps the density
   /// estimate.
   void start(TimePoint from, TimePoint until);
 
@@ -133,10 +139,12 @@ private:
   std::unordered_set<std::uint64_t> seen_ids_;
 };
 
-/// The incremental range [hwm - overlap, now - lag], or nullopt when there is nothing new to
-/// read (now - lag is not past hwm, e.g. right after the previous cycle or a clock step back).
+/// The incremental range [hwm - overlap, now - lag] in whole units of `resolution` (from the
+/// start of the first unit to the end of the last one that ends by now - lag), or nullopt
+/// when there is nothing new to read (the range ends by hwm, e.g. right after the previous
+/// cycle or a clock step back).
 std::optional<Window> incremental_range(TimePoint hwm, TimePoint now,
-                                        const config::WindowConfig& cfg);
+                                        const config::WindowConfig& cfg, Millis resolution);
 
 /// The init sweep: T0 and the range still to sweep. `t0` is the recorded T0 if any.
 struct InitRange {
@@ -144,10 +152,11 @@ struct InitRange {
   std::optional<Window> remaining; ///< nullopt when the sweep has reached T0
 };
 
-/// Computes the init range: T0 = recorded t0 or now - lag; from = cursor + 1ms (resume) or
-/// the configured start.
+/// Computes the init range: T0 = recorded t0, or the end of the last unit of `resolution`
+/// that ends by now - lag; from = cursor + 1ms (resume) or the start of the configured
+/// start's unit.
 InitRange init_range(std::optional<TimePoint> recorded_t0, std::optional<TimePoint> cursor,
-                     TimePoint configured_start, TimePoint now, Millis lag);
+                     TimePoint configured_start, TimePoint now, Millis lag, Millis resolution);
 
 /// True when two page-through passes over one window saw the same orders with the same
 /// modification times (order of the lists does not matter).

@@ -237,6 +237,21 @@ net::awaitable<Paging> read_rest(PageSlots& s, model::Page<model::Order>& first)
   co_return s.out_of_budget ? Paging::failed : Paging::read;
 }
 
+// Why the single time unit whose first page is `first` cannot be paged through, or nullopt:
+// more pages than one unit may take, or more than the listing's offset cap lets any page reach.
+std::optional<std::string> beyond_paging(const model::Page<model::Order>& first, const Attempt& a) {
+  const auto& rules = a.client.listing_rules();
+  const int pages = rules.reachable_pages(a.page_size, a.limits.max_ms_pages);
+  if (first.total_count <= static_cast<std::int64_t>(pages) * a.page_size)
+    return std::nullopt;
+  if (pages < a.limits.max_ms_pages)
+    return "total_count " + std::to_string(first.total_count) +
+           " for one unit of modification time is beyond the listing's offset cap (" +
+           std::to_string(rules.offset_cap) + " orders)";
+  return "total_count " + std::to_string(first.total_count) +
+         " for one unit of modification time is beyond " + std::to_string(pages) + " pages";
+}
+
 // One attempt: splits until a window fits its capacity, then verifies what it keeps. Returns
 // true when the window was read; false with a.problem set when an answer did not add up.
 net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const model::Stop& stop) {
@@ -268,7 +283,8 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const mo
       a.read.rejected = std::move(page->rejected);
       co_return true;
     }
-    if (page->total_count <= planner.capacity() && w.length() > Millis(1)) {
+    const Millis unit = planner.settings().resolution;
+    if (page->total_count <= planner.capacity() && w.length() > unit) {
       // more than a page, within what a window may span: its pages as one set
       if (!a.verify(*page, w, 1))
         co_return false;
@@ -291,22 +307,20 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const mo
       planner.observe(w, total, slots.seen); // splits: more than the one page it may now hold
       continue;
     }
-    if (w.length() > Millis(1)) {
+    if (w.length() > unit) {
       // splits: the next window is shorter, cut where the orders this answer showed say it fits
       const auto seen = seen_orders(page->items);
       planner.observe(w, page->total_count, seen);
       continue;
     }
-    if (page->total_count > static_cast<std::int64_t>(a.limits.max_ms_pages) * a.page_size) {
-      a.problem = "total_count " + std::to_string(page->total_count) +
-                  " for one millisecond is beyond " + std::to_string(a.limits.max_ms_pages) +
-                  " pages";
+    if (auto why = beyond_paging(*page, a)) {
+      a.problem = std::move(why);
       co_return false;
     }
     if (!a.verify(*page, w, 1))
       co_return false;
-    spdlog::info("{} orders share modification time {}: paging through that millisecond",
-                 page->total_count, model::format_time(w.from));
+    spdlog::info("{} orders share modification time {}{}: paging through it", page->total_count,
+                 model::format_time(w.from), unit > Millis(1) ? " (one listing unit)" : "");
     if (!co_await page_through(a, w, std::move(*page), stop))
       co_return false;
     planner.accept(w, static_cast<std::int64_t>(a.read.orders.size()));

@@ -34,7 +34,7 @@ struct ReadLimits {
   std::chrono::milliseconds backoff{};          ///< sync.verify.backoff; doubles per re-read
   std::chrono::milliseconds future_tolerance{}; ///< sync.verify.future_tolerance
   int max_calls = 64;                           ///< calls one attempt may spend
-  int max_ms_pages = 50;                        ///< pages one millisecond may take
+  int max_ms_pages = 50;                        ///< pages one unit of time may take
   int pages_in_flight = 4;                      ///< pages of one window asked at once
   std::chrono::milliseconds pass_pause{200};    ///< between passes over one millisecond
 
