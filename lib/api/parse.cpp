@@ -9,6 +9,7 @@
 #include "api/record_checks.hpp"
 #include "api/record_spans.hpp"
 #include "api/string_flaws.hpp"
+#include "api/take_record.hpp"
 #include "api/token_lifetime.hpp"
 #include "model/endpoints.hpp"
 #include "model/rejected_id.hpp"
@@ -17,40 +18,6 @@ namespace taosync::api {
 namespace {
 
 namespace json = boost::json;
-
-// Parses one record of a list; `read` is read_order or read_line. Invalid → rejected.
-// `raw` is the record's text as received, when known; `flaw` why its text did not decode.
-template <class T, class Reader>
-void take_record(std::string_view endpoint, std::string_view id_key, const json::value& record,
-                 std::optional<std::string_view> raw, Reader read, Page<T>& page,
-                 std::optional<std::string> flaw = std::nullopt) {
-  if (flaw) {
-    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*flaw), raw));
-    return;
-  }
-  const json::object* object = record.if_object();
-  if (object == nullptr) {
-    page.rejected.push_back(
-        make_rejected(endpoint, record, id_key, "record is not an object", raw));
-    return;
-  }
-  if (auto problem = record_text_problem(raw ? *raw : raw_json_of(record), record)) {
-    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem), raw));
-    return;
-  }
-  T item;
-  if (auto problem = read(*object, item)) {
-    page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*problem), raw));
-    return;
-  }
-  item.raw_json = raw ? std::string(*raw) : raw_json_of(record);
-  if (has_escaped_nul(item.raw_json)) {
-    page.rejected.push_back(
-        make_rejected(endpoint, record, id_key, "record contains a NUL character", raw));
-    return;
-  }
-  page.items.push_back(std::move(item));
-}
 
 /// A body parsed as JSON, mended first if some of its strings hold text no parser decodes
 /// (string_flaws.hpp): then `text` is the mended body, byte for byte as long as the body.
@@ -130,7 +97,7 @@ Outcome<Page<T>> parse_list_page(std::string_view endpoint, std::string_view id_
   const json::object* result = nullptr;
   if (auto error = open_result(endpoint, doc, result))
     return *error;
-  FieldReader meta(*result, "result.");
+  FieldReader meta(*result, "result");
   Page<T> page;
   page.total_count = meta.integer("total_count");
   page.page_no = meta.integer("page_no");

@@ -48,6 +48,9 @@ struct Order {
   TimePoint modification_time;
   DeliveryInfo delivery;
   std::vector<std::string> line_ids; // unquoted: the API wraps each id in literal quotes
+  /// How many lines the listing says the order has, when it names no line ids (Lazada's
+  /// items_count): the lines fetched by order id are counted against it.
+  std::optional<std::int64_t> line_count;
   std::string raw_json; // the record exactly as received (/order/get: without its lines)
   bool operator==(const Order&) const = default;
 };
