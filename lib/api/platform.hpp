@@ -30,8 +30,9 @@ public:
   /// One page of the orders modified in `query`'s window (both ends inclusive).
   virtual net::awaitable<Page<Order>> list_orders(const OrdersQuery& query) = 0;
 
-  /// The lines with `line_ids`: at most the configured batch size.
-  virtual net::awaitable<Page<OrderLine>> get_lines(const std::vector<std::string>& line_ids) = 0;
+  /// The lines with `ids`: line ids, or the ids of the orders whose lines are wanted, as
+  /// listing_rules().lines_by says; at most the configured batch size.
+  virtual net::awaitable<Page<OrderLine>> get_lines(const std::vector<std::string>& ids) = 0;
 
   /// One order with its lines.
   virtual net::awaitable<OrderDetail> get_order(const std::string& trade_order_id) = 0;

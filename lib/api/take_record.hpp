@@ -18,9 +18,9 @@ namespace taosync::api {
 /// problem, if any). Invalid → rejected.
 /// `raw` is the record's text as received, when known; `flaw` why its text did not decode.
 template <class T, class Reader>
-void take_record(std::string_view endpoint, std::string_view id_key, const boost::json::value& record,
-                 std::optional<std::string_view> raw, Reader read, Page<T>& page,
-                 std::optional<std::string> flaw = std::nullopt) {
+void take_record(std::string_view endpoint, std::string_view id_key,
+                 const boost::json::value& record, std::optional<std::string_view> raw, Reader read,
+                 Page<T>& page, std::optional<std::string> flaw = std::nullopt) {
   if (flaw) {
     page.rejected.push_back(make_rejected(endpoint, record, id_key, std::move(*flaw), raw));
     return;

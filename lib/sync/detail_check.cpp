@@ -44,6 +44,23 @@ CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_i
     if (usable.insert(line.trade_order_line_id).second)
       out.batch.lines.push_back(std::move(line));
   }
+  if (order.line_ids.empty() && order.line_count) {
+    // A platform that names no line ids counts them: the answer holds them all, or the
+    // order stays owed and its stored lines stay as they are.
+    const auto expected = static_cast<std::size_t>(std::max<std::int64_t>(0, *order.line_count));
+    if (usable.size() >= expected) {
+      out.batch.lines_for.push_back(asked_id);
+      out.batch.settled.push_back(asked_id);
+    } else {
+      out.problem = std::to_string(expected - usable.size()) + " of " + std::to_string(expected) +
+                    " line(s) missing or unusable in the answer";
+      out.batch.lines.clear();
+      out.batch.owed.push_back(
+          store::OwedOrder{asked_id, {}, order.modification_time, out.problem});
+    }
+    out.batch.orders.push_back(std::move(order));
+    return out;
+  }
   // The lines this answer must hold: its own, and those owed by the listed version unless
   // the answer is a newer version (whose line set may rightly differ).
   std::vector<std::string> required = order.line_ids;

@@ -34,7 +34,7 @@ bool listing_is_news(const model::Order& listed, const store::StoredVersion& sto
 }
 
 LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVersions& stored,
-                         std::size_t batch_size, bool refetch_all) {
+                         std::size_t batch_size, bool refetch_all, model::LinesBy by) {
   LinePlan plan;
   std::vector<std::string> ids;
   std::unordered_set<std::string> seen;
@@ -52,7 +52,7 @@ LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVe
       }
     }
   }
-  plan.calls = chunk_ids(ids, batch_size);
+  plan.calls = chunk_ids(by == model::LinesBy::line_id ? ids : plan.orders, batch_size);
   return plan;
 }
 
@@ -63,12 +63,75 @@ std::vector<std::string> LineCollation::missing_line_ids() const {
   return ids;
 }
 
+std::size_t LineCollation::missing_lines() const {
+  std::size_t n = 0;
+  for (const auto& o : incomplete)
+    n += o.missing;
+  return n;
+}
+
+std::vector<std::string> LineCollation::ids_to_ask_again(model::LinesBy by) const {
+  if (by == model::LinesBy::line_id)
+    return missing_line_ids();
+  std::vector<std::string> ids;
+  ids.reserve(incomplete.size());
+  for (const auto& o : incomplete)
+    ids.push_back(o.trade_order_id);
+  return ids;
+}
+
+namespace {
+
+// collate_lines by order id: a line belongs to the wanted order it names, and an order is
+// complete with as many distinct usable lines as its listing counts.
+LineCollation collate_by_order(const std::unordered_map<std::string, const model::Order*>& by_id,
+                               const std::vector<std::string>& wanted,
+                               std::vector<model::OrderLine> lines, model::TimePoint latest) {
+  const std::unordered_set<std::string> asked(wanted.begin(), wanted.end());
+  LineCollation out;
+  std::unordered_map<std::string, std::size_t> usable;  // line id -> position in out.lines
+  std::unordered_map<std::string, std::size_t> arrived; // order id -> distinct usable lines
+  for (auto& l : lines) {
+    if (!asked.contains(l.trade_order_id) || !by_id.contains(l.trade_order_id))
+      continue; // not asked for (or asked for an order that is not wanted any more)
+    if (auto problem = line_problem(l, l.trade_order_id, latest)) {
+      out.rejected.push_back(rejected_line(l, std::move(*problem)));
+      continue;
+    }
+    const auto [at, fresh] = usable.try_emplace(l.trade_order_line_id, out.lines.size());
+    if (fresh) {
+      ++arrived[l.trade_order_id];
+      out.lines.push_back(std::move(l));
+    } else if (out.lines[at->second].modification_time <= l.modification_time) {
+      out.lines[at->second] = std::move(l); // a re-ask answered: keep the newest
+    }
+  }
+  for (const auto& id : wanted) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end())
+      continue;
+    const auto expected =
+        static_cast<std::size_t>(std::max<std::int64_t>(1, it->second->line_count.value_or(1)));
+    const auto got = arrived.contains(id) ? arrived.at(id) : 0;
+    if (got >= expected)
+      out.complete.push_back(id);
+    else
+      out.incomplete.push_back(IncompleteOrder{id, {}, expected - got});
+  }
+  return out;
+}
+
+} // namespace
+
 LineCollation collate_lines(const std::vector<model::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            std::vector<model::OrderLine> lines, model::TimePoint latest) {
+                            std::vector<model::OrderLine> lines, model::TimePoint latest,
+                            model::LinesBy by) {
   std::unordered_map<std::string, const model::Order*> by_id;
   for (const auto& o : orders)
     by_id[o.trade_order_id] = &o;
+  if (by == model::LinesBy::order_id)
+    return collate_by_order(by_id, wanted, std::move(lines), latest);
   std::unordered_map<std::string, std::string> owner; // line id -> the wanted order listing it
   for (const auto& id : wanted)
     if (const auto it = by_id.find(id); it != by_id.end())
@@ -95,10 +158,11 @@ LineCollation collate_lines(const std::vector<model::Order>& orders,
     const auto it = by_id.find(id);
     if (it == by_id.end())
       continue;
-    IncompleteOrder missing{id, {}};
+    IncompleteOrder missing{id, {}, 0};
     for (const auto& line_id : it->second->line_ids)
       if (!usable.contains(line_id))
         missing.missing_line_ids.push_back(line_id);
+    missing.missing = missing.missing_line_ids.size();
     if (missing.missing_line_ids.empty())
       out.complete.push_back(id);
     else

@@ -1,7 +1,9 @@
 #pragma once
-// The arithmetic of line fan-out: which orders need their lines, how their line ids pack into
-// /order/items/get calls, and which orders came back complete. Pure.
+// The arithmetic of line fan-out: which orders need their lines, how their ids (line ids, or
+// the order ids themselves on a platform whose listing names no lines) pack into line calls,
+// and which orders came back complete. Pure.
 
+#include "model/listing_rules.hpp"
 #include "model/records.hpp"
 #include "store/batch.hpp"
 
@@ -17,17 +19,19 @@ using store::StoredVersions;
 
 /// The line fetch for one batch of orders.
 struct LinePlan {
-  std::vector<std::string> orders;             ///< orders whose lines are fetched
-  std::vector<std::vector<std::string>> calls; ///< line ids per call, each <= batch size
-  /// Total line ids over all calls.
+  std::vector<std::string> orders; ///< orders whose lines are fetched
+  /// Ids per call, each <= batch size: line ids, or order ids (model::LinesBy).
+  std::vector<std::vector<std::string>> calls;
+  /// Total ids over all calls.
   std::size_t line_count() const;
 };
 
 /// Orders that are new, or listed as news beside `stored` (listing_is_news), need their lines
-/// (all orders when `refetch_all`); their line ids, across orders, are packed into as few
-/// calls as possible: ceil(lines / batch_size).
+/// (all orders when `refetch_all`). Their line ids across orders (or, by order id, their ids)
+/// are packed into as few calls as possible: ceil(ids / batch_size).
 LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVersions& stored,
-                         std::size_t batch_size, bool refetch_all);
+                         std::size_t batch_size, bool refetch_all,
+                         model::LinesBy by = model::LinesBy::line_id);
 
 /// Whether a listing of an order tells more than its stored version: a newer
 /// modification_time, or the same one with another status or other line ids. Two versions can
@@ -43,7 +47,10 @@ std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& 
 /// An order whose lines did not all come back usable.
 struct IncompleteOrder {
   std::string trade_order_id;
-  std::vector<std::string> missing_line_ids; ///< missing, rejected or unusable
+  /// Missing, rejected or unusable; empty when the listing names no line ids (then `missing`
+  /// counts them against its line count).
+  std::vector<std::string> missing_line_ids;
+  std::size_t missing = 0; ///< lines missing
 };
 
 /// What came back for a plan, checked line by line.
@@ -56,13 +63,23 @@ struct LineCollation {
   std::vector<model::RejectedRecord> rejected;
   /// Every missing line id, across orders.
   std::vector<std::string> missing_line_ids() const;
+  /// Lines missing, across orders.
+  std::size_t missing_lines() const;
+  /// The ids to ask again for what is missing: the missing line ids, or the incomplete
+  /// orders' ids.
+  std::vector<std::string> ids_to_ask_again(model::LinesBy by) const;
 };
 
 /// Sorts the wanted orders into complete and incomplete by the lines that arrived. A line
-/// counts only if a wanted order lists it, it names that same order, and its
-/// modification_time is not after `latest`; a line rejected by the parser never counts.
+/// counts only if it belongs to a wanted order and its modification_time is not after
+/// `latest`; a line rejected by the parser never counts. By line id, a line belongs to the
+/// wanted order that lists it, must name that same order, and the order is complete once
+/// every line it lists arrived. By order id, a line belongs to the order it names, and the
+/// order is complete once as many distinct lines arrived as its listing's line count (at
+/// least one when it gives none).
 LineCollation collate_lines(const std::vector<model::Order>& orders,
                             const std::vector<std::string>& wanted,
-                            std::vector<model::OrderLine> lines, model::TimePoint latest);
+                            std::vector<model::OrderLine> lines, model::TimePoint latest,
+                            model::LinesBy by = model::LinesBy::line_id);
 
 } // namespace taosync::sync

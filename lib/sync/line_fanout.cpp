@@ -66,9 +66,12 @@ net::awaitable<StoredVersions> stored_versions(store::Database& db, const store:
 
 void warn_missing(const LineCollation& c) {
   const auto& first = c.incomplete.front();
-  spdlog::warn("{} order(s) with line(s) missing or unusable after a re-ask (e.g. line {} of "
-               "order {}); their other lines are stored and the rest is owed",
-               c.incomplete.size(), first.missing_line_ids.front(), first.trade_order_id);
+  const std::string example = first.missing_line_ids.empty()
+                                  ? std::to_string(first.missing) + " line(s)"
+                                  : "line " + first.missing_line_ids.front();
+  spdlog::warn("{} order(s) with line(s) missing or unusable after a re-ask (e.g. {} of order "
+               "{}); their other lines are stored and the rest is owed",
+               c.incomplete.size(), example, first.trade_order_id);
 }
 
 // Listing records that could not be stored, but name an order: ask for it again later.
@@ -105,37 +108,43 @@ net::awaitable<FanoutStats> fill_lines(api::Platform& client, store::Database& d
   if (!settings.refetch_all) {
     stored = co_await stored_versions(db, batch);
   }
-  const LinePlan plan =
-      plan_line_fetch(batch.orders, stored, settings.items_batch_size, settings.refetch_all);
+  const auto& rules = client.listing_rules();
+  const auto by = rules.lines_by;
+  const auto batch_size =
+      std::min<std::size_t>(settings.items_batch_size,
+                            static_cast<std::size_t>(std::max(1, rules.max_ids_per_line_call)));
+  const LinePlan plan = plan_line_fetch(batch.orders, stored, batch_size, settings.refetch_all, by);
   FetchedLines got = co_await fetch_lines(client, plan.calls, settings.max_in_flight);
   LineCollation c = collate_lines(batch.orders, plan.orders, got.lines,
-                                  latest_believable(settings.future_tolerance));
+                                  latest_believable(settings.future_tolerance), by);
   if (!c.incomplete.empty()) {
     // One more ask for what did not come back (a record can vanish from one answer in churn).
-    const auto retry_calls = chunk_ids(c.missing_line_ids(), settings.items_batch_size);
+    const auto retry_calls = chunk_ids(c.ids_to_ask_again(by), batch_size);
     auto again = co_await fetch_lines(client, retry_calls, settings.max_in_flight);
     got.calls += again.calls;
     append(got.lines, std::move(again.lines));
     append(got.rejected, std::move(again.rejected));
     c = collate_lines(batch.orders, plan.orders, std::move(got.lines),
-                      latest_believable(settings.future_tolerance));
+                      latest_believable(settings.future_tolerance), by);
     if (!c.incomplete.empty()) {
       warn_missing(c);
     }
   }
   stats.orders = plan.orders.size();
-  stats.missing_lines = c.missing_line_ids().size();
+  stats.missing_lines = c.missing_lines();
   stats.calls = got.calls;
   stats.lines = c.lines.size();
   batch.lines = std::move(c.lines);
-  batch.lines_for = plan.orders; // incomplete sets too: stored lines still listed are kept
+  // By line id, incomplete sets too: the stored lines the order still lists are kept. By
+  // order id the listing names no lines to keep, so only complete sets replace stored ones.
+  batch.lines_for = by == model::LinesBy::line_id ? plan.orders : c.complete;
   batch.settled = std::move(c.complete);
   std::unordered_map<std::string, const model::Order*> by_id;
   for (const auto& o : batch.orders)
     by_id[o.trade_order_id] = &o;
   for (auto& missing : c.incomplete) {
     const auto* order = by_id.at(missing.trade_order_id);
-    const auto n = missing.missing_line_ids.size();
+    const auto n = missing.missing;
     batch.owed.push_back(store::OwedOrder{
         missing.trade_order_id, std::move(missing.missing_line_ids), order->modification_time,
         std::to_string(n) + " line(s) missing or unusable in /order/items/get answers"});

@@ -22,14 +22,21 @@ namespace json = boost::json;
 constexpr std::string_view kItemsPath = "/orders/items/get";
 
 // The flow an item goes through, in order.
-constexpr std::array<std::string_view, 9> kFlow{"unpaid",        "pending",  "topack",
-                                                "packed",        "toship",   "ready_to_ship",
-                                                "shipping",      "shipped",  "delivered"};
+constexpr std::array<std::string_view, 9> kFlow{"unpaid",   "pending", "topack",
+                                                "packed",   "toship",  "ready_to_ship",
+                                                "shipping", "shipped", "delivered"};
 // Statuses of items that left the flow, in the order Lazada's documentation lists them.
-constexpr std::array<std::string_view, 11> kEnded{
-    "failed",         "failed_delivery",      "canceled",            "returned",
-    "lost",           "lost_by_3pl",          "damaged_by_3pl",      "shipped_back",
-    "shipped_back_success", "shipped_back_failed", "package_scrapped"};
+constexpr std::array<std::string_view, 11> kEnded{"failed",
+                                                  "failed_delivery",
+                                                  "canceled",
+                                                  "returned",
+                                                  "lost",
+                                                  "lost_by_3pl",
+                                                  "damaged_by_3pl",
+                                                  "shipped_back",
+                                                  "shipped_back_success",
+                                                  "shipped_back_failed",
+                                                  "package_scrapped"};
 
 template <std::size_t N>
 std::size_t rank_in(const std::array<std::string_view, N>& list, std::string_view status) {
@@ -37,8 +44,7 @@ std::size_t rank_in(const std::array<std::string_view, N>& list, std::string_vie
 }
 
 // A field sent as a string or as a JSON integer, as text; absent or null gives "".
-std::string text_or_integer(FieldReader& reader, const json::object& record,
-                            std::string_view key) {
+std::string text_or_integer(FieldReader& reader, const json::object& record, std::string_view key) {
   const auto* v = record.if_contains(json::string_view(key.data(), key.size()));
   if (v == nullptr || v->is_null() || v->is_string())
     return reader.string(key);
@@ -121,10 +127,10 @@ void read_address(FieldReader& reader, DeliveryInfo& out) {
   FieldReader nested(*address, "address_shipping");
   out.receiver_name = joined({nested.string("first_name"), nested.string("last_name")}, " ");
   out.receiver_phone = nested.string("phone");
-  out.detail_address = joined({nested.string("address1"), nested.string("address2"),
-                               nested.string("address3"), nested.string("address4"),
-                               nested.string("address5")},
-                              ", ");
+  out.detail_address =
+      joined({nested.string("address1"), nested.string("address2"), nested.string("address3"),
+              nested.string("address4"), nested.string("address5")},
+             ", ");
   out.city = nested.string("city");
   out.country_code = nested.string("country");
   out.area = text_or_integer(nested, *address, "post_code");
@@ -153,8 +159,8 @@ std::optional<std::string> read_order(const json::object& record, Order& out,
                                       std::string_view currency) {
   FieldReader reader(record);
   out.trade_order_id = reader.id_or_number("order_id");
-  out.buyer_full_name = joined(
-      {reader.string("customer_first_name"), reader.string("customer_last_name")}, " ");
+  out.buyer_full_name =
+      joined({reader.string("customer_first_name"), reader.string("customer_last_name")}, " ");
   out.status = order_status(read_statuses(reader));
   out.payment_channel = reader.string("payment_method");
   out.actual_fee = amount(reader, record, "price", currency);
@@ -263,8 +269,8 @@ Outcome<Page<Order>> parse_orders_page(std::string_view body, std::string_view c
   FieldReader meta(*object, "data");
   Page<Order> page;
   const bool has_total = object->contains("countTotal");
-  const std::int64_t count = meta.integer_or_text("count", has_total ? Presence::optional
-                                                                    : Presence::required);
+  const std::int64_t count =
+      meta.integer_or_text("count", has_total ? Presence::optional : Presence::required);
   page.total_count = has_total ? meta.integer_or_text("countTotal", Presence::required) : count;
   const json::array* list = meta.array("orders");
   if (!meta.ok())

@@ -111,7 +111,7 @@ TEST_CASE("a Lazada orders page reads as orders with their derived status and co
   CHECK(first.payment_channel == "COD");
   CHECK(first.actual_fee == taosync::model::Money{"99.00", "SGD"});
   CHECK(first.actual_shipping_fee == taosync::model::Money{"0", "SGD"}); // 0.00 as a number
-  CHECK(first.creation_time == at_utc(1413006132)); // 2014-10-11 05:42:12 UTC
+  CHECK(first.creation_time == at_utc(1413006132));                      // 2014-10-11 05:42:12 UTC
   CHECK(first.modification_time == at_utc(1413006132));
   CHECK(first.line_count == 1);
   CHECK(first.line_ids.empty()); // Lazada's listing names no items
@@ -121,9 +121,9 @@ TEST_CASE("a Lazada orders page reads as orders with their derived status and co
   CHECK(first.raw_json.find("\"order_number\":300034416") != std::string::npos);
   const auto& second = page.items[1];
   CHECK(second.trade_order_id == "16091");
-  CHECK(second.actual_fee.amount == "1299.50");   // thousands separators dropped
-  CHECK(second.status == "ready_to_ship");        // canceled set aside, delivered later in flow
-  CHECK(second.line_count == 3);                  // "3" as text
+  CHECK(second.actual_fee.amount == "1299.50"); // thousands separators dropped
+  CHECK(second.status == "ready_to_ship");      // canceled set aside, delivered later in flow
+  CHECK(second.line_count == 3);                // "3" as text
   CHECK(second.modification_time == at_utc(1518224400)); // 2018-02-10T01:00:00Z
 }
 

@@ -114,6 +114,30 @@ TEST_CASE("/order/get's answer settles what is owed only when every owed line ca
   CHECK(sync::check_detail(d, "a", {{"a-1"}, ms(50)}, ms(1000), "shop").problem.empty());
 }
 
+TEST_CASE("an answer that counts its lines instead of naming them settles only when all came") {
+  model::OrderDetail d;
+  d.order = order("a", 50, 0);
+  d.order.line_count = 3; // one line per unit: three units, no line ids
+  d.lines = {line("a-0", "a"), line("a-1", "a"), line("a-2", "a")};
+  auto whole = sync::check_detail(d, "a", {{}, ms(50)}, ms(1000), "shop");
+  CHECK(whole.problem.empty());
+  CHECK(whole.batch.settled == std::vector<std::string>{"a"});
+  CHECK(whole.batch.lines_for == std::vector<std::string>{"a"});
+  CHECK(whole.batch.lines.size() == 3);
+  CHECK(whole.batch.orders[0].line_ids.empty()); // nothing for a later listing to differ on
+
+  // a unit left out: owed, and the stored lines are not replaced by the two that came
+  d.lines.pop_back();
+  auto partial = sync::check_detail(d, "a", {{}, ms(50)}, ms(1000), "shop");
+  CHECK(partial.problem == "1 of 3 line(s) missing or unusable in the answer");
+  CHECK(partial.batch.settled.empty());
+  CHECK(partial.batch.lines_for.empty());
+  CHECK(partial.batch.lines.empty());
+  REQUIRE(partial.batch.owed.size() == 1);
+  CHECK(partial.batch.owed[0].line_ids.empty());
+  CHECK(partial.batch.orders.size() == 1); // the order row itself is still news
+}
+
 TEST_CASE("/order/get's answer is rejected for another order, a future time or foreign lines") {
   model::OrderDetail d;
   d.order = order("b", 50, 1);

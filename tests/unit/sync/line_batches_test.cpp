@@ -178,3 +178,63 @@ TEST_CASE("a line modified after the latest believable time is rejected") {
   REQUIRE(c.rejected.size() == 1);
   CHECK(c.rejected[0].reason.find("in the future") != std::string::npos);
 }
+
+namespace {
+
+// An order as a listing without line ids shows it: a count of its lines.
+model::Order counted(const std::string& id, std::int64_t mtime, std::int64_t lines) {
+  auto o = order(id, mtime, 0);
+  o.line_count = lines;
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("by order id, the changed orders' ids are packed into calls, whatever their lines") {
+  std::vector<model::Order> orders;
+  for (int i = 0; i < 120; ++i)
+    orders.push_back(counted(std::to_string(i), 1000, 1 + i % 4));
+  const store::StoredVersions stored{{"0", stored_as(orders[0], 1000)}};
+  const auto plan = sync::plan_line_fetch(orders, stored, 50, false, model::LinesBy::order_id);
+  REQUIRE(plan.orders.size() == 119); // "0" is stored as listed
+  REQUIRE(plan.calls.size() == 3);    // 50 + 50 + 19 orders
+  CHECK(plan.calls[0].front() == "1");
+  CHECK(plan.calls[2].size() == 19);
+  CHECK(plan.line_count() == 119);
+}
+
+TEST_CASE("by order id, an order is complete with as many lines as its listing counts") {
+  const std::vector<model::Order> orders{counted("a", 1, 2), counted("b", 1, 3),
+                                         counted("c", 1, 1)};
+  // b has one unit missing; a's unit a-1 came twice; c's line arrives once; x was not asked
+  const std::vector<model::OrderLine> lines{line("a-0"), line("a-1", 3), line("a-1", 7),
+                                            line("b-0"), line("b-1"),    line("c-0"),
+                                            line("x-0")};
+  const auto c =
+      sync::collate_lines(orders, {"a", "b", "c"}, lines, kLatest, model::LinesBy::order_id);
+  CHECK(c.complete == std::vector<std::string>{"a", "c"});
+  REQUIRE(c.incomplete.size() == 1);
+  CHECK(c.incomplete[0].trade_order_id == "b");
+  CHECK(c.incomplete[0].missing == 1);
+  CHECK(c.incomplete[0].missing_line_ids.empty()); // no line id is known to ask for
+  CHECK(c.missing_lines() == 1);
+  CHECK(c.ids_to_ask_again(model::LinesBy::order_id) == std::vector<std::string>{"b"});
+  CHECK(c.lines.size() == 5); // a-1 once, the newest; x-0 dropped
+  for (const auto& l : c.lines)
+    if (l.trade_order_line_id == "a-1")
+      CHECK(l.modification_time == at(7));
+}
+
+TEST_CASE("by order id, a line from the future does not count and an order with no lines is "
+          "incomplete") {
+  const std::vector<model::Order> orders{counted("a", 1, 1), order("b", 1, 0)};
+  const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-0", 2'000'000)}, kLatest,
+                                     model::LinesBy::order_id);
+  CHECK(c.complete.empty());
+  REQUIRE(c.rejected.size() == 1);
+  CHECK(c.rejected[0].reason.find("in the future") != std::string::npos);
+  REQUIRE(c.incomplete.size() == 2);
+  CHECK(c.incomplete[1].trade_order_id == "b"); // no count: at least one line is expected
+  CHECK(c.incomplete[1].missing == 1);
+  CHECK(c.ids_to_ask_again(model::LinesBy::line_id).empty());
+}
