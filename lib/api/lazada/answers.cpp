@@ -19,8 +19,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kItemsPath = "/orders/items/get";
-
 // The flow an item goes through, in order.
 constexpr std::array<std::string_view, 9> kFlow{"unpaid",   "pending", "topack",
                                                 "packed",   "toship",  "ready_to_ship",

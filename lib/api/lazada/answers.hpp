@@ -15,6 +15,9 @@
 
 namespace taosync::api::lazada {
 
+/// The path of the items of several orders (Taobao TW's /order/items/get takes line ids).
+inline constexpr std::string_view kItemsPath = "/orders/items/get";
+
 /// The currency of a Lazada country by its code (sg, my, th, ph, vn, id), or nullopt.
 std::optional<std::string_view> currency_of(std::string_view country);
 
