@@ -14,9 +14,9 @@
 namespace taosync::api {
 
 struct Client::Impl {
-  Impl(const std::shared_ptr<Caller>& shared, Tokens tokens, TokenSaver save)
-      : calls(shared, std::move(tokens), std::move(save), shared->settings().base_url,
-              "api.base_url") {}
+  Impl(std::shared_ptr<Caller> shared, Tokens tokens, TokenSaver save)
+      : calls(std::move(shared), std::move(tokens), std::move(save), std::nullopt, "api.base_url") {
+  }
 
   // One page of /orders/get; its newest modification time is a reading of the platform's clock.
   net::awaitable<Page<Order>> list_orders(Params params) {
@@ -30,7 +30,7 @@ struct Client::Impl {
 };
 
 Client::Client(std::shared_ptr<Caller> caller, Tokens tokens, TokenSaver save_tokens)
-    : impl_(std::make_unique<Impl>(caller, std::move(tokens), std::move(save_tokens))) {}
+    : impl_(std::make_unique<Impl>(std::move(caller), std::move(tokens), std::move(save_tokens))) {}
 
 Client::Client(std::shared_ptr<const config::ApiConfig> cfg, Tokens tokens, TokenSaver save_tokens)
     : Client(std::make_shared<Caller>(std::move(cfg)), std::move(tokens), std::move(save_tokens)) {}

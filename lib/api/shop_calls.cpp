@@ -20,8 +20,9 @@ Url checked_gateway(const std::string& text, std::string_view key, bool allow_in
 }
 
 ShopCalls::ShopCalls(std::shared_ptr<Caller> caller, Tokens tokens, TokenSaver save,
-                     const std::string& base_url, std::string_view base_key)
-    : base_(checked_gateway(base_url, base_key, caller->settings().allow_insecure_http)),
+                     const std::optional<std::string>& base_url, std::string_view base_key)
+    : base_(checked_gateway(base_url.value_or(caller->settings().base_url), base_key,
+                            caller->settings().allow_insecure_http)),
       auth_(checked_gateway(caller->settings().auth_url, "api.auth_url",
                             caller->settings().allow_insecure_http)),
       caller_(std::move(caller)), keeper_(std::move(tokens), std::move(save), *caller_, auth_) {}

@@ -26,9 +26,10 @@ Url checked_gateway(const std::string& text, std::string_view key, bool allow_in
 class ShopCalls {
 public:
   /// On `caller` (shared by the app's shops): business calls go to `base_url` (named by the
-  /// config key `base_key` in errors), token refreshes to the caller's api.auth_url.
+  /// config key `base_key` in errors; nullopt: the caller's api.base_url), token refreshes to
+  /// the caller's api.auth_url.
   ShopCalls(std::shared_ptr<Caller> caller, Tokens tokens, TokenSaver save,
-            const std::string& base_url, std::string_view base_key);
+            const std::optional<std::string>& base_url, std::string_view base_key);
 
   /// One business call: the caller retries what is transient; one token refresh follows an
   /// IllegalAccessToken. `parse` turns a 200 body into a value or the body's error. Throws
