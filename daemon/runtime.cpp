@@ -2,6 +2,8 @@
 #include "exit_codes.hpp"
 #include "shop_gate.hpp"
 
+#include "api/lazada/answers.hpp"
+#include "api/lazada/client.hpp"
 #include "obs/log.hpp"
 #include "obs/redact.hpp"
 #include "store/db_errors.hpp"
@@ -69,6 +71,33 @@ net::awaitable<void> Runtime::start_app() {
   caller_->set_clock_limits(api::ClockLimits::from(*cfg_));
 }
 
+api::Caller& Runtime::caller(config::Platform platform) {
+  if (platform == config::Platform::taobao_tw)
+    return *caller_;
+  if (!lazada_caller_) {
+    lazada_caller_ = std::make_shared<api::Caller>(
+        std::make_shared<const config::ApiConfig>(config::lazada_api(*cfg_)));
+    lazada_caller_->set_clock_limits(api::ClockLimits::from(*cfg_));
+  }
+  return *lazada_caller_;
+}
+
+std::vector<api::Caller*> Runtime::callers() {
+  std::vector<api::Caller*> out{caller_.get()};
+  if (lazada_caller_)
+    out.push_back(lazada_caller_.get());
+  return out;
+}
+
+void Runtime::reconfigure(const config::Snapshot& next) {
+  caller_->reconfigure(config::api_part(next));
+  if (lazada_caller_)
+    lazada_caller_->reconfigure(
+        std::make_shared<const config::ApiConfig>(config::lazada_api(*next)));
+  for (api::Caller* c : callers())
+    c->set_clock_limits(api::ClockLimits::from(*next));
+}
+
 net::awaitable<void> Runtime::start(const std::string& only) {
   co_await start_app();
   bool found = false;
@@ -102,6 +131,21 @@ void Runtime::close_shop(const std::string& name) {
   std::erase_if(shops_, [&](const auto& p) { return p->name == name; });
 }
 
+std::unique_ptr<api::Platform> Runtime::make_client(const config::ShopConfig& shop,
+                                                    model::Tokens tokens, api::TokenSaver saver) {
+  if (shop.platform == config::Platform::taobao_tw)
+    return std::make_unique<api::Client>(caller_, std::move(tokens), std::move(saver));
+  caller(config::Platform::lazada); // made with the first Lazada shop
+  const auto base_url = shop.base_url ? shop.base_url : api::lazada::gateway_of(shop.country);
+  const auto currency = api::lazada::currency_of(shop.country);
+  if (!base_url)
+    throw config::ConfigError("shops[" + shop.name + "].country",
+                              "'" + shop.country + "' is not a Lazada country");
+  return std::make_unique<api::lazada::Client>(lazada_caller_, std::move(tokens), std::move(saver),
+                                               *base_url,
+                                               currency ? std::string(*currency) : std::string());
+}
+
 net::awaitable<ShopPipeline*> Runtime::open_shop(const config::ShopConfig& shop_cfg,
                                                  sync::EngineHooks hooks) {
   const auto view = std::make_shared<const config::Config>(config::for_shop(*cfg_, shop_cfg));
@@ -129,7 +173,7 @@ net::awaitable<ShopPipeline*> Runtime::open_shop(const config::ShopConfig& shop_
   auto pipeline = std::make_unique<ShopPipeline>();
   pipeline->name = shop;
   pipeline->shop = shop_cfg;
-  pipeline->client = std::make_unique<api::Client>(caller_, std::move(tokens), std::move(saver));
+  pipeline->client = make_client(shop_cfg, std::move(tokens), std::move(saver));
   pipeline->engine = std::make_unique<sync::Engine>(io_.get_executor(), view, *pipeline->client,
                                                     db_, std::move(hooks));
   shops_.push_back(std::move(pipeline));

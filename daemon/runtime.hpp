@@ -44,9 +44,9 @@ enum class DatabaseWait {
 /// One shop's pipeline: its client, on the app's shared caller, and its engine.
 struct ShopPipeline {
   std::string name;
-  config::ShopConfig shop;              ///< as configured (a reload compares it)
-  std::unique_ptr<api::Client> client;  ///< the shop's tokens; the app's rate limit and pool
-  std::unique_ptr<sync::Engine> engine; ///< reads its own view of the config (for_shop)
+  config::ShopConfig shop;               ///< as configured (a reload compares it)
+  std::unique_ptr<api::Platform> client; ///< the shop's tokens; its app's rate limit and pool
+  std::unique_ptr<sync::Engine> engine;  ///< reads its own view of the config (for_shop)
 };
 
 /// The long-lived objects of a command. Construct, then co_await start() on io.
@@ -74,8 +74,13 @@ public:
   const config::Snapshot& snapshot() const { return cfg_; }
   /// Both database connections: the writer and the lookups connection.
   store::Database& database() { return db_; }
-  /// The app's caller, shared by every shop's client.
-  api::Caller& caller() { return *caller_; }
+  /// The caller of the app of `platform`, shared by its shops' clients: Taobao TW's is made by
+  /// start_app(), Lazada's with the first Lazada shop.
+  api::Caller& caller(config::Platform platform = config::Platform::taobao_tw);
+  /// Every app's caller made so far.
+  std::vector<api::Caller*> callers();
+  /// Puts the api settings of `next` in force on every caller (SIGHUP).
+  void reconfigure(const config::Snapshot& next);
   /// The open pipelines, in the order they were opened.
   std::vector<std::unique_ptr<ShopPipeline>>& shops() { return shops_; }
   /// The open pipeline of shop `name`, or nullptr.
@@ -84,10 +89,15 @@ public:
   ShopPipeline& first_shop();
 
 private:
+  /// The client of `shop` on its platform's caller.
+  std::unique_ptr<api::Platform> make_client(const config::ShopConfig& shop, model::Tokens tokens,
+                                             api::TokenSaver saver);
+
   config::Snapshot cfg_;
   net::io_context io_;
   store::Database db_;
-  std::shared_ptr<api::Caller> caller_;
+  std::shared_ptr<api::Caller> caller_;        ///< the Taobao TW app
+  std::shared_ptr<api::Caller> lazada_caller_; ///< the Lazada app, once a shop needs it
   std::vector<std::unique_ptr<ShopPipeline>> shops_;
 };
 

@@ -204,7 +204,9 @@ StatusSource::View Service::status_view() {
   }
   for (const auto& pipeline : rt_.shops())
     view.shop_calls[pipeline->name] = pipeline->client->counters().calls;
-  view.app_calls = rt_.caller().counters().calls;
+  view.app_calls = 0;
+  for (const api::Caller* c : rt_.callers())
+    view.app_calls += c->counters().calls;
   return view;
 }
 
@@ -267,8 +269,7 @@ void Service::reload() {
     }
     auto next = std::make_shared<const config::Config>(std::move(plan.next));
     obs::set_log_level(next->log.level);
-    rt_.caller().reconfigure(config::api_part(next));
-    rt_.caller().set_clock_limits(api::ClockLimits::from(*next));
+    rt_.reconfigure(next);
     if (keeper_) {
       std::vector<std::string> names;
       for (const auto& shop : config::shops_of(*next)) {
@@ -315,7 +316,8 @@ void Service::begin_shutdown(int signal) {
       stop_shop(shop);
     // Calls in flight or waiting (a stalled answer, a ban) end now, not at their timeout; a
     // write transaction in progress still commits or rolls back whole.
-    rt_.caller().cancel();
+    for (api::Caller* c : rt_.callers())
+      c->cancel();
   }
   // With leases the database stays up until the keeper has released them (main_loop); the
   // deadline below still bounds a shutdown stuck in an outage.

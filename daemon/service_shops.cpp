@@ -110,7 +110,9 @@ net::awaitable<void> Service::follow_share() {
   // Ends with the keeper: a requested stop ends every wait at once, so looping on it would
   // never yield the thread.
   while (!keeper_stop_->requested()) {
-    rt_.caller().set_share(co_await keeper_->count_live());
+    const auto live = co_await keeper_->count_live();
+    for (api::Caller* c : rt_.callers())
+      c->set_share(live);
     co_await keeper_stop_->wait(
         std::min<std::chrono::milliseconds>(kShareCheck, keeper_->renew_interval()));
   }
@@ -190,6 +192,11 @@ net::awaitable<void> Service::apply_shops(config::Snapshot cfg) {
       if (open->shop.access_token != shop.access_token ||
           open->shop.refresh_token != shop.refresh_token)
         spdlog::warn("shop {}: its tokens changed and need a restart; the running ones stay",
+                     shop.name);
+      if (open->shop.platform != shop.platform || open->shop.country != shop.country ||
+          open->shop.base_url != shop.base_url)
+        spdlog::warn("shop {}: its platform, country or base_url changed and need a restart; "
+                     "the running ones stay",
                      shop.name);
       open->engine->reconfigure(
           std::make_shared<const config::Config>(config::for_shop(*cfg, open->shop)));

@@ -3,12 +3,14 @@
 // initializer is its key's default; every key has one row in the settings table
 // (settings.cpp), which parses, checks, renders and reloads it.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace taosync::config {
@@ -134,6 +136,16 @@ struct MetricsConfig {
   Millis read_timeout{std::chrono::seconds(10)}; ///< a request (or an idle connection) at most
 };
 
+/// The marketplace a shop sells on.
+enum class Platform {
+  taobao_tw, ///< Taobao Taiwan: the app of `api`
+  lazada,    ///< Lazada: the app of `lazada`, the gateway of the shop's country
+};
+
+/// The Lazada countries, each with its own seller API gateway (api::lazada::gateway_of).
+inline constexpr std::array<std::string_view, 6> kLazadaCountries{"sg", "my", "th",
+                                                                  "ph", "vn", "id"};
+
 /// One seller's shop synced by the app. Listed under `shops:`; without that list the one shop
 /// is `sync.shop` with the tokens of `api`.
 struct ShopConfig {
@@ -141,6 +153,18 @@ struct ShopConfig {
   std::string access_token;            ///< secret: never logged
   std::string refresh_token;           ///< secret: never logged; optional
   std::optional<TimePoint> init_start; ///< overrides sync.init.start for this shop
+  Platform platform = Platform::taobao_tw;
+  std::string country;                 ///< lazada: one of kLazadaCountries
+  std::optional<std::string> base_url; ///< lazada: instead of the country's gateway
+};
+
+/// The Lazada app: its own key, secret, token host and rate limit. Every other api.* setting
+/// (timeouts, retries, batch sizes, CA file) is shared with the Taobao TW app.
+struct LazadaConfig {
+  std::string app_key;
+  std::string app_secret; ///< secret: never logged
+  std::string auth_url = "https://auth.lazada.com/rest";
+  ApiConfig::RateLimit rate_limit;
 };
 
 /// Several daemons sharing one database and one list of shops: each shop is synced by the one
@@ -163,6 +187,7 @@ struct Config {
   /// stay).
   std::vector<ShopConfig> shops;
   ApiConfig api;
+  LazadaConfig lazada;
   DatabaseConfig database;
   SyncConfig sync;
   LogConfig log;
@@ -182,6 +207,16 @@ std::vector<ShopConfig> shops_of(const Config& cfg);
 /// `cfg` as one shop's engine sees it: sync.shop, the api tokens and sync.init.start are the
 /// shop's.
 Config for_shop(const Config& cfg, const ShopConfig& shop);
+
+/// The api settings a Lazada shop's calls use: api.* with the Lazada app's key, secret, token
+/// host and rate limit.
+ApiConfig lazada_api(const Config& cfg);
+
+/// The platform's name as the config spells it ("taobao_tw", "lazada").
+std::string_view platform_name(Platform platform);
+
+/// True when some shop of `cfg` is on `platform`.
+bool has_platform(const Config& cfg, Platform platform);
 
 /// The api settings of a snapshot, sharing its lifetime.
 inline std::shared_ptr<const ApiConfig> api_part(const Snapshot& snapshot) {

@@ -140,6 +140,11 @@ constexpr const char* kShopsExample = R"(
 #     init: {start: "2024-01-01"}            # optional: overrides sync.init.start
 #   - name: "storefront-b"
 #     access_token_file: "/etc/taosync/storefront-b.access_token"
+#   - name: "lazada-sg"                      # a Lazada seller: the app of lazada.*
+#     platform: lazada                       # taobao_tw (the default) or lazada
+#     country: sg                            # sg, my, th, ph, vn or id: the gateway and currency
+#     access_token_file: "/etc/taosync/lazada-sg.access_token"
+#     refresh_token_file: "/etc/taosync/lazada-sg.refresh_token"
 )";
 
 /// The scalar at dotted `key` of a YAML document; "" if absent or not a scalar. Lookups of

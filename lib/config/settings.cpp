@@ -38,13 +38,14 @@ std::vector<Setting> api_rows() {
                           "allow_insecure_http)."));
   rows.push_back(text_key(TAOSYNC_KEY(api.auth_url), web_url(), restart,
                           "Token endpoint (/auth/token/refresh)."));
-  rows.push_back(text_key(TAOSYNC_KEY(api.app_key), required(), restart,
-                          "The app key of your Open Platform app."));
+  // Required when a shop is on Taobao TW (a cross rule): a Lazada-only config has none.
+  rows.push_back(text_key(TAOSYNC_KEY(api.app_key), any<std::string>(), restart,
+                          "The app key of your Taobao TW Open Platform app (required when a shop "
+                          "is on Taobao TW, the default platform)."));
   rows.back().placeholder = "CHANGE-ME";
   rows.push_back(secret_key(TAOSYNC_KEY(api.app_secret), "app_secret", whole_value,
-                            required("is required (set api.app_secret, api.app_secret_file or the "
-                                     "app_secret credential)"),
-                            restart, "The app secret."));
+                            any<std::string>(), restart,
+                            "The app secret (required with api.app_key)."));
   // Required unless `shops:` lists the shops with their own tokens (a cross rule).
   rows.push_back(secret_key(TAOSYNC_KEY(api.access_token), "access_token", whole_value,
                             any<std::string>(), restart,
@@ -85,6 +86,25 @@ std::vector<Setting> api_rows() {
                               "Longest wait honoured when a 429, 503 or ApiCallLimit answer "
                               "says Retry-After (seconds or an HTTP date); a longer one is "
                               "held to this."));
+  return rows;
+}
+
+/// The Lazada app; required when a shop is on Lazada (cross rules).
+std::vector<Setting> lazada_rows() {
+  std::vector<Setting> rows;
+  rows.push_back(text_key(TAOSYNC_KEY(lazada.app_key), any<std::string>(), restart,
+                          "The app key of your Lazada Open Platform app (required when a shop has "
+                          "platform: lazada)."));
+  rows.push_back(secret_key(TAOSYNC_KEY(lazada.app_secret), "lazada_app_secret", whole_value,
+                            any<std::string>(), restart,
+                            "The Lazada app secret (required with lazada.app_key)."));
+  rows.push_back(text_key(TAOSYNC_KEY(lazada.auth_url), web_url(), restart,
+                          "Lazada's token endpoint host (/auth/token/refresh)."));
+  rows.push_back(number_key(TAOSYNC_KEY(lazada.rate_limit.requests_per_second), above_zero(),
+                            "calls/s", live,
+                            "One token bucket shared by every call of the Lazada app."));
+  rows.push_back(integer_key(TAOSYNC_KEY(lazada.rate_limit.burst), between(1, 1000000), "calls",
+                             live, "Bucket size of the Lazada app's calls."));
   return rows;
 }
 
@@ -268,7 +288,7 @@ std::vector<Setting> other_rows() {
 
 std::vector<Setting> all_rows() {
   std::vector<Setting> rows;
-  for (auto part : {api_rows, database_rows, sync_rows, sync_trust_rows, other_rows}) {
+  for (auto part : {api_rows, lazada_rows, database_rows, sync_rows, sync_trust_rows, other_rows}) {
     auto more = part();
     std::move(more.begin(), more.end(), std::back_inserter(rows));
   }

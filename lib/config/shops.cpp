@@ -42,6 +42,24 @@ ShopConfig read_shop(const YAML::Node& node, const std::string& path, const Sour
                           "_access_token credential)");
   shop.refresh_token =
       detail::read_secret(s, "refresh_token", shop.name + "_refresh_token", src).value_or("");
+  const std::string platform = s.string("platform").value_or("taobao_tw");
+  if (platform == "lazada")
+    shop.platform = Platform::lazada;
+  else if (platform != "taobao_tw")
+    throw ConfigError(s.key_path("platform"),
+                      "must be taobao_tw or lazada, got '" + platform + "'");
+  shop.country = s.string("country").value_or("");
+  shop.base_url = s.string("base_url");
+  if (shop.platform == Platform::taobao_tw && (!shop.country.empty() || shop.base_url))
+    throw ConfigError(s.key_path(shop.country.empty() ? "base_url" : "country"),
+                      "is for Lazada shops (platform: lazada); a Taobao TW shop uses api.base_url");
+  if (shop.platform == Platform::lazada && !shop.base_url &&
+      std::find(kLazadaCountries.begin(), kLazadaCountries.end(), shop.country) ==
+          kLazadaCountries.end())
+    throw ConfigError(s.key_path("country"),
+                      (shop.country.empty() ? std::string("is required for a Lazada shop")
+                                            : "'" + shop.country + "' is not a Lazada country") +
+                          ": one of sg, my, th, ph, vn, id (or set base_url)");
   detail::Section init = s.child("init");
   if (const auto start = init.string("start"))
     shop.init_start = detail::parse_instant(init.key_path("start"), *start, TimeZone::load(zone));
@@ -75,13 +93,38 @@ std::vector<ShopConfig> read_shops(const YAML::Node& list, const Sources& src,
 std::vector<ShopConfig> shops_of(const Config& cfg) {
   if (!cfg.shops.empty())
     return cfg.shops;
-  return {ShopConfig{cfg.sync.shop, cfg.api.access_token, cfg.api.refresh_token, std::nullopt}};
+  ShopConfig only;
+  only.name = cfg.sync.shop;
+  only.access_token = cfg.api.access_token;
+  only.refresh_token = cfg.api.refresh_token;
+  return {only};
+}
+
+ApiConfig lazada_api(const Config& cfg) {
+  ApiConfig api = cfg.api;
+  api.app_key = cfg.lazada.app_key;
+  api.app_secret = cfg.lazada.app_secret;
+  api.auth_url = cfg.lazada.auth_url;
+  api.rate_limit = cfg.lazada.rate_limit;
+  return api;
+}
+
+std::string_view platform_name(Platform platform) {
+  return platform == Platform::lazada ? "lazada" : "taobao_tw";
+}
+
+bool has_platform(const Config& cfg, Platform platform) {
+  const auto shops = shops_of(cfg);
+  return std::any_of(shops.begin(), shops.end(),
+                     [platform](const ShopConfig& s) { return s.platform == platform; });
 }
 
 Config for_shop(const Config& cfg, const ShopConfig& shop) {
   Config c = cfg;
   c.shops.clear();
   c.sync.shop = shop.name;
+  if (shop.platform == Platform::lazada)
+    c.api = lazada_api(cfg);
   c.api.access_token = shop.access_token;
   c.api.refresh_token = shop.refresh_token;
   if (shop.init_start)
@@ -100,6 +143,12 @@ std::string render_shops(const Config& cfg) {
            "\n";
     if (shop.init_start)
       out += "    init: {start: \"" + detail::format_instant(*shop.init_start) + "\"}\n";
+    if (shop.platform != Platform::taobao_tw)
+      out += "    platform: " + std::string(platform_name(shop.platform)) + "\n";
+    if (!shop.country.empty())
+      out += "    country: " + shop.country + "\n";
+    if (shop.base_url)
+      out += "    base_url: \"" + *shop.base_url + "\"\n";
   }
   return out;
 }

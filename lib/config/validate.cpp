@@ -26,6 +26,29 @@ std::vector<CrossRule> make_cross_rules() {
                             "is required (set api.access_token, api.access_token_file or the "
                             "access_token credential, or list the shops under shops:)");
       },
+      [](const Config& c) {
+        if (!has_platform(c, Platform::taobao_tw))
+          return;
+        if (c.api.app_key.empty())
+          throw ConfigError("api.app_key", "is required (a shop is on Taobao TW)");
+        if (c.api.app_secret.empty())
+          throw ConfigError("api.app_secret", "is required (set api.app_secret, "
+                                              "api.app_secret_file or the app_secret credential)");
+      },
+      [](const Config& c) {
+        if (!has_platform(c, Platform::lazada))
+          return;
+        if (c.lazada.app_key.empty())
+          throw ConfigError("lazada.app_key", "is required (a shop has platform: lazada)");
+        if (c.lazada.app_secret.empty())
+          throw ConfigError("lazada.app_secret",
+                            "is required (set lazada.app_secret, lazada.app_secret_file or the "
+                            "lazada_app_secret credential)");
+        transport_is_safe(c, c.lazada.auth_url, "lazada.auth_url");
+        for (const auto& shop : c.shops)
+          if (shop.base_url)
+            transport_is_safe(c, *shop.base_url, "shops[" + shop.name + "].base_url");
+      },
       [](const Config& c) { transport_is_safe(c, c.api.base_url, "api.base_url"); },
       [](const Config& c) { transport_is_safe(c, c.api.auth_url, "api.auth_url"); },
       [](const Config& c) {

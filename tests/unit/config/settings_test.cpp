@@ -26,6 +26,9 @@ api:
   app_secret: "s3cr3t-app"
   access_token: "tok-access-1"
   refresh_token: "tok-refresh-1"
+lazada:
+  app_key: "654321"
+  app_secret: "lz-s3cr3t"
 database:
   url: "postgresql://taosync:dbpw-xyz@127.0.0.1:6432/taosync"
   pooler: transaction
@@ -89,7 +92,7 @@ TEST_CASE("check-config shows every secret row masked, and redaction lists them"
   const Config c = parse_config(kWithSecrets, "/", "");
   const std::string out = render_masked(c);
   for (const char* secret :
-       {"s3cr3t-app", "tok-access-1", "tok-refresh-1", "dbpw-xyz", "listenpw-1"}) {
+       {"s3cr3t-app", "lz-s3cr3t", "tok-access-1", "tok-refresh-1", "dbpw-xyz", "listenpw-1"}) {
     CAPTURE(secret);
     CHECK(out.find(secret) == std::string::npos);
   }

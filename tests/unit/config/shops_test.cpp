@@ -129,3 +129,79 @@ TEST_CASE("a reload that changes the shops applies live") {
   CHECK(plan.need_restart.empty());
   CHECK(plan.next.shops.size() == 2);
 }
+
+TEST_CASE("a Lazada shop names its country, and takes the Lazada app's key, secret and host") {
+  const Config c = parse_shops(R"(
+lazada:
+  app_key: "654321"
+  app_secret: "lz-secret"
+  rate_limit: {requests_per_second: 4, burst: 2}
+shops:
+  - name: tw-store
+    access_token: "tok-tw"
+  - name: sg-store
+    platform: lazada
+    country: sg
+    access_token: "tok-sg"
+    refresh_token: "ref-sg"
+  - name: lab
+    platform: lazada
+    base_url: "http://127.0.0.1:9000/rest"
+    access_token: "tok-lab"
+)");
+  const auto shops = shops_of(c);
+  REQUIRE(shops.size() == 3);
+  CHECK(shops[0].platform == Platform::taobao_tw);
+  CHECK(shops[1].platform == Platform::lazada);
+  CHECK(shops[1].country == "sg");
+  CHECK(shops[2].base_url == "http://127.0.0.1:9000/rest");
+  const Config sg = for_shop(c, shops[1]);
+  CHECK(sg.api.app_key == "654321");
+  CHECK(sg.api.app_secret == "lz-secret");
+  CHECK(sg.api.auth_url == "https://auth.lazada.com/rest");
+  CHECK(sg.api.rate_limit.requests_per_second == 4);
+  CHECK(sg.api.access_token == "tok-sg");
+  CHECK(sg.api.refresh_token == "ref-sg");
+  CHECK(sg.api.timeout == c.api.timeout); // the rest of api.* is shared
+  const Config tw = for_shop(c, shops[0]);
+  CHECK(tw.api.app_key == "123456");
+  const std::string shown = render_masked(c);
+  CHECK(shown.find("platform: lazada") != std::string::npos);
+  CHECK(shown.find("country: sg") != std::string::npos);
+  CHECK(shown.find("lz-secret") == std::string::npos);
+}
+
+TEST_CASE("a Lazada shop's platform, country and app are checked, naming the key") {
+  const std::string app = "lazada: {app_key: \"1\", app_secret: \"s\"}\n";
+  CHECK(shops_error(app + "shops:\n  - {name: a, access_token: t, platform: shopee}\n")
+            .find("shops[0].platform: must be taobao_tw or lazada, got 'shopee'") !=
+        std::string::npos);
+  CHECK(shops_error(app + "shops:\n  - {name: a, access_token: t, platform: lazada}\n")
+            .find("shops[0].country: is required for a Lazada shop") != std::string::npos);
+  CHECK(shops_error(app + "shops:\n  - {name: a, access_token: t, platform: lazada, country: tw}\n")
+            .find("'tw' is not a Lazada country") != std::string::npos);
+  CHECK(shops_error(app + "shops:\n  - {name: a, access_token: t, country: sg}\n")
+            .find("shops[0].country: is for Lazada shops") != std::string::npos);
+  CHECK(shops_error("shops:\n  - {name: a, access_token: t, platform: lazada, country: my}\n")
+            .find("lazada.app_key: is required") != std::string::npos);
+  CHECK(shops_error("lazada: {app_key: \"1\"}\nshops:\n  - {name: a, access_token: t, platform: "
+                    "lazada, country: my}\n")
+            .find("lazada.app_secret: is required") != std::string::npos);
+}
+
+TEST_CASE("a config of Lazada shops alone needs no Taobao TW app") {
+  const Config c = parse_config(R"(
+lazada: {app_key: "1", app_secret: "s"}
+database: {url: "postgresql:///taosync"}
+shops:
+  - {name: a, access_token: t, platform: lazada, country: th}
+)",
+                                "/nonexistent", "");
+  CHECK(c.api.app_key.empty());
+  CHECK(has_platform(c, Platform::lazada));
+  CHECK_FALSE(has_platform(c, Platform::taobao_tw));
+  CHECK_THROWS_WITH_AS(parse_config("database: {url: \"postgresql:///taosync\"}\napi: "
+                                    "{access_token: t}\n",
+                                    "/nonexistent", ""),
+                       doctest::Contains("api.app_key: is required"), ConfigError);
+}
