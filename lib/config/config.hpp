@@ -154,7 +154,7 @@ struct ShopConfig {
   std::string refresh_token;           ///< secret: never logged; optional
   std::optional<TimePoint> init_start; ///< overrides sync.init.start for this shop
   Platform platform = Platform::taobao_tw;
-  std::string country;                 ///< lazada: one of kLazadaCountries
+  std::string country;                 ///< lazada: one of kLazadaCountries (gateway, currency)
   std::optional<std::string> base_url; ///< lazada: instead of the country's gateway
 };
 

@@ -53,13 +53,14 @@ ShopConfig read_shop(const YAML::Node& node, const std::string& path, const Sour
   if (shop.platform == Platform::taobao_tw && (!shop.country.empty() || shop.base_url))
     throw ConfigError(s.key_path(shop.country.empty() ? "base_url" : "country"),
                       "is for Lazada shops (platform: lazada); a Taobao TW shop uses api.base_url");
-  if (shop.platform == Platform::lazada && !shop.base_url &&
+  // The country picks the gateway (unless base_url names another) and the currency.
+  if (shop.platform == Platform::lazada &&
       std::find(kLazadaCountries.begin(), kLazadaCountries.end(), shop.country) ==
           kLazadaCountries.end())
     throw ConfigError(s.key_path("country"),
                       (shop.country.empty() ? std::string("is required for a Lazada shop")
                                             : "'" + shop.country + "' is not a Lazada country") +
-                          ": one of sg, my, th, ph, vn, id (or set base_url)");
+                          ": one of sg, my, th, ph, vn, id");
   detail::Section init = s.child("init");
   if (const auto start = init.string("start"))
     shop.init_start = detail::parse_instant(init.key_path("start"), *start, TimeZone::load(zone));

@@ -49,6 +49,8 @@ CheckedDetail check_detail(model::OrderDetail detail, const std::string& asked_i
     // order stays owed and its stored lines stay as they are.
     const auto expected = static_cast<std::size_t>(std::max<std::int64_t>(0, *order.line_count));
     if (usable.size() >= expected) {
+      order.line_ids.assign(usable.begin(), usable.end()); // its row names its lines
+      std::sort(order.line_ids.begin(), order.line_ids.end());
       out.batch.lines_for.push_back(asked_id);
       out.batch.settled.push_back(asked_id);
     } else {

@@ -30,7 +30,31 @@ std::vector<std::vector<std::string>> chunk_ids(const std::vector<std::string>& 
 bool listing_is_news(const model::Order& listed, const store::StoredVersion& stored) {
   if (listed.modification_time != stored.modification_time)
     return listed.modification_time > stored.modification_time;
-  return listed.status != stored.status || listed.line_ids != stored.line_ids;
+  if (listed.status != stored.status)
+    return true;
+  if (listed.line_ids.empty() && listed.line_count) // a count instead of ids: compare that
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, *listed.line_count)) !=
+           stored.line_ids.size();
+  return listed.line_ids != stored.line_ids;
+}
+
+void name_counted_lines(std::vector<model::Order>& orders, const LineCollation& c,
+                        const StoredVersions& stored) {
+  std::unordered_map<std::string, std::vector<std::string>> ids;
+  for (const auto& l : c.lines)
+    ids[l.trade_order_id].push_back(l.trade_order_line_id);
+  const std::unordered_set<std::string> complete(c.complete.begin(), c.complete.end());
+  for (auto& o : orders) {
+    if (!o.line_ids.empty() || !o.line_count)
+      continue;
+    if (complete.contains(o.trade_order_id)) {
+      auto& found = ids[o.trade_order_id];
+      std::sort(found.begin(), found.end());
+      o.line_ids = std::move(found);
+    } else if (const auto it = stored.find(o.trade_order_id); it != stored.end()) {
+      o.line_ids = it->second.line_ids; // its stored lines stay: the row keeps naming them
+    }
+  }
 }
 
 LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVersions& stored,

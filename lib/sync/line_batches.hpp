@@ -34,7 +34,8 @@ LinePlan plan_line_fetch(const std::vector<model::Order>& orders, const StoredVe
                          model::LinesBy by = model::LinesBy::line_id);
 
 /// Whether a listing of an order tells more than its stored version: a newer
-/// modification_time, or the same one with another status or other line ids. Two versions can
+/// modification_time, or the same one with another status or other line ids (or, for a listing
+/// that counts lines instead of naming them, another number of them). Two versions can
 /// share a time (a platform whose clock stepped back stamps its changes with its last time; one
 /// of whole seconds stamps two changes in a second alike), and the order row of an equal time
 /// is rewritten, so its lines must follow.
@@ -81,5 +82,11 @@ LineCollation collate_lines(const std::vector<model::Order>& orders,
                             const std::vector<std::string>& wanted,
                             std::vector<model::OrderLine> lines, model::TimePoint latest,
                             model::LinesBy by = model::LinesBy::line_id);
+
+/// Names the lines of each order that listed a count of lines instead of their ids, so that
+/// its row names its lines as a Taobao TW order's does: the ids of the lines that came (sorted)
+/// when its set is complete, else those of its stored version (whose lines stay), if any.
+void name_counted_lines(std::vector<model::Order>& orders, const LineCollation& c,
+                        const StoredVersions& stored);
 
 } // namespace taosync::sync

@@ -130,6 +130,8 @@ net::awaitable<FanoutStats> fill_lines(api::Platform& client, store::Database& d
       warn_missing(c);
     }
   }
+  if (by == model::LinesBy::order_id)
+    name_counted_lines(batch.orders, c, stored); // before its lines move into the batch
   stats.orders = plan.orders.size();
   stats.missing_lines = c.missing_lines();
   stats.calls = got.calls;

@@ -1,4 +1,5 @@
 #include "admin.hpp"
+#include "lazada_render.hpp"
 
 #include "catalog.hpp"
 #include "json_out.hpp"
@@ -317,7 +318,10 @@ void truth_chunk(const SimState& state, const Seller& seller, std::size_t begin,
   const auto& orders = seller.shop().orders();
   for (auto i = begin; i < end; ++i) {
     out += i == 0 ? "\n" : ",\n";
-    render_order_module(out, orders[i], describe_order(seller.seed(), orders[i].id), mode);
+    if (state.options().platform == Dialect::lazada)
+      render_lazada_truth(out, orders[i], describe_order(seller.seed(), orders[i].id));
+    else
+      render_order_module(out, orders[i], describe_order(seller.seed(), orders[i].id), mode);
   }
 }
 

@@ -184,6 +184,13 @@ const std::map<std::string, Setter, std::less<>>& setters() {
            throw std::invalid_argument("--gzip: expected on or off, got " + std::string(v));
          o.gzip = v == "on";
        }},
+      {"--platform",
+       [](SimOptions& o, auto v) {
+         if (v != "taobao" && v != "lazada")
+           throw std::invalid_argument("--platform: expected taobao or lazada, got " +
+                                       std::string(v));
+         o.platform = v == "lazada" ? Dialect::lazada : Dialect::taobao;
+       }},
       {"--max-ids", [](SimOptions& o,
                        auto v) { o.max_ids = static_cast<int>(to_non_negative("--max-ids", v)); }},
       {"--retry-after",
@@ -277,6 +284,7 @@ std::string usage() {
   --clock-offset [+|-]DUR [0] (the platform's clock minus the host's)
   --fault-rate F  --stall-ms N [35000]  --bad-record-rate F  --retry-after S [0 = none]
   --max-page-size N [100]  --max-ids N [50]  --gzip on|off [on]
+  --platform taobao|lazada [taobao]: Lazada's dialect (whole seconds, offsets, order ids)
   --lie KIND=RATE (repeatable; KIND: short_page count_mismatch no_list success_false
         unstable_count missing_lines foreign_line future_time outside_window bad_byte bom
         duplicate_key bad_escape nul huge_number long_id)

@@ -40,6 +40,9 @@ struct LiveSettings {
 };
 
 /// Everything the command line sets.
+/// Which platform's order API the simulator speaks.
+enum class Dialect { taobao, lazada };
+
 struct SimOptions {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 0; ///< 0 = pick a free port
@@ -63,6 +66,9 @@ struct SimOptions {
   int max_page_size = 100;
   int max_ids = 50;
   bool gzip = true; ///< compress API answers for a request that accepts gzip
+  /// taobao: milliseconds, pages; lazada: whole seconds, offsets under the 5,000 cap, items by
+  /// order id (and no seed orders: theirs are Taobao's).
+  Dialect platform = Dialect::taobao;
   LiveSettings live;
 };
 

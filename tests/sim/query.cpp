@@ -79,7 +79,8 @@ ListResult list_orders(const Shop& shop, const ListQuery& q) {
   if (q.unknown_status || q.page < 1 || q.page_size < 1)
     return {};
   // Far-away pages are simply empty (and must not overflow).
-  auto skip = std::min<std::int64_t>(q.page - 1, std::int64_t{1} << 40) * q.page_size;
+  auto skip = q.offset ? std::min<std::int64_t>(*q.offset, std::int64_t{1} << 40)
+                       : std::min<std::int64_t>(q.page - 1, std::int64_t{1} << 40) * q.page_size;
   bool windowed = q.from || q.to;
   if (q.sort == SortOrder::modification_asc || q.sort == SortOrder::modification_desc || windowed) {
     auto [lo, hi] = shop.by_mtime().range(q.from.value_or(std::numeric_limits<std::int64_t>::min()),

@@ -18,6 +18,7 @@ struct ListQuery {
   std::optional<std::int64_t> to;        ///< modification_time_end, inclusive
   std::int64_t page = 1;
   std::int64_t page_size = 100;
+  std::optional<std::int64_t> offset; ///< orders skipped, instead of whole pages (Lazada)
   SortOrder sort = SortOrder::creation_desc;
 };
 

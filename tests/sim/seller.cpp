@@ -30,7 +30,8 @@ SellerConfig seller_config(const SimOptions& options, int index, std::int64_t an
   c.shop.anchor_ms = anchor_ms;
   c.shop.history = options.history;
   // The seed's two orders belong to one real shop: only the first seller holds them.
-  c.shop.seed_orders = index == 0;
+  c.shop.seed_orders = index == 0 && options.platform == Dialect::taobao;
+  c.shop.time_step_ms = options.platform == Dialect::lazada ? 1000 : 1; // Lazada: whole seconds
   c.shop.id_lane = static_cast<std::uint32_t>(index);
   c.shop.id_lanes = static_cast<std::uint32_t>(options.sellers);
   return c;

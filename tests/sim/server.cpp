@@ -4,6 +4,7 @@
 #include "api_handlers.hpp"
 #include "faults.hpp"
 #include "json_out.hpp"
+#include "lazada_handlers.hpp"
 #include "repeats.hpp"
 
 #include "api/gzip.hpp"
@@ -201,11 +202,17 @@ Seller* seller_of_call(SimState& state, std::string_view api_path, const api::Pa
 std::pair<std::string, std::string> dispatch(SimState& state, Seller* seller,
                                              std::string_view api_path, const api::Params& params,
                                              const std::string& request_id) {
-  static const std::map<std::string, Handler, std::less<>> kHandlers = {
+  static const std::map<std::string, Handler, std::less<>> kTaobao = {
       {"/orders/get", orders_get},
       {"/order/items/get", order_items_get},
       {"/order/get", order_get},
   };
+  static const std::map<std::string, Handler, std::less<>> kLazada = {
+      {"/orders/get", lazada_orders_get},
+      {"/orders/items/get", lazada_items_get},
+      {"/order/get", lazada_order_get},
+  };
+  const auto& kHandlers = state.options().platform == Dialect::lazada ? kLazada : kTaobao;
   auto fail = [&](const ApiError& e) { return std::pair(error_body(e, request_id), e.code); };
   auto it = kHandlers.find(api_path);
   bool token_call = api_path == kTokenRefresh;

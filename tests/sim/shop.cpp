@@ -53,7 +53,8 @@ Status next_status(Status from, std::uint64_t h) {
 } // namespace
 
 Shop::Shop(const ShopConfig& config)
-    : seed_(config.seed), id_lane_(config.id_lane), id_lanes_(std::max(1u, config.id_lanes)),
+    : seed_(config.seed), step_(std::max<std::int64_t>(1, config.time_step_ms)),
+      id_lane_(config.id_lane), id_lanes_(std::max(1u, config.id_lanes)),
       life_rng_(hash_of(config.seed, 0x11FEC7C1Eu)) {
   generate(config);
 }
@@ -64,7 +65,7 @@ void Shop::generate(const ShopConfig& config) {
   auto history_ms = static_cast<std::uint64_t>(config.history.count());
   std::vector<std::int64_t> created(generated);
   for (auto& c : created)
-    c = config.anchor_ms - static_cast<std::int64_t>(gen.below(history_ms + 1));
+    c = on_step(config.anchor_ms - static_cast<std::int64_t>(gen.below(history_ms + 1)));
   std::sort(created.begin(), created.end());
 
   orders_.reserve(generated + 2);
@@ -84,7 +85,7 @@ void Shop::generate(const ShopConfig& config) {
     o.mtime_ms = c;
     if (o.status != Status::unpaid && age > 0) {
       auto span = static_cast<std::uint64_t>(std::min<std::int64_t>(age, 10 * kDayMs));
-      o.mtime_ms = c + 1 + static_cast<std::int64_t>(gen.below(span));
+      o.mtime_ms = std::max(c, on_step(c + 1 + static_cast<std::int64_t>(gen.below(span))));
     }
     o.lines = static_cast<std::uint8_t>(line_count_of(seed_, o.id));
     orders_.push_back(o);
@@ -130,7 +131,7 @@ std::uint64_t Shop::next_id(Prng& rng) {
 
 std::int64_t Shop::stamp(std::int64_t now_ms) {
   // modification_time never goes backwards, whatever the wall clock does.
-  last_ms_ = std::max(last_ms_, now_ms);
+  last_ms_ = std::max(last_ms_, on_step(now_ms));
   return last_ms_;
 }
 

@@ -44,6 +44,8 @@ struct ShopConfig {
   /// part of its ids from the residue class id_lane modulo id_lanes.
   std::uint32_t id_lane = 0;
   std::uint32_t id_lanes = 1;
+  /// Every time is a multiple of this (1000: whole seconds, as Lazada's are).
+  std::int64_t time_step_ms = 1;
 };
 
 /// All orders, sorted by id (new orders get ever larger ids).
@@ -91,7 +93,11 @@ private:
   void track_active(std::uint32_t index);
   void generate(const ShopConfig& config);
 
+  /// `ms` floored to a multiple of step_.
+  std::int64_t on_step(std::int64_t ms) const { return ms - ((ms % step_) + step_) % step_; }
+
   std::uint64_t seed_;
+  std::int64_t step_ = 1; ///< ShopConfig::time_step_ms
   std::uint32_t id_lane_;
   std::uint32_t id_lanes_;
   std::vector<OrderRec> orders_;

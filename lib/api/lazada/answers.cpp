@@ -196,7 +196,6 @@ std::optional<std::string> read_item(const json::object& record, OrderLine& out,
   out.actual_shipping_fee = out.shipping_fee;
   out.creation_time = time_field(reader, "created_at", Presence::required);
   out.modification_time = time_field(reader, "updated_at", Presence::required);
-  out.sku_info = reader.string("sku");
   const auto tracking = reader.string("tracking_code");
   if (!tracking.empty())
     out.shipments.push_back(Shipment{1, tracking, reader.optional_string("shipment_provider")});

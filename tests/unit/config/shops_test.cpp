@@ -146,6 +146,7 @@ shops:
     refresh_token: "ref-sg"
   - name: lab
     platform: lazada
+    country: ph
     base_url: "http://127.0.0.1:9000/rest"
     access_token: "tok-lab"
 )");

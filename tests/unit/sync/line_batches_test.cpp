@@ -194,7 +194,8 @@ TEST_CASE("by order id, the changed orders' ids are packed into calls, whatever 
   std::vector<model::Order> orders;
   for (int i = 0; i < 120; ++i)
     orders.push_back(counted(std::to_string(i), 1000, 1 + i % 4));
-  const store::StoredVersions stored{{"0", stored_as(orders[0], 1000)}};
+  const store::StoredVersions stored{
+      {"0", store::StoredVersion{at(1000), orders[0].status, {"0-0"}}}};
   const auto plan = sync::plan_line_fetch(orders, stored, 50, false, model::LinesBy::order_id);
   REQUIRE(plan.orders.size() == 119); // "0" is stored as listed
   REQUIRE(plan.calls.size() == 3);    // 50 + 50 + 19 orders
@@ -237,4 +238,23 @@ TEST_CASE("by order id, a line from the future does not count and an order with 
   CHECK(c.incomplete[1].trade_order_id == "b"); // no count: at least one line is expected
   CHECK(c.incomplete[1].missing == 1);
   CHECK(c.ids_to_ask_again(model::LinesBy::line_id).empty());
+}
+
+TEST_CASE("by order id, a complete order's row names its lines; a count decides what is news") {
+  std::vector<model::Order> orders{counted("a", 1, 2), counted("b", 1, 2), counted("c", 1, 1),
+                                   counted("d", 1, 1)};
+  const auto c = sync::collate_lines(orders, {"a", "b"}, {line("a-1"), line("a-0"), line("b-0")},
+                                     kLatest, model::LinesBy::order_id);
+  const store::StoredVersions before{{"b", store::StoredVersion{at(1), "pending", {"b-9"}}},
+                                     {"c", store::StoredVersion{at(1), "pending", {"c-0"}}}};
+  sync::name_counted_lines(orders, c, before);
+  CHECK(orders[0].line_ids == std::vector<std::string>{"a-0", "a-1"});
+  CHECK(orders[1].line_ids == std::vector<std::string>{"b-9"}); // incomplete: the stored lines
+  CHECK(orders[2].line_ids == std::vector<std::string>{"c-0"}); // not news: as stored
+  CHECK(orders[3].line_ids.empty());                            // nothing known yet
+  // The same version listed again costs no items call while the stored row has as many lines.
+  const store::StoredVersion stored{at(1), orders[0].status, {"a-0", "a-1"}};
+  CHECK_FALSE(sync::listing_is_news(counted("a", 1, 2), stored));
+  CHECK(sync::listing_is_news(counted("a", 1, 3), stored));
+  CHECK(sync::listing_is_news(counted("a", 1, 2), store::StoredVersion{at(1), "pending", {}}));
 }
