@@ -15,17 +15,30 @@ namespace {
 void as_lazada_shop(Scenario& s) {
   auto& c = s.config();
   c.extra_yaml = "lazada:\n"
-                 "  app_key: \"" + c.app_key + "\"\n"
-                 "  app_secret: \"" + c.app_secret + "\"\n"
-                 "  auth_url: \"" + c.rest_url + "\"\n"
+                 "  app_key: \"" +
+                 c.app_key +
+                 "\"\n"
+                 "  app_secret: \"" +
+                 c.app_secret +
+                 "\"\n"
+                 "  auth_url: \"" +
+                 c.rest_url +
+                 "\"\n"
                  "  rate_limit: {requests_per_second: 1000, burst: 100}\n"
                  "shops:\n"
-                 "  - name: \"" + c.shop + "\"\n"
+                 "  - name: \"" +
+                 c.shop +
+                 "\"\n"
                  "    platform: lazada\n"
                  "    country: sg\n"
-                 "    base_url: \"" + c.rest_url + "\"\n"
-                 "    access_token: \"" + c.access_token + "\"\n"
-                 "    refresh_token: \"" + c.refresh_token + "\"\n";
+                 "    base_url: \"" +
+                 c.rest_url +
+                 "\"\n"
+                 "    access_token: \"" +
+                 c.access_token +
+                 "\"\n"
+                 "    refresh_token: \"" +
+                 c.refresh_token + "\"\n";
   s.write_config();
 }
 
