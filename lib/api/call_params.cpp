@@ -48,6 +48,8 @@ std::string url_encode(std::string_view text) {
 }
 
 Params orders_params(const OrdersQuery& query) {
+  if (query.created_from || query.created_to)
+    throw std::invalid_argument("/orders/get of Taobao TW has no creation-time filter");
   Params params{{"Order_Status", query.status},
                 {"Page_Size", std::to_string(query.page_size)},
                 {"Page", std::to_string(query.page)}};

@@ -79,6 +79,7 @@ const model::ListingRules& Client::listing_rules() const {
   static const model::ListingRules taobao{.resolution = std::chrono::milliseconds(1),
                                           .max_page_size = 100,
                                           .offset_cap = 0,
+                                          .creation_filter = false,
                                           .lines_by = model::LinesBy::line_id,
                                           .max_ids_per_line_call = 50};
   return taobao;

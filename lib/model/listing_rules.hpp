@@ -25,6 +25,9 @@ struct ListingRules {
   /// No page may start at or past this many orders into a listing (0: no such cap). A window
   /// that holds more must be cut until none does.
   std::int64_t offset_cap = 0;
+  /// The listing can also be narrowed on creation time: a unit of modification time holding
+  /// more orders than the offset cap reaches is read in creation-time slices.
+  bool creation_filter = false;
   LinesBy lines_by = LinesBy::line_id;
   int max_ids_per_line_call = 50; ///< ids one line call may take
 

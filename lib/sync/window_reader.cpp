@@ -30,12 +30,17 @@ obs::LogThrottle& window_log() {
   return throttle;
 }
 
-model::OrdersQuery query_for(const Window& w, int page, int page_size) {
+model::OrdersQuery query_for(const Window& w, int page, int page_size,
+                             const std::optional<Window>& created) {
   model::OrdersQuery q;
   q.modified_from = w.from;
   q.modified_to = w.to;
   q.page = page;
   q.page_size = page_size;
+  if (created) {
+    q.created_from = created->from;
+    q.created_to = created->to;
+  }
   return q;
 }
 
@@ -47,18 +52,21 @@ struct Attempt {
   WindowRead& read;
   const EarlyOrders* early; ///< takes the orders of verified pages, if given
   int calls = 0;
+  int extra_calls = 0;                ///< calls allowed beyond limits.max_calls (a big unit)
+  std::optional<Window> created;      ///< narrows every ask to these creation times, if set
   std::optional<std::string> problem; ///< set once an answer did not add up
 
   // One page of `w`, counted against the attempt's budget.
   net::awaitable<std::optional<model::Page<model::Order>>> ask(const Window& w, int page) {
-    if (calls >= limits.max_calls) {
-      problem = "no consistent answer within " + std::to_string(limits.max_calls) +
+    if (calls >= limits.max_calls + extra_calls) {
+      problem = "no consistent answer within " + std::to_string(limits.max_calls + extra_calls) +
                 " calls (total_count never settled)";
       co_return std::nullopt;
     }
     ++calls;
     ++read.calls;
-    const auto query = query_for(w, page, page_size); // named: GCC 12 co_await (docs/design.md)
+    // named: GCC 12 co_await (docs/design.md)
+    const auto query = query_for(w, page, page_size, created);
     co_return co_await client.list_orders(query);
   }
 
@@ -252,6 +260,73 @@ std::optional<std::string> beyond_paging(const model::Page<model::Order>& first,
          " for one unit of modification time is beyond " + std::to_string(pages) + " pages";
 }
 
+// More orders share the one unit of modification time `w` than the offset cap lets a page
+// reach (`total` by its first answer): reads it in slices of creation time that each fit,
+// halving a slice that does not, each slice paged until two passes agree. Creation times never
+// change, so an order is in exactly one slice; orders only leave a unit of the past (a change
+// moves them to now), so the slices' union is the unit whole. Returns false when an answer did
+// not add up, or a single unit of creation time still holds too many (a.problem says why).
+net::awaitable<bool> read_by_creation(Attempt& a, const Window& w, std::int64_t total,
+                                      const model::Stop& stop) {
+  const auto& rules = a.client.listing_rules();
+  const Millis unit = std::max(rules.resolution, Millis(1));
+  const auto fits =
+      static_cast<std::int64_t>(rules.reachable_pages(a.page_size, a.limits.max_ms_pages)) *
+      a.page_size;
+  // Every page twice (two passes agree), and a few calls for each halving.
+  a.extra_calls = static_cast<int>(
+      std::min<std::int64_t>(100000, 3 * ((total + a.page_size - 1) / a.page_size) + 64));
+  Seen all;
+  std::vector<model::RejectedRecord> rejected;
+  std::vector<Window> slices{Window{TimePoint{}, w.to}}; // nothing is created after it changes
+  std::int64_t found = 0;
+  while (!slices.empty()) {
+    a.created = slices.back();
+    slices.pop_back();
+    auto first = co_await a.ask(w, 1);
+    if (!first)
+      co_return false;
+    if (!first->problem.empty()) {
+      a.problem = first->problem;
+      co_return false;
+    }
+    if (first->total_count == 0)
+      continue;
+    if (first->total_count > fits) {
+      const Window c = *a.created;
+      if (c.length() <= unit) {
+        a.problem = std::to_string(first->total_count) + " orders modified at " +
+                    model::format_time(w.from) + " were all created at " +
+                    model::format_time(c.from) + ": beyond the listing's offset cap (" +
+                    std::to_string(rules.offset_cap) + " orders) however it is cut";
+        co_return false;
+      }
+      const TimePoint mid = model::unit_end_by(c.from + (c.to - c.from) / 2, unit);
+      slices.push_back(Window{mid + Millis(1), c.to}); // the earlier half is read first
+      slices.push_back(Window{c.from, mid});
+      continue;
+    }
+    if (!a.verify(*first, w, 1))
+      co_return false;
+    found += first->total_count;
+    if (!co_await page_through(a, w, std::move(*first), stop))
+      co_return false;
+    all.add(std::move(a.read.orders));
+    std::move(a.read.rejected.begin(), a.read.rejected.end(), std::back_inserter(rejected));
+  }
+  a.created.reset();
+  if (found > total) {
+    a.problem = "the creation-time slices of " + model::format_time(w.from) + " hold " +
+                std::to_string(found) + " orders, more than the " + std::to_string(total) +
+                " its total_count said";
+    co_return false;
+  }
+  a.read.orders = std::move(all.orders);
+  a.read.rejected = std::move(rejected);
+  a.read.paged = true;
+  co_return true;
+}
+
 // One attempt: splits until a window fits its capacity, then verifies what it keeps. Returns
 // true when the window was read; false with a.problem set when an answer did not add up.
 net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const model::Stop& stop) {
@@ -314,8 +389,17 @@ net::awaitable<bool> attempt_window(Attempt& a, WindowPlanner& planner, const mo
       continue;
     }
     if (auto why = beyond_paging(*page, a)) {
-      a.problem = std::move(why);
-      co_return false;
+      if (!a.client.listing_rules().creation_filter) {
+        a.problem = std::move(why);
+        co_return false;
+      }
+      spdlog::info("{} orders share modification time {} (one listing unit), more than the "
+                   "offset cap lets a page reach: reading it in slices of creation time",
+                   page->total_count, model::format_time(w.from));
+      if (!co_await read_by_creation(a, w, page->total_count, stop))
+        co_return false;
+      planner.accept(w, static_cast<std::int64_t>(a.read.orders.size()));
+      co_return true;
     }
     if (!a.verify(*page, w, 1))
       co_return false;
@@ -337,7 +421,7 @@ net::awaitable<WindowRead> read_next_window(api::Platform& client, WindowPlanner
   const int page_size = planner.settings().page_size;
   model::Backoff backoff({.initial = limits.backoff}); // doubling; limits.rereads ends it
   for (int attempt = 0;; ++attempt) {
-    Attempt a{client, limits, page_size, read, early, 0, std::nullopt};
+    Attempt a{client, limits, page_size, read, early, 0, 0, std::nullopt, std::nullopt};
     read.orders.clear();
     read.rejected.clear();
     read.paged = false;

@@ -2,11 +2,12 @@
 # The taosync benchmarks. Each scenario starts its own throwaway PostgreSQL and
 # taosync-sim, runs the real taosyncd, and adds its figures to a table printed at the end.
 #
-#   tests/bench/run.sh [raw] [throttled] [latency] [fresh] [scale] [idle] [shops]  (default: all)
+#   tests/bench/run.sh [raw] [throttled] [latency] [fresh] [scale] [idle] [shops] [lazada]
+#   (default: all)
 #
 # Sizes can be overridden: BENCH_RAW_ORDERS (100000), BENCH_THROTTLED_ORDERS (5000),
 # BENCH_LATENCY_ORDERS (2000), BENCH_FRESH_SECONDS (60), BENCH_SCALE_ORDERS (1000000),
-# BENCH_IDLE_SECONDS (60); the shops scenario's in tests/bench/shops.sh. BENCH_POOLER=session or
+# BENCH_IDLE_SECONDS (60), BENCH_LAZADA_ORDERS (20000); the shops scenario's in tests/bench/shops.sh. BENCH_POOLER=session or
 # transaction puts Debian's pgbouncer in that pool_mode between taosyncd and PostgreSQL.
 # Run through scripts/bench.sh, which builds first. Not part of CI.
 set -euo pipefail
@@ -22,6 +23,7 @@ LATENCY_ORDERS="${BENCH_LATENCY_ORDERS:-2000}"
 FRESH_SECONDS="${BENCH_FRESH_SECONDS:-60}"
 SCALE_ORDERS="${BENCH_SCALE_ORDERS:-1000000}"
 IDLE_SECONDS="${BENCH_IDLE_SECONDS:-60}"
+LAZADA_ORDERS="${BENCH_LAZADA_ORDERS:-20000}"
 
 # 1. Raw: an unthrottled init of RAW_ORDERS orders, then the psql COPY floor of its rows.
 bench_raw() {
@@ -54,6 +56,53 @@ bench_raw() {
     seconds="$(grep -o "$phase [0-9.]*s" <<<"$line" | grep -o '[0-9.]*s$' | tr -d s)"
     result raw "writes: $phase" "${seconds}s ($(ratio "$(awk -v x="$seconds" 'BEGIN { print 100 * x }')" "$total" 0) %)" "of ${total}s on both write connections"
   done
+}
+
+# Lazada: a LAZADA_ORDERS-order Lazada shop at 20 calls/s, a tenth of its orders changing while
+# the init runs; calls against the minimum (full listing pages of 100, items of 50 orders a call),
+# and a shop with LAZADA_SAME_SECOND orders updated in one second read whole.
+bench_lazada() {
+  local orders minimum calls list_calls item_calls changes
+  bench_begin lazada --platform lazada --orders "$LAZADA_ORDERS" --seed 111 --rate-limit 20 \
+    --burst 20
+  bench_config "rps=20 burst=20 lag=0ms"
+  lazada_shop_config
+  # About a tenth of the orders change during the init: it takes about minimum / 20 seconds.
+  minimum=$(((LAZADA_ORDERS + 99) / 100 + (LAZADA_ORDERS + 49) / 50))
+  sim_control "{\"changes\": $(awk -v n="$LAZADA_ORDERS" -v m="$minimum" 'BEGIN { printf "%.1f", n / 10 / (m / 20) }')}"
+  timed_daemon once
+  list_calls="$(sim_calls /orders/get)"
+  item_calls="$(sim_calls /orders/items/get)"
+  calls=$((list_calls + item_calls))
+  changes="$(sim_stat changes)"
+  sim_control '{"changes": 0}'
+  sleep 2
+  run_daemon once
+  check_truth
+  read -r orders _ _ _ < <(row_counts)
+  result lazada "changes during the init" "$changes" "a tenth of $LAZADA_ORDERS orders"
+  result lazada "calls made" "$calls ($(ratio "$calls" "$minimum" 3) x)" "<= $(awk -v m="$minimum" 'BEGIN { printf "%d", m * 1.05 + 5 }') (1.05 x minimum $minimum + 5)"
+  result lazada "listing, items calls" "$list_calls, $item_calls" ""
+  result lazada "offsets refused (E014)" "$(sim_calls /orders/get E014)" "0"
+  result lazada "wall time" "$(fmt "$WALL")s" "floor $(awk -v m="$minimum" 'BEGIN { printf "%.1f", m / 20 }')s"
+}
+
+# lazada_shop_config: turns the scenario's config into one Lazada shop of the simulator.
+lazada_shop_config() {
+  cat >>"$BENCH_DIR/taosync.yaml" <<YAML
+lazada:
+  app_key: "test-app-key"
+  app_secret: "test-app-secret"
+  auth_url: "http://127.0.0.1:$SIM_PORT/rest"
+  rate_limit: {requests_per_second: 20, burst: 20}
+shops:
+  - name: "bench"
+    platform: lazada
+    country: sg
+    base_url: "http://127.0.0.1:$SIM_PORT/rest"
+    access_token: "test-access-token"
+    refresh_token: "test-refresh-token"
+YAML
 }
 
 # 2. Throttled: 20 calls/s with 20 ms latency; calls against the minimum, wall against floor.
@@ -174,11 +223,11 @@ bench_idle() {
 
 main() {
   local scenarios=("$@")
-  ((${#scenarios[@]})) || scenarios=(raw throttled latency fresh scale idle shops)
+  ((${#scenarios[@]})) || scenarios=(raw throttled latency fresh scale idle shops lazada)
   local s rc
   for s in "${scenarios[@]}"; do
     case "$s" in
-      raw | throttled | latency | fresh | scale | idle | shops) ;;
+      raw | throttled | latency | fresh | scale | idle | shops | lazada) ;;
       *) echo "bench: unknown scenario $s" >&2; exit 64 ;;
     esac
   done

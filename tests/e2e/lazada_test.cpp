@@ -117,4 +117,24 @@ TEST_CASE("a window of more than 5,000 orders is cut so that no page passes the 
   CHECK(stat_calls(stats, "/orders/get", "ok") >= 70);
 }
 
+TEST_CASE("more orders updated in one second than the offset cap reaches are read by creation") {
+  // An hour of 12,000 young orders, then one platform job stamps thousands of them in the same
+  // second: that second alone holds more than offset 5,000 can reach.
+  Scenario s({"--platform", "lazada", "--orders", "12000", "--seed", "34", "--history", "1h"});
+  as_lazada_shop(s);
+  s.sim().mutate(12000);
+  std::this_thread::sleep_for(2500ms); // the stamped second ends before the init's T0
+  REQUIRE_MESSAGE(s.run_once() == 0, s.last_log());
+  const auto crowded =
+      number(s.query("SELECT count(*) FROM taosync.orders WHERE shop = $1 AND modification_time = "
+                     "(SELECT modification_time FROM taosync.orders WHERE shop = $1 GROUP BY 1 "
+                     "ORDER BY count(*) DESC LIMIT 1)"));
+  CHECK(crowded > 5000);
+  auto report = s.compare();
+  CHECK_MESSAGE(report.differences() == 0, report.summary());
+  CHECK(report.db_orders == 12000);
+  CHECK(stat_calls(s.stats(), "/orders/get", "E014") == 0);
+  CHECK(s.last_stderr().find("reading it in slices of creation time") != std::string::npos);
+}
+
 } // namespace taosync::e2e

@@ -68,6 +68,14 @@ std::variant<ListQuery, ApiError> parse_lazada_query(const api::Params& params) 
     q.to = *to + 999; // inclusive, to the second
   if (q.to && *q.to < *q.from)
     return numbered("E017", "update_before is before update_after");
+  auto created_after = time_param(params, "created_after");
+  auto created_before = time_param(params, "created_before");
+  for (auto* v : {&created_after, &created_before})
+    if (auto* e = std::get_if<ApiError>(v))
+      return *e;
+  q.created_from = std::get<0>(created_after);
+  if (const auto to = std::get<0>(created_before))
+    q.created_to = *to + 999;
   const auto limit = whole_number(params, "limit").value_or(100);
   if (limit < 1 || limit > 100)
     return numbered("E019", "Invalid Limit: 1..100");

@@ -12,7 +12,8 @@ inline constexpr std::int64_t kLazadaOffsetCap = 5000;
 /// Orders one /orders/items/get call takes at most.
 inline constexpr std::size_t kLazadaMaxOrderIds = 50;
 
-/// /orders/get: update_after (required), update_before, sort_by, sort_direction, offset, limit.
+/// /orders/get: update_after (required), update_before, created_after, created_before, sort_by,
+/// sort_direction, offset, limit.
 ApiAnswer lazada_orders_get(SimState& state, Seller& seller, const api::Params& params,
                             const std::string& request_id);
 

@@ -12,6 +12,11 @@ bool matches(const Shop& shop, std::uint32_t index, std::size_t status) {
          static_cast<std::size_t>(shop.orders()[index].status) == status;
 }
 
+bool created_within(const OrderRec& o, const ListQuery& q) {
+  return (!q.created_from || o.creation_ms >= *q.created_from) &&
+         (!q.created_to || o.creation_ms <= *q.created_to);
+}
+
 /// Pages by rank in the modification-time index.
 ListResult by_modification(const Shop& shop, const ListQuery& q, std::uint32_t lo, std::uint32_t hi,
                            std::int64_t skip) {
@@ -51,7 +56,8 @@ ListResult by_sorting(const Shop& shop, const ListQuery& q, std::uint32_t lo, st
   std::vector<std::uint32_t> found;
   for (auto slot = lo; slot < hi; ++slot) {
     auto index = idx.order_at(slot);
-    if (index != MtimeIndex::kDead && matches(shop, index, q.status))
+    if (index != MtimeIndex::kDead && matches(shop, index, q.status) &&
+        created_within(shop.orders()[index], q))
       found.push_back(index);
   }
   ListResult r;
@@ -62,6 +68,12 @@ ListResult by_sorting(const Shop& shop, const ListQuery& q, std::uint32_t lo, st
   auto before = [&](std::uint32_t a, std::uint32_t b) {
     if (q.sort == SortOrder::id_asc)
       return orders[a].id < orders[b].id;
+    if (q.sort == SortOrder::modification_asc)
+      return std::pair(orders[a].mtime_ms, orders[a].slot) <
+             std::pair(orders[b].mtime_ms, orders[b].slot);
+    if (q.sort == SortOrder::modification_desc)
+      return std::pair(orders[a].mtime_ms, orders[a].slot) >
+             std::pair(orders[b].mtime_ms, orders[b].slot);
     return std::pair(orders[a].creation_ms, orders[a].id) >
            std::pair(orders[b].creation_ms, orders[b].id);
   };
@@ -85,7 +97,9 @@ ListResult list_orders(const Shop& shop, const ListQuery& q) {
   if (q.sort == SortOrder::modification_asc || q.sort == SortOrder::modification_desc || windowed) {
     auto [lo, hi] = shop.by_mtime().range(q.from.value_or(std::numeric_limits<std::int64_t>::min()),
                                           q.to.value_or(std::numeric_limits<std::int64_t>::max()));
-    if (q.sort == SortOrder::modification_asc || q.sort == SortOrder::modification_desc)
+    const bool by_creation = q.created_from || q.created_to; // no index: sort the matches
+    if (!by_creation &&
+        (q.sort == SortOrder::modification_asc || q.sort == SortOrder::modification_desc))
       return by_modification(shop, q, lo, hi, skip);
     return by_sorting(shop, q, lo, hi, skip);
   }

@@ -18,7 +18,9 @@ struct ListQuery {
   std::optional<std::int64_t> to;        ///< modification_time_end, inclusive
   std::int64_t page = 1;
   std::int64_t page_size = 100;
-  std::optional<std::int64_t> offset; ///< orders skipped, instead of whole pages (Lazada)
+  std::optional<std::int64_t> offset;       ///< orders skipped, instead of whole pages (Lazada)
+  std::optional<std::int64_t> created_from; ///< creation time at least (Lazada), inclusive
+  std::optional<std::int64_t> created_to;   ///< creation time at most (Lazada), inclusive
   SortOrder sort = SortOrder::creation_desc;
 };
 

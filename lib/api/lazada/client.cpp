@@ -35,12 +35,17 @@ Params orders_params(const OrdersQuery& query) {
     throw std::invalid_argument("lazada list_orders: page " + std::to_string(query.page) + " of " +
                                 std::to_string(query.page_size) + " reaches past the offset cap " +
                                 std::to_string(kOffsetCap));
-  return Params{{"update_after", format_time(query.modified_from)},
+  Params params{{"update_after", format_time(query.modified_from)},
                 {"update_before", format_time(query.modified_to)},
                 {"sort_by", "updated_at"},
                 {"sort_direction", "ASC"},
                 {"offset", std::to_string(offset)},
                 {"limit", std::to_string(query.page_size)}};
+  if (query.created_from)
+    params.emplace("created_after", format_time(*query.created_from));
+  if (query.created_to)
+    params.emplace("created_before", format_time(*query.created_to));
+  return params;
 }
 
 } // namespace
@@ -109,6 +114,7 @@ const model::ListingRules& Client::listing_rules() const {
   static const model::ListingRules lazada{.resolution = std::chrono::seconds(1),
                                           .max_page_size = 100,
                                           .offset_cap = kOffsetCap,
+                                          .creation_filter = true,
                                           .lines_by = model::LinesBy::order_id,
                                           .max_ids_per_line_call = kMaxOrdersPerItemsCall};
   return lazada;

@@ -72,9 +72,15 @@ TEST_CASE("a Lazada listing asks update times in whole seconds, oldest first, by
     query.page = 3;
     query.page_size = 100;
     page = co_await c.list_orders(query);
+    query.created_from = api::TimePoint(0ms);
+    query.created_to = api::TimePoint(1592731446999ms);
+    co_await c.list_orders(query); // a crowded second, cut by creation time
   });
-  REQUIRE(server.requests().size() == 1);
+  REQUIRE(server.requests().size() == 2);
   const auto& r = server.requests()[0];
+  CHECK(r.params.count("created_after") == 0);
+  CHECK(server.requests()[1].params.at("created_after") == "1970-01-01T00:00:00+00:00");
+  CHECK(server.requests()[1].params.at("created_before") == "2020-06-21T09:24:06+00:00");
   CHECK(r.path == "/rest/orders/get");
   CHECK(r.params.at("update_after") == "2020-06-21T09:23:07+00:00");
   CHECK(r.params.at("update_before") == "2020-06-21T09:24:06+00:00");
