@@ -85,11 +85,14 @@ TEST_CASE("fencing: a daemon that lost its leases, or was frozen past them, neve
       wait_until([&] { return held_by(s, a.pid()) == 3 && held_by(s, b.pid()) == 3; }, 30s),
       "a holds " << held_by(s, a.pid()) << ", b holds " << held_by(s, b.pid()));
 
-  // a's leases move to an intruder at the next epoch, for 4 s, behind a's back: a still
-  // believes it holds them until its next renew, and its writes meet the fence meanwhile.
+  // a's leases move to an intruder at the next epoch, for 15 s, behind a's back: a still
+  // believes it holds them until its next renew, and its writes meet the fence meanwhile. The
+  // intruder holds them long enough that a loaded machine, which can delay a's cycles by
+  // seconds, still sees a write refused and a renew lose them before the intruder's lease ends
+  // (with 4 s the check failed in two loaded ctest -j4 runs, a's log silent for 10 s).
   const std::string stolen =
       s.query("WITH s AS (UPDATE taosync.shop_leases SET owner = 'intruder', owner_pid = 0, "
-              "epoch = epoch + 1, expires_at = clock_timestamp() + interval '4 s' "
+              "epoch = epoch + 1, expires_at = clock_timestamp() + interval '15 s' "
               "WHERE owner_pid = " +
               std::to_string(a.pid()) + " RETURNING shop) SELECT string_agg(shop, ',') FROM s");
   CHECK_MESSAGE(wait_until(
@@ -98,7 +101,7 @@ TEST_CASE("fencing: a daemon that lost its leases, or was frozen past them, neve
                              a.stderr_text().find("the renew found it no longer ours") !=
                                  std::string::npos;
                     },
-                    10s),
+                    20s),
                 a.stderr_tail());
   // The shops spread again once the intruder's leases expire.
   REQUIRE_MESSAGE(
