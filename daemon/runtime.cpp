@@ -2,7 +2,6 @@
 #include "exit_codes.hpp"
 #include "shop_gate.hpp"
 
-#include "api/lazada/answers.hpp"
 #include "api/lazada/client.hpp"
 #include "obs/log.hpp"
 #include "obs/redact.hpp"
@@ -136,14 +135,13 @@ std::unique_ptr<api::Platform> Runtime::make_client(const config::ShopConfig& sh
   if (shop.platform == config::Platform::taobao_tw)
     return std::make_unique<api::Client>(caller_, std::move(tokens), std::move(saver));
   caller(config::Platform::lazada); // made with the first Lazada shop
-  const auto base_url = shop.base_url ? shop.base_url : api::lazada::gateway_of(shop.country);
-  const auto currency = api::lazada::currency_of(shop.country);
-  if (!base_url)
+  const auto country = api::lazada::country_of(shop.country);
+  if (!country) // config::read_shops checks it: a config made in code may not have been
     throw config::ConfigError("shops[" + shop.name + "].country",
                               "'" + shop.country + "' is not a Lazada country");
-  return std::make_unique<api::lazada::Client>(lazada_caller_, std::move(tokens), std::move(saver),
-                                               *base_url,
-                                               currency ? std::string(*currency) : std::string());
+  return std::make_unique<api::lazada::Client>(
+      lazada_caller_, std::move(tokens), std::move(saver),
+      shop.base_url.value_or(std::string(country->gateway)), std::string(country->currency));
 }
 
 net::awaitable<ShopPipeline*> Runtime::open_shop(const config::ShopConfig& shop_cfg,

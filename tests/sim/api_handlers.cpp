@@ -121,6 +121,11 @@ RenderMode serving_mode(const SimState& state, const Seller& seller,
 
 } // namespace
 
+void churn_before_listing(SimState& state, Seller& seller) {
+  if (state.live().churn_per_page > 0)
+    state.mutate(seller, state.live().churn_per_page);
+}
+
 std::string error_body(const ApiError& error, const std::string& request_id) {
   std::string out = "{";
   json::str(out, "type", error.type, true);
@@ -137,10 +142,7 @@ ApiAnswer orders_get(SimState& state, Seller& seller, const api::Params& params,
   if (auto* e = std::get_if<ApiError>(&parsed))
     return *e;
   const auto& q = std::get<ListQuery>(parsed);
-  // --churn-per-page: the result set shifts between any two successive listing requests,
-  // whether they are pages of one listing or windows of a sweep.
-  if (state.live().churn_per_page > 0)
-    state.mutate(seller, state.live().churn_per_page);
+  churn_before_listing(state, seller);
   const auto& shop = seller.shop();
   auto page = list_orders(shop, q);
   // The seed's unwindowed listing shows an older spelling of the seller's name.

@@ -29,6 +29,11 @@ ApiAnswer order_get(SimState& state, Seller& seller, const api::Params& params,
 /// /auth/token/refresh: refresh_token, of whichever seller holds it.
 ApiAnswer token_refresh(SimState& state, const api::Params& params, const std::string& request_id);
 
+/// --churn-per-page: applies that many lifecycle changes before a listing is answered, so the
+/// result set shifts between any two successive listing requests (pages of one listing, or
+/// windows of a sweep), whatever the dialect.
+void churn_before_listing(SimState& state, Seller& seller);
+
 /// The error envelope: {"type":..,"code":..,"message":..,"request_id":..}.
 std::string error_body(const ApiError& error, const std::string& request_id);
 

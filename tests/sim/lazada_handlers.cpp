@@ -135,8 +135,7 @@ ApiAnswer lazada_orders_get(SimState& state, Seller& seller, const api::Params& 
   if (auto* e = std::get_if<ApiError>(&parsed))
     return *e;
   const auto& q = std::get<ListQuery>(parsed);
-  if (state.live().churn_per_page > 0)
-    state.mutate(seller, state.live().churn_per_page);
+  churn_before_listing(state, seller);
   const auto& shop = seller.shop();
   const auto page = list_orders(shop, q);
   std::string data = "{";

@@ -217,21 +217,6 @@ std::optional<ApiError> open_data(std::string_view endpoint, const JsonDocument&
 
 } // namespace
 
-std::optional<std::string_view> currency_of(std::string_view country) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kCurrencies{{
-      {"sg", "SGD"},
-      {"my", "MYR"},
-      {"th", "THB"},
-      {"ph", "PHP"},
-      {"vn", "VND"},
-      {"id", "IDR"},
-  }};
-  for (const auto& [code, currency] : kCurrencies)
-    if (code == country)
-      return currency;
-  return std::nullopt;
-}
-
 std::string order_status(std::vector<std::string> statuses) {
   std::sort(statuses.begin(), statuses.end());
   statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());

@@ -18,9 +18,6 @@ namespace taosync::api::lazada {
 /// The path of the items of several orders (Taobao TW's /order/items/get takes line ids).
 inline constexpr std::string_view kItemsPath = "/orders/items/get";
 
-/// The currency of a Lazada country by its code (sg, my, th, ph, vn, id), or nullopt.
-std::optional<std::string_view> currency_of(std::string_view country);
-
 /// The status of an order whose items have `statuses` (the rule, in order):
 /// 1. one distinct status is the order's, whatever it is;
 /// 2. otherwise the ended ones (canceled, returned, failed, lost, …: the item left the flow)

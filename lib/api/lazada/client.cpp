@@ -50,18 +50,19 @@ Params orders_params(const OrdersQuery& query) {
 
 } // namespace
 
-std::optional<std::string> gateway_of(std::string_view country) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kGateways{{
-      {"sg", "https://api.lazada.sg/rest"},
-      {"my", "https://api.lazada.com.my/rest"},
-      {"th", "https://api.lazada.co.th/rest"},
-      {"ph", "https://api.lazada.com.ph/rest"},
-      {"vn", "https://api.lazada.vn/rest"},
-      {"id", "https://api.lazada.co.id/rest"},
+std::optional<Country> country_of(std::string_view code) {
+  // The seller API gateway and the currency of each country Lazada sells in.
+  static constexpr std::array<Country, 6> kCountries{{
+      {"sg", "https://api.lazada.sg/rest", "SGD"},
+      {"my", "https://api.lazada.com.my/rest", "MYR"},
+      {"th", "https://api.lazada.co.th/rest", "THB"},
+      {"ph", "https://api.lazada.com.ph/rest", "PHP"},
+      {"vn", "https://api.lazada.vn/rest", "VND"},
+      {"id", "https://api.lazada.co.id/rest", "IDR"},
   }};
-  for (const auto& [code, url] : kGateways)
-    if (code == country)
-      return std::string(url);
+  for (const auto& c : kCountries)
+    if (c.code == code)
+      return c;
   return std::nullopt;
 }
 

@@ -28,8 +28,15 @@ inline constexpr std::int64_t kOffsetCap = 5000;
 /// Orders one /orders/items/get call takes.
 inline constexpr int kMaxOrdersPerItemsCall = 50;
 
-/// The seller API gateway of a Lazada country (sg, my, th, ph, vn, id), or nullopt.
-std::optional<std::string> gateway_of(std::string_view country);
+/// A Lazada country: its code, seller API gateway and currency.
+struct Country {
+  std::string_view code;     ///< sg, my, th, ph, vn, id (config::kLazadaCountries)
+  std::string_view gateway;  ///< "https://api.lazada.sg/rest"
+  std::string_view currency; ///< "SGD"
+};
+
+/// The Lazada country of `code`, or nullopt.
+std::optional<Country> country_of(std::string_view code);
 
 /// The Lazada client of one shop, on its app's shared caller. Single-threaded, like the caller.
 class Client final : public Platform {

@@ -172,3 +172,15 @@ TEST_CASE("a refused Lazada token is refreshed once on the auth host, and its li
   CHECK(refresh_left >= std::chrono::seconds(15552000 - 5));
   CHECK(refresh_left <= std::chrono::seconds(15552000 + 5));
 }
+
+TEST_CASE("every country the config accepts has a Lazada gateway and currency") {
+  for (const auto code : config::kLazadaCountries) {
+    CAPTURE(code);
+    const auto country = api::lazada::country_of(code);
+    REQUIRE(country);
+    CHECK(country->gateway.starts_with("https://api.lazada."));
+    CHECK(country->currency.size() == 3);
+  }
+  CHECK(api::lazada::country_of("vn")->currency == "VND");
+  CHECK_FALSE(api::lazada::country_of("tw"));
+}
